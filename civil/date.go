@@ -1,0 +1,217 @@
+// Package civil holds calendar dates without a time zone.
+//
+// Dates of service are calendar days, not instants: a therapy that starts on
+// 2026-03-02 starts on that day wherever the claim is read. A Date is a day
+// number, so day-by-day calendars are plain integer loops.
+package civil
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Date is a calendar day, counted in days since 1970-01-01. The zero value
+// is 1970-01-01; use IsZero-aware pointers or Valid flags where "no date" matters.
+type Date int32
+
+// ErrFormat is wrapped by Parse errors for text that is not YYYY-MM-DD.
+var ErrFormat = errors.New("want a calendar date YYYY-MM-DD")
+
+// FromYMD returns the date of year y, month m (1–12), day d; it does not check
+// the values (use Parse for text).
+func FromYMD(y, m, d int) Date {
+	return Date(daysFromCivil(y, m, d))
+}
+
+// Parse reads YYYY-MM-DD and rejects impossible days such as 2026-02-30.
+func Parse(s string) (Date, error) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, fmt.Errorf("%q: %w", s, ErrFormat)
+	}
+	y, ok1 := digits(s[0:4])
+	m, ok2 := digits(s[5:7])
+	d, ok3 := digits(s[8:10])
+	if !ok1 || !ok2 || !ok3 {
+		return 0, fmt.Errorf("%q: %w", s, ErrFormat)
+	}
+	if y < 1 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, m) {
+		return 0, fmt.Errorf("%q is not a real calendar day", s)
+	}
+	return FromYMD(y, m, d), nil
+}
+
+// ParseCompact reads CCYYMMDD, the X12 D8 form.
+func ParseCompact(s string) (Date, error) {
+	if len(s) != 8 {
+		return 0, fmt.Errorf("%q: want a date CCYYMMDD", s)
+	}
+	return Parse(s[0:4] + "-" + s[4:6] + "-" + s[6:8])
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// DaysIn returns the number of days in month m of year y.
+func DaysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// YMD returns the year, month and day.
+func (d Date) YMD() (y, m, day int) { return civilFromDays(int(d)) }
+
+// AddDays returns the date n days later (earlier when n < 0).
+func (d Date) AddDays(n int) Date { return d + Date(n) }
+
+// MonthEnd returns the last day of d's month.
+func (d Date) MonthEnd() Date {
+	y, m, _ := d.YMD()
+	return FromYMD(y, m, DaysIn(y, m))
+}
+
+// Weekday returns the day of the week.
+func (d Date) Weekday() time.Weekday { return time.Weekday((int(d)%7 + 7 + 4) % 7) }
+
+// String formats YYYY-MM-DD.
+func (d Date) String() string {
+	var b [10]byte
+	return string(d.appendISO(b[:0]))
+}
+
+// Compact formats CCYYMMDD, the X12 D8 form.
+func (d Date) Compact() string {
+	y, m, day := d.YMD()
+	var b [8]byte
+	put4(b[0:4], y)
+	put2(b[4:6], m)
+	put2(b[6:8], day)
+	return string(b[:])
+}
+
+func (d Date) appendISO(b []byte) []byte {
+	y, m, day := d.YMD()
+	var t [10]byte
+	put4(t[0:4], y)
+	t[4] = '-'
+	put2(t[5:7], m)
+	t[7] = '-'
+	put2(t[8:10], day)
+	return append(b, t[:]...)
+}
+
+func put4(b []byte, v int) {
+	b[0] = byte('0' + v/1000%10)
+	b[1] = byte('0' + v/100%10)
+	b[2] = byte('0' + v/10%10)
+	b[3] = byte('0' + v%10)
+}
+
+func put2(b []byte, v int) {
+	b[0] = byte('0' + v/10%10)
+	b[1] = byte('0' + v%10)
+}
+
+// MarshalJSON writes "YYYY-MM-DD".
+func (d Date) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 12)
+	b = append(b, '"')
+	b = d.appendISO(b)
+	return append(b, '"'), nil
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD".
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return fmt.Errorf("%s: %w", b, ErrFormat)
+	}
+	v, err := Parse(string(b[1 : len(b)-1]))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// MarshalText and UnmarshalText let dates be map keys and text values.
+func (d Date) MarshalText() ([]byte, error) { return d.appendISO(nil), nil }
+
+// UnmarshalText reads YYYY-MM-DD.
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// Algorithms from Howard Hinnant's "chrono-compatible low-level date algorithms".
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+func civilFromDays(z int) (int, int, int) {
+	z += 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+// Span is an inclusive range of days.
+type Span struct {
+	From Date `json:"from"`
+	To   Date `json:"to"`
+}
+
+// Days returns the number of days in the span, both ends included.
+func (s Span) Days() int { return int(s.To-s.From) + 1 }
+
+// Contains reports whether d is inside the span.
+func (s Span) Contains(d Date) bool { return d >= s.From && d <= s.To }
+
+// Overlaps reports whether the two spans share a day.
+func (s Span) Overlaps(o Span) bool { return s.From <= o.To && o.From <= s.To }

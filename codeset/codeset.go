@@ -1,0 +1,60 @@
+// Package codeset is the dated table of every HCPCS code and modifier the
+// engine can emit or must recognise: descriptors, effective and termination
+// dates (CS-10), the dose amount in each drug descriptor (DR-1), which items
+// are bundled into the per diem (IN-1) and the exclusion groups (CS-9).
+package codeset
+
+import "perdiem/civil"
+
+// Kind classifies a code for the engine.
+type Kind string
+
+// Code kinds.
+const (
+	PerDiem           Kind = "per_diem"
+	Catheter          Kind = "catheter"
+	Nursing           Kind = "nursing"
+	MedicareHIT       Kind = "medicare_hit"
+	DME               Kind = "dme"
+	SupplyKind        Kind = "supply"
+	EnteralParenteral Kind = "enteral_parenteral"
+	DrugKind          Kind = "drug"
+	Modifier          Kind = "modifier"
+	Other             Kind = "other"
+)
+
+// Dose is the amount of drug one HCPCS unit stands for, parsed from the
+// descriptor ("500 mg", "per 250 mg", "up to 10 mg", "1000 units", "per 10 ml").
+type Dose struct {
+	Amount float64 `json:"amount"`
+	Unit   string  `json:"unit"` // mg, g, mcg, units, ml (normalised, lower case)
+	Text   string  `json:"text"` // as written in the descriptor
+}
+
+// Code is one row of the table.
+type Code struct {
+	Code       string      `json:"code"`
+	Kind       Kind        `json:"kind"`
+	Short      string      `json:"short"`
+	Long       string      `json:"long"`
+	Effective  civil.Date  `json:"effective"`
+	Terminated *civil.Date `json:"terminated,omitempty"`
+	Dose       *Dose       `json:"dose,omitempty"`
+	Bundled    bool        `json:"bundled,omitempty"` // IN-1: included in the per diem
+	NOC        bool        `json:"noc,omitempty"`     // not otherwise classified: needs a description
+	Source     string      `json:"source,omitempty"`
+}
+
+// ActiveOn reports whether the code may be billed on day d (CS-10).
+func (c *Code) ActiveOn(d civil.Date) bool {
+	return d >= c.Effective && (c.Terminated == nil || d <= *c.Terminated)
+}
+
+// Exclusion is one CS-9 exclusion group: no code of A may be on a claim
+// with a code of B for the same patient.
+type Exclusion struct {
+	ID     string   `json:"id"`
+	A      []string `json:"a"`
+	B      []string `json:"b"`
+	Source string   `json:"source"`
+}
