@@ -1,0 +1,297 @@
+package x12
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+)
+
+const (
+	// DefaultMaxSegmentSize is the longest segment a Reader accepts when
+	// MaxSegmentSize is not set. Real segments are under a few hundred bytes.
+	DefaultMaxSegmentSize = 1 << 20
+	// MaxElements is the most elements a segment may have after its ID; the
+	// largest X12 segments have a few dozen.
+	MaxElements = 10000
+
+	isaLen     = 106 // the ISA including its terminator
+	minBufSize = 64 << 10
+)
+
+// isaSeps are the offsets of the 16 element separators in a fixed-width ISA.
+var isaSeps = [16]int{3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Reader reads segments from X12 input. The delimiters come from each ISA
+// header, so one input may hold several interchanges with different
+// delimiters. Whitespace (line breaks, indentation) between a segment
+// terminator and the next segment ID is skipped, and a leading UTF-8 byte
+// order mark is ignored.
+//
+// Memory use is bounded by the longest segment, whatever the input size.
+type Reader struct {
+	// MaxSegmentSize is the longest segment accepted, in bytes without the
+	// terminator. A longer one is reported as ErrSegmentTooLong. Zero means
+	// DefaultMaxSegmentSize.
+	MaxSegmentSize int
+
+	r          io.Reader
+	buf        []byte
+	start, end int   // unread input is buf[start:end]
+	base       int64 // input offset of buf[0]
+	line       int
+	nseg       int
+	delim      Delimiters
+	started    bool // the byte order mark has been looked for
+	seenISA    bool
+	rerr       error // from r; reported once buffered input is used up
+	err        error // sticky: every later Next returns it
+	seg        Segment
+	ids        map[string]string
+}
+
+// NewReader returns a Reader that reads from r. It buffers its input.
+func NewReader(r io.Reader) *Reader {
+	return &Reader{r: r, line: 1, ids: make(map[string]string)}
+}
+
+// Delimiters returns the delimiters of the current interchange. They are
+// known once Next has returned the ISA.
+func (r *Reader) Delimiters() Delimiters { return r.delim }
+
+// Next returns the next segment, or io.EOF after the last one. The Segment
+// and the bytes it returns are reused by the next call. Any other error is
+// returned again by every later call: a *SyntaxError for malformed input, or
+// the underlying reader's error.
+func (r *Reader) Next() (*Segment, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	seg, err := r.next()
+	if err != nil {
+		r.err = err
+		return nil, err
+	}
+	return seg, nil
+}
+
+func (r *Reader) next() (*Segment, error) {
+	if !r.started {
+		r.started = true
+		for r.end-r.start < len(utf8BOM) && r.fill() {
+		}
+		if bytes.HasPrefix(r.buf[r.start:r.end], utf8BOM) {
+			r.start += len(utf8BOM)
+		}
+	}
+	if !r.skipSpace() {
+		if r.rerr != io.EOF {
+			return nil, r.rerr
+		}
+		if !r.seenISA {
+			return nil, &SyntaxError{Pos: r.here(), Err: fmt.Errorf("%w: the input is empty", ErrNotX12)}
+		}
+		return nil, io.EOF
+	}
+	pos := r.here()
+	for r.end-r.start < 4 && r.fill() {
+	}
+	b := r.buf[r.start:r.end]
+	if len(b) >= 4 && b[0] == 'I' && b[1] == 'S' && b[2] == 'A' && !isAlnum(b[3]) {
+		return r.readISA(pos)
+	}
+	if !r.seenISA {
+		return nil, &SyntaxError{Pos: pos, Err: fmt.Errorf("%w (it starts %q)", ErrNotX12, head(b, 20))}
+	}
+	limit := r.MaxSegmentSize
+	if limit <= 0 {
+		limit = DefaultMaxSegmentSize
+	}
+	n := 0 // bytes after start known not to hold the terminator
+	for {
+		if i := bytes.IndexByte(r.buf[r.start+n:r.end], r.delim.Segment); i >= 0 {
+			n += i
+			break
+		}
+		n = r.end - r.start
+		if n > limit {
+			return nil, r.errAt(pos, fmt.Errorf("%w: no terminator %q within %d bytes", ErrSegmentTooLong, r.delim.Segment, limit))
+		}
+		if !r.fill() {
+			if r.rerr != io.EOF {
+				return nil, r.rerr
+			}
+			return nil, r.errAt(pos, fmt.Errorf("%w: input ends after %q, want the segment terminator %q", ErrUnterminated, tail(r.buf[r.start:r.end], 20), r.delim.Segment))
+		}
+	}
+	if n > limit {
+		return nil, r.errAt(pos, fmt.Errorf("%w: %d bytes, the limit is %d", ErrSegmentTooLong, n, limit))
+	}
+	return r.tokenize(pos, n)
+}
+
+// skipSpace moves past whitespace, counting lines, and reports whether a
+// non-space byte follows.
+func (r *Reader) skipSpace() bool {
+	for {
+		for r.start < r.end {
+			c := r.buf[r.start]
+			if c == '\n' {
+				r.line++
+			} else if !isSpace(c) {
+				return true
+			}
+			r.start++
+		}
+		if !r.fill() {
+			return false
+		}
+	}
+}
+
+func (r *Reader) here() Position {
+	return Position{Segment: r.nseg + 1, Line: r.line, Offset: r.base + int64(r.start)}
+}
+
+// errAt builds a SyntaxError for the segment starting at buf[start], naming
+// its ID when the bytes before the first element separator look like one.
+func (r *Reader) errAt(pos Position, err error) *SyntaxError {
+	b := r.buf[r.start:r.end]
+	if i := bytes.IndexByte(b[:min(len(b), 4)], r.delim.Element); i >= 0 && validID(b[:i]) {
+		return &SyntaxError{Pos: pos, SegmentID: string(b[:i]), Err: err}
+	}
+	return &SyntaxError{Pos: pos, Err: err}
+}
+
+// readISA checks the fixed-width ISA at buf[start], takes the interchange's
+// delimiters from it and returns it as a segment.
+func (r *Reader) readISA(pos Position) (*Segment, error) {
+	for r.end-r.start < isaLen && r.fill() {
+	}
+	b := r.buf[r.start:min(r.end, r.start+isaLen)]
+	fail := func(format string, args ...any) (*Segment, error) {
+		return nil, &SyntaxError{Pos: pos, SegmentID: "ISA", Err: fmt.Errorf("%w: "+format, append([]any{ErrBadISA}, args...)...)}
+	}
+	es := b[3]
+	if isSpace(es) {
+		return fail("the element separator (4th character) is %q; the ISA must be exactly %d characters with fixed-width elements, not padded around its separators", es, isaLen)
+	}
+	// Report the first element whose width differs from the standard one.
+	p := 0
+	for k, want := range isaSeps {
+		i := bytes.IndexByte(b[p:], es)
+		if i < 0 {
+			if len(b) < isaLen {
+				return fail("input ends %d bytes into the ISA; it must be %d characters", len(b), isaLen)
+			}
+			return fail("ISA%02d is longer than %d characters (the ISA is fixed width, %d characters)", k, want-isaSeps[k-1]-1, isaLen)
+		}
+		if p+i != want {
+			return fail("ISA%02d is %d characters, want %d (the ISA is fixed width, %d characters)", k, p+i-isaSeps[k-1]-1, want-isaSeps[k-1]-1, isaLen)
+		}
+		p = want + 1
+	}
+	if len(b) < isaLen {
+		return fail("input ends %d bytes into the ISA; it must be %d characters", len(b), isaLen)
+	}
+	if i := bytes.IndexByte(b[p:isaLen-1], es); i >= 0 {
+		return fail("ISA16 is longer than 1 character (the ISA is fixed width, %d characters)", isaLen)
+	}
+	d := Delimiters{Element: es, Component: b[104], Repetition: b[82], Segment: b[105]}
+	if isAlnum(d.Repetition) {
+		d.Repetition = 0 // ISA11 is a standards identifier (4010 'U'), not a separator
+	}
+	if err := d.Validate(); err != nil {
+		return nil, &SyntaxError{Pos: pos, SegmentID: "ISA", Err: fmt.Errorf("%w: %w", ErrBadISA, err)}
+	}
+	r.delim = d
+	r.seenISA = true
+	return r.tokenize(pos, isaLen-1)
+}
+
+// tokenize splits the n bytes at buf[start] into elements and consumes them
+// and the terminator that follows.
+func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
+	raw := r.buf[r.start : r.start+n]
+	es := r.delim.Element
+	seps := append(r.seg.seps[:0], -1)
+	lines := 0
+	for i, c := range raw {
+		if c == es {
+			if len(seps) > MaxElements {
+				r.seg.seps = seps
+				return nil, r.errAt(pos, fmt.Errorf("%w: more than %d", ErrTooManyElements, MaxElements))
+			}
+			seps = append(seps, i)
+		} else if c == '\n' {
+			lines++
+		}
+	}
+	seps = append(seps, n)
+	r.seg.seps = seps
+	id := raw[:seps[1]]
+	if !validID(id) {
+		return nil, &SyntaxError{Pos: pos, Err: fmt.Errorf("%w: %q, want 2 or 3 capital letters or digits", ErrBadSegmentID, head(id, 20))}
+	}
+	s := &r.seg
+	s.raw = raw
+	s.id = r.intern(id)
+	s.delim = r.delim
+	s.pos = pos
+	r.nseg++
+	r.start += n + 1
+	r.line += lines
+	if r.delim.Segment == '\n' {
+		r.line++
+	}
+	return s, nil
+}
+
+// intern returns id as a string without allocating for IDs seen before. The
+// map stays small because IDs are validated first.
+func (r *Reader) intern(id []byte) string {
+	if s, ok := r.ids[string(id)]; ok {
+		return s
+	}
+	s := string(id)
+	r.ids[s] = s
+	return s
+}
+
+// fill reads more input into the buffer, compacting or growing it when
+// full. It reports whether any bytes were added.
+func (r *Reader) fill() bool {
+	if r.rerr != nil {
+		return false
+	}
+	if r.end == len(r.buf) {
+		if r.start > 0 {
+			r.base += int64(r.start)
+			r.end = copy(r.buf, r.buf[r.start:r.end])
+			r.start = 0
+		}
+		if r.end == len(r.buf) {
+			nb := make([]byte, max(2*len(r.buf), minBufSize))
+			copy(nb, r.buf[:r.end])
+			r.buf = nb
+		}
+	}
+	for range 100 {
+		n, err := r.r.Read(r.buf[r.end:])
+		r.end += n
+		if err != nil {
+			r.rerr = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	r.rerr = io.ErrNoProgress
+	return false
+}
+
+func head(b []byte, n int) []byte { return b[:min(len(b), n)] }
+
+func tail(b []byte, n int) []byte { return b[max(0, len(b)-n):] }

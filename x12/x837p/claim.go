@@ -1,0 +1,152 @@
+// Package x837p writes and reads X12 837P (005010X222A1) professional claims
+// for home infusion: Build turns an episode's claim block and its coded lines
+// into a typed Claim, Write puts claims into one interchange, and Read turns
+// an 837P back into Claims.
+//
+// The Claim type holds what the 837P says, already in X12 form (codes
+// without dots, NDCs in 11 digits, upper-case text), so that Write is a
+// straight transcription and Read(Write(c)) gives c back. The rules of
+// docs/x12-837p.md §6 that depend on the document (2000C only when the
+// patient is not the subscriber, 2310B only when rendering differs from
+// billing, SV105 only when it differs from CLM05-1, SV101-7 for NOC codes)
+// are decided in Build.
+package x837p
+
+import (
+	"perdiem/civil"
+	"perdiem/episode"
+)
+
+// Limits of the 005010X222A1 structure.
+const (
+	MaxLines      = 50  // loop 2400 repeats per claim
+	MaxClaims     = 100 // loop 2300 repeats per 2000B/2000C
+	MaxDiagnoses  = 12  // HI composites
+	MaxPointers   = 4   // SV107 components
+	MaxClaimID    = 20  // CLM01
+	MaxNote       = 80  // NTE02
+	MaxLineDesc   = 80  // SV101-7
+	MaxLineCtlNum = 50  // REF*6R
+)
+
+// Claim is one 2300 loop with everything above it in the hierarchy.
+type Claim struct {
+	Submitter  Submitter // 1000A
+	Receiver   Party     // 1000B (NM1*40, NM108 46)
+	Billing    Billing   // 2000A/2010AA
+	Subscriber Subscriber
+	Payer      Party    // 2010BB (NM1*PR, NM108 PI)
+	Patient    *Patient // 2000C/2010CA; nil when the subscriber is the patient
+
+	ID          string        // CLM01
+	Total       episode.Money // CLM02, the sum of the line charges
+	POS         string        // CLM05-1
+	Frequency   string        // CLM05-3: 1 original, 7 replacement, 8 void
+	OriginalRef string        // REF*F8, with frequency 7 or 8
+	PriorAuth   string        // REF*G1
+	Note        string        // NTE*ADD
+	Diagnoses   []string      // HI: ICD-10-CM without dots, principal first
+	Rendering   *Provider     // 2310B
+	Lines       []Line        // 2400
+}
+
+// Submitter is loop 1000A: the sender's name and ETIN, and a contact.
+type Submitter struct {
+	Name    string
+	ID      string
+	Contact Contact
+}
+
+// Contact is a PER*IC segment; X12 wants a phone or an email.
+type Contact struct {
+	Name  string
+	Phone string
+	Email string
+}
+
+// Party is an organization known by name and identifier.
+type Party struct {
+	Name string
+	ID   string
+}
+
+// Address is an N3/N4 pair.
+type Address struct {
+	Line1, Line2 string
+	City, State  string
+	Zip          string
+}
+
+// Billing is the billing provider, loops 2000A and 2010AA.
+type Billing struct {
+	Name     string
+	NPI      string
+	TaxID    string // REF*EI, digits only
+	Taxonomy string // PRV*BI*PXC; "" when unknown
+	Address  Address
+}
+
+// Subscriber is SBR and loop 2010BA. Address, DOB and Sex are sent only when
+// the subscriber is the patient.
+type Subscriber struct {
+	Responsibility string // SBR01: P, S, T…
+	Group          string // SBR03
+	Filing         string // SBR09 claim filing indicator
+	MemberID       string
+	Last           string
+	First          string
+	Middle         string
+	Address        *Address
+	DOB            *civil.Date
+	Sex            string // F, M or U
+}
+
+// Patient is loop 2000C/2010CA, for a patient who is not the subscriber.
+type Patient struct {
+	Relationship string // PAT01: 01, 19, 20, 21, 53, G8
+	Last         string
+	First        string
+	Middle       string
+	DOB          civil.Date
+	Sex          string
+	Address      Address
+}
+
+// Provider is an individual provider (rendering 2310B, ordering 2420E).
+type Provider struct {
+	Last     string
+	First    string
+	NPI      string
+	Taxonomy string // PRV*PE on 2310B; not sent for ordering providers
+}
+
+// Line is one 2400 loop and the loops under it.
+type Line struct {
+	Code        string
+	Modifiers   []string
+	Description string        // SV101-7, for NOC codes
+	Charge      episode.Money // SV102
+	Units       float64       // SV104
+	POS         string        // the line's place of service; SV105 only when ≠ Claim.POS
+	Pointers    []int         // SV107, 1-based positions in Claim.Diagnoses
+	From, To    civil.Date    // DTP*472: D8 when equal, RD8 otherwise
+	ControlNum  string        // REF*6R
+	Drug        *Drug         // 2410
+	Ordering    *Provider     // 2420E
+}
+
+// Drug is loop 2410: the NDC dispensed and its quantity.
+type Drug struct {
+	NDC      string  // 11 digits, 5-4-2 without hyphens
+	Quantity float64 // CTP04
+	Unit     string  // CTP05-1: F2, GR, ME, ML, UN
+}
+
+// LineTotal returns the sum of the line charges, the value CLM02 must carry.
+func (c *Claim) LineTotal() episode.Money {
+	var t episode.Money
+	for i := range c.Lines {
+		t += c.Lines[i].Charge
+	}
+	return t
+}
