@@ -1,0 +1,207 @@
+package episode
+
+import (
+	"slices"
+	"strings"
+
+	"perdiem/ident"
+)
+
+// Relationships of patient to subscriber the claim block accepts; the X12
+// writer maps them to individual relationship codes.
+var relationships = []string{"self", "spouse", "child", "employee", "unknown", "life-partner", "other"}
+
+// claimFrequencies are the CLM05-3 codes a claim may carry: original (1),
+// replacement (7) and void (8).
+var claimFrequencies = []string{"1", "7", "8"}
+
+// filingCodes are the X12 claim filing indicator codes (SBR09).
+var filingCodes = []string{
+	"11", "12", "13", "14", "15", "16", "17", "AM", "BL", "CH", "CI", "DS",
+	"FI", "HM", "LM", "MA", "MB", "MC", "OF", "TV", "VA", "WC", "ZZ",
+}
+
+var sexes = []string{"F", "M", "U"}
+
+// ValidateClaim checks the claim block that perdiem claim needs and perdiem
+// code ignores: who bills, who is insured, who pays, the diagnoses and the
+// envelope. Charges are the claim writer's to check against the coded lines.
+func (d *Document) ValidateClaim() []Problem {
+	var c checker
+	cl := d.Claim
+	if cl == nil {
+		c.add("claim", "missing: want the claim block (billing provider, subscriber, payer, diagnoses, interchange)")
+		return c.probs
+	}
+	required(&c, "claim.id", cl.ID, "the claim id (CLM01)")
+	if len(cl.ID) > 38 {
+		c.add("claim.id", "%d characters: want at most 38", len(cl.ID))
+	}
+	c.enum("claim.frequency", cl.Frequency, claimFrequencies)
+	if (cl.Frequency == "7" || cl.Frequency == "8") && cl.OriginalRef == "" {
+		c.add("claim.original_ref", "missing: frequency %s replaces or voids a claim, so want the payer's claim number of the original", cl.Frequency)
+	}
+
+	bp := &cl.BillingProvider
+	required(&c, "claim.billing_provider.name", bp.Name, "the billing provider's name")
+	npi(&c, "claim.billing_provider.npi", bp.NPI)
+	if len(bp.TaxID) != 9 || !digits(bp.TaxID) {
+		c.add("claim.billing_provider.tax_id", "%q: want the 9-digit EIN or SSN without hyphens", bp.TaxID)
+	}
+	taxonomy(&c, "claim.billing_provider.taxonomy", bp.Taxonomy)
+	address(&c, "claim.billing_provider.address", &bp.Address, true)
+
+	s := &cl.Subscriber
+	required(&c, "claim.subscriber.member_id", s.MemberID, "the member id")
+	required(&c, "claim.subscriber.last", s.Last, "the subscriber's last name")
+	required(&c, "claim.subscriber.first", s.First, "the subscriber's first name")
+	c.enum("claim.subscriber.sex", s.Sex, sexes)
+	c.enum("claim.subscriber.relationship", s.Relationship, relationships)
+	if s.Address != nil {
+		address(&c, "claim.subscriber.address", s.Address, false)
+	}
+	self := s.Relationship == "" || s.Relationship == "self"
+	switch p := cl.Patient; {
+	case p == nil && !self:
+		c.add("claim.patient", "missing: the subscriber's relationship is %q, so want the patient", s.Relationship)
+	case p != nil && self:
+		c.add("claim.patient", "given, but the patient is the subscriber (relationship self): leave it null")
+	case p != nil:
+		required(&c, "claim.patient.last", p.Last, "the patient's last name")
+		required(&c, "claim.patient.first", p.First, "the patient's first name")
+		if p.DOB == 0 {
+			c.add("claim.patient.dob", wantDate)
+		}
+		if p.Sex == "" {
+			c.add("claim.patient.sex", "missing: want one of %s", strings.Join(sexes, ", "))
+		}
+		c.enum("claim.patient.sex", p.Sex, sexes)
+		switch {
+		case p.Relationship == "":
+			c.add("claim.patient.relationship", "missing: want the patient's relationship to the subscriber")
+		case p.Relationship == "self":
+			c.add("claim.patient.relationship", "\"self\": a patient apart from the subscriber is not self")
+		default:
+			c.enum("claim.patient.relationship", p.Relationship, relationships)
+		}
+		address(&c, "claim.patient.address", &p.Address, false)
+	}
+
+	required(&c, "claim.payer.name", cl.Payer.Name, "the payer's name")
+	required(&c, "claim.payer.id", cl.Payer.ID, "the payer id")
+	c.enum("claim.payer.filing", cl.Payer.Filing, filingCodes)
+
+	switch n := len(cl.Diagnoses); {
+	case n == 0:
+		c.add("claim.diagnoses", "missing: want 1 to 12 ICD-10-CM codes")
+	case n > 12:
+		c.add("claim.diagnoses", "%d codes: a claim carries at most 12", n)
+	}
+	seen := make([]string, 0, len(cl.Diagnoses))
+	for i, dx := range cl.Diagnoses {
+		code, err := ident.NormalizeICD10(dx)
+		switch {
+		case err != nil:
+			c.add(indexPath("claim.diagnoses", i), "%s", err)
+		case slices.Contains(seen, code):
+			c.add(indexPath("claim.diagnoses", i), "%q is listed twice", dx)
+		}
+		seen = append(seen, code)
+	}
+
+	person(&c, "claim.rendering", cl.Rendering)
+	person(&c, "claim.ordering", cl.Ordering)
+
+	ic := &cl.Interchange
+	envelopeID(&c, "claim.interchange.sender", ic.Sender)
+	envelopeID(&c, "claim.interchange.receiver", ic.Receiver)
+	if ic.Usage != "" && ic.Usage != "T" && ic.Usage != "P" {
+		c.add("claim.interchange.usage", "%q: want T (test) or P (production)", ic.Usage)
+	}
+	sortByPath(c.probs)
+	return c.probs
+}
+
+func required(c *checker, path, v, what string) {
+	if strings.TrimSpace(v) == "" {
+		c.add(path, "missing: want %s", what)
+	}
+}
+
+func npi(c *checker, path, v string) {
+	switch {
+	case v == "":
+		c.add(path, "missing: want a 10-digit NPI")
+	case !ident.ValidNPI(v):
+		c.add(path, "%q: want a 10-digit NPI that passes the check-digit test", v)
+	}
+}
+
+func taxonomy(c *checker, path, v string) {
+	if v == "" {
+		return
+	}
+	ok := len(v) == 10
+	for i := 0; ok && i < len(v); i++ {
+		b := v[i]
+		ok = b >= '0' && b <= '9' || b >= 'A' && b <= 'Z'
+	}
+	if !ok {
+		c.add(path, "%q: want a 10-character provider taxonomy code such as 3336H0001X", v)
+	}
+}
+
+func person(c *checker, path string, p *Person) {
+	if p == nil {
+		return
+	}
+	npi(c, path+".npi", p.NPI)
+	required(c, path+".last", p.Last, "the last name")
+	taxonomy(c, path+".taxonomy", p.Taxonomy)
+}
+
+// address checks a postal address; a billing provider's needs ZIP+4 and a
+// street, not a box (X12 2010AA N3/N4).
+func address(c *checker, path string, a *Address, billing bool) {
+	required(c, path+".line1", a.Line1, "the street address")
+	if billing && ident.LooksLikePOBox(a.Line1) {
+		c.add(path+".line1", "%q: a billing provider address must be a street address, not a post office or lock box", a.Line1)
+	}
+	required(c, path+".city", a.City, "the city")
+	if len(a.State) != 2 || !upper(a.State) {
+		c.add(path+".state", "%q: want a 2-letter state code", a.State)
+	}
+	switch {
+	case billing && !ident.ValidZIP9(a.Zip):
+		c.add(path+".zip", "%q: want the 9-digit ZIP+4 without a hyphen", a.Zip)
+	case !billing && (len(a.Zip) != 5 && len(a.Zip) != 9 || !digits(a.Zip)):
+		c.add(path+".zip", "%q: want a 5- or 9-digit ZIP code without a hyphen", a.Zip)
+	}
+}
+
+func envelopeID(c *checker, path, v string) {
+	switch {
+	case strings.TrimSpace(v) == "":
+		c.add(path, "missing: want the interchange id (up to 15 characters)")
+	case len(v) > 15:
+		c.add(path, "%q is %d characters: want at most 15", v, len(v))
+	}
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func upper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
