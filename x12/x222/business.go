@@ -1,0 +1,331 @@
+package x222
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+
+	"perdiem/ident"
+	"perdiem/x12"
+)
+
+// nocCodes are HCPCS "not otherwise classified" codes: a line with one
+// must describe the item in SV101-7.
+var nocCodes = map[string]bool{
+	"J3490": true, "J3590": true, "J7199": true, "J7599": true, "J7699": true, "J7799": true, "J7999": true,
+	"J8499": true, "J8999": true, "J9999": true, "A9999": true, "A4649": true, "A9698": true, "A9699": true,
+	"E1399": true, "S9379": true, "S9542": true, "S5497": true, "S9999": true, "C9399": true, "B9998": true,
+	"K0108": true, "L8699": true, "Q0181": true, "T1999": true, "01999": true, "99199": true, "99429": true,
+}
+
+// here is a remembered segment position, for findings reported later.
+type here struct {
+	seg, setPos int
+	offset      int64
+	line        int
+}
+
+func hereOf(m *machine) here {
+	p := m.cur.Pos()
+	return here{p.Segment, m.setPos, p.Offset, p.Line}
+}
+
+// hlEntry is an open HL at one level of the hierarchy.
+type hlEntry struct {
+	open     bool
+	id       string
+	hl04     string
+	children bool
+	at       here
+}
+
+// business holds the business-rule state of one transaction set: the open
+// HL chain (three levels at most) and the current claim.
+type business struct {
+	hl     [3]hlEntry
+	lastHL int
+
+	inClaim bool
+	claimID string
+	clm     here
+	clm02   int64
+	clm02ok bool
+	freq    string
+	hasF8   bool
+	dx      int // diagnosis codes in HI (ABK/ABF/BK/BF)
+	sum     int64
+	sumOK   bool
+	nextLX  int
+	lines   int
+}
+
+func (b *business) startSet() {
+	*b = business{}
+}
+
+func (b *business) endSet(m *machine) {
+	for l := range b.hl {
+		b.closeHL(m, l)
+	}
+}
+
+func (b *business) enter(m *machine, loop string) {
+	if loop == "2300" {
+		b.inClaim, b.claimID, b.clm = true, "", hereOf(m)
+		b.clm02ok, b.freq, b.hasF8, b.dx, b.sum, b.sumOK, b.nextLX, b.lines = false, "", false, 0, 0, true, 1, 0
+		if m.set != nil {
+			m.set.Claims++
+		}
+	}
+}
+
+func (b *business) exit(m *machine, loop string) {
+	if loop != "2300" || !b.inClaim {
+		return
+	}
+	if b.clm02ok && b.sumOK && b.lines > 0 && b.clm02 != b.sum {
+		b.at(m, b.clm, "2300", "CLM", "CLM02", fmt.Sprintf("total charge %s does not equal the sum of the line charges (SV102) %s", cents(b.clm02), cents(b.sum)))
+	}
+	if (b.freq == "7" || b.freq == "8") && !b.hasF8 {
+		b.at(m, b.clm, "2300", "CLM", "CLM05-3", fmt.Sprintf("frequency %s (replacement/void) needs REF*F8 with the payer's claim control number", b.freq))
+	}
+	b.inClaim, b.claimID = false, ""
+}
+
+// at reports a business finding at a remembered position.
+func (b *business) at(m *machine, h here, loop, id, element, msg string) {
+	m.addAt(Finding{Level: LevelBusiness, Segment: h.seg, SetPosition: h.setPos, SegmentID: id, Loop: loop,
+		Element: element, Message: msg, Offset: h.offset, Line: h.line})
+}
+
+func (b *business) add(m *machine, loop, element, msg string) {
+	m.add(LevelBusiness, loop, element, "", msg)
+}
+
+func (b *business) segment(m *machine, seg *x12.Segment, loop string) {
+	switch seg.ID() {
+	case "HL":
+		b.hlSegment(m, seg, loop)
+	case "NM1":
+		if string(seg.ElementBytes(8)) == "XX" {
+			if npi := seg.Element(9); npi != "" && !ident.ValidNPI(npi) {
+				b.add(m, loop, "NM109", fmt.Sprintf("NPI %s fails the check digit (Luhn with prefix 80840)", npi))
+			}
+		}
+	case "N3":
+		if loop == "2010AA" {
+			for i := 1; i <= 2; i++ {
+				if l := seg.Element(i); ident.LooksLikePOBox(l) {
+					b.add(m, loop, elemName("N3", i, 0), fmt.Sprintf("billing provider address %q is a PO box; put it in the pay-to address (2010AB)", l))
+				}
+			}
+		}
+	case "N4":
+		if loop == "2010AA" {
+			if z := seg.Element(3); z != "" && !ident.ValidZIP9(z) {
+				b.add(m, loop, "N403", fmt.Sprintf("billing provider ZIP %q must be 9 digits (ZIP+4)", z))
+			}
+		}
+	case "DTP":
+		if bytes.Equal(seg.ElementBytes(2), []byte("RD8")) {
+			from, to, ok := bytes.Cut(seg.ElementBytes(3), []byte{'-'})
+			f, ok1 := date8(from)
+			t, ok2 := date8(to)
+			if ok && ok1 && ok2 && f > t {
+				b.add(m, loop, "DTP03", fmt.Sprintf("date range %s runs backwards: from is after through", seg.ElementBytes(3)))
+			}
+		}
+	case "CLM":
+		if loop == "2300" {
+			b.claimID = seg.Element(1)
+			b.clm02, b.clm02ok = parseCents(seg.ElementBytes(2))
+			b.freq = string(component(seg.ElementBytes(5), seg.Delimiters().Component, 3))
+		}
+	case "REF":
+		if loop == "2300" && string(seg.ElementBytes(1)) == "F8" {
+			b.hasF8 = true
+		}
+	case "HI":
+		b.hiSegment(m, seg, loop)
+	case "LX":
+		if loop == "2400" {
+			if n, err := strconv.Atoi(seg.Element(1)); err != nil || n != b.nextLX {
+				b.add(m, loop, "LX01", fmt.Sprintf("line number %q out of sequence, want %d (LX01 restarts at 1 in each claim)", seg.Element(1), b.nextLX))
+			}
+			b.nextLX++
+		}
+	case "SV1":
+		if loop == "2400" {
+			b.sv1(m, seg, loop)
+		}
+	case "LIN":
+		if loop == "2410" && string(seg.ElementBytes(2)) == "N4" {
+			if ndc := seg.Element(3); len(ndc) != 11 || !allDigits(ndc) {
+				msg := fmt.Sprintf("NDC %q must be 11 digits in 5-4-2 form without hyphens", ndc)
+				if _, err := ident.NormalizeNDC(ndc); err != nil {
+					msg += ": " + err.Error()
+				}
+				b.add(m, loop, "LIN03", msg)
+			}
+		}
+	}
+}
+
+func (b *business) sv1(m *machine, seg *x12.Segment, loop string) {
+	b.lines++
+	csep := seg.Delimiters().Component
+	amt, ok := parseCents(seg.ElementBytes(2))
+	if ok {
+		b.sum += amt
+	} else {
+		b.sumOK = false
+	}
+	if u := seg.ElementBytes(4); len(u) > 0 {
+		if n, ok := parseCents(u); !ok || n <= 0 {
+			b.add(m, loop, "SV104", fmt.Sprintf("units %q must be greater than zero", u))
+		}
+	}
+	proc := seg.ElementBytes(1)
+	if code := component(proc, csep, 2); nocCodes[string(code)] && len(component(proc, csep, 7)) == 0 {
+		b.add(m, loop, "SV101-7", fmt.Sprintf("%s is a not-otherwise-classified code: SV101-7 must describe the item", code))
+	}
+	ptrs := seg.ElementBytes(7)
+	for k := 1; k <= 4; k++ {
+		p := component(ptrs, csep, k)
+		if len(p) == 0 {
+			continue
+		}
+		n, err := strconv.Atoi(string(p))
+		if err == nil && n >= 1 && n <= 12 && n > b.dx {
+			b.add(m, loop, elemName("SV1", 7, k), fmt.Sprintf("diagnosis pointer %d points past the %d diagnosis codes in HI", n, b.dx))
+		}
+	}
+}
+
+func (b *business) hiSegment(m *machine, seg *x12.Segment, loop string) {
+	if loop != "2300" {
+		return
+	}
+	csep := seg.Delimiters().Component
+	for i := 1; i <= seg.Len(); i++ {
+		e := seg.ElementBytes(i)
+		q := string(component(e, csep, 1))
+		switch q {
+		case "ABK", "ABF", "BK", "BF":
+			b.dx++
+		default:
+			continue
+		}
+		if q == "BK" || q == "BF" {
+			continue
+		}
+		code := string(component(e, csep, 2))
+		el := elemName("HI", i, 2)
+		if n, err := ident.NormalizeICD10(code); err != nil {
+			b.add(m, loop, el, err.Error())
+		} else if n != code {
+			b.add(m, loop, el, fmt.Sprintf("ICD-10-CM %q must be written as %s (upper case, no decimal point)", code, n))
+		}
+	}
+}
+
+// hlSegment checks the hierarchy: HL01 counts 1, 2, 3…; HL02 names the
+// open HL one level up; HL04 says whether children follow.
+func (b *business) hlSegment(m *machine, seg *x12.Segment, loop string) {
+	id := seg.Element(1)
+	b.lastHL++
+	if n, err := strconv.Atoi(id); err != nil || n != b.lastHL {
+		b.add(m, loop, "HL01", fmt.Sprintf("HL ID %q out of sequence, want %d", id, b.lastHL))
+		if err == nil {
+			b.lastHL = n
+		}
+	}
+	level := -1
+	switch string(seg.ElementBytes(3)) {
+	case "20":
+		level = 0
+	case "22":
+		level = 1
+	case "23":
+		level = 2
+	}
+	if level < 0 {
+		return
+	}
+	for l := level; l < len(b.hl); l++ {
+		b.closeHL(m, l)
+	}
+	if level > 0 {
+		p := &b.hl[level-1]
+		parent := seg.Element(2)
+		switch {
+		case !p.open:
+			b.add(m, loop, "HL02", fmt.Sprintf("parent HL %q not found: no open HL one level up", parent))
+		case parent != p.id:
+			b.add(m, loop, "HL02", fmt.Sprintf("parent HL %q not found; the enclosing HL is %q", parent, p.id))
+		default:
+			if !p.children && p.hl04 == "0" {
+				b.at(m, p.at, "", "HL", "HL04", fmt.Sprintf("HL %s says it has no children (HL04=0) but HL %s is its child", p.id, id))
+			}
+			p.children = true
+		}
+	}
+	b.hl[level] = hlEntry{open: true, id: id, hl04: seg.Element(4), at: hereOf(m)}
+}
+
+func (b *business) closeHL(m *machine, l int) {
+	e := &b.hl[l]
+	if e.open && e.hl04 == "1" && !e.children {
+		b.at(m, e.at, "", "HL", "HL04", fmt.Sprintf("HL %s says it has children (HL04=1) but none follows", e.id))
+	}
+	e.open = false
+}
+
+// parseCents reads an X12 R value as integer cents (hundredths).
+func parseCents(v []byte) (int64, bool) {
+	if _, ok := numeric(v, true); !ok {
+		return 0, false
+	}
+	neg := v[0] == '-'
+	if neg {
+		v = v[1:]
+	}
+	whole, frac, _ := bytes.Cut(v, []byte{'.'})
+	if len(whole) > 15 {
+		return 0, false
+	}
+	var c int64
+	for _, d := range whole {
+		c = c*10 + int64(d-'0')
+	}
+	c *= 100
+	for i := 0; i < 2; i++ {
+		if i < len(frac) {
+			c += int64(frac[i]-'0') * []int64{10, 1}[i]
+		}
+	}
+	if len(frac) > 2 && bytes.Trim(frac[2:], "0") != nil && len(bytes.Trim(frac[2:], "0")) > 0 {
+		c++ // sub-cent amounts never balance exactly; round up so they show
+	}
+	if neg {
+		c = -c
+	}
+	return c, true
+}
+
+func cents(c int64) string {
+	s := ""
+	if c < 0 {
+		s, c = "-", -c
+	}
+	return fmt.Sprintf("%s%d.%02d", s, c/100, c%100)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

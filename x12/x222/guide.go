@@ -1,0 +1,376 @@
+package x222
+
+import (
+	_ "embed"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+//go:embed guide.txt
+var guideText string
+
+// Usage is the TR3 usage of a segment, loop or element: 'R' required,
+// 'S' situational, 'N' not used.
+type Usage byte
+
+// Usages.
+const (
+	Required    Usage = 'R'
+	Situational Usage = 'S'
+	NotUsed     Usage = 'N'
+)
+
+// ElementDef describes one data element (or one component of a composite)
+// as used at one place in the guide.
+type ElementDef struct {
+	Ref        string // data element reference number, e.g. "1251" (IK402)
+	Type       string // AN, ID, DT, TM, N0, R (composites: "")
+	Min, Max   int
+	Usage      Usage
+	Codes      *CodeList    // allowed values of an ID element, nil when external or any
+	Components []ElementDef // non-nil for a composite
+}
+
+// CodeList is a set of allowed code values.
+type CodeList struct {
+	Name  string
+	codes map[string]struct{}
+}
+
+// Has reports whether v is in the list.
+func (c *CodeList) Has(v string) bool { _, ok := c.codes[v]; return ok }
+
+// SegmentDef is a segment at one position of one loop.
+type SegmentDef struct {
+	ID       string
+	Usage    Usage
+	MaxUse   int // 0: unbounded
+	Elements []ElementDef
+}
+
+// key returns the element (or component) whose codes tell this segment
+// apart from others with the same ID: HL03 for HL, else the first element
+// (its first component when it is a composite).
+func (s *SegmentDef) key() (elem, comp int, d *ElementDef) {
+	if s.ID == "HL" {
+		return 3, 0, &s.Elements[2]
+	}
+	d = &s.Elements[0]
+	if d.Components != nil {
+		return 1, 1, &d.Components[0]
+	}
+	return 1, 0, d
+}
+
+// LoopDef is a loop of the guide: its segments and child loops in TR3 order.
+type LoopDef struct {
+	ID       string
+	Children []Child
+}
+
+// Child is one entry of a loop: a segment, or a child loop with the usage
+// and repeat it has at this place.
+type Child struct {
+	Segment *SegmentDef
+	Loop    *LoopDef
+	Usage   Usage
+	Repeat  int // loops only; 0: unbounded
+
+	id    string // ID()
+	group int    // index of the first child of the same position
+	keyed bool   // several segments share the position: told apart by qualifier
+}
+
+// ID is the segment ID of a segment child, or the first segment ID of a
+// loop child.
+func (c *Child) ID() string {
+	if c.Segment != nil {
+		return c.Segment.ID
+	}
+	return c.Loop.first().ID
+}
+
+func (l *LoopDef) first() *SegmentDef { return l.Children[0].Segment }
+
+// Guide is the 005010X222A1 implementation guide: the transaction set's
+// root loop (ST … SE without the envelope segments), and the generic
+// element layout of every segment it knows.
+type Guide struct {
+	Root     *LoopDef
+	Segments map[string][]ElementDef // by segment ID
+	Loops    map[string]*LoopDef
+}
+
+// X222A1 is the guide, built from the embedded guide.txt.
+var X222A1 = mustParseGuide(guideText)
+
+func mustParseGuide(text string) *Guide {
+	g, err := parseGuide(text)
+	if err != nil {
+		panic(err)
+	}
+	return g
+}
+
+type guideError struct {
+	line int
+	msg  string
+}
+
+func (e *guideError) Error() string { return fmt.Sprintf("guide.txt:%d: %s", e.line, e.msg) }
+
+func parseGuide(text string) (*Guide, error) {
+	g := &Guide{Segments: map[string][]ElementDef{}, Loops: map[string]*LoopDef{}}
+	lists := map[string]*CodeList{}
+	type open struct {
+		indent int
+		loop   *LoopDef
+	}
+	var stack []open
+	for n, line := range strings.Split(text, "\n") {
+		n++
+		fail := func(format string, a ...any) (*Guide, error) {
+			return nil, &guideError{n, fmt.Sprintf(format, a...)}
+		}
+		trimmed := strings.TrimLeft(line, " ")
+		if trimmed == "" || trimmed[0] == '#' {
+			continue
+		}
+		indent := len(line) - len(trimmed)
+		f := strings.Fields(trimmed)
+		switch f[0] {
+		case "codes":
+			if len(f) < 3 {
+				return fail("codes needs a name and at least one code")
+			}
+			lists[f[1]] = newCodeList(f[1], f[2:])
+			continue
+		case "seg":
+			if len(f) < 4 {
+				return fail("seg needs an ID, usages and elements")
+			}
+			els, err := parseElements(strings.Join(f[3:], " "))
+			if err != nil {
+				return fail("%s: %v", f[1], err)
+			}
+			if len(els) != len(f[2]) {
+				return fail("%s: %d usages for %d elements", f[1], len(f[2]), len(els))
+			}
+			for i := range els {
+				els[i].Usage = Usage(f[2][i])
+			}
+			g.Segments[f[1]] = els
+			continue
+		}
+		for len(stack) > 0 && stack[len(stack)-1].indent >= indent {
+			stack = stack[:len(stack)-1]
+		}
+		var parent *LoopDef
+		if len(stack) > 0 {
+			parent = stack[len(stack)-1].loop
+		}
+		switch f[0] {
+		case "loop", "use":
+			if len(f) != 4 {
+				return fail("%s needs NAME USAGE REPEAT", f[0])
+			}
+			rep, err := parseRepeat(f[3])
+			if err != nil {
+				return fail("%v", err)
+			}
+			var l *LoopDef
+			if f[0] == "loop" {
+				l = &LoopDef{ID: f[1]}
+				g.Loops[l.ID] = l
+				stack = append(stack, open{indent, l})
+			} else if l = g.Loops[f[1]]; l == nil {
+				return fail("use of undefined loop %s", f[1])
+			}
+			if parent == nil {
+				if g.Root != nil {
+					return fail("second root loop %s", f[1])
+				}
+				g.Root = l
+				continue
+			}
+			parent.Children = append(parent.Children, Child{Loop: l, Usage: Usage(f[2][0]), Repeat: rep})
+		default:
+			if parent == nil || len(f) < 3 {
+				return fail("segment line outside a loop or without USAGE MAXUSE")
+			}
+			base, ok := g.Segments[f[0]]
+			if !ok {
+				return fail("segment %s has no seg line", f[0])
+			}
+			rep, err := parseRepeat(f[2])
+			if err != nil {
+				return fail("%v", err)
+			}
+			sd := &SegmentDef{ID: f[0], Usage: Usage(f[1][0]), MaxUse: rep, Elements: cloneElements(base)}
+			for _, opt := range f[3:] {
+				if err := applyOption(sd, opt, lists); err != nil {
+					return fail("%s %s: %v", f[0], opt, err)
+				}
+			}
+			parent.Children = append(parent.Children, Child{Segment: sd, Usage: sd.Usage})
+		}
+	}
+	if g.Root == nil {
+		return nil, &guideError{0, "no root loop"}
+	}
+	for id, l := range g.Loops {
+		if id != g.Root.ID && (len(l.Children) == 0 || l.Children[0].Segment == nil) {
+			return nil, &guideError{0, "loop " + id + " does not start with a segment"}
+		}
+	}
+	for _, l := range g.Loops {
+		for i := range l.Children {
+			c := &l.Children[i]
+			c.id = c.ID()
+			c.group = i
+			if i > 0 && l.Children[i-1].id == c.id {
+				c.group = l.Children[i-1].group
+			}
+		}
+		for i := range l.Children {
+			c := &l.Children[i]
+			c.keyed = c.Segment != nil && ((i > 0 && l.Children[i-1].id == c.id) ||
+				(i+1 < len(l.Children) && l.Children[i+1].id == c.id))
+		}
+	}
+	return g, nil
+}
+
+func newCodeList(name string, codes []string) *CodeList {
+	c := &CodeList{Name: name, codes: make(map[string]struct{}, len(codes))}
+	for _, v := range codes {
+		c.codes[v] = struct{}{}
+	}
+	return c
+}
+
+func parseRepeat(s string) (int, error) {
+	if s == ">1" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("bad repeat %q", s)
+	}
+	return n, nil
+}
+
+// parseElements reads "REF/TYPE/MIN/MAX ... {REF/TYPE/MIN/MAX/U ...}".
+func parseElements(s string) ([]ElementDef, error) {
+	var out []ElementDef
+	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
+		if s[0] == '{' {
+			end := strings.IndexByte(s, '}')
+			if end < 0 {
+				return nil, fmt.Errorf("unclosed composite")
+			}
+			comp := ElementDef{Components: []ElementDef{}}
+			for _, c := range strings.Fields(s[1:end]) {
+				d, err := parseElement(c, true)
+				if err != nil {
+					return nil, err
+				}
+				comp.Components = append(comp.Components, d)
+			}
+			out = append(out, comp)
+			s = s[end+1:]
+			continue
+		}
+		tok, rest, _ := strings.Cut(s, " ")
+		d, err := parseElement(tok, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+		s = rest
+	}
+	return out, nil
+}
+
+func parseElement(s string, component bool) (ElementDef, error) {
+	p := strings.Split(s, "/")
+	want := 4
+	if component {
+		want = 5
+	}
+	if len(p) != want {
+		return ElementDef{}, fmt.Errorf("element %q: want %d parts", s, want)
+	}
+	min, err1 := strconv.Atoi(p[2])
+	max, err2 := strconv.Atoi(p[3])
+	if err1 != nil || err2 != nil || min > max {
+		return ElementDef{}, fmt.Errorf("element %q: bad length", s)
+	}
+	switch p[1] {
+	case "AN", "ID", "DT", "TM", "N0", "N2", "R":
+	default:
+		return ElementDef{}, fmt.Errorf("element %q: unknown type %s", s, p[1])
+	}
+	d := ElementDef{Ref: p[0], Type: p[1], Min: min, Max: max}
+	if component {
+		d.Usage = Usage(p[4][0])
+	}
+	return d, nil
+}
+
+func cloneElements(els []ElementDef) []ElementDef {
+	out := make([]ElementDef, len(els))
+	copy(out, els)
+	for i := range out {
+		if out[i].Components != nil {
+			out[i].Components = append([]ElementDef(nil), out[i].Components...)
+		}
+	}
+	return out
+}
+
+// applyOption applies "u=USAGES", "NN=CODES" or "NN.K=CODES" to sd.
+func applyOption(sd *SegmentDef, opt string, lists map[string]*CodeList) error {
+	name, val, ok := strings.Cut(opt, "=")
+	if !ok {
+		return fmt.Errorf("want NAME=VALUE")
+	}
+	if name == "u" {
+		if len(val) != len(sd.Elements) {
+			return fmt.Errorf("%d usages for %d elements", len(val), len(sd.Elements))
+		}
+		for i := range sd.Elements {
+			sd.Elements[i].Usage = Usage(val[i])
+		}
+		return nil
+	}
+	es, cs, isComp := strings.Cut(name, ".")
+	e, err := strconv.Atoi(es)
+	if err != nil || e < 1 || e > len(sd.Elements) {
+		return fmt.Errorf("no element %s", es)
+	}
+	d := &sd.Elements[e-1]
+	if isComp {
+		c, err := strconv.Atoi(cs)
+		if err != nil || c < 1 || c > len(d.Components) {
+			return fmt.Errorf("no component %s", cs)
+		}
+		d = &d.Components[c-1]
+	} else if d.Components != nil {
+		return fmt.Errorf("element %d is a composite", e)
+	}
+	if d.Type != "ID" {
+		return fmt.Errorf("codes on a %s element", d.Type)
+	}
+	if strings.HasPrefix(val, "@") {
+		l := lists[val[1:]]
+		if l == nil {
+			return fmt.Errorf("no code list %s", val)
+		}
+		d.Codes = l
+		return nil
+	}
+	d.Codes = newCodeList("", strings.Split(val, ","))
+	return nil
+}

@@ -1,0 +1,108 @@
+package x222
+
+import "fmt"
+
+// Levels of a Finding, in the order a front end checks them.
+const (
+	LevelSyntax    = "syntax"
+	LevelEnvelope  = "envelope"
+	LevelStructure = "structure"
+	LevelElement   = "element"
+	LevelBusiness  = "business"
+)
+
+// Finding is one problem in the input.
+type Finding struct {
+	Level     string `json:"level"`
+	Segment   int    `json:"segment"` // segment number in the file (ISA = 1)
+	SegmentID string `json:"segment_id"`
+	Loop      string `json:"loop,omitempty"`
+	Element   string `json:"element,omitempty"` // "CLM02", "SV101-7"
+	// Code is the 999 code that carries the finding: IK304 for structure,
+	// IK403 for element, IK502 for envelope findings on ST/SE, AK905 on
+	// GS/GE. Empty when a 999 has no place for it (syntax, ISA/IEA, business).
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message"`
+	Offset  int64  `json:"offset"`
+	Line    int    `json:"line"`
+
+	// Set is the 1-based ordinal of the transaction set in the file (0 outside one).
+	Set int `json:"set,omitempty"`
+	// SetPosition is the segment's position in its transaction set, ST = 1 (IK302).
+	SetPosition int `json:"set_position,omitempty"`
+	// ElementRef is the data element reference number (IK402) and Value
+	// the bad value (IK404), for element findings.
+	ElementRef string `json:"element_ref,omitempty"`
+	Value      string `json:"value,omitempty"`
+	// Claim is CLM01 of the claim the finding is in, for CTX and people.
+	Claim string `json:"claim,omitempty"`
+}
+
+func (f Finding) String() string {
+	loop := f.Loop
+	if loop == "" {
+		loop = "-"
+	}
+	el := f.Element
+	if el == "" {
+		el = "-"
+	}
+	return fmt.Sprintf("%s %d %s %s %s: %s", f.Level, f.Segment, f.SegmentID, loop, el, f.Message)
+}
+
+// Rejects reports whether the finding rejects its transaction set in a 999.
+// Business findings reject claims in a 277CA instead.
+func (f Finding) Rejects() bool { return f.Level != LevelBusiness }
+
+// Report is the outcome of Validate.
+type Report struct {
+	Findings []Finding      `json:"findings"`
+	Groups   []*GroupResult `json:"groups"`
+	Segments int            `json:"segments"`
+	// Truncated says more findings were found than Options.MaxFindings;
+	// counts in the results still include them.
+	Truncated bool `json:"truncated,omitempty"`
+}
+
+// GroupResult is one functional group (GS … GE).
+type GroupResult struct {
+	FunctionalID string       `json:"functional_id"` // GS01
+	Control      string       `json:"control"`       // GS06
+	Version      string       `json:"version"`       // GS08
+	Sets         []*SetResult `json:"sets"`
+	// Codes are AK905 … codes for group-level envelope errors.
+	Codes []string `json:"codes,omitempty"`
+	// Declared is GE01 (number of transaction sets it says it holds).
+	Declared int `json:"declared"`
+}
+
+// SetResult is one transaction set (ST … SE).
+type SetResult struct {
+	Ordinal  int    `json:"ordinal"`
+	ID       string `json:"id"`      // ST01
+	Control  string `json:"control"` // ST02
+	Version  string `json:"version"` // ST03
+	Accepted bool   `json:"accepted"`
+	// Errors counts findings that reject the set; Business counts claim-level
+	// (277CA) findings.
+	Errors   int `json:"errors"`
+	Business int `json:"business"`
+	Claims   int `json:"claims"`
+	// Codes are IK502 … codes for envelope errors of the set.
+	Codes []string `json:"codes,omitempty"`
+}
+
+// Valid reports whether there were no findings at all.
+func (r *Report) Valid() bool {
+	if len(r.Findings) > 0 || r.Truncated {
+		return false
+	}
+	for _, g := range r.Groups {
+		for _, s := range g.Sets {
+			if !s.Accepted || s.Business > 0 {
+				return false
+			}
+		}
+	}
+	return true
+}

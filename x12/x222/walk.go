@@ -1,0 +1,432 @@
+package x222
+
+import (
+	"bytes"
+	"fmt"
+
+	"perdiem/x12"
+)
+
+// push opens an instance of loop l whose first segment is the current one.
+func (m *machine) push(l *LoopDef) {
+	n := len(m.stack)
+	if n < cap(m.stack) {
+		m.stack = m.stack[:n+1]
+	} else {
+		m.stack = append(m.stack, frame{})
+	}
+	f := &m.stack[n]
+	f.loop, f.pos = l, 0
+	if cap(f.counts) < len(l.Children) {
+		f.counts = make([]int, len(l.Children))
+	}
+	f.counts = f.counts[:len(l.Children)]
+	clear(f.counts)
+	f.counts[0] = 1
+	f.node = nil
+	if m.build {
+		f.node = &Loop{ID: l.ID, Segments: []*Segment{}}
+		if n > 0 {
+			p := m.stack[n-1].node
+			p.Loops = append(p.Loops, f.node)
+		}
+	}
+	m.biz.enter(m, l.ID)
+}
+
+// pop closes the innermost loop, reporting required children never seen.
+func (m *machine) pop() {
+	f := &m.stack[len(m.stack)-1]
+	m.missing(f, len(f.loop.Children))
+	m.biz.exit(m, f.loop.ID)
+	m.stack = m.stack[:len(m.stack)-1]
+}
+
+// missing reports required children of f before index end that never
+// occurred, at the current segment (where their absence became certain).
+func (m *machine) missing(f *frame, end int) {
+	from := 1
+	if f.loop == m.g.Root {
+		from = 0
+	}
+	for i := from; i < end; i++ {
+		c := &f.loop.Children[i]
+		if c.Usage != Required || f.counts[i] != 0 {
+			continue
+		}
+		f.counts[i] = -1
+		var msg string
+		loop := f.loop.ID
+		if c.Segment != nil {
+			msg = fmt.Sprintf("required segment %s missing in loop %s", c.Segment.ID, f.loop.ID)
+		} else {
+			first := c.Loop.first()
+			_, _, kd := first.key()
+			q := ""
+			if kd.Codes != nil && len(kd.Codes.codes) <= 3 {
+				q = " (" + first.ID + "*" + codeNames(kd.Codes) + ")"
+			}
+			loop = c.Loop.ID
+			msg = fmt.Sprintf("required loop %s%s missing in loop %s", c.Loop.ID, q, f.loop.ID)
+		}
+		// The finding names the missing segment, as IK301 does, at the
+		// segment where its absence became certain.
+		p := m.cur.Pos()
+		m.addAt(Finding{Level: LevelStructure, Segment: p.Segment, SegmentID: c.ID(), Loop: loop, Code: "3",
+			Message: msg, Offset: p.Offset, Line: p.Line})
+	}
+}
+
+func codeNames(c *CodeList) string {
+	var b []byte
+	for k := range c.codes {
+		if len(b) > 0 {
+			b = append(b, '/')
+		}
+		b = append(b, k...)
+	}
+	return string(b)
+}
+
+// walk places a segment of the transaction set in the loop tree and checks it.
+func (m *machine) walk(seg *x12.Segment) {
+	for d := len(m.stack) - 1; d >= 0; d-- {
+		f := &m.stack[d]
+		i := match(f, seg)
+		if i < 0 {
+			continue
+		}
+		for len(m.stack)-1 > d {
+			m.pop()
+		}
+		f = &m.stack[d]
+		m.missing(f, f.loop.Children[i].group)
+		c := &f.loop.Children[i]
+		f.pos = i
+		if f.counts[i] < 0 {
+			f.counts[i] = 0
+		}
+		f.counts[i]++
+		if c.Segment != nil {
+			if c.Segment.MaxUse > 0 && f.counts[i] > c.Segment.MaxUse {
+				m.add(LevelStructure, f.loop.ID, "", "5", fmt.Sprintf("segment %s occurs more than %d times in loop %s", seg.ID(), c.Segment.MaxUse, f.loop.ID))
+			}
+			m.place(seg, c.Segment, f.loop.ID, f.node)
+			return
+		}
+		if c.Repeat > 0 && f.counts[i] > c.Repeat {
+			m.add(LevelStructure, c.Loop.ID, "", "4", fmt.Sprintf("loop %s occurs more than %d times in loop %s", c.Loop.ID, c.Repeat, f.loop.ID))
+		}
+		m.push(c.Loop)
+		top := &m.stack[len(m.stack)-1]
+		m.place(seg, c.Loop.first(), c.Loop.ID, top.node)
+		return
+	}
+	top := &m.stack[len(m.stack)-1]
+	if _, known := m.g.Segments[seg.ID()]; known {
+		m.add(LevelStructure, top.loop.ID, "", "2", fmt.Sprintf("segment %s is not expected here (in or after loop %s)", seg.ID(), top.loop.ID))
+	} else {
+		m.add(LevelStructure, top.loop.ID, "", "1", fmt.Sprintf("segment %s not known in loop %s", seg.ID(), top.loop.ID))
+	}
+	if top.node != nil {
+		top.node.Segments = append(top.node.Segments, segmentOf(seg, m.setPos))
+	}
+}
+
+func (m *machine) place(seg *x12.Segment, def *SegmentDef, loop string, node *Loop) {
+	if node != nil {
+		node.Segments = append(node.Segments, segmentOf(seg, m.setPos))
+	}
+	m.checkElements(seg, def, loop)
+	m.biz.segment(m, seg, loop)
+}
+
+// match finds the child of f that seg continues with, searching from the
+// position group of the last match onward, or returns -1.
+func match(f *frame, seg *x12.Segment) int {
+	children := f.loop.Children
+	start := 1
+	switch {
+	case f.pos > 0:
+		start = children[f.pos].group
+	case f.pos < 0: // the root loop before BHT: ST is not one of its children
+		start = 0
+	}
+	id := seg.ID()
+	for i := start; i < len(children); i++ {
+		c := &children[i]
+		if c.id != id {
+			continue
+		}
+		if c.Loop != nil {
+			if keyMatches(c.Loop.first(), seg) {
+				return i
+			}
+			continue
+		}
+		if !c.keyed {
+			return i
+		}
+		// Several segments share this position: pick by qualifier, else
+		// the first, so the bad qualifier is reported as a code error.
+		j := i
+		for ; j < len(children) && children[j].group == c.group; j++ {
+			if children[j].Segment != nil && keyMatches(children[j].Segment, seg) {
+				return j
+			}
+		}
+		return i
+	}
+	return -1
+}
+
+func keyMatches(def *SegmentDef, seg *x12.Segment) bool {
+	e, c, d := def.key()
+	if d.Codes == nil {
+		return true
+	}
+	v := seg.ElementBytes(e)
+	if c > 0 {
+		v = component(v, seg.Delimiters().Component, c)
+	}
+	_, ok := d.Codes.codes[string(v)]
+	return ok
+}
+
+func component(v []byte, sep byte, c int) []byte {
+	for k := 1; k < c; k++ {
+		n := bytes.IndexByte(v, sep)
+		if n < 0 {
+			return nil
+		}
+		v = v[n+1:]
+	}
+	if n := bytes.IndexByte(v, sep); n >= 0 {
+		v = v[:n]
+	}
+	return v
+}
+
+// checkElements checks each element against the guide (IK4 codes).
+func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) {
+	id := seg.ID()
+	if seg.Len() > len(def.Elements) {
+		m.elementFinding(loop, id, len(def.Elements)+1, 0, nil, "3", fmt.Sprintf("%s has %d elements, at most %d allowed", id, seg.Len(), len(def.Elements)), nil)
+	}
+	csep := seg.Delimiters().Component
+	for i := range def.Elements {
+		d := &def.Elements[i]
+		v := seg.ElementBytes(i + 1)
+		if len(v) == 0 {
+			if d.Usage == Required {
+				m.elementFinding(loop, id, i+1, 0, d, "1", "required element missing", nil)
+			}
+			continue
+		}
+		if d.Usage == NotUsed {
+			m.elementFinding(loop, id, i+1, 0, d, "10", "element is not used in this loop (X222A1) but is present", v)
+			continue
+		}
+		if d.Components == nil {
+			if d.Ref == "1251" && i > 0 && def.Elements[i-1].Ref == "1250" {
+				m.checkPeriod(loop, id, i+1, d, seg.ElementBytes(i), v)
+				continue
+			}
+			if code, msg := checkValue(d, v); code != "" {
+				m.elementFinding(loop, id, i+1, 0, d, code, msg, v)
+			}
+			continue
+		}
+		rest := v
+		for k := 0; ; k++ {
+			part := rest
+			n := bytes.IndexByte(rest, csep)
+			if n >= 0 {
+				part = rest[:n]
+			}
+			if k >= len(d.Components) {
+				m.elementFinding(loop, id, i+1, k+1, d, "3", fmt.Sprintf("composite has more than %d components", len(d.Components)), v)
+				break
+			}
+			cd := &d.Components[k]
+			switch {
+			case len(part) == 0:
+				if cd.Usage == Required {
+					m.elementFinding(loop, id, i+1, k+1, cd, "1", "required component missing", nil)
+				}
+			case cd.Usage == NotUsed:
+				m.elementFinding(loop, id, i+1, k+1, cd, "10", "component is not used in this loop (X222A1) but is present", part)
+			default:
+				if code, msg := checkValue(cd, part); code != "" {
+					m.elementFinding(loop, id, i+1, k+1, cd, code, msg, part)
+				}
+			}
+			if n < 0 {
+				for k++; k < len(d.Components); k++ {
+					if d.Components[k].Usage == Required {
+						m.elementFinding(loop, id, i+1, k+1, &d.Components[k], "1", "required component missing", nil)
+					}
+				}
+				break
+			}
+			rest = rest[n+1:]
+		}
+	}
+}
+
+// checkPeriod checks a date or date range (DTP03, DMG02, PAT06) in the
+// format its qualifier (the element before) names.
+func (m *machine) checkPeriod(loop, id string, e int, d *ElementDef, format, v []byte) {
+	ok := true
+	switch string(format) {
+	case "D8":
+		_, ok = date8(v)
+	case "RD8":
+		from, to, found := bytes.Cut(v, []byte{'-'})
+		_, ok1 := date8(from)
+		_, ok2 := date8(to)
+		ok = found && ok1 && ok2
+	default:
+		return // the qualifier's own code error is reported
+	}
+	if !ok {
+		m.elementFinding(loop, id, e, 0, d, "8", fmt.Sprintf("%q is not a valid %s date (CCYYMMDD%s)", v, format, map[bool]string{true: "-CCYYMMDD"}[string(format) == "RD8"]), v)
+	}
+}
+
+func (m *machine) elementFinding(loop, id string, e, c int, d *ElementDef, code, msg string, v []byte) {
+	p := m.cur.Pos()
+	f := Finding{Level: LevelElement, Segment: p.Segment, SegmentID: id, Loop: loop, Element: elemName(id, e, c),
+		Code: code, Message: msg, Offset: p.Offset, Line: p.Line, Value: string(v)}
+	if d != nil {
+		f.ElementRef = d.Ref
+	}
+	m.addAt(f)
+}
+
+// checkValue checks a non-empty simple value against its type, length and
+// codes, returning the IK403 code and a message, or "" when it is fine.
+func checkValue(d *ElementDef, v []byte) (code, msg string) {
+	n := len(v)
+	switch d.Type {
+	case "DT":
+		if _, ok := dateN(v); !ok {
+			return "8", fmt.Sprintf("%q is not a valid date (%s)", v, map[bool]string{true: "YYMMDD", false: "CCYYMMDD"}[d.Max == 6])
+		}
+		return "", ""
+	case "TM":
+		if !validTime(v) {
+			return "9", fmt.Sprintf("%q is not a valid time (HHMM[SS[D…]])", v)
+		}
+		return "", ""
+	case "N0", "N2", "R":
+		digits, ok := numeric(v, d.Type == "R")
+		if !ok {
+			return "6", fmt.Sprintf("%q is not a valid %s number", v, d.Type)
+		}
+		n = digits
+	case "AN", "ID":
+		for _, b := range v {
+			if b < 0x20 || b > 0x7E {
+				return "6", fmt.Sprintf("%q has a character outside the X12 character set", v)
+			}
+		}
+	}
+	if n < d.Min {
+		return "4", fmt.Sprintf("%q is shorter than %d characters", v, d.Min)
+	}
+	if n > d.Max {
+		return "5", fmt.Sprintf("%q is longer than %d characters", v, d.Max)
+	}
+	if d.Codes != nil {
+		if _, ok := d.Codes.codes[string(v)]; !ok {
+			return "7", fmt.Sprintf("%q is not a valid code here", v)
+		}
+	}
+	return "", ""
+}
+
+// numeric checks an N0 or R value and returns its digit count, which is
+// what X12 lengths count (sign and decimal point excluded).
+func numeric(v []byte, decimal bool) (int, bool) {
+	if len(v) > 0 && v[0] == '-' {
+		v = v[1:]
+	}
+	digits, dots := 0, 0
+	for _, b := range v {
+		switch {
+		case b >= '0' && b <= '9':
+			digits++
+		case b == '.' && decimal:
+			dots++
+		default:
+			return 0, false
+		}
+	}
+	return digits, digits > 0 && dots <= 1
+}
+
+// date8 parses CCYYMMDD, returning it as the integer CCYYMMDD.
+func date8(v []byte) (int, bool) {
+	if len(v) != 8 {
+		return 0, false
+	}
+	return dateN(v)
+}
+
+// dateN parses CCYYMMDD or YYMMDD.
+func dateN(v []byte) (int, bool) {
+	if len(v) != 8 && len(v) != 6 {
+		return 0, false
+	}
+	x := 0
+	for _, b := range v {
+		if b < '0' || b > '9' {
+			return 0, false
+		}
+		x = x*10 + int(b-'0')
+	}
+	y, mo, d := x/10000, x/100%100, x%100
+	if len(v) == 6 {
+		y += 2000
+	}
+	if mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
+		return 0, false
+	}
+	return x, true
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+func validTime(v []byte) bool {
+	if len(v) < 4 || len(v) > 8 || len(v) == 5 {
+		return false
+	}
+	for _, b := range v {
+		if b < '0' || b > '9' {
+			return false
+		}
+	}
+	hh := int(v[0]-'0')*10 + int(v[1]-'0')
+	mm := int(v[2]-'0')*10 + int(v[3]-'0')
+	if hh > 23 || mm > 59 {
+		return false
+	}
+	if len(v) >= 6 {
+		if ss := int(v[4]-'0')*10 + int(v[5]-'0'); ss > 59 {
+			return false
+		}
+	}
+	return true
+}

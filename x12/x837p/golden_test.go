@@ -1,0 +1,200 @@
+package x837p
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"perdiem/civil"
+	"perdiem/claim"
+	"perdiem/episode"
+	"perdiem/x12"
+)
+
+// skeletonLines are the coded lines the skeleton claim of docs/x12-837p.md
+// §1 bills: they are what the coding engine makes of
+// testdata/home-infusion.json, written out here so this package's tests do
+// not depend on the engine.
+func skeletonLines() *claim.Result {
+	d := func(s string) civil.Date {
+		v, err := civil.Parse(s)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}
+	from, to := d("2026-01-01"), d("2026-01-07")
+	return &claim.Result{Profile: "nhia", Period: civil.Span{From: from, To: to}, Lines: []claim.Line{
+		{Code: "S9500", Modifiers: []string{}, From: from, To: to, Units: 7, POS: "12", Kind: claim.PerDiem, Therapy: "abx"},
+		{Code: "99601", Modifiers: []string{}, From: from, To: from, Units: 1, POS: "12", Kind: claim.Nursing, Therapy: "abx"},
+		{Code: "J0696", Modifiers: []string{}, From: from, To: to, Units: 56, POS: "12", Kind: claim.Drug, Therapy: "abx",
+			NDC: "00004196501", NDCQuantity: 7, NDCUnit: "UN"},
+		{Code: "J3490", Modifiers: []string{}, From: from, To: to, Units: 7, POS: "12", Kind: claim.Drug, Therapy: "abx",
+			NDC: "00338004938", NDCQuantity: 700, NDCUnit: "ML", Description: "Sodium chloride 0.9% 100 mL see NDC"},
+	}}
+}
+
+func loadDoc(t testing.TB, name string) *episode.Document {
+	t.Helper()
+	data, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := episode.Decode(data)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if probs := doc.ValidateClaim(); len(probs) > 0 {
+		t.Fatalf("%s: %v", name, probs)
+	}
+	return doc
+}
+
+// skeletonControl is the envelope of the validated sample file.
+var skeletonControl = Control{Number: 101, Time: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), Usage: "T"}
+
+// segs tokenizes an interchange into segments of elements (ID first).
+func segs(t testing.TB, data []byte) [][]string {
+	t.Helper()
+	r := x12.NewReader(bytes.NewReader(data))
+	var out [][]string
+	for {
+		s, err := r.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		el := make([]string, s.Len()+1)
+		for i := range el {
+			el[i] = s.Element(i)
+		}
+		out = append(out, el)
+	}
+}
+
+// TestGoldenSkeleton writes the claim of testdata/home-infusion.json and
+// compares it with the validated sample segment by segment. The known
+// differences are:
+//   - REF*6R: we always send a line item control number (§5), the sample
+//     does not.
+//   - REF*XZ (pharmacy Rx number on the J0696 line): the document has no
+//     field for it.
+//   - SE01 follows from those two: 42 - 1 + 4 = 45.
+//   - BHT03: ours is derived from the control numbers (ISA13 + ST02).
+//   - Line order: the engine sorts lines of the same day per diem, nursing,
+//     drugs (input-format.md), the sample puts nursing last; so the 2400
+//     loops are matched by procedure code and LX01 follows our order.
+func TestGoldenSkeleton(t *testing.T) {
+	doc := loadDoc(t, "home-infusion.json")
+	c, err := Build(doc, skeletonLines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, []*Claim{c}, skeletonControl); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("../../testdata/x12/837p/synthetic__home-infusion-good.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var controls []string
+	got := filter(segs(t, buf.Bytes()), func(s []string) bool {
+		if s[0] == "REF" && s[1] == "6R" {
+			controls = append(controls, s[2])
+			return false
+		}
+		return true
+	})
+	if w := "HIT20260101A-1 HIT20260101A-2 HIT20260101A-3 HIT20260101A-4"; strings.Join(controls, " ") != w {
+		t.Errorf("REF*6R line control numbers = %v, want %s", controls, w)
+	}
+	exp := filter(segs(t, want), func(s []string) bool { return !(s[0] == "REF" && s[1] == "XZ") })
+
+	gh, gl, gt := splitLines(got)
+	eh, el, et := splitLines(exp)
+	mask := func(s []string, i int) []string {
+		s = append([]string(nil), s...)
+		s[i] = "…"
+		return s
+	}
+	for i := range gh {
+		if gh[i][0] == "BHT" {
+			gh[i] = mask(gh[i], 3)
+		}
+	}
+	for i := range eh {
+		if eh[i][0] == "BHT" {
+			eh[i] = mask(eh[i], 3)
+		}
+	}
+	compare(t, "header", gh, eh)
+	if len(gl) != len(el) {
+		t.Fatalf("%d lines, want %d", len(gl), len(el))
+	}
+	for code, block := range el {
+		compare(t, "line "+code, gl[code], block)
+	}
+	if gt[0][0] != "SE" || gt[0][1] != "45" {
+		t.Errorf("SE = %v, want SE01 45", gt[0])
+	}
+	compare(t, "trailer", gt[1:], et[1:])
+}
+
+func filter(s [][]string, keep func([]string) bool) [][]string {
+	var out [][]string
+	for _, x := range s {
+		if keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// splitLines cuts an interchange into the segments before the first LX,
+// the 2400 blocks keyed by procedure code (LX01 masked), and SE onwards.
+func splitLines(s [][]string) (head [][]string, lines map[string][][]string, tail [][]string) {
+	lines = map[string][][]string{}
+	code := ""
+	for _, x := range s {
+		switch {
+		case x[0] == "SE" || tail != nil:
+			tail = append(tail, x)
+		case x[0] == "LX":
+			code = "?"
+			lines[code] = [][]string{{"LX", "…"}}
+		case code == "":
+			head = append(head, x)
+		default:
+			if x[0] == "SV1" {
+				c := strings.Split(x[1], ":")[1]
+				lines[c], code = lines[code], c
+				delete(lines, "?")
+			}
+			lines[code] = append(lines[code], x)
+		}
+	}
+	return head, lines, tail
+}
+
+func compare(t *testing.T, what string, got, want [][]string) {
+	t.Helper()
+	n := max(len(got), len(want))
+	for i := range n {
+		var g, w string
+		if i < len(got) {
+			g = strings.Join(got[i], "*")
+		}
+		if i < len(want) {
+			w = strings.Join(want[i], "*")
+		}
+		if g != w {
+			t.Errorf("%s, segment %d:\n got %s\nwant %s", what, i+1, g, w)
+		}
+	}
+}

@@ -1,0 +1,375 @@
+package x837p
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"perdiem/civil"
+	"perdiem/episode"
+	"perdiem/x12"
+)
+
+// Control holds what identifies one interchange.
+type Control struct {
+	Number int64     // ISA13 and GS06, 1…999999999, never reused (see package ctlnum)
+	Time   time.Time // ISA09/10, GS04/05, BHT04/05; its own zone is used
+	Usage  string    // ISA15: P production, T test
+	// AckRequested sets ISA14 to ask the receiver for a TA1.
+	AckRequested bool
+}
+
+// Version is the implementation guide Write follows (GS08, ST03).
+const Version = "005010X222A1"
+
+// Encoder writes 837P interchanges. It keeps its scratch space between
+// calls, so one Encoder writing many interchanges allocates little.
+type Encoder struct {
+	w   *x12.Writer
+	d   x12.Delimiters
+	err error
+	buf []byte
+	hl  int
+	// Newlines puts a line break after each segment for people reading
+	// the file; receivers ignore it.
+	Newlines bool
+}
+
+// NewEncoder returns an Encoder writing to w with the default delimiters.
+func NewEncoder(w io.Writer) *Encoder {
+	return &Encoder{w: x12.NewWriter(w, x12.DefaultDelimiters), d: x12.DefaultDelimiters}
+}
+
+// Write writes claims as one interchange: one ISA/GS, and one ST per run of
+// consecutive claims from the same submitter, receiver and billing provider.
+func Write(w io.Writer, claims []*Claim, ctl Control) error {
+	return NewEncoder(w).Encode(claims, ctl)
+}
+
+// EnvelopeError says why a set of claims cannot go into one interchange.
+type EnvelopeError struct {
+	Claim int    // index in the claims given to Encode; -1 for the whole set
+	ID    string // CLM01 of that claim
+	Err   error
+}
+
+func (e *EnvelopeError) Error() string {
+	if e.Claim < 0 {
+		return "837P: " + e.Err.Error()
+	}
+	return fmt.Sprintf("837P: claim %d (%s): %v", e.Claim+1, e.ID, e.Err)
+}
+
+func (e *EnvelopeError) Unwrap() error { return e.Err }
+
+// Sentinel errors wrapped in *EnvelopeError.
+var (
+	ErrNoClaims       = errors.New("no claims to write")
+	ErrMixedEnvelope  = errors.New("interchange sender or receiver differs from the first claim's; write it in another interchange")
+	ErrTooManyLines   = errors.New("more lines than the 837P allows in one claim (50); use Split")
+	ErrTotal          = errors.New("claim total (CLM02) is not the sum of the line charges")
+	ErrControlNumber  = errors.New("control number out of range 1..999999999")
+	ErrUsage          = errors.New("usage indicator must be P or T")
+	ErrEnvelopeIDSize = errors.New("interchange sender and receiver IDs are 1 to 15 characters")
+)
+
+// Encode writes claims as one interchange and flushes it.
+func (e *Encoder) Encode(claims []*Claim, ctl Control) error {
+	if err := check(claims, ctl); err != nil {
+		return err
+	}
+	e.w.NewlineAfterSegment = e.Newlines
+	e.err = nil
+	first := claims[0]
+	t := ctl.Time
+	ack := "0"
+	if ctl.AckRequested {
+		ack = "1"
+	}
+	num := pad9(ctl.Number)
+	e.seg("ISA", "00", "", "00", "", "ZZ", first.Submitter.ID, "ZZ", first.Receiver.ID,
+		t.Format("060102"), t.Format("1504"), string(e.d.Repetition), "00501", num, ack, ctl.Usage, string(e.d.Component))
+	gs := strconv.FormatInt(ctl.Number, 10)
+	e.seg("GS", "HC", first.Submitter.ID, first.Receiver.ID, t.Format("20060102"), t.Format("1504"), gs, "X", Version)
+	sets := 0
+	for i := 0; i < len(claims); {
+		j := i + 1
+		for j < len(claims) && sameTransaction(claims[i], claims[j]) {
+			j++
+		}
+		sets++
+		e.transaction(claims[i:j], num, sets, t)
+		i = j
+	}
+	e.seg("GE", strconv.Itoa(sets), gs)
+	e.seg("IEA", "1", num)
+	if e.err != nil {
+		return e.err
+	}
+	return e.w.Flush()
+}
+
+func check(claims []*Claim, ctl Control) error {
+	whole := func(err error) error { return &EnvelopeError{Claim: -1, Err: err} }
+	switch {
+	case len(claims) == 0:
+		return whole(ErrNoClaims)
+	case ctl.Number < 1 || ctl.Number > 999999999:
+		return whole(ErrControlNumber)
+	case ctl.Usage != "P" && ctl.Usage != "T":
+		return whole(ErrUsage)
+	}
+	first := claims[0]
+	for i, c := range claims {
+		var err error
+		switch {
+		case c.Submitter.ID != first.Submitter.ID || c.Receiver.ID != first.Receiver.ID:
+			err = ErrMixedEnvelope
+		case len(c.Submitter.ID) < 1 || len(c.Submitter.ID) > 15 || len(c.Receiver.ID) < 1 || len(c.Receiver.ID) > 15:
+			err = ErrEnvelopeIDSize
+		case len(c.Lines) > MaxLines:
+			err = ErrTooManyLines
+		case c.Total != c.LineTotal():
+			err = fmt.Errorf("%w: CLM02 %s, lines %s", ErrTotal, c.Total.X12(), c.LineTotal().X12())
+		}
+		if err != nil {
+			return &EnvelopeError{Claim: i, ID: c.ID, Err: err}
+		}
+	}
+	return nil
+}
+
+// seg writes one segment; the first error sticks and stops further output.
+func (e *Encoder) seg(id string, elements ...string) {
+	if e.err != nil {
+		return
+	}
+	e.err = e.w.WriteSegment(id, elements...)
+}
+
+func pad9(n int64) string {
+	var b [9]byte
+	for i := 8; i >= 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[:])
+}
+
+func (e *Encoder) transaction(claims []*Claim, isa string, set int, t time.Time) {
+	st := strconv.Itoa(set)
+	for len(st) < 4 {
+		st = "0" + st
+	}
+	c := claims[0]
+	e.w.ResetCount()
+	e.seg("ST", "837", st, Version)
+	e.seg("BHT", "0019", "00", isa+st, t.Format("20060102"), t.Format("1504"), "CH")
+	e.seg("NM1", "41", "2", c.Submitter.Name, "", "", "", "", "46", c.Submitter.ID)
+	ct := &c.Submitter.Contact
+	if ct.Phone != "" && ct.Email != "" {
+		e.seg("PER", "IC", ct.Name, "TE", ct.Phone, "EM", ct.Email)
+	} else if ct.Phone != "" {
+		e.seg("PER", "IC", ct.Name, "TE", ct.Phone)
+	} else {
+		e.seg("PER", "IC", ct.Name, "EM", ct.Email)
+	}
+	e.seg("NM1", "40", "2", c.Receiver.Name, "", "", "", "", "46", c.Receiver.ID)
+
+	e.hl = 1
+	e.seg("HL", "1", "", "20", "1")
+	bp := &c.Billing
+	if bp.Taxonomy != "" {
+		e.seg("PRV", "BI", "PXC", bp.Taxonomy)
+	}
+	e.seg("NM1", "85", "2", bp.Name, "", "", "", "", "XX", bp.NPI)
+	e.address(&bp.Address)
+	e.seg("REF", "EI", bp.TaxID)
+
+	for i := 0; i < len(claims); {
+		j := i + 1
+		for j < len(claims) && j-i < MaxClaims && sameSubscriber(claims[i], claims[j]) {
+			j++
+		}
+		e.subscriber(claims[i:j])
+		i = j
+	}
+	e.seg("SE", strconv.Itoa(e.w.Segments()+1), st)
+}
+
+func (e *Encoder) nextHL() string {
+	e.hl++
+	return strconv.Itoa(e.hl)
+}
+
+func (e *Encoder) address(a *Address) {
+	e.seg("N3", a.Line1, a.Line2)
+	e.seg("N4", a.City, a.State, a.Zip)
+}
+
+func (e *Encoder) demographics(dob civil.Date, sex string) {
+	e.seg("DMG", "D8", dob.Compact(), sex)
+}
+
+func (e *Encoder) subscriber(claims []*Claim) {
+	c := claims[0]
+	s := &c.Subscriber
+	sub := e.nextHL()
+	child, rel := "0", "18"
+	if c.Patient != nil {
+		child, rel = "1", ""
+	}
+	e.seg("HL", sub, "1", "22", child)
+	e.seg("SBR", s.Responsibility, rel, s.Group, "", "", "", "", "", s.Filing)
+	e.seg("NM1", "IL", "1", s.Last, s.First, s.Middle, "", "", "MI", s.MemberID)
+	if s.Address != nil {
+		e.address(s.Address)
+	}
+	if s.DOB != nil {
+		e.demographics(*s.DOB, s.Sex)
+	}
+	e.seg("NM1", "PR", "2", c.Payer.Name, "", "", "", "", "PI", c.Payer.ID)
+	if p := c.Patient; p != nil {
+		e.seg("HL", e.nextHL(), sub, "23", "0")
+		e.seg("PAT", p.Relationship)
+		e.seg("NM1", "QC", "1", p.Last, p.First, p.Middle)
+		e.address(&p.Address)
+		e.demographics(p.DOB, p.Sex)
+	}
+	for _, c := range claims {
+		e.claim(c)
+	}
+}
+
+func (e *Encoder) claim(c *Claim) {
+	e.seg("CLM", c.ID, e.money(c.Total), "", "", x12.Composite(e.d, c.POS, "B", c.Frequency), "Y", "A", "Y", "Y")
+	if c.PriorAuth != "" {
+		e.seg("REF", "G1", c.PriorAuth)
+	}
+	if c.OriginalRef != "" {
+		e.seg("REF", "F8", c.OriginalRef)
+	}
+	if c.Note != "" {
+		e.seg("NTE", "ADD", c.Note)
+	}
+	hi := make([]string, len(c.Diagnoses))
+	for i, d := range c.Diagnoses {
+		q := "ABF"
+		if i == 0 {
+			q = "ABK"
+		}
+		hi[i] = q + string(e.d.Component) + d
+	}
+	e.seg("HI", hi...)
+	if r := c.Rendering; r != nil {
+		e.seg("NM1", "82", "1", r.Last, r.First, "", "", "", "XX", r.NPI)
+		if r.Taxonomy != "" {
+			e.seg("PRV", "PE", "PXC", r.Taxonomy)
+		}
+	}
+	for i := range c.Lines {
+		e.line(c, i)
+	}
+}
+
+func (e *Encoder) line(c *Claim, i int) {
+	l := &c.Lines[i]
+	e.seg("LX", strconv.Itoa(i+1))
+	b := append(e.buf[:0], "HC"...)
+	b = append(b, e.d.Component)
+	b = append(b, l.Code...)
+	if l.Description != "" || len(l.Modifiers) > 0 {
+		for k := range 4 {
+			if k >= len(l.Modifiers) && l.Description == "" {
+				break
+			}
+			b = append(b, e.d.Component)
+			if k < len(l.Modifiers) {
+				b = append(b, l.Modifiers[k]...)
+			}
+		}
+		if l.Description != "" {
+			b = append(b, e.d.Component)
+			b = append(b, l.Description...)
+		}
+	}
+	sv101 := string(b)
+	b = b[:0]
+	for k, p := range l.Pointers {
+		if k > 0 {
+			b = append(b, e.d.Component)
+		}
+		b = strconv.AppendInt(b, int64(p), 10)
+	}
+	sv107 := string(b)
+	e.buf = b
+	pos := ""
+	if l.POS != c.POS {
+		pos = l.POS
+	}
+	e.seg("SV1", sv101, e.money(l.Charge), "UN", number(l.Units), pos, "", sv107)
+	if l.From == l.To {
+		e.seg("DTP", "472", "D8", l.From.Compact())
+	} else {
+		e.seg("DTP", "472", "RD8", l.From.Compact()+"-"+l.To.Compact())
+	}
+	if l.ControlNum != "" {
+		e.seg("REF", "6R", l.ControlNum)
+	}
+	if d := l.Drug; d != nil {
+		e.seg("LIN", "", "N4", d.NDC)
+		e.seg("CTP", "", "", "", number(d.Quantity), d.Unit)
+	}
+	if o := l.Ordering; o != nil {
+		e.seg("NM1", "DK", "1", o.Last, o.First, "", "", "", "XX", o.NPI)
+	}
+}
+
+// money formats an amount as X12 wants it (no trailing zero decimals)
+// without going through fmt.
+func (e *Encoder) money(m episode.Money) string {
+	b := e.buf[:0]
+	if m < 0 {
+		b = append(b, '-')
+		m = -m
+	}
+	b = strconv.AppendInt(b, int64(m/100), 10)
+	if c := int64(m % 100); c != 0 {
+		b = append(b, '.', byte('0'+c/10))
+		if c%10 != 0 {
+			b = append(b, byte('0'+c%10))
+		}
+	}
+	e.buf = b
+	return string(b)
+}
+
+// number formats a quantity in its shortest decimal form, which reads back
+// as the same float64.
+func number(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func sameTransaction(a, b *Claim) bool {
+	return a.Submitter == b.Submitter && a.Receiver == b.Receiver && a.Billing == b.Billing
+}
+
+func sameSubscriber(a, b *Claim) bool {
+	sa, sb := &a.Subscriber, &b.Subscriber
+	if sa.Responsibility != sb.Responsibility || sa.Group != sb.Group || sa.Filing != sb.Filing ||
+		sa.MemberID != sb.MemberID || sa.Last != sb.Last || sa.First != sb.First ||
+		sa.Middle != sb.Middle || sa.Sex != sb.Sex || a.Payer != b.Payer {
+		return false
+	}
+	if !samePtr(sa.Address, sb.Address) || !samePtr(sa.DOB, sb.DOB) {
+		return false
+	}
+	return samePtr(a.Patient, b.Patient)
+}
+
+func samePtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
