@@ -43,6 +43,34 @@ type Code struct {
 	Bundled    bool        `json:"bundled,omitempty"` // IN-1: included in the per diem
 	NOC        bool        `json:"noc,omitempty"`     // not otherwise classified: needs a description
 	Source     string      `json:"source,omitempty"`
+	// Versions are the dated descriptors where the history is known, oldest
+	// first; the last one is Short/Long. Empty when only the current
+	// descriptor is known.
+	Versions []Version `json:"versions,omitempty"`
+}
+
+// Version is a descriptor in force from a given day.
+type Version struct {
+	From   civil.Date `json:"from"`
+	Short  string     `json:"short"`
+	Long   string     `json:"long"`
+	Source string     `json:"source,omitempty"`
+}
+
+// DescriptorOn returns the long descriptor in force on day d: the latest
+// version starting on or before d, the oldest known one for earlier days,
+// or Long when there is no history.
+func (c *Code) DescriptorOn(d civil.Date) string {
+	if len(c.Versions) == 0 {
+		return c.Long
+	}
+	v := c.Versions[0]
+	for _, w := range c.Versions[1:] {
+		if w.From <= d {
+			v = w
+		}
+	}
+	return v.Long
 }
 
 // ActiveOn reports whether the code may be billed on day d (CS-10).
@@ -57,4 +85,12 @@ type Exclusion struct {
 	A      []string `json:"a"`
 	B      []string `json:"b"`
 	Source string   `json:"source"`
+	// Effective and Terminated date the rule itself (CS-10), inclusive.
+	Effective  civil.Date  `json:"effective"`
+	Terminated *civil.Date `json:"terminated,omitempty"`
+}
+
+// ActiveOn reports whether the group applies to claims with service on day d.
+func (x *Exclusion) ActiveOn(d civil.Date) bool {
+	return d >= x.Effective && (x.Terminated == nil || d <= *x.Terminated)
 }
