@@ -299,13 +299,12 @@ func parseCents(v []byte) (int64, bool) {
 		c = c*10 + int64(d-'0')
 	}
 	c *= 100
-	for i := 0; i < 2; i++ {
-		if i < len(frac) {
-			c += int64(frac[i]-'0') * []int64{10, 1}[i]
-		}
+	// Digits past the cent are dropped: X12 amounts are dollars and cents.
+	if len(frac) > 0 {
+		c += int64(frac[0]-'0') * 10
 	}
-	if len(frac) > 2 && bytes.Trim(frac[2:], "0") != nil && len(bytes.Trim(frac[2:], "0")) > 0 {
-		c++ // sub-cent amounts never balance exactly; round up so they show
+	if len(frac) > 1 {
+		c += int64(frac[1] - '0')
 	}
 	if neg {
 		c = -c

@@ -360,9 +360,6 @@ func applyOption(sd *SegmentDef, opt string, lists map[string]*CodeList) error {
 	} else if d.Components != nil {
 		return fmt.Errorf("element %d is a composite", e)
 	}
-	if d.Type != "ID" {
-		return fmt.Errorf("codes on a %s element", d.Type)
-	}
 	if strings.HasPrefix(val, "@") {
 		l := lists[val[1:]]
 		if l == nil {

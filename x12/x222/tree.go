@@ -1,0 +1,147 @@
+package x222
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"perdiem/x12"
+)
+
+// Interchange is a parsed 837P file: envelope segments and, inside each
+// transaction set, the guide's loop tree. Composite elements keep their
+// component separator; Delimiters says which it is.
+type Interchange struct {
+	Delimiters Delims   `json:"delimiters"`
+	ISA        []string `json:"isa"`
+	Groups     []*Group `json:"groups"`
+	IEA        []string `json:"iea"`
+}
+
+// Delims are the interchange's separators as one-character strings.
+type Delims struct {
+	Element    string `json:"element"`
+	Component  string `json:"component"`
+	Repetition string `json:"repetition"`
+	Segment    string `json:"segment"`
+}
+
+// Group is a functional group (GS … GE).
+type Group struct {
+	GS   []string `json:"gs"`
+	Sets []*Set   `json:"sets"`
+	GE   []string `json:"ge"`
+}
+
+// Set is a transaction set; Root is the guide's root loop ("ST") holding
+// BHT and the loops 1000A … 2000A.
+type Set struct {
+	ST   []string `json:"st"`
+	Root *Loop    `json:"root"`
+	SE   []string `json:"se"`
+}
+
+// Loop is one loop instance: its own segments, then its child loops, as
+// the guide orders them.
+type Loop struct {
+	ID       string     `json:"id"`
+	Segments []*Segment `json:"segments"`
+	Loops    []*Loop    `json:"loops,omitempty"`
+}
+
+// Segment is one segment with its elements (1-based in X12: Elements[0] is
+// element 01).
+type Segment struct {
+	ID       string   `json:"id"`
+	Elements []string `json:"elements"`
+	Position int      `json:"position"` // in the transaction set, ST = 1
+}
+
+// Parse reads one 837P interchange into its loop tree. It is tolerant:
+// segments out of place stay in the loop where they occur, and guide
+// violations are left to Validate. It fails on unreadable X12 or a second
+// interchange. Unlike Validate it holds the whole file in memory.
+func Parse(r io.Reader) (*Interchange, error) {
+	m := newMachine(X222A1, Options{MaxFindings: 1}, true)
+	if err := m.run(x12.NewReader(r)); err != nil {
+		return nil, err
+	}
+	for _, f := range m.rep.Findings {
+		if f.Level == LevelSyntax {
+			return nil, fmt.Errorf("x222: segment %d at byte %d, line %d: %s", f.Segment, f.Offset, f.Line, f.Message)
+		}
+	}
+	if m.tree == nil {
+		return nil, errors.New("x222: no interchange")
+	}
+	return m.tree, nil
+}
+
+// Write writes the interchange back as X12 with its own delimiters. Control
+// counts are written as they were read, not recomputed.
+func (t *Interchange) Write(w io.Writer) error {
+	d := x12.Delimiters{Element: one(t.Delimiters.Element), Component: one(t.Delimiters.Component),
+		Repetition: one(t.Delimiters.Repetition), Segment: one(t.Delimiters.Segment)}
+	xw := x12.NewWriter(w, d)
+	var err error
+	put := func(id string, els []string) {
+		if err == nil && els != nil {
+			err = xw.WriteSegment(id, els...)
+		}
+	}
+	put("ISA", t.ISA)
+	for _, g := range t.Groups {
+		put("GS", g.GS)
+		for _, s := range g.Sets {
+			put("ST", s.ST)
+			var walk func(l *Loop)
+			walk = func(l *Loop) {
+				for _, sg := range l.Segments {
+					put(sg.ID, sg.Elements)
+				}
+				for _, c := range l.Loops {
+					walk(c)
+				}
+			}
+			if s.Root != nil {
+				walk(s.Root)
+			}
+			put("SE", s.SE)
+		}
+		put("GE", g.GE)
+	}
+	put("IEA", t.IEA)
+	if err != nil {
+		return err
+	}
+	return xw.Flush()
+}
+
+func one(s string) byte {
+	if s == "" {
+		return 0
+	}
+	return s[0]
+}
+
+func delimitersOf(d x12.Delimiters) Delims {
+	s := func(b byte) string {
+		if b == 0 {
+			return ""
+		}
+		return string(b)
+	}
+	return Delims{s(d.Element), s(d.Component), s(d.Repetition), s(d.Segment)}
+}
+
+func elements(seg *x12.Segment) []string {
+	out := make([]string, seg.Len())
+	for i := range out {
+		out[i] = seg.Element(i + 1)
+	}
+	return out
+}
+
+func segmentOf(seg *x12.Segment, pos int) *Segment {
+	return &Segment{ID: seg.ID(), Elements: elements(seg), Position: pos}
+}
