@@ -50,17 +50,21 @@ func (c *checker) add(path, format string, args ...any) {
 	c.probs = append(c.probs, Problem{path, fmt.Sprintf(format, args...)})
 }
 
+// pathFunc spells the path of a field of the element being checked. Paths
+// are only spelled out for a problem, so a clean document builds none.
+type pathFunc func(field string) string
+
 // enum checks an optional enumerated value.
-func (c *checker) enum(path, v string, allowed []string) {
+func (c *checker) enum(p pathFunc, field, v string, allowed []string) {
 	if v != "" && !slices.Contains(allowed, v) {
-		c.add(path, "%q: want one of %s", v, strings.Join(allowed, ", "))
+		c.add(p(field), "%q: want one of %s", v, strings.Join(allowed, ", "))
 	}
 }
 
 // positive checks an optional number that must be above zero when given.
-func (c *checker) positive(path string, v *float64) {
+func (c *checker) positive(p pathFunc, field string, v *float64) {
 	if v != nil && !(*v > 0) {
-		c.add(path, "%s: want a number above zero", fmtNum(*v))
+		c.add(p(field), "%s: want a number above zero", fmtNum(*v))
 	}
 }
 
@@ -127,13 +131,13 @@ func (d *Document) checkTherapy(c *checker, i int) {
 		c.add(p("end"), "%s is before start %s", *t.End, t.Start)
 	}
 	checkInterval(c, p, t.EveryHours, t.EveryDays)
-	c.enum(p("method"), t.Method, methods)
+	c.enum(p, "method", t.Method, methods)
 	if t.Lumens != nil && *t.Lumens < 1 {
 		c.add(p("lumens"), "%d: want 1 or more", *t.Lumens)
 	}
-	c.enum(p("device"), t.Device, devices)
-	c.enum(p("site"), t.Site, sites)
-	c.positive(p("liters_per_day"), t.LitersPerDay)
+	c.enum(p, "device", t.Device, devices)
+	c.enum(p, "site", t.Site, sites)
+	c.positive(p, "liters_per_day", t.LitersPerDay)
 	if t.Start == 0 || (t.End != nil && *t.End < t.Start) {
 		// Without a sound span the date checks below would only echo the
 		// problem already reported.
@@ -147,12 +151,12 @@ func (d *Document) checkTherapy(c *checker, i int) {
 }
 
 // checkInterval checks every_hours and every_days, which say the same thing.
-func checkInterval(c *checker, p func(string) string, hours, days *float64) {
+func checkInterval(c *checker, p pathFunc, hours, days *float64) {
 	if hours != nil && days != nil {
 		c.add(p("every_days"), "given with every_hours: give the interval once")
 	}
-	c.positive(p("every_hours"), hours)
-	c.positive(p("every_days"), days)
+	c.positive(p, "every_hours", hours)
+	c.positive(p, "every_days", days)
 }
 
 func (d *Document) checkTherapyParts(c *checker, i int, spanOK bool) {
@@ -180,9 +184,9 @@ func (d *Document) checkTherapyParts(c *checker, i int, spanOK bool) {
 			c.add(at("therapies", i, "changes["+strconv.Itoa(k)+"]"), "changes nothing: want every_hours, every_days, continuous, liters_per_day, method or site")
 		}
 		checkInterval(c, p, ch.EveryHours, ch.EveryDays)
-		c.positive(p("liters_per_day"), ch.LitersPerDay)
-		c.enum(p("method"), ch.Method, methods)
-		c.enum(p("site"), ch.Site, sites)
+		c.positive(p, "liters_per_day", ch.LitersPerDay)
+		c.enum(p, "method", ch.Method, methods)
+		c.enum(p, "site", ch.Site, sites)
 	}
 	for k := range t.Holds {
 		h := &t.Holds[k]
@@ -253,8 +257,8 @@ func (d *Document) checkVisit(c *checker, i int) {
 	if v.Minutes <= 0 {
 		c.add(p("minutes"), "%d: want the visit's length in minutes, above zero", v.Minutes)
 	}
-	c.enum(p("nurse"), v.Nurse, nurses)
-	c.enum(p("site"), v.Site, sites)
+	c.enum(p, "nurse", v.Nurse, nurses)
+	c.enum(p, "site", v.Site, sites)
 	if v.Therapy != "" {
 		j := d.therapyIndex(v.Therapy)
 		switch {
@@ -314,11 +318,11 @@ func (d *Document) checkDrug(c *checker, i int) {
 	case g.DoseUnit != "" && g.Dose == 0:
 		c.add(p("dose"), "missing: dose_unit is given, so want the amount of one administration")
 	}
-	c.enum(p("dose_unit"), g.DoseUnit, doseUnits)
+	c.enum(p, "dose_unit", g.DoseUnit, doseUnits)
 	if g.NDCQuantity < 0 {
 		c.add(p("ndc_quantity"), "%s: want a quantity above zero", fmtNum(g.NDCQuantity))
 	}
-	c.enum(p("ndc_unit"), g.NDCUnit, ndcUnits)
+	c.enum(p, "ndc_unit", g.NDCUnit, ndcUnits)
 }
 
 // at builds the path list[i].field.

@@ -37,7 +37,7 @@ func (d *Document) ValidateClaim() []Problem {
 	if len(cl.ID) > 38 {
 		c.add("claim.id", "%d characters: want at most 38", len(cl.ID))
 	}
-	c.enum("claim.frequency", cl.Frequency, claimFrequencies)
+	c.enum(under("claim"), "frequency", cl.Frequency, claimFrequencies)
 	if (cl.Frequency == "7" || cl.Frequency == "8") && cl.OriginalRef == "" {
 		c.add("claim.original_ref", "missing: frequency %s replaces or voids a claim, so want the payer's claim number of the original", cl.Frequency)
 	}
@@ -55,8 +55,8 @@ func (d *Document) ValidateClaim() []Problem {
 	required(&c, "claim.subscriber.member_id", s.MemberID, "the member id")
 	required(&c, "claim.subscriber.last", s.Last, "the subscriber's last name")
 	required(&c, "claim.subscriber.first", s.First, "the subscriber's first name")
-	c.enum("claim.subscriber.sex", s.Sex, sexes)
-	c.enum("claim.subscriber.relationship", s.Relationship, relationships)
+	c.enum(under("claim.subscriber"), "sex", s.Sex, sexes)
+	c.enum(under("claim.subscriber"), "relationship", s.Relationship, relationships)
 	if s.Address != nil {
 		address(&c, "claim.subscriber.address", s.Address, false)
 	}
@@ -75,21 +75,21 @@ func (d *Document) ValidateClaim() []Problem {
 		if p.Sex == "" {
 			c.add("claim.patient.sex", "missing: want one of %s", strings.Join(sexes, ", "))
 		}
-		c.enum("claim.patient.sex", p.Sex, sexes)
+		c.enum(under("claim.patient"), "sex", p.Sex, sexes)
 		switch {
 		case p.Relationship == "":
 			c.add("claim.patient.relationship", "missing: want the patient's relationship to the subscriber")
 		case p.Relationship == "self":
 			c.add("claim.patient.relationship", "\"self\": a patient apart from the subscriber is not self")
 		default:
-			c.enum("claim.patient.relationship", p.Relationship, relationships)
+			c.enum(under("claim.patient"), "relationship", p.Relationship, relationships)
 		}
 		address(&c, "claim.patient.address", &p.Address, false)
 	}
 
 	required(&c, "claim.payer.name", cl.Payer.Name, "the payer's name")
 	required(&c, "claim.payer.id", cl.Payer.ID, "the payer id")
-	c.enum("claim.payer.filing", cl.Payer.Filing, filingCodes)
+	c.enum(under("claim.payer"), "filing", cl.Payer.Filing, filingCodes)
 
 	switch n := len(cl.Diagnoses); {
 	case n == 0:
@@ -204,4 +204,9 @@ func upper(s string) bool {
 		}
 	}
 	return true
+}
+
+// under spells the paths of the fields of the object at prefix.
+func under(prefix string) pathFunc {
+	return func(field string) string { return prefix + "." + field }
 }
