@@ -205,6 +205,9 @@ func (r *Reader) readISA(pos Position) (*Segment, error) {
 	if err := d.Validate(); err != nil {
 		return nil, &SyntaxError{Pos: pos, SegmentID: "ISA", Err: fmt.Errorf("%w: %w", ErrBadISA, err)}
 	}
+	if i := bytes.IndexByte(b[:isaLen-1], d.Segment); i >= 0 {
+		return fail("the segment terminator %q (the character after ISA16) also occurs at byte %d of the ISA", d.Segment, i)
+	}
 	r.delim = d
 	r.seenISA = true
 	return r.tokenize(pos, isaLen-1)

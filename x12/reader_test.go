@@ -307,6 +307,7 @@ func TestSyntaxErrors(t *testing.T) {
 		{name: "ISA padded around separators", in: "ISA *00 *          *00 *", want: ErrBadISA, segment: 1, id: "ISA", msg: "padded"},
 		{name: "ISA component separator equals element separator", in: strings.Replace(isa, "T*:~", "T***", 1), want: ErrBadISA, segment: 1, id: "ISA"},
 		{name: "ISA terminator is a letter", in: strings.Replace(isa, ":~", ":X", 1), want: ErrBadDelimiters, segment: 1, id: "ISA"},
+		{name: "ISA terminator inside the ISA", in: strings.Replace(isa, "SUBMITTER ", "SUBMITTER~", 1), want: ErrBadISA, segment: 1, id: "ISA", msg: "also occurs at byte 44"},
 		{name: "unterminated last segment", in: isa + "GS*HC*A~IEA*1*000000101", want: ErrUnterminated, segment: 3, offset: 106 + 8, id: "IEA"},
 		{name: "segment too long", in: isa + "NTE*ADD*" + strings.Repeat("A", 5000) + "~", max: 1000, want: ErrSegmentTooLong, segment: 2, offset: 106, id: "NTE"},
 		{name: "terminated segment over the limit", in: isa + "NTE*ADD*" + strings.Repeat("A", 1000) + "~", max: 1000, want: ErrSegmentTooLong, segment: 2, offset: 106, id: "NTE"},

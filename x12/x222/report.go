@@ -64,11 +64,23 @@ type Report struct {
 	Truncated bool `json:"truncated,omitempty"`
 }
 
+// InterchangeInfo is what an acknowledgment needs from an ISA.
+type InterchangeInfo struct {
+	SenderQualifier   string `json:"sender_qualifier"`   // ISA05
+	SenderID          string `json:"sender_id"`          // ISA06, trimmed
+	ReceiverQualifier string `json:"receiver_qualifier"` // ISA07
+	ReceiverID        string `json:"receiver_id"`        // ISA08, trimmed
+	Control           string `json:"control"`            // ISA13
+	Usage             string `json:"usage"`              // ISA15: P production, T test
+}
+
 // GroupResult is one functional group (GS … GE).
 type GroupResult struct {
 	FunctionalID string       `json:"functional_id"` // GS01
 	Control      string       `json:"control"`       // GS06
 	Version      string       `json:"version"`       // GS08
+	Sender       string       `json:"sender"`        // GS02
+	Receiver     string       `json:"receiver"`      // GS03
 	Sets         []*SetResult `json:"sets"`
 	// Codes are AK905 … codes for group-level envelope errors.
 	Codes []string `json:"codes,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"perdiem/x12"
 )
@@ -76,7 +77,7 @@ func newMachine(g *Guide, opt Options, build bool) *machine {
 	if opt.MaxFindings <= 0 {
 		opt.MaxFindings = 10000
 	}
-	return &machine{g: g, opt: opt, rep: &Report{Findings: []Finding{}, Groups: []*GroupResult{}}, build: build}
+	return &machine{g: g, opt: opt, rep: &Report{Findings: []Finding{}, Interchanges: []InterchangeInfo{}, Groups: []*GroupResult{}}, build: build}
 }
 
 func (m *machine) run(r *x12.Reader) error {
@@ -196,6 +197,10 @@ func (m *machine) isa(seg *x12.Segment) {
 	}
 	m.delim = seg.Delimiters()
 	m.inISA, m.groups, m.isa13 = true, 0, seg.Element(13)
+	m.rep.Interchanges = append(m.rep.Interchanges, InterchangeInfo{
+		SenderQualifier: seg.Element(5), SenderID: strings.TrimSpace(seg.Element(6)),
+		ReceiverQualifier: seg.Element(7), ReceiverID: strings.TrimSpace(seg.Element(8)),
+		Control: m.isa13, Usage: seg.Element(15)})
 	m.checkEnvelopeElements(seg)
 	for _, c := range []struct {
 		i     int
@@ -255,7 +260,8 @@ func (m *machine) gs(seg *x12.Segment) {
 	m.eofBefore("GS")
 	m.inGS, m.sets, m.gs06 = true, 0, seg.Element(6)
 	m.groups++
-	m.group = &GroupResult{FunctionalID: seg.Element(1), Control: m.gs06, Version: seg.Element(8), Sets: []*SetResult{}}
+	m.group = &GroupResult{FunctionalID: seg.Element(1), Control: m.gs06, Version: seg.Element(8),
+		Sender: seg.Element(2), Receiver: seg.Element(3), Sets: []*SetResult{}}
 	m.rep.Groups = append(m.rep.Groups, m.group)
 	m.checkEnvelopeElements(seg)
 	if v := seg.Element(1); v != "HC" {
