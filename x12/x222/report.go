@@ -56,9 +56,10 @@ func (f Finding) Rejects() bool { return f.Level != LevelBusiness }
 
 // Report is the outcome of Validate.
 type Report struct {
-	Findings []Finding      `json:"findings"`
-	Groups   []*GroupResult `json:"groups"`
-	Segments int            `json:"segments"`
+	Findings     []Finding         `json:"findings"`
+	Interchanges []InterchangeInfo `json:"interchanges"`
+	Groups       []*GroupResult    `json:"groups"`
+	Segments     int               `json:"segments"`
 	// Truncated says more findings were found than Options.MaxFindings;
 	// counts in the results still include them.
 	Truncated bool `json:"truncated,omitempty"`

@@ -1,0 +1,115 @@
+package x999
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"perdiem/x12/x222"
+)
+
+// FromReport builds the 999 for functional group g (0-based) of a
+// validated 837P: IK3/IK4 for structure and element findings, IK5 codes for
+// transaction set envelope errors, AK9 codes for group envelope errors.
+// Business findings are left out: a 999 has no place for them (they go on
+// a 277CA). It returns nil when the report has no group g.
+func FromReport(rep *x222.Report, g int) *Ack {
+	if g < 0 || g >= len(rep.Groups) {
+		return nil
+	}
+	gr := rep.Groups[g]
+	ack := &Ack{FunctionalID: gr.FunctionalID, GroupControl: gr.Control, Version: gr.Version,
+		Included: gr.Declared, Received: len(gr.Sets), Codes: limit(gr.Codes, 5)}
+	if ack.Included == 0 {
+		ack.Included = len(gr.Sets)
+	}
+	bySet := map[int][]x222.Finding{}
+	for _, f := range rep.Findings {
+		if f.Set > 0 && (f.Level == x222.LevelStructure || f.Level == x222.LevelElement) {
+			bySet[f.Set] = append(bySet[f.Set], f)
+		}
+	}
+	for _, sr := range gr.Sets {
+		s := &Set{ID: sr.ID, Control: sr.Control, Version: sr.Version, Status: "A"}
+		if !sr.Accepted {
+			s.Status = "R"
+			s.Codes = limit(sr.Codes, 5)
+		} else {
+			ack.Accepted++
+		}
+		s.Segments = segmentErrors(bySet[sr.Ordinal])
+		ack.Sets = append(ack.Sets, s)
+	}
+	switch {
+	case len(gr.Codes) > 0 || ack.Accepted == 0:
+		ack.Status = "R"
+	case ack.Accepted < len(gr.Sets):
+		ack.Status = "P"
+	default:
+		ack.Status = "A"
+	}
+	return ack
+}
+
+// segmentErrors groups findings into IK3s: one per structure finding and
+// one (code 8) per segment with element findings, in segment order.
+func segmentErrors(fs []x222.Finding) []*SegmentError {
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].SetPosition < fs[j].SetPosition })
+	var out []*SegmentError
+	elems := map[int]*SegmentError{}
+	for _, f := range fs {
+		if f.Level == x222.LevelStructure {
+			e := &SegmentError{ID: f.SegmentID, Position: f.SetPosition, Code: f.Code}
+			addClaim(e, f.Claim)
+			out = append(out, e)
+			continue
+		}
+		e := elems[f.SetPosition]
+		if e == nil {
+			e = &SegmentError{ID: f.SegmentID, Position: f.SetPosition, Code: "8"}
+			addClaim(e, f.Claim)
+			elems[f.SetPosition] = e
+			out = append(out, e)
+		}
+		pos, comp := elementPosition(f.SegmentID, f.Element)
+		ee := &ElementError{Position: pos, Component: comp, Ref: f.ElementRef, Code: f.Code}
+		if f.Code != "1" {
+			ee.Value = f.Value
+		}
+		e.Elements = append(e.Elements, ee)
+	}
+	return out
+}
+
+func addClaim(e *SegmentError, claim string) {
+	if claim != "" {
+		e.Context = append(e.Context, Context{Name: "CLM01", Value: claim})
+	}
+}
+
+// elementPosition turns "CTP05-1" into 5, 1.
+func elementPosition(segID, name string) (int, int) {
+	p, c, _ := strings.Cut(strings.TrimPrefix(name, segID), "-")
+	pos, _ := strconv.Atoi(p)
+	comp, _ := strconv.Atoi(c)
+	return pos, comp
+}
+
+func limit(codes []string, n int) []string {
+	var out []string
+	for _, c := range codes {
+		if len(out) < n && !contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func contains(l []string, v string) bool {
+	for _, s := range l {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
