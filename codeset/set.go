@@ -88,11 +88,8 @@ func (s *Set) expand() {
 func (s *Set) codesMatching(ps []pattern) []string {
 	var out []string
 	for _, c := range s.codes {
-		for _, p := range ps {
-			if p.match(c) {
-				out = append(out, c.Code)
-				break
-			}
+		if matchAll(ps, c) {
+			out = append(out, c.Code)
 		}
 	}
 	return out

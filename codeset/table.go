@@ -168,20 +168,30 @@ type flagRule struct {
 	patterns []pattern
 }
 
-func (r flagRule) match(c *Code) bool {
-	for _, p := range r.patterns {
-		if p.match(c) {
-			return true
-		}
-	}
-	return false
-}
+func (r flagRule) match(c *Code) bool { return matchAll(r.patterns, c) }
 
 // pattern selects codes: "S9500" one code, "S9500-S9504" an inclusive range
-// of codes of the same length, "kind:per_diem" every code of a kind.
+// of codes of the same length, "kind:per_diem" every code of a kind. A
+// leading "!" takes the codes out again: "kind:per_diem !S9208-S9214".
 type pattern struct {
 	from, to string
 	kind     Kind
+	not      bool
+}
+
+// matchAll reports whether c is selected by ps: by one pattern and by none
+// of the "!" ones.
+func matchAll(ps []pattern, c *Code) bool {
+	in := false
+	for _, p := range ps {
+		if p.match(c) {
+			if p.not {
+				return false
+			}
+			in = true
+		}
+	}
+	return in
 }
 
 func (p pattern) match(c *Code) bool {
@@ -193,22 +203,28 @@ func (p pattern) match(c *Code) bool {
 
 func parsePatterns(s string) ([]pattern, error) {
 	var out []pattern
+	positive := false
 	for _, tok := range strings.Fields(s) {
+		not := strings.HasPrefix(tok, "!")
+		tok = strings.TrimPrefix(tok, "!")
+		positive = positive || !not
 		switch {
 		case strings.HasPrefix(tok, "kind:"):
-			out = append(out, pattern{kind: Kind(strings.TrimPrefix(tok, "kind:"))})
+			out = append(out, pattern{kind: Kind(strings.TrimPrefix(tok, "kind:")), not: not})
 		case strings.Contains(tok, "-"):
 			from, to, _ := strings.Cut(tok, "-")
 			if len(from) != len(to) || from > to || from == "" {
 				return nil, fmt.Errorf("range %q: want FROM-TO, same length, FROM first", tok)
 			}
-			out = append(out, pattern{from: from, to: to})
+			out = append(out, pattern{from: from, to: to, not: not})
+		case tok == "":
+			return nil, fmt.Errorf("a lone \"!\"; want !CODE, !FROM-TO or !kind:KIND")
 		default:
-			out = append(out, pattern{from: tok, to: tok})
+			out = append(out, pattern{from: tok, to: tok, not: not})
 		}
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no codes")
+	if !positive {
+		return nil, fmt.Errorf("no codes selected")
 	}
 	return out, nil
 }

@@ -1,0 +1,105 @@
+package codeset
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestParseDose_DR1 pins how the amount one HCPCS unit stands for is read
+// from a descriptor, so DR-1 can compute drug units.
+func TestParseDose_DR1(t *testing.T) {
+	tests := []struct {
+		descriptor string
+		amount     float64
+		unit       string
+		text       string
+	}{
+		{"Injection, cefazolin sodium, 500 mg", 500, "mg", "500 mg"},
+		{"Injection, ceftriaxone sodium, per 250 mg", 250, "mg", "per 250 mg"},
+		{"Injection, morphine sulfate, up to 10 mg", 10, "mg", "up to 10 mg"},
+		{"Injection, epoetin alfa, (for non-esrd use), 1000 units", 1000, "units", "1000 units"},
+		{"Injection, something, per 10 ml", 10, "ml", "per 10 ml"},
+		{"Injection, interferon beta-1a, 1 mcg for intramuscular use", 1, "mcg", "1 mcg"},
+		{"Injection, bortezomib, 0.1 mg", 0.1, "mg", "0.1 mg"},
+		{"Injection, something, per 1 g", 1, "g", "per 1 g"},
+		{"Injection, something, per 5 ml", 5, "ml", "per 5 ml"},
+		{"Injection, c-1 esterase inhibitor, 10 units", 10, "units", "10 units"},
+		{"Injection, heparin sodium, per 100 units", 100, "units", "per 100 units"},
+		{"Injection, cefotaxime sodium, per gm", 1, "g", "per gm"},
+		{"Inhalation solution, unit dose form, per milligram", 1, "mg", "per milligram"},
+		{"Factor viii (antihemophilic factor, human) per i.u.", 1, "units", "per i.u."},
+		{"Injection, factor xiii a-subunit, (recombinant), per iu", 1, "units", "per iu"},
+		{"Injection, dexamethasone sodium phosphate, 1mg", 1, "mg", "1mg"},
+		{"Injection, penicillin g potassium, up to 600,000 units", 600000, "units", "up to 600,000 units"},
+		{"Injection, interferon, alfa-2b, recombinant, 1 million units", 1e6, "units", "1 million units"},
+		{"Injection, potassium chloride, per 2 meq", 2, "meq", "per 2 meq"},
+		{"Infusion, normal saline solution, 250 cc", 250, "ml", "250 cc"},
+		{"Injection, gamma globulin, intramuscular, 1 cc", 1, "ml", "1 cc"},
+		{"Capsaicin 8% patch, per 10 square centimeters", 10, "cm2", "per 10 square centimeters"},
+		{"Injection, chorionic gonadotropin, per 1,000 usp units", 1000, "units", "per 1,000 usp units"},
+		{"Injection, aprotonin, 10,000 kiu", 10000, "kiu", "10,000 kiu"},
+		// A ratio descriptor puts the billing amount before the equals sign.
+		{"Infusion, normal saline solution, sterile (500 ml = 1 unit)", 500, "ml", "500 ml"},
+		{"5% dextrose/normal saline (500 ml=1 unit)", 500, "ml", "500 ml"},
+		// The amount in parentheses restates the billing amount in other units.
+		{"Injection, rho d immune globulin, human, full dose, 300 micrograms (1500 i.u.)", 300, "mcg", "300 micrograms"},
+		{"Injection, hyaluronidase, ovine, preservative free, per 1 usp unit (up to 999 usp units)", 1, "units", "per 1 usp unit"},
+		// A combination is billed by its first component.
+		{"Injection, piperacillin sodium/tazobactam sodium, 1 gram/0.125 grams (1.125 grams)", 1, "g", "1 gram/0.125 grams"},
+		{"Injection, ceftazidime and avibactam, 0.5 g/0.125 g", 0.5, "g", "0.5 g/0.125 g"},
+		// A note in parentheses after the amount does not hide it.
+		{"Injection, abatacept, 10 mg (code may be used for medicare when drug administered under the direct supervision of a physician)", 10, "mg", "10 mg"},
+		{"Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg", 500, "mg", "500 mg"},
+		{"INJECTION, VANCOMYCIN HCL, 500 MG", 500, "mg", "500 MG"},
+		{"Injection, something, .5 mg", 0.5, "mg", ".5 mg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.descriptor, func(t *testing.T) {
+			d, ok := ParseDose(tt.descriptor)
+			if !ok {
+				t.Fatalf("ParseDose(%q) found no dose", tt.descriptor)
+			}
+			if d.Amount != tt.amount || d.Unit != tt.unit || d.Text != tt.text {
+				t.Errorf("ParseDose(%q) = %g %s %q; want %g %s %q", tt.descriptor, d.Amount, d.Unit, d.Text, tt.amount, tt.unit, tt.text)
+			}
+		})
+	}
+}
+
+// TestParseDose_NoAmount pins descriptors that state no amount: DR-1 must
+// not invent one.
+func TestParseDose_NoAmount(t *testing.T) {
+	for _, s := range []string{
+		"Unclassified drugs",
+		"Injection, digoxin immune fab (ovine), per vial",
+		"Hyaluronan or derivative, euflexxa, for intra-articular injection, per dose",
+		"Contraceptive supply, hormone containing patch, each",
+		"Laetrile, amygdalin, vitamin b17",
+		"Injection, voretigene neparvovec-rzyl, 1 billion vector genomes",
+		"Home infusion therapy, antibiotic, antiviral, or antifungal therapy; once every 8 hours, per diem",
+		"Professional services ... for each infusion drug administration calendar day, each 15 minutes",
+		"5% dextrose, 8%",
+		"",
+		"per",
+		"0 mg",
+	} {
+		if d, ok := ParseDose(s); ok {
+			t.Errorf("ParseDose(%q) = %+v; want no dose", s, *d)
+		}
+	}
+}
+
+func FuzzParseDose(f *testing.F) {
+	for _, s := range []string{"Injection, cefazolin sodium, 500 mg", "per 250 mg", "(500 ml = 1 unit)", "1 g/0.125 g (1.125 g)", "1,000,000 units", "per i.u.", ".5.5 mg", "1,00 mg", "per per mg"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := ParseDose(s)
+		if !ok {
+			return
+		}
+		if d.Amount <= 0 || d.Unit == "" || d.Text == "" || !strings.Contains(s, d.Text) {
+			t.Fatalf("ParseDose(%q) = %+v; want a positive amount, a unit and the text", s, *d)
+		}
+	})
+}
