@@ -359,9 +359,6 @@ func (b *builder) lines(c *Claim, res *claim.Result) {
 		out.Pointers = pointers(l.Kind, len(c.Diagnoses))
 		c.Lines = append(c.Lines, out)
 	}
-	if len(c.ID)+1+len(strconv.Itoa(len(c.Lines))) > MaxLineCtlNum {
-		b.fail("claim.id", "too long to derive line control numbers from")
-	}
 	c.Total = c.LineTotal()
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"perdiem/civil"
@@ -73,15 +74,22 @@ var (
 	ErrControlNumber  = errors.New("control number out of range 1..999999999")
 	ErrUsage          = errors.New("usage indicator must be P or T")
 	ErrEnvelopeIDSize = errors.New("interchange sender and receiver IDs are 1 to 15 characters")
+	ErrContact        = errors.New("submitter contact (PER) needs a phone or an email")
+	ErrDelimiter      = errors.New("data contains an X12 delimiter (* : ^ ~)")
 )
 
-// Encode writes claims as one interchange and flushes it.
+// Encode writes claims as one interchange and flushes it. Claims that
+// cannot be written (see the Err variables) are refused before anything is
+// written. An error while writing leaves the output incomplete and the
+// Encoder unusable: later calls return the same error.
 func (e *Encoder) Encode(claims []*Claim, ctl Control) error {
+	if e.err != nil {
+		return e.err
+	}
 	if err := check(claims, ctl); err != nil {
 		return err
 	}
 	e.w.NewlineAfterSegment = e.Newlines
-	e.err = nil
 	first := claims[0]
 	t := ctl.Time
 	ack := "0"
@@ -133,6 +141,12 @@ func check(claims []*Claim, ctl Control) error {
 			err = ErrTooManyLines
 		case c.Total != c.LineTotal():
 			err = fmt.Errorf("%w: CLM02 %s, lines %s", ErrTotal, c.Total.X12(), c.LineTotal().X12())
+		case c.Submitter.Contact.Phone == "" && c.Submitter.Contact.Email == "":
+			err = ErrContact
+		default:
+			if field := c.delimiterIn(); field != "" {
+				err = fmt.Errorf("%w: %s", ErrDelimiter, field)
+			}
 		}
 		if err != nil {
 			return &EnvelopeError{Claim: i, ID: c.ID, Err: err}
@@ -142,6 +156,58 @@ func check(claims []*Claim, ctl Control) error {
 }
 
 // seg writes one segment; the first error sticks and stops further output.
+// delimiterIn names the first text field holding a delimiter, or "". The
+// x12 Writer refuses element separators and terminators itself, but
+// component and repetition separators are legal inside composites, so only
+// the model knows they do not belong in a name.
+func (c *Claim) delimiterIn() string {
+	bad := func(s string) bool { return strings.ContainsAny(s, delimiters) }
+	addr := func(a *Address) bool {
+		return bad(a.Line1) || bad(a.Line2) || bad(a.City) || bad(a.State) || bad(a.Zip)
+	}
+	prov := func(p *Provider) bool {
+		return p != nil && (bad(p.Last) || bad(p.First) || bad(p.NPI) || bad(p.Taxonomy))
+	}
+	s, ct, b := &c.Subscriber, &c.Submitter.Contact, &c.Billing
+	switch {
+	case bad(c.Submitter.Name) || bad(c.Submitter.ID) || bad(ct.Name) || bad(ct.Phone) || bad(ct.Email):
+		return "Submitter"
+	case bad(c.Receiver.Name) || bad(c.Receiver.ID):
+		return "Receiver"
+	case bad(b.Name) || bad(b.NPI) || bad(b.TaxID) || bad(b.Taxonomy) || addr(&b.Address):
+		return "Billing"
+	case bad(s.Responsibility) || bad(s.Group) || bad(s.Filing) || bad(s.MemberID) || bad(s.Last) ||
+		bad(s.First) || bad(s.Middle) || bad(s.Sex) || s.Address != nil && addr(s.Address):
+		return "Subscriber"
+	case bad(c.Payer.Name) || bad(c.Payer.ID):
+		return "Payer"
+	case c.Patient != nil && (bad(c.Patient.Relationship) || bad(c.Patient.Last) || bad(c.Patient.First) ||
+		bad(c.Patient.Middle) || bad(c.Patient.Sex) || addr(&c.Patient.Address)):
+		return "Patient"
+	case bad(c.ID) || bad(c.POS) || bad(c.Frequency) || bad(c.OriginalRef) || bad(c.PriorAuth) || bad(c.Note):
+		return "Claim"
+	case prov(c.Rendering):
+		return "Rendering"
+	}
+	for _, d := range c.Diagnoses {
+		if bad(d) {
+			return "Diagnoses"
+		}
+	}
+	for i := range c.Lines {
+		l := &c.Lines[i]
+		x := bad(l.Code) || bad(l.Description) || bad(l.POS) || bad(l.ControlNum) || prov(l.Ordering) ||
+			l.Drug != nil && (bad(l.Drug.NDC) || bad(l.Drug.Unit))
+		for _, m := range l.Modifiers {
+			x = x || bad(m)
+		}
+		if x {
+			return fmt.Sprintf("Lines[%d]", i)
+		}
+	}
+	return ""
+}
+
 func (e *Encoder) seg(id string, elements ...string) {
 	if e.err != nil {
 		return

@@ -288,6 +288,14 @@ func TestWriteRefuses(t *testing.T) {
 		{"usage other than P or T", func(_ []*Claim, ctl *Control) { ctl.Usage = "X" }, ErrUsage},
 		{"second claim for another receiver", func(c []*Claim, _ *Control) { c[1].Receiver.ID = "OTHER" }, ErrMixedEnvelope},
 		{"CLM02 not the sum of SV102", func(c []*Claim, _ *Control) { c[1].Total++ }, ErrTotal},
+		{"component separator in a name", func(c []*Claim, _ *Control) { c[1].Subscriber.Last = "DOE:SMITH" }, ErrDelimiter},
+		{"repetition separator in a note", func(c []*Claim, _ *Control) { c[0].Note = "A^B" }, ErrDelimiter},
+		{"modifier with a delimiter", func(c []*Claim, _ *Control) { c[0].Lines[0].Modifiers = []string{"S:"} }, ErrDelimiter},
+		{"contact without phone or email", func(c []*Claim, _ *Control) {
+			for _, x := range c {
+				x.Submitter.Contact = Contact{Name: "X"}
+			}
+		}, ErrContact},
 		{"51 lines", func(c []*Claim, _ *Control) {
 			for len(c[0].Lines) <= MaxLines {
 				c[0].Lines = append(c[0].Lines, c[0].Lines[0])
