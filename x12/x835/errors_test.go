@@ -1,0 +1,148 @@
+package x835
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"perdiem/episode"
+)
+
+const isa = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*HITSUBMIT      *260301*1200*^*00501*000000777*0*T*:~"
+
+// minimal builds a small valid 835 whose body (between N1*PE and SE) is
+// body; SE01 is computed.
+func minimal(body ...string) string {
+	segs := append([]string{
+		"ST*835*0001",
+		"BPR*I*1400*C*CHK************20260301",
+		"TRN*1*CHK1001*1512345678",
+		"N1*PR*EXAMPLE HEALTH PLAN",
+		"N1*PE*ACME HOME INFUSION*XX*1234567893",
+	}, body...)
+	segs = append(segs, fmt.Sprintf("SE*%d*0001", len(segs)+1))
+	return isa + "GS*HP*PAYER*HITSUBMIT*20260301*1200*7*X*005010X221A1~" + strings.Join(segs, "~") + "~GE*1*7~IEA*1*000000777~"
+}
+
+func TestMinimalRemittance(t *testing.T) {
+	rems, err := Read(strings.NewReader(minimal(
+		"LX*1",
+		"CLP*HIT20260101A*1*2470*1400*0*CI*PAYERICN1*12*1",
+		"CAS*CO*45*1070",
+		"SVC*HC:S9500:SH*1400*1400**7*HC:S9501",
+		"DTM*150*20260101",
+		"DTM*151*20260107",
+		"REF*6R*LINE1",
+		"LQ*HE*N130",
+		"PLB*1234567893*20261231*WO:HIT20251201A*100*L6*-0.5",
+	)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rems) != 1 || len(rems[0].Claims) != 1 || len(rems[0].Claims[0].ServiceLines) != 1 {
+		t.Fatalf("got %d remittances, want 1 with 1 claim and 1 line", len(rems))
+	}
+	r := rems[0]
+	c := r.Claims[0]
+	l := c.ServiceLines[0]
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"ISA13", r.InterchangeControlNumber, "000000777"},
+		{"BPR02", r.Payment.Amount, episode.Money(140000)},
+		{"BPR16", r.Payment.Date.String(), "2026-03-01"},
+		{"TRN02", r.Trace.Number, "CHK1001"},
+		{"payee NPI", r.Payee.NPI, "1234567893"},
+		{"CLP01", c.PatientControlNumber, "HIT20260101A"},
+		{"CLP07", c.PayerClaimControlNumber, "PAYERICN1"},
+		{"CAS", fmt.Sprint(c.Adjustments), "[{CO [{45 1070.00 }]}]"},
+		{"SVC01", fmt.Sprint(l.Procedure), "{HC S9500 [SH] }"},
+		{"SVC06", fmt.Sprint(*l.OriginalProcedure), "{HC S9501 [] }"},
+		{"SVC05", l.Units, "7"},
+		{"DTM*150", l.From.String(), "2026-01-01"},
+		{"DTM*151", l.To.String(), "2026-01-07"},
+		{"REF*6R", l.LineItemControlNumber, "LINE1"},
+		{"LQ", fmt.Sprint(l.Remarks), "[{HE N130}]"},
+		{"PLB", fmt.Sprint(r.ProviderAdjustments[0].Items), "[{WO HIT20251201A 100.00} {L6  -0.50}]"},
+	}
+	for _, ck := range checks {
+		if fmt.Sprint(ck.got) != fmt.Sprint(ck.want) {
+			t.Errorf("%s = %v, want %v", ck.name, ck.got, ck.want)
+		}
+	}
+}
+
+func TestErrorsSayWhere(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    error
+		segment int
+		where   string // "CLP04" etc.
+	}{
+		{"amount with letters", minimal("CLP*A*1*12X*0"), ErrAmount, 8, "CLP03"},
+		{"amount with fractions of a cent", minimal("CLP*A*1*12.345*0"), ErrAmount, 8, "CLP03"},
+		{"paid amount missing", minimal("CLP*A*1*12"), ErrMissing, 8, "CLP04"},
+		{"bad production date", strings.Replace(minimal(), "N1*PR", "DTM*405*20260230~N1*PR", 1), ErrDate, 6, "DTM02"},
+		{"SE count wrong", strings.Replace(minimal(), "SE*6*", "SE*7*", 1), ErrControl, 8, "SE01"},
+		{"SE control number wrong", strings.Replace(minimal(), "SE*6*0001", "SE*6*0002", 1), ErrControl, 8, "SE02"},
+		{"service line before a claim", minimal("SVC*HC:99601*300*0"), ErrOutOfPlace, 8, "SVC"},
+		{"claim before the payee", strings.Replace(minimal(), "N1*PE", "CLP*A*1*1*1~N1*PE", 1), ErrOutOfPlace, 7, "CLP"},
+		{"CAS amount without reason", minimal("CLP*A*1*1*1", "CAS*CO**10"), ErrMissing, 9, "CAS02"},
+		{"CAS with no reason at all", minimal("CLP*A*1*1*1", "CAS*CO"), ErrMissing, 9, "CAS02"},
+		{"unknown segment", minimal("CLP*A*1*1*1", "HI*ABK:Z452"), ErrUnexpected, 9, "HI"},
+		{"not an 835", strings.Replace(minimal(), "ST*835", "ST*837", 1), ErrUnexpected, 3, "ST01"},
+		{"no payer", strings.Replace(minimal(), "N1*PR*EXAMPLE HEALTH PLAN~", "", 1), ErrOutOfPlace, 6, "N101"},
+		{"no BPR", strings.Replace(minimal(), "BPR*I*1400*C*CHK************20260301~", "", 1), ErrMissing, 7, "SE"},
+		{"input ends before SE", minimal()[:strings.Index(minimal(), "SE*")], ErrControl, 3, "ST"},
+		{"segment outside ST", strings.Replace(minimal(), "ST*835", "BPR*I~ST*835", 1), ErrOutOfPlace, 3, "BPR"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(tt.in))
+			var e *Error
+			if !errors.As(err, &e) || !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want an *Error wrapping %v", err, tt.want)
+			}
+			if e.Pos.Segment != tt.segment || !strings.Contains(err.Error(), "("+tt.where+")") {
+				t.Errorf("err = %v, want it at segment %d (%s)", err, tt.segment, tt.where)
+			}
+		})
+	}
+}
+
+func TestParseAmountIsExact(t *testing.T) {
+	tests := []struct {
+		in   string
+		want episode.Money
+		ok   bool
+	}{
+		{"132", 13200, true},
+		{"810.8", 81080, true},
+		{"138018.40", 13801840, true},
+		{"-1.27", -127, true},
+		{"-.06", -6, true},
+		{".5", 50, true},
+		{"0", 0, true},
+		{"12.", 1200, true},
+		{"1.100", 110, true}, // zeros past the cent change nothing
+		{"0.29", 29, true},   // float64 would give 28.999…
+		{"999999999999999.99", 99999999999999999, true},
+		{"1.005", 0, false},
+		{"", 0, false},
+		{"-", 0, false},
+		{".", 0, false},
+		{"+1", 0, false},
+		{"1e3", 0, false},
+		{"1,000", 0, false},
+		{"1000000000000000", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseAmount(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseAmount(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
