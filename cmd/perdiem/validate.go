@@ -1,0 +1,159 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"perdiem/x12"
+	"perdiem/x12/x222"
+	"perdiem/x12/x999"
+)
+
+func init() {
+	register(command{
+		name:  "validate",
+		usage: "validate FILE|- [--999 OUT] [--format text|json] [--control N]",
+		summary: `Validate an 837P (005010X222A1) file as a clearinghouse front end does.
+
+Checks syntax, envelopes (counts, control numbers), loops and segments against
+the implementation guide, element codes, dates and lengths, and business rules
+(claim balancing, NPI check digits, billing address, diagnosis pointers, NDC
+and ICD-10 shapes). Prints one line per finding:
+
+  level segment-number SEGID loop element: message
+
+then a summary. Exit status 0 when there are no findings, 1 when there are,
+2 when the input cannot be read as X12 at all.
+
+  --999 OUT           also write the 999 acknowledgment to OUT. Business findings
+                      are not in it: a 999 has no place for them (a 277CA does)
+  --control N         interchange and group control number of the 999 (default 1)
+  --format text|json  text (default) or the whole report as JSON`,
+		run: runValidate,
+	})
+}
+
+func runValidate(e *env, args []string) int {
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	ackOut := fs.String("999", "", "write the 999 acknowledgment to this file")
+	format := fs.String("format", "text", "text or json")
+	control := fs.Int("control", 1, "control number of the 999")
+	name, err := parseWithFile(fs, args)
+	if err != nil {
+		return exitInput
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(e.stderr, "perdiem validate: --format %q: want text or json\n", *format)
+		return exitInput
+	}
+	if *control < 1 || *control > 999999999 {
+		fmt.Fprintf(e.stderr, "perdiem validate: --control %d: want 1 to 999999999\n", *control)
+		return exitInput
+	}
+	in, err := openInput(e, name)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem validate: %v\n", err)
+		return exitInput
+	}
+	defer in.Close()
+	rep, err := x222.Validate(in, x222.Options{})
+	if err != nil {
+		var se *x12.SyntaxError
+		if errors.As(err, &se) {
+			fmt.Fprintf(e.stderr, "perdiem validate: %s: %v\n", name, err)
+		} else {
+			fmt.Fprintf(e.stderr, "perdiem validate: reading %s: %v\n", name, err)
+		}
+		return exitInput
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintf(e.stderr, "perdiem validate: %v\n", err)
+			return exitFindings
+		}
+	} else {
+		for _, f := range rep.Findings {
+			fmt.Fprintln(e.stdout, f)
+		}
+		printSummary(e, rep)
+	}
+	if *ackOut != "" {
+		if err := writeAcks(e, rep, *ackOut, *control); err != nil {
+			fmt.Fprintf(e.stderr, "perdiem validate: writing the 999: %v\n", err)
+			return exitInput
+		}
+	}
+	if rep.Valid() {
+		return exitOK
+	}
+	return exitFindings
+}
+
+func printSummary(e *env, rep *x222.Report) {
+	counts := map[string]int{}
+	for _, f := range rep.Findings {
+		counts[f.Level]++
+	}
+	fmt.Fprintf(e.stdout, "%d segments, %d findings", rep.Segments, len(rep.Findings))
+	if rep.Truncated {
+		fmt.Fprint(e.stdout, " (list truncated)")
+	}
+	for _, l := range []string{x222.LevelSyntax, x222.LevelEnvelope, x222.LevelStructure, x222.LevelElement, x222.LevelBusiness} {
+		if counts[l] > 0 {
+			fmt.Fprintf(e.stdout, ", %s %d", l, counts[l])
+		}
+	}
+	fmt.Fprintln(e.stdout)
+	for _, g := range rep.Groups {
+		for _, s := range g.Sets {
+			verdict := "accepted"
+			if !s.Accepted {
+				verdict = "rejected"
+			}
+			fmt.Fprintf(e.stdout, "group %s set %s: %s in a 999 (%d errors); %d claims, %d business findings",
+				g.Control, s.Control, verdict, s.Errors, s.Claims, s.Business)
+			if s.Business > 0 {
+				fmt.Fprint(e.stdout, " (277CA-level: not carried in a 999)")
+			}
+			fmt.Fprintln(e.stdout)
+		}
+	}
+}
+
+// writeAcks writes one 999 interchange per functional group, from the
+// receiver back to the sender.
+func writeAcks(e *env, rep *x222.Report, path string, control int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	t := now().UTC()
+	var isa x222.InterchangeInfo
+	if len(rep.Interchanges) > 0 {
+		isa = rep.Interchanges[0]
+	}
+	for i, g := range rep.Groups {
+		ack := x999.FromReport(rep, i)
+		env := x999.Envelope{
+			SenderQualifier: isa.ReceiverQualifier, SenderID: isa.ReceiverID,
+			ReceiverQualifier: isa.SenderQualifier, ReceiverID: isa.SenderID,
+			AppSender: g.Receiver, AppReceiver: g.Sender,
+			Control: control + i, Date: t.Format("20060102"), Time: t.Format("1504"), Usage: isa.Usage,
+		}
+		if err := x999.Write(f, ack, env); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "perdiem validate: wrote the 999 to %s; business findings are not in it (they belong on a 277CA)\n", path)
+	return nil
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"perdiem/x12/x999"
+)
+
+const x12Samples = "../../testdata/x12/837p/"
+
+func runValidateCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut}
+	code = run(e, append([]string{"validate"}, args...))
+	return code, out.String(), errOut.String()
+}
+
+func TestValidateExitStatus(t *testing.T) {
+	cases := []struct {
+		name string
+		file string
+		want int
+	}{
+		{"valid file exits 0", "synthetic__home-infusion-good.x12", exitOK},
+		{"rejected file exits 1", "synthetic__home-infusion-broken.x12", exitFindings},
+		{"business findings exit 1", "synthetic__home-infusion-semantic-errors.x12", exitFindings},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := runValidateCmd(t, "", x12Samples+c.file)
+			if code != c.want {
+				t.Errorf("exit %d, want %d\n%s%s", code, c.want, out, errOut)
+			}
+		})
+	}
+}
+
+func TestValidateNotX12ExitsInput(t *testing.T) {
+	code, out, errOut := runValidateCmd(t, "this is not an interchange", "-")
+	if code != exitInput || out != "" || !strings.Contains(errOut, "not X12") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestValidateTextLines(t *testing.T) {
+	code, out, _ := runValidateCmd(t, "", x12Samples+"synthetic__home-infusion-broken.x12")
+	if code != exitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{
+		"structure 20 NM1 2010BB -: required loop 2010BB (NM1*PR) missing in loop 2000B\n",
+		"element 33 CTP 2410 CTP05-1: \"XX\" is not a valid code here\n",
+		"envelope 43 SE - SE01: ",
+		"7 findings, envelope 1, structure 1, element 3, business 2\n",
+		"rejected in a 999",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestValidateJSON(t *testing.T) {
+	in, err := os.ReadFile(x12Samples + "synthetic__home-infusion-semantic-errors.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runValidateCmd(t, string(in), "--format", "json", "-")
+	if code != exitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	var rep struct {
+		Findings []struct {
+			Level   string `json:"level"`
+			Segment int    `json:"segment"`
+			Element string `json:"element"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 7 {
+		t.Fatalf("%d findings, want 7", len(rep.Findings))
+	}
+	for _, f := range rep.Findings {
+		if f.Level != "business" {
+			t.Errorf("finding %+v: want level business", f)
+		}
+	}
+}
+
+func TestValidateWrites999(t *testing.T) {
+	fixedNow(t)
+	out := filepath.Join(t.TempDir(), "ack.999")
+	code, _, errOut := runValidateCmd(t, "", "--999", out, x12Samples+"synthetic__home-infusion-broken.x12")
+	if code != exitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "277CA") {
+		t.Errorf("stderr does not say business findings are left out: %q", errOut)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	acks, err := x999.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acks) != 1 || acks[0].Status != "R" || len(acks[0].Sets) != 1 || len(acks[0].Sets[0].Segments) != 4 {
+		t.Fatalf("999 = %+v", acks)
+	}
+	if a := acks[0]; a.Sender != "PAYERRCVR" || a.Receiver != "HITSUBMIT" {
+		t.Errorf("999 from %q to %q, want PAYERRCVR to HITSUBMIT", a.Sender, a.Receiver)
+	}
+}
