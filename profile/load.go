@@ -375,3 +375,17 @@ func (p *Profile) Differences() []string {
 	}
 	return names
 }
+
+// Setting returns the value of the named setting and where it comes from:
+// the cited policy when it differs from nhia, else "nhia".
+func (p *Profile) Setting(name string) (value any, source string) {
+	i, ok := settingFields[name]
+	if !ok {
+		return nil, ""
+	}
+	value = reflect.ValueOf(p.Settings).Field(i).Interface()
+	if s, ok := p.Sources[name]; ok {
+		return value, s
+	}
+	return value, "nhia"
+}

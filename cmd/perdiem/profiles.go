@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"perdiem/profile"
+)
+
+func init() {
+	register(command{
+		name:  "profiles",
+		usage: "profiles [ID] [--file FILE] [--format table|json]",
+		summary: `List the payer profiles, or show one with every setting and its source.
+
+With no ID, each shipped profile is listed with its name, effective date and
+the settings in which it differs from nhia. With an ID (or --file, a profile
+file of your own, which is checked strictly), every resolved setting is
+printed with the policy it comes from; settings not given inherit nhia.
+
+  --file FILE          show a profile file of your own instead of a shipped one
+  --format table|json  a table for people (default) or JSON`,
+		run: runProfiles,
+	})
+}
+
+func runProfiles(e *env, args []string) int {
+	fs := flag.NewFlagSet("profiles", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	file := fs.String("file", "", "a profile file of your own")
+	format := fs.String("format", "table", "table or json")
+	ids, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitInput
+	}
+	if *format != "table" && *format != "json" {
+		fmt.Fprintf(e.stderr, "perdiem profiles: --format %q: want table or json\n", *format)
+		return exitInput
+	}
+	if len(ids) > 1 || (len(ids) == 1 && *file != "") {
+		fmt.Fprintln(e.stderr, "perdiem profiles: give one profile ID or --file, not both")
+		return exitInput
+	}
+	var p *profile.Profile
+	switch {
+	case *file != "":
+		fh, err := openInput(e, *file)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "perdiem profiles: %v\n", err)
+			return exitInput
+		}
+		p, err = profile.Load(fh)
+		fh.Close()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "perdiem profiles: %s:\n%v\n", *file, err)
+			return exitInput
+		}
+	case len(ids) == 1:
+		if p, err = profile.Get(ids[0]); err != nil {
+			fmt.Fprintf(e.stderr, "perdiem profiles: %v\n", err)
+			return exitInput
+		}
+	}
+	if p == nil {
+		return listProfiles(e, *format)
+	}
+	if *format == "json" {
+		return writeProfilesJSON(e, p)
+	}
+	fmt.Fprintf(e.stdout, "id:        %s\nname:      %s\neffective: %s\nsource:    %s\n\n", p.ID, p.Name, p.Effective, p.Source)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SETTING\tVALUE\tSOURCE")
+	for _, name := range profile.SettingNames() {
+		v, src := p.Setting(name)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", name, formatValue(v), src)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func listProfiles(e *env, format string) int {
+	list := profile.List()
+	if len(list) == 0 {
+		// List is empty only when the embedded profiles do not load.
+		_, err := profile.Get("nhia")
+		fmt.Fprintf(e.stderr, "perdiem profiles: %v\n", err)
+		return exitFindings
+	}
+	if format == "json" {
+		return writeProfilesJSON(e, list)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tEFFECTIVE\tDIFFERS FROM NHIA")
+	for _, p := range list {
+		var diffs []string
+		for _, name := range p.Differences() {
+			v, _ := p.Setting(name)
+			diffs = append(diffs, name+"="+formatValue(v))
+		}
+		if len(diffs) == 0 {
+			diffs = []string{"-"}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.ID, p.Name, p.Effective, strings.Join(diffs, "; "))
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func writeProfilesJSON(e *env, v any) int {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(e.stderr, "perdiem profiles: %v\n", err)
+		return exitFindings
+	}
+	return exitOK
+}
+
+// formatValue prints a setting value for a table: strings bare, "none" for
+// an empty value, anything else as compact JSON.
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return "none"
+		}
+		return x
+	case []string:
+		return strings.Join(x, ",")
+	}
+	b, err := json.Marshal(v)
+	if err != nil || string(b) == "null" {
+		return "none"
+	}
+	return string(b)
+}
