@@ -78,7 +78,7 @@ func TestSituationalSegments(t *testing.T) {
 			}
 		}, []string{"CLM*HIT20260101A*2470***12:B:1", "SV1*HC:99601*300*UN*1*49**1"}, nil},
 		{"6.7 SV101-7 description on the NOC code only", nil,
-			[]string{"SV1*HC:J3490:::::SODIUM CHLORIDE 0.9% 100 ML SEE NDC*70*UN*7***1", "SV1*HC:J0696*700*UN*56***1"}, nil},
+			[]string{"SV1*HC:J3490:::::SODIUM CHLORIDE 0.9% 100 ML SEE NDC*70*UN*1***1", "SV1*HC:J0696*700*UN*56***1"}, nil},
 		{"modifiers go in SV101-3…6", func(_ *episode.Document, r *claim.Result) {
 			r.Lines[0].Modifiers = []string{"SH"}
 		}, []string{"SV1*HC:S9500:SH*1400*UN*7***1:2"}, nil},

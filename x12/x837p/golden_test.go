@@ -32,7 +32,7 @@ func skeletonLines() *claim.Result {
 		{Code: "99601", Modifiers: []string{}, From: from, To: from, Units: 1, POS: "12", Kind: claim.Nursing, Therapy: "abx"},
 		{Code: "J0696", Modifiers: []string{}, From: from, To: to, Units: 56, POS: "12", Kind: claim.Drug, Therapy: "abx",
 			NDC: "00004196501", NDCQuantity: 7, NDCUnit: "UN"},
-		{Code: "J3490", Modifiers: []string{}, From: from, To: to, Units: 7, POS: "12", Kind: claim.Drug, Therapy: "abx",
+		{Code: "J3490", Modifiers: []string{}, From: from, To: to, Units: 1, POS: "12", Kind: claim.Drug, Therapy: "abx",
 			NDC: "00338004938", NDCQuantity: 700, NDCUnit: "ML", Description: "Sodium chloride 0.9% 100 mL see NDC"},
 	}}
 }
@@ -86,6 +86,9 @@ func segs(t testing.TB, data []byte) [][]string {
 //     field for it.
 //   - SE01 follows from those two: 42 - 1 + 4 = 45.
 //   - BHT03: ours is derived from the control numbers (ISA13 + ST02).
+//   - SV104 of the NOC line J3490: the engine bills a NOC drug as 1 unit per
+//     NDC line (DR-3), with the quantity in CTP04; the sample says 7. The
+//     document's per-unit charge for J3490 is 70.00, so SV102 agrees.
 //   - Line order: the engine sorts lines of the same day per diem, nursing,
 //     drugs (input-format.md), the sample puts nursing last; so the 2400
 //     loops are matched by procedure code and LX01 follows our order.
@@ -137,6 +140,14 @@ func TestGoldenSkeleton(t *testing.T) {
 	if len(gl) != len(el) {
 		t.Fatalf("%d lines, want %d", len(gl), len(el))
 	}
+	sv1 := el["J3490"][1]
+	if sv1[0] != "SV1" || sv1[4] != "7" {
+		t.Fatalf("sample J3490 line %v: want SV104 7", sv1)
+	}
+	if g := gl["J3490"][1]; g[4] != "1" {
+		t.Errorf("J3490 SV104 %s, want 1 (DR-3)", g[4])
+	}
+	el["J3490"][1] = append(append([]string(nil), sv1[:4]...), append([]string{"1"}, sv1[5:]...)...)
 	for code, block := range el {
 		compare(t, "line "+code, gl[code], block)
 	}
