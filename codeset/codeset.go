@@ -44,8 +44,8 @@ type Code struct {
 	NOC        bool        `json:"noc,omitempty"`     // not otherwise classified: needs a description
 	Source     string      `json:"source,omitempty"`
 	// Versions are the dated descriptors where the history is known, oldest
-	// first; the last one is Short/Long. Empty when only the current
-	// descriptor is known.
+	// first; the last one is Short/Long. A single version only dates the
+	// current descriptor. Empty when nothing is known but Short/Long.
 	Versions []Version `json:"versions,omitempty"`
 }
 
@@ -57,12 +57,12 @@ type Version struct {
 	Source string     `json:"source,omitempty"`
 }
 
-// DescriptorOn returns the long descriptor in force on day d: the latest
-// version starting on or before d, the oldest known one for earlier days,
-// or Long when there is no history.
-func (c *Code) DescriptorOn(d civil.Date) string {
+// DescriptorOn returns the short and long descriptors in force on day d:
+// the latest version starting on or before d, the oldest known one for
+// earlier days, or Short and Long when there is no history.
+func (c *Code) DescriptorOn(d civil.Date) (short, long string) {
 	if len(c.Versions) == 0 {
-		return c.Long
+		return c.Short, c.Long
 	}
 	v := c.Versions[0]
 	for _, w := range c.Versions[1:] {
@@ -70,7 +70,7 @@ func (c *Code) DescriptorOn(d civil.Date) string {
 			v = w
 		}
 	}
-	return v.Long
+	return v.Short, v.Long
 }
 
 // ActiveOn reports whether the code may be billed on day d (CS-10).

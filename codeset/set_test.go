@@ -43,8 +43,11 @@ func TestDefault_Versions(t *testing.T) {
 	if !ok {
 		t.Fatal("S9562 missing")
 	}
-	before := c.DescriptorOn(mustDate(t, "2023-03-31"))
-	after := c.DescriptorOn(mustDate(t, "2023-04-01"))
+	beforeShort, before := c.DescriptorOn(mustDate(t, "2023-03-31"))
+	_, after := c.DescriptorOn(mustDate(t, "2023-04-01"))
+	if beforeShort != "Ht inj palivizumab diem" {
+		t.Errorf("S9562 short on 2023-03-31: %q; want the 2020 short descriptor", beforeShort)
+	}
 	if before != "Home injectable therapy, palivizumab, including administrative services, professional pharmacy services, care coordination, and all necessary supplies and equipment (drugs and nursing visits coded separately), per diem" {
 		t.Errorf("S9562 on 2023-03-31: %q; want the palivizumab-only descriptor", before)
 	}
@@ -258,7 +261,8 @@ func TestWith(t *testing.T) {
 	if c.Kind != PerDiem {
 		t.Errorf("S9500 kind %s after With; want the curated per diem kind kept", c.Kind)
 	}
-	if len(c.Versions) != 2 || c.DescriptorOn(d-1) == c.Long || c.DescriptorOn(d) != c.Long {
+	_, old := c.DescriptorOn(d - 1)
+	if _, now := c.DescriptorOn(d); len(c.Versions) != 2 || old == c.Long || now != c.Long {
 		t.Errorf("S9500 versions %+v; want the old descriptor before %s and the new one from then", c.Versions, d)
 	}
 	if e, ok := s.Lookup("E0788"); !ok || !e.Bundled {
