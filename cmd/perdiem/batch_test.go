@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"math/rand"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"perdiem/internal/gen"
+)
+
+func TestBatchKeepsOrderAndReportsBadLines(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	var in bytes.Buffer
+	const n = 1500
+	bad := map[int]bool{17: true, 900: true}
+	for i := 1; i <= n; i++ {
+		switch {
+		case bad[i]:
+			in.WriteString(`{"therapies":[{"id":"x","type":"antibiotic-ish","start":"2026-04-06"}]}` + "\n")
+		case i == 400:
+			in.WriteString("\n")
+		default:
+			b, _ := json.Marshal(gen.Episode(r))
+			in.Write(append(b, '\n'))
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(&env{stdin: &in, stdout: &stdout, stderr: &stderr}, []string{"code", "--jsonl", "--workers", "3", "-"})
+	if code != exitInput {
+		t.Errorf("exit %d, want 2 when some documents have errors", code)
+	}
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(nil, 1<<24)
+	line := 0
+	for sc.Scan() {
+		line++
+		var rec struct {
+			Line   int               `json:"line"`
+			Lines  []json.RawMessage `json:"lines"`
+			Errors []struct{ Path string }
+			Empty  bool
+		}
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatalf("output line %d: %v", line, err)
+		}
+		if rec.Line != line {
+			t.Fatalf("output line %d answers input line %d", line, rec.Line)
+		}
+		switch {
+		case bad[line]:
+			if len(rec.Errors) == 0 || rec.Errors[0].Path != "therapies[0].type" {
+				t.Errorf("line %d: want an error at therapies[0].type, got %s", line, sc.Text())
+			}
+		case line == 400:
+			if !rec.Empty {
+				t.Errorf("blank line 400 not reported as empty")
+			}
+		case rec.Lines == nil:
+			t.Errorf("line %d: no lines: %s", line, sc.Text())
+		}
+	}
+	if line != n {
+		t.Errorf("%d output lines for %d input lines", line, n)
+	}
+	if !strings.Contains(stderr.String(), "line 17: therapies[0].type") || !strings.Contains(stderr.String(), "2 of 1500") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+}
+
+// BenchmarkBatch codes b.N generated episodes through the --jsonl pipeline,
+// generated on the fly so memory measures the pipeline, not the input. Run
+// with -benchtime 1000000x for the million-episode figure.
+func BenchmarkBatch(b *testing.B) {
+	docs := make([][]byte, 512)
+	r := rand.New(rand.NewSource(8))
+	for i := range docs {
+		d, _ := json.Marshal(gen.Episode(r))
+		docs[i] = append(d, '\n')
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		w := bufio.NewWriterSize(pw, 1<<16)
+		for i := 0; i < b.N; i++ {
+			w.Write(docs[i%len(docs)])
+		}
+		w.Flush()
+		pw.Close()
+	}()
+	var peak uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var ms runtime.MemStats
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak {
+				peak = ms.HeapInuse
+			}
+		}
+	}()
+	b.ReportAllocs()
+	b.ResetTimer()
+	code := run(&env{stdin: pr, stdout: io.Discard, stderr: io.Discard}, []string{"code", "--jsonl", "-"})
+	b.StopTimer()
+	close(stop)
+	<-done
+	if code != exitOK {
+		b.Fatalf("exit %d", code)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "episodes/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}

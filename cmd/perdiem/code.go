@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"perdiem/claim"
+	"perdiem/codeset"
+	"perdiem/coding"
+	"perdiem/episode"
+	"perdiem/profile"
+)
+
+func init() {
+	register(command{
+		name:  "code",
+		usage: "code FILE|- [--profile ID] [--profile-file F] [--cms FILE] [--format json|table] [--jsonl] [--workers N]",
+		summary: `Code an episode document into per diem, nursing, drug and supply lines.
+
+Reads one episode document (JSON, see docs/input-format.md) and prints the
+coded lines with the rule IDs behind each, and the warnings. Bad input is
+reported on standard error with its field path, exit status 2, and nothing
+is printed on standard output.
+
+  --profile ID        payer profile (overrides the document's "profile"); see 'perdiem profiles'
+  --profile-file F    a payer profile file of your own
+  --cms FILE          a newer CMS HCPCS release (.zip or fixed-width .txt) over the embedded code set
+  --format json|table json (default) or a table for people
+  --jsonl             batch: one document per input line, one result per output line, in order;
+                      a document with errors gives {"line":N,"errors":[...]} and exit status 2 at the end
+  --workers N         batch workers (default: the number of CPUs)`,
+		run: runCode,
+	})
+}
+
+type codeFlags struct {
+	profileID, profileFile, cms, format string
+	jsonl                               bool
+	workers                             int
+}
+
+func runCode(e *env, args []string) int {
+	fs := flag.NewFlagSet("code", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f codeFlags
+	fs.StringVar(&f.profileID, "profile", "", "payer profile id")
+	fs.StringVar(&f.profileFile, "profile-file", "", "payer profile file")
+	fs.StringVar(&f.cms, "cms", "", "CMS HCPCS release to overlay")
+	fs.StringVar(&f.format, "format", "json", "json or table")
+	fs.BoolVar(&f.jsonl, "jsonl", false, "one document per line")
+	fs.IntVar(&f.workers, "workers", 0, "batch workers")
+	name, err := parseWithFile(fs, args)
+	if err != nil {
+		return exitInput
+	}
+	if f.format != "json" && f.format != "table" {
+		fmt.Fprintf(e.stderr, "perdiem code: --format %q: want json or table\n", f.format)
+		return exitInput
+	}
+	opt, err := codingOptions(f.profileID, f.profileFile, f.cms)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem code: %v\n", err)
+		return exitInput
+	}
+	in, err := openInput(e, name)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem code: %v\n", err)
+		return exitInput
+	}
+	defer in.Close()
+	if f.jsonl {
+		return codeBatch(e, in, opt, f)
+	}
+	data, err := io.ReadAll(in)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem code: %s: %v\n", name, err)
+		return exitInput
+	}
+	res, err := codeDocument(data, opt)
+	if err != nil {
+		printProblems(e.stderr, name, err)
+		return exitInput
+	}
+	if f.format == "table" {
+		writeTable(e.stdout, res)
+		return exitOK
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(res); err != nil {
+		fmt.Fprintf(e.stderr, "perdiem code: %v\n", err)
+		return exitFindings
+	}
+	return exitOK
+}
+
+// parseWithFile parses flags that may come before or after the one
+// positional FILE argument.
+func parseWithFile(fs *flag.FlagSet, args []string) (string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(fs.Output(), "perdiem %s: want exactly one FILE (or - for standard input), got %d\n", fs.Name(), len(pos))
+		return "", errors.New("usage")
+	}
+	return pos[0], nil
+}
+
+// codingOptions resolves the profile and code set flags shared by the
+// commands that code episodes.
+func codingOptions(profileID, profileFile, cms string) (coding.Options, error) {
+	var opt coding.Options
+	if profileID != "" && profileFile != "" {
+		return opt, errors.New("give --profile or --profile-file, not both")
+	}
+	if profileID != "" {
+		p, err := profile.Get(profileID)
+		if err != nil {
+			return opt, err
+		}
+		opt.Profile = p
+	}
+	if profileFile != "" {
+		fh, err := os.Open(profileFile)
+		if err != nil {
+			return opt, err
+		}
+		defer fh.Close()
+		p, err := profile.Load(fh)
+		if err != nil {
+			return opt, fmt.Errorf("%s: %w", profileFile, err)
+		}
+		opt.Profile = p
+	}
+	if cms != "" {
+		rows, err := codeset.OpenCMS(cms)
+		if err != nil {
+			return opt, err
+		}
+		opt.Codes = codeset.Default().With(rows)
+	}
+	return opt, nil
+}
+
+func codeDocument(data []byte, opt coding.Options) (*claim.Result, error) {
+	doc, err := episode.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return coding.Code(doc, opt)
+}
+
+// printProblems writes each problem on its own line, prefixed by the input's name.
+func printProblems(w io.Writer, name string, err error) {
+	var pe *episode.Error
+	if errors.As(err, &pe) {
+		for _, p := range pe.Problems {
+			fmt.Fprintf(w, "%s: %s\n", name, p)
+		}
+		return
+	}
+	fmt.Fprintf(w, "%s: %v\n", name, err)
+}
+
+// writeTable prints the lines for people: one row each with the short reason.
+func writeTable(w io.Writer, res *claim.Result) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CODE\tMODIFIERS\tFROM\tTO\tUNITS\tPOS\tTHERAPY\tREASON")
+	for _, l := range res.Lines {
+		mods := strings.Join(l.Modifiers, ",")
+		if mods == "" {
+			mods = "-"
+		}
+		th := l.Therapy
+		if th == "" {
+			th = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Code, mods, l.From, l.To, formatUnits(l.Units), l.POS, th, shortReason(l))
+	}
+	tw.Flush()
+	if len(res.Warnings) > 0 {
+		fmt.Fprintln(w, "\nWARNINGS")
+		for _, x := range res.Warnings {
+			fmt.Fprintf(w, "  %s  %s\n", x.Rule, x.Message)
+		}
+	}
+	fmt.Fprintf(w, "\nprofile %s, period %s..%s, %d line(s)\n", res.Profile, res.Period.From, res.Period.To, len(res.Lines))
+}
+
+// shortReason is the reason that decided the line's code: the first
+// code-choice rule it cites, else its first reason.
+func shortReason(l claim.Line) string {
+	for _, prefix := range []string{"CS-", "DR-3", "DR-5", "DR-1: J", "NU-2", "IN-"} {
+		for i := len(l.Why) - 1; i >= 0; i-- {
+			if strings.HasPrefix(l.Why[i], prefix) {
+				return l.Why[i]
+			}
+		}
+	}
+	if len(l.Why) > 0 {
+		return l.Why[0]
+	}
+	return ""
+}
+
+func formatUnits(u float64) string {
+	b, _ := json.Marshal(u)
+	return string(bytes.TrimSpace(b))
+}

@@ -1,0 +1,196 @@
+package coding
+
+import (
+	"perdiem/profile"
+)
+
+// facts are the values of a therapy that decide its code on one day: the
+// therapy's own values with every change up to that day applied (CS-11).
+type facts struct {
+	everyHours   float64 // 0 when not known
+	continuous   *bool
+	implanted    bool
+	litersPerDay float64 // 0 when not known
+	method       string
+	suite        bool
+	lumens       int
+	device       string
+	// since is the first day these facts hold: the therapy's start or the
+	// change that set the dosing interval (PD-3 counts intervals from it).
+	intervalSince int32
+}
+
+// choice is the per diem code for a day, with the reason that cites the rule.
+type choice struct {
+	code string
+	why  string
+	// missing names the fact that would have made the code specific (BI-2);
+	// empty when the code is as specific as the facts allow.
+	missing string
+}
+
+// familyRule codes one therapy type. Each type's function is the rule of
+// coding-standard.md section 4 that names its codes.
+type familyRule func(f *facts, s *profile.Settings) choice
+
+// general is the family's general code, used when the profile asks for it
+// (specificity: general) and when a fact is missing (BI-2).
+type family struct {
+	rule    familyRule
+	general string
+}
+
+var families = map[string]family{
+	"anti-infective": {antiInfective, "S9494"},
+	"pain":           {pain, "S9325"},
+	"chemotherapy":   {chemotherapy, "S9329"},
+	"tpn":            {volume("CS-4: TPN", [5]string{"S9364", "S9365", "S9366", "S9367", "S9368"}), "S9364"},
+	"hydration":      {volume("CS-4: hydration", [5]string{"S9373", "S9374", "S9375", "S9376", "S9377"}), "S9373"},
+	"enteral":        {enteral, "S9340"},
+	"catheter-care":  {catheterCare, ""},
+
+	"anticoagulant":           single("S9336", "CS-6: continuous anticoagulant -> S9336"),
+	"anticoagulant-injection": single("S9372", "CS-6: injectable anticoagulant -> S9372"),
+	"immunotherapy":           single("S9338", "CS-6: immunotherapy -> S9338"),
+	"immunotherapy-injection": single("S9563", "CS-6: injectable immunotherapy -> S9563"),
+	"hemodialysis":            single("S9335", "CS-6: hemodialysis -> S9335"),
+	"peritoneal-dialysis":     single("S9339", "CS-6: peritoneal dialysis -> S9339"),
+	"factor":                  single("S9345", "CS-6: anti-hemophilic factor -> S9345"),
+	"alpha-1":                 single("S9346", "CS-6: alpha-1 proteinase inhibitor -> S9346"),
+	"controlled-rate":         single("S9347", "CS-6: long-term controlled-rate infusion -> S9347"),
+	"inotrope":                single("S9348", "CS-6: sympathomimetic/inotrope -> S9348"),
+	"tocolytic":               single("S9349", "CS-6: tocolytic -> S9349"),
+	"antiemetic":              single("S9351", "CS-6: anti-emetic infusion -> S9351"),
+	"antiemetic-injection":    single("S9370", "CS-6: injectable anti-emetic -> S9370"),
+	"insulin":                 single("S9353", "CS-6: continuous insulin -> S9353"),
+	"chelation":               single("S9355", "CS-6: chelation -> S9355"),
+	"enzyme-replacement":      single("S9357", "CS-6: enzyme replacement -> S9357"),
+	"anti-tnf":                single("S9359", "CS-6: anti-TNF -> S9359"),
+	"diuretic":                single("S9361", "CS-6: diuretic -> S9361"),
+	"antispasmodic":           single("S9363", "CS-6: anti-spasmodic -> S9363"),
+	"corticosteroid":          single("S9490", "CS-6: corticosteroid -> S9490"),
+	"aerosolized":             single("S9061", "CS-6: aerosolised drug -> S9061"),
+	"irrigation":              single("S9590", "CS-6: irrigation -> S9590"),
+	"blood-products":          single("S9538", "CS-6: blood products -> S9538"),
+	"hematopoietic-injection": single("S9537", "CS-6: hematopoietic hormone injection -> S9537"),
+	"growth-hormone":          single("S9558", "CS-6: growth hormone -> S9558"),
+	"interferon":              single("S9559", "CS-6: interferon -> S9559"),
+	"hormonal-injection":      single("S9560", "CS-6: hormonal injection -> S9560"),
+	"rsv-antibody":            single("S9562", "CS-6: RSV monoclonal antibody -> S9562"),
+	"infusion-noc":            single("S9379", "CS-7: infusion not otherwise classified -> S9379"),
+	"injectable-noc":          single("S9542", "CS-7: injectable not otherwise classified -> S9542"),
+}
+
+// KnownType reports whether t is a therapy type the engine codes.
+func KnownType(t string) bool { _, ok := families[t]; return ok }
+
+func single(code, why string) family {
+	c := choice{code: code, why: why}
+	return family{rule: func(*facts, *profile.Settings) choice { return c }}
+}
+
+var antiInfectiveByHours = map[float64]choice{
+	3:  {code: "S9497", why: "CS-2: every 3 hours -> S9497"},
+	4:  {code: "S9504", why: "CS-2: every 4 hours -> S9504"},
+	6:  {code: "S9503", why: "CS-2: every 6 hours -> S9503"},
+	8:  {code: "S9502", why: "CS-2: every 8 hours -> S9502"},
+	12: {code: "S9501", why: "CS-2: every 12 hours -> S9501"},
+	24: {code: "S9500", why: "CS-2: every 24 hours -> S9500"},
+}
+
+func antiInfective(f *facts, s *profile.Settings) choice {
+	if f.continuous != nil && *f.continuous {
+		return choice{code: s.AntiInfectiveOtherInterval, why: "CS-2: continuous anti-infective -> " + s.AntiInfectiveOtherInterval}
+	}
+	if f.everyHours == 0 {
+		return choice{code: "S9494", why: "CS-2: dosing interval not given -> S9494", missing: "every_hours"}
+	}
+	if c, ok := antiInfectiveByHours[f.everyHours]; ok {
+		return c
+	}
+	return choice{code: s.AntiInfectiveOtherInterval, why: "CS-2: every " + formatNumber(f.everyHours) + " hours has no specific code -> " + s.AntiInfectiveOtherInterval}
+}
+
+func pain(f *facts, _ *profile.Settings) choice {
+	switch {
+	case f.implanted:
+		return choice{code: "S9328", why: "CS-3: pain management by implanted pump -> S9328"}
+	case f.continuous == nil:
+		return choice{code: "S9325", why: "CS-3: pain management, continuous or intermittent not given -> S9325", missing: "continuous"}
+	case *f.continuous:
+		return choice{code: "S9326", why: "CS-3: continuous pain management -> S9326"}
+	}
+	return choice{code: "S9327", why: "CS-3: intermittent pain management -> S9327"}
+}
+
+func chemotherapy(f *facts, _ *profile.Settings) choice {
+	switch {
+	case f.continuous == nil:
+		return choice{code: "S9329", why: "CS-3: chemotherapy, continuous or intermittent not given -> S9329", missing: "continuous"}
+	case *f.continuous:
+		return choice{code: "S9330", why: "CS-3: continuous chemotherapy -> S9330"}
+	}
+	return choice{code: "S9331", why: "CS-3: intermittent chemotherapy -> S9331"}
+}
+
+// volume codes TPN and hydration by litres a day: unknown, ≤1, ≤2, ≤3, >3 (CS-4).
+func volume(name string, codes [5]string) familyRule {
+	whys := [5]string{
+		name + ", daily volume not given -> " + codes[0],
+		name + ", up to 1 liter a day -> " + codes[1],
+		name + ", over 1 to 2 liters a day -> " + codes[2],
+		name + ", over 2 to 3 liters a day -> " + codes[3],
+		name + ", over 3 liters a day -> " + codes[4],
+	}
+	return func(f *facts, _ *profile.Settings) choice {
+		i := 4
+		switch l := f.litersPerDay; {
+		case l == 0:
+			return choice{code: codes[0], why: whys[0], missing: "liters_per_day"}
+		case l <= 1:
+			i = 1
+		case l <= 2:
+			i = 2
+		case l <= 3:
+			i = 3
+		}
+		return choice{code: codes[i], why: whys[i]}
+	}
+}
+
+func enteral(f *facts, _ *profile.Settings) choice {
+	switch f.method {
+	case "gravity":
+		return choice{code: "S9341", why: "CS-5: enteral by gravity -> S9341"}
+	case "pump":
+		return choice{code: "S9342", why: "CS-5: enteral by pump -> S9342"}
+	case "bolus":
+		return choice{code: "S9343", why: "CS-5: enteral by bolus -> S9343"}
+	}
+	return choice{code: "S9340", why: "CS-5: enteral, method not given -> S9340", missing: "method"}
+}
+
+func catheterCare(f *facts, _ *profile.Settings) choice {
+	switch {
+	case f.device == "implanted":
+		return choice{code: "S5502", why: "CS-8: implanted access device not in use -> S5502"}
+	case f.lumens == 1:
+		return choice{code: "S5498", why: "CS-8: single lumen catheter care -> S5498"}
+	case f.lumens > 1:
+		return choice{code: "S5501", why: "CS-8: catheter care, more than one lumen -> S5501"}
+	}
+	return choice{code: "S5497", why: "CS-7: catheter care not otherwise classified -> S5497", missing: "lumens or device"}
+}
+
+// choose returns the code of therapy type t on days with facts f.
+func (c *coder) choose(t string, f *facts) *choice {
+	fam := families[t]
+	ch := fam.rule(f, c.s)
+	if c.s.Specificity == profile.General && fam.general != "" && ch.code != fam.general {
+		ch = choice{code: fam.general, why: "CS-1: profile " + c.prof.ID + " bills the general code -> " + fam.general}
+	}
+	return &ch
+}
+
+// isNOCType reports whether a therapy type always codes to a NOC per diem.
+func isNOCType(t string) bool { return t == "infusion-noc" || t == "injectable-noc" }

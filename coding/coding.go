@@ -1,0 +1,197 @@
+// Package coding is the engine: it turns a validated episode document into
+// the coded lines of an NHIA per diem claim, each with the rule IDs of
+// coding-standard.md that made it, plus warnings for everything it dropped
+// or could not code specifically.
+//
+// The engine works day by day inside the billing period: it decides for each
+// therapy whether the day is a per diem day (PD-1…PD-7) and which code it
+// carries (CS-1…CS-11), ranks concurrent therapies (CC-1…CC-5), then joins
+// equal consecutive days into lines (LN-1…LN-3). Nursing (NU-*), drugs
+// (DR-*) and supplies (IN-*) are coded beside the per diems.
+package coding
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"perdiem/civil"
+	"perdiem/claim"
+	"perdiem/codeset"
+	"perdiem/episode"
+	"perdiem/profile"
+)
+
+// Options choose the payer profile and code set. The zero value codes with
+// the document's own profile (or nhia) and the embedded code set.
+type Options struct {
+	// Profile overrides the document's "profile" field when set.
+	Profile *profile.Profile
+	Codes   *codeset.Set
+}
+
+// Code codes one validated document. Problems the decoder cannot see (a
+// drug dose that cannot be converted to its HCPCS unit, a code outside its
+// effective dates) come back as *episode.Error with field paths; nothing is
+// coded then.
+func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
+	p := opt.Profile
+	if p == nil {
+		id := doc.Profile
+		if id == "" {
+			id = "nhia"
+		}
+		var err error
+		if p, err = profile.Get(id); err != nil {
+			return nil, &episode.Error{Problems: []episode.Problem{{Path: "profile", Message: err.Error()}}}
+		}
+	}
+	cs := opt.Codes
+	if cs == nil {
+		cs = codeset.Default()
+	}
+	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs, lines: make([]line, 0, 16+2*len(doc.Visits)+len(doc.Drugs)+len(doc.Supplies))}
+	return c.run()
+}
+
+// coder holds the state of coding one document.
+type coder struct {
+	doc    *episode.Document
+	prof   *profile.Profile
+	s      *profile.Settings
+	codes  *codeset.Set
+	period civil.Span
+
+	therapies []*therapyDays
+	lines     []line
+	warnings  []claim.Warning
+	problems  []episode.Problem
+}
+
+func (c *coder) warn(rule, format string, args ...any) {
+	c.warnings = append(c.warnings, claim.Warning{Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *coder) fail(path, format string, args ...any) {
+	c.problems = append(c.problems, episode.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *coder) run() (*claim.Result, error) {
+	c.period = c.billingPeriod()
+	c.perDiems()
+	c.nursing()
+	c.drugs()
+	c.supplies()
+	c.exclusions()
+	c.checkDates()
+	if len(c.problems) > 0 {
+		return nil, &episode.Error{Problems: c.problems}
+	}
+	out := make([]claim.Line, len(c.lines))
+	for i := range c.lines {
+		out[i] = c.lines[i].Line
+	}
+	sortLines(out)
+	if c.warnings == nil {
+		c.warnings = []claim.Warning{}
+	}
+	return &claim.Result{Profile: c.prof.ID, Period: c.period, Lines: out, Warnings: c.warnings}, nil
+}
+
+// billingPeriod is the document's period, or the whole episode (LN-3).
+func (c *coder) billingPeriod() civil.Span {
+	if p := c.doc.Period; p != nil {
+		return civil.Span{From: p.From, To: p.To}
+	}
+	var sp civil.Span
+	first := true
+	see := func(d civil.Date) {
+		if first || d < sp.From {
+			sp.From = d
+		}
+		if first || d > sp.To {
+			sp.To = d
+		}
+		first = false
+	}
+	for i := range c.doc.Therapies {
+		t := &c.doc.Therapies[i]
+		see(t.Start)
+		if t.End != nil {
+			see(*t.End)
+		}
+		for _, h := range t.Holds {
+			see(h.To)
+		}
+		for _, d := range t.InfusionDays {
+			see(d)
+		}
+	}
+	for i := range c.doc.Visits {
+		see(c.doc.Visits[i].Date)
+	}
+	for i := range c.doc.Drugs {
+		see(c.doc.Drugs[i].To)
+	}
+	for i := range c.doc.Supplies {
+		see(c.doc.Supplies[i].Date)
+	}
+	return sp
+}
+
+// checkDates enforces CS-10: every line's code must be in effect on every
+// day of its span. A code out of its dates is an error, never a substitution.
+func (c *coder) checkDates() {
+	for i := range c.lines {
+		l := &c.lines[i]
+		code, ok := c.codes.Lookup(l.Code)
+		if !ok {
+			c.fail(l.path, "code %s is not in the code set", l.Code)
+			continue
+		}
+		if !code.ActiveOn(l.From) || !code.ActiveOn(l.To) {
+			c.fail(l.path, "CS-10: %s is not billable on %s..%s (%s)", l.Code, l.From, l.To, codeDates(code))
+		}
+	}
+}
+
+func codeDates(c *codeset.Code) string {
+	s := "effective " + c.Effective.String()
+	if c.Terminated != nil {
+		s += ", terminated " + c.Terminated.String()
+	}
+	return s
+}
+
+// kindOrder sorts lines: by from, per diem before nursing before drugs
+// before supplies, then code (input-format.md).
+func sortLines(ls []claim.Line) {
+	slices.SortStableFunc(ls, func(a, b claim.Line) int {
+		if a.From != b.From {
+			return cmp.Compare(a.From, b.From)
+		}
+		if a.Kind != b.Kind {
+			return cmp.Compare(a.Kind, b.Kind)
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+}
+
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// line is a coded line with where it came from in the document, so that a
+// problem found late (CS-10) still names its field path.
+type line struct {
+	claim.Line
+	path   string
+	supply bool // from supplies[]: may be dropped for an exclusion group (CS-9)
+}
+
+func (c *coder) emit(l claim.Line, path string) {
+	if l.Modifiers == nil {
+		l.Modifiers = []string{}
+	}
+	c.lines = append(c.lines, line{Line: l, path: path})
+}

@@ -1,0 +1,197 @@
+package coding
+
+import (
+	"math"
+	"strconv"
+
+	"perdiem/claim"
+	"perdiem/codeset"
+	"perdiem/episode"
+	"perdiem/ident"
+	"perdiem/profile"
+)
+
+// nocDrug is the NOC code for drugs with no specific code (DR-3).
+const nocDrug = "J3490"
+
+// drugs codes each drug on its own line (DR-1…DR-5).
+func (c *coder) drugs() {
+	for i := range c.doc.Drugs {
+		g := &c.doc.Drugs[i]
+		path := "drugs[" + strconv.Itoa(i) + "]"
+		// A drug belongs to the claim whose period holds its first day, so
+		// two claims never bill the same administrations (LN-3).
+		if !c.period.Contains(g.From) {
+			continue
+		}
+		if g.To > c.period.To {
+			c.warn("LN-3", "%s: %s..%s runs past the billing period; billed whole on this claim, where it starts", path, g.From, g.To)
+		}
+		if g.Unused && c.s.UnusedDrug == profile.UnusedNotBilled {
+			c.warn("DR-4", "%s: %s delivered but not used; profile %s does not bill it", path, drugName(g), c.prof.ID)
+			continue
+		}
+		l := claim.Line{Modifiers: []string{}, From: g.From, To: g.To, POS: c.drugPOS(g), Kind: claim.Drug, Therapy: g.Therapy,
+			NDCQuantity: g.NDCQuantity, NDCUnit: g.NDCUnit, Why: make([]string, 0, 4)}
+		l.Why = append(l.Why, "DR-1: every drug on its own line")
+		if g.NDC != "" {
+			ndc, err := ident.NormalizeNDC(g.NDC)
+			if err != nil {
+				c.fail(path+".ndc", "%v", err)
+				continue
+			}
+			l.NDC = ndc
+			l.Why = append(l.Why, "DR-2: NDC "+g.NDC+" -> "+ndc+" (11 digits, 5-4-2)")
+		}
+		code, ok := c.drugCode(g, path, &l)
+		if !ok {
+			continue
+		}
+		l.Code = code
+		if g.Unused {
+			l.Modifiers = append(l.Modifiers, "SV")
+			l.Why = append(l.Why, "DR-4: delivered but not used -> SV (profile "+c.prof.ID+")")
+		}
+		c.emit(l, path)
+	}
+}
+
+// drugCode picks the code and units of a drug line.
+func (c *coder) drugCode(g *episode.Drug, path string, l *claim.Line) (string, bool) {
+	mode := c.s.DrugCoding
+	if g.HCPCS == "" && mode == profile.DrugHCPCSNDC {
+		c.warn("DR-3", "%s: no HCPCS code given; billed as %s with the NDC", path, nocDrug)
+		mode = profile.DrugNOCNDC
+	}
+	if mode != profile.DrugHCPCSNDC {
+		return c.nocDrugLine(g, path, l, mode)
+	}
+	code, ok := c.codes.Lookup(g.HCPCS)
+	if !ok {
+		c.fail(path+".hcpcs", "%s is not in the code set", g.HCPCS)
+		return "", false
+	}
+	if code.NOC {
+		return c.nocDrugLine(g, path, l, profile.DrugNOCNDC)
+	}
+	if code.Dose == nil {
+		if g.Doses <= 0 {
+			c.fail(path+".doses", "%s's descriptor states no amount, so the units are the number of administrations: want doses > 0", code.Code)
+			return "", false
+		}
+		l.Units = float64(g.Doses)
+		l.Why = append(l.Why, "DR-1: "+code.Code+"'s descriptor states no amount -> one unit per administration")
+		c.warn("DR-1", "%s: %s's descriptor states no amount; units are the %d administrations", path, code.Code, g.Doses)
+		return code.Code, true
+	}
+	per, err := unitsPerDose(g, code.Dose)
+	if err != nil {
+		c.fail(path+".dose_unit", "%s: %v", code.Code, err)
+		return "", false
+	}
+	if g.Doses <= 0 {
+		c.fail(path+".doses", "want the number of administrations to compute %s units", code.Code)
+		return "", false
+	}
+	l.Units = float64(per * g.Doses)
+	l.Why = append(l.Why, "DR-1: "+code.Code+" is "+code.Dose.Text+": "+formatNumber(g.Dose)+" "+g.DoseUnit+" a dose -> "+strconv.Itoa(per)+" unit(s) a dose × "+strconv.Itoa(g.Doses)+" doses")
+	return code.Code, true
+}
+
+// nocDrugLine bills a drug under the unclassified-drug code with its NDC
+// and description (DR-3, DR-5).
+func (c *coder) nocDrugLine(g *episode.Drug, path string, l *claim.Line, mode string) (string, bool) {
+	code := nocDrug
+	if g.HCPCS != "" {
+		if k, ok := c.codes.Lookup(g.HCPCS); ok && k.NOC {
+			code = k.Code
+		}
+	}
+	if g.NDC == "" {
+		c.fail(path+".ndc", "%s needs the NDC of the drug (DR-3)", code)
+		return "", false
+	}
+	l.Description = g.Description
+	if l.Description == "" {
+		if k, ok := c.codes.Lookup(g.HCPCS); ok && !k.NOC {
+			l.Description = k.Short
+		}
+	}
+	if l.Description == "" {
+		c.fail(path+".description", "%s is not otherwise classified: want a description of the drug (CS-7, DR-3)", code)
+		return "", false
+	}
+	switch mode {
+	case profile.DrugNDCOnly:
+		if g.NDCQuantity <= 0 {
+			c.fail(path+".ndc_quantity", "profile %s bills drugs by NDC quantity: want ndc_quantity > 0", c.prof.ID)
+			return "", false
+		}
+		l.Units = g.NDCQuantity
+		l.Why = append(l.Why, "DR-5: profile "+c.prof.ID+" bills drugs by NDC: units are the NDC quantity")
+	default:
+		l.Units = 1
+		why := "DR-3: no specific code -> " + code + " with NDC and description, 1 unit per NDC line; quantity in the NDC"
+		if mode == profile.DrugNOCNDC && c.s.DrugCoding == profile.DrugNOCNDC {
+			why = "DR-5: profile " + c.prof.ID + " bills drugs as " + code + " with NDC and description, 1 unit per NDC line"
+		}
+		l.Why = append(l.Why, why)
+	}
+	return code, true
+}
+
+// unitsPerDose is ⌈one administration ÷ the descriptor's amount⌉ (DR-1),
+// after converting the dose to the descriptor's unit.
+func unitsPerDose(g *episode.Drug, d *codeset.Dose) (int, error) {
+	if g.Dose <= 0 {
+		return 0, errDose{"want the amount of one administration (dose with dose_unit) to compute units against " + d.Text}
+	}
+	amount, ok := convert(g.Dose, g.DoseUnit, d.Unit)
+	if !ok {
+		return 0, errDose{"a dose in " + g.DoseUnit + " cannot be converted to the descriptor's " + d.Unit + " (" + d.Text + ")"}
+	}
+	q := amount / d.Amount
+	// Guard against binary noise: 1.5 g / 500 mg must be exactly 3.
+	n := math.Ceil(q - 1e-9)
+	if n < 1 {
+		n = 1
+	}
+	return int(n), nil
+}
+
+type errDose struct{ msg string }
+
+func (e errDose) Error() string { return e.msg }
+
+var massInMg = map[string]float64{"mcg": 0.001, "mg": 1, "g": 1000}
+
+func convert(v float64, from, to string) (float64, bool) {
+	if from == to {
+		return v, true
+	}
+	f, ok1 := massInMg[from]
+	t, ok2 := massInMg[to]
+	if ok1 && ok2 {
+		return v * f / t, true
+	}
+	return 0, false
+}
+
+func drugName(g *episode.Drug) string {
+	if g.HCPCS != "" {
+		return g.HCPCS
+	}
+	return "NDC " + g.NDC
+}
+
+// drugPOS is the place of service of the drug's therapy on its first day.
+func (c *coder) drugPOS(g *episode.Drug) string {
+	for _, td := range c.therapies {
+		if td.t.ID == g.Therapy {
+			if x := td.at(g.From); x != nil && x.suite {
+				return c.s.SuitePOS
+			}
+		}
+	}
+	return "12"
+}

@@ -1,0 +1,118 @@
+package coding
+
+import (
+	"strconv"
+
+	"perdiem/civil"
+	"perdiem/claim"
+	"perdiem/profile"
+)
+
+// nursing codes each visit as 99601 plus 99602 for the extra hours
+// (NU-1…NU-5), and flags what exceeds the profile's caps (NU-4).
+func (c *coder) nursing() {
+	if len(c.doc.Visits) == 0 {
+		return
+	}
+	if !c.s.NursingOnClaim {
+		c.warn("NU-4", "%d nursing visit(s) not on this claim: profile %s has nursing billed elsewhere", len(c.doc.Visits), c.prof.ID)
+		return
+	}
+	for i := range c.doc.Visits {
+		v := &c.doc.Visits[i]
+		if !c.period.Contains(v.Date) {
+			continue
+		}
+		path := "visits[" + strconv.Itoa(i) + "]"
+		var mods []string
+		pos := "12"
+		base := []string{"NU-1: one 99601 per visit, up to two hours", "NU-5: each visit on its own line"}
+		if v.Site == "suite" {
+			mods = append(mods, "SS")
+			pos = c.s.SuitePOS
+			base = append(base, "NU-3: visit in the infusion suite -> SS", "LN-1: place of service "+pos)
+		}
+		if v.Specialty {
+			if v.Nurse == "lpn" {
+				c.warn("NU-3", "visit %s on %s: SD is for a registered nurse; the visit is by an LPN, so no SD", path, v.Date)
+			} else {
+				mods = append(mods, "SD")
+				base = append(base, "NU-3: registered nurse with specialised infusion training -> SD")
+			}
+		}
+		c.emit(claim.Line{Code: "99601", Modifiers: mods, From: v.Date, To: v.Date, Units: 1, POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: base}, path)
+		if extra := extraHours(v.Minutes, c.s.NursingExtraHourMinutes); extra > 0 {
+			why := append(append([]string(nil), base[2:]...), "NU-1: 99602 each additional hour with a 99601 the same day",
+				"NU-2: "+strconv.Itoa(v.Minutes)+" minutes -> "+strconv.Itoa(extra)+" additional hour(s) (a part hour counts from "+strconv.Itoa(c.s.NursingExtraHourMinutes)+" minutes)")
+			c.emit(claim.Line{Code: "99602", Modifiers: append([]string(nil), mods...), From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: why}, path+".minutes")
+		}
+	}
+	if caps := c.s.NursingCaps; caps != nil {
+		c.nursingCaps(caps)
+	}
+}
+
+// extraHours applies the mid-point rule (NU-2): minutes beyond 120 give
+// whole hours, plus one for a remainder of at least threshold minutes.
+func extraHours(minutes, threshold int) int {
+	extra := minutes - 120
+	if extra <= 0 {
+		return 0
+	}
+	n := extra / 60
+	if rem := extra % 60; rem > 0 && threshold > 0 && threshold < 60 && rem >= threshold {
+		n++
+	}
+	return n
+}
+
+// nursingCaps flags visits beyond the profile's limits; they stay coded
+// (NU-4): whether to pay them is the payer's call.
+func (c *coder) nursingCaps(caps *profile.NursingCaps) {
+	byDay := map[civil.Date]int{}
+	var days []civil.Date
+	for i := range c.doc.Visits {
+		v := &c.doc.Visits[i]
+		if !c.period.Contains(v.Date) {
+			continue
+		}
+		if caps.RNOnly && v.Nurse == "lpn" {
+			c.warn("NU-4", "visits[%d] on %s is by an LPN; profile %s pays registered nurse visits only", i, v.Date, c.prof.ID)
+		}
+		if byDay[v.Date] == 0 {
+			days = append(days, v.Date)
+		}
+		byDay[v.Date] += v.Minutes
+	}
+	sortDates(days)
+	for _, d := range days {
+		if caps.HoursPerDay > 0 && float64(byDay[d]) > caps.HoursPerDay*60 {
+			c.warn("NU-4", "%s: %d minutes of nursing exceed profile %s's cap of %s hours a day", d, byDay[d], c.prof.ID, formatNumber(caps.HoursPerDay))
+		}
+	}
+	// Rolling seven-day windows ending on each visit day.
+	for _, d := range days {
+		minutes, visits := 0, 0
+		for i := range c.doc.Visits {
+			v := &c.doc.Visits[i]
+			if v.Date > d-7 && v.Date <= d {
+				minutes += v.Minutes
+				visits++
+			}
+		}
+		if caps.HoursPerWeek > 0 && float64(minutes) > caps.HoursPerWeek*60 {
+			c.warn("NU-4", "7 days to %s: %d minutes of nursing exceed profile %s's cap of %s hours a week", d, minutes, c.prof.ID, formatNumber(caps.HoursPerWeek))
+		}
+		if caps.VisitsPer7Days > 0 && visits > caps.VisitsPer7Days {
+			c.warn("NU-4", "7 days to %s: %d visits exceed profile %s's cap of %d visits in 7 days", d, visits, c.prof.ID, caps.VisitsPer7Days)
+		}
+	}
+}
+
+func sortDates(ds []civil.Date) {
+	for i := 1; i < len(ds); i++ {
+		for j := i; j > 0 && ds[j] < ds[j-1]; j-- {
+			ds[j], ds[j-1] = ds[j-1], ds[j]
+		}
+	}
+}

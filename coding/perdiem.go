@@ -1,0 +1,614 @@
+package coding
+
+import (
+	"sort"
+	"strconv"
+
+	"perdiem/civil"
+	"perdiem/claim"
+	"perdiem/codeset"
+	"perdiem/episode"
+	"perdiem/profile"
+)
+
+// therapyDays is one therapy's calendar inside the billing period.
+type therapyDays struct {
+	t     *episode.Therapy
+	order int // position in the document (CC-2 ties)
+	path  string
+	from  civil.Date // first day inside the period
+	days  []day      // days[i] is from+i
+	// catheter therapies bill only on days nothing else covers (CS-8).
+	catheter bool
+	// continuous on some day, for elapsed-24h counting (PD-6).
+	continuousDays bool
+}
+
+// day is one calendar day of a therapy.
+type day struct {
+	billable bool
+	suite    bool
+	// interval is the dosing interval in days for therapies dosed less often
+	// than every 72 hours (PD-3); 0 for per diem days.
+	interval float64
+	// intervalStart marks the days a PD-3 dosing interval starts.
+	intervalStart bool
+	choice        *choice // shared by the days with the same facts
+	rank          uint8   // 0 primary, 1 SH, 2+ SJ (CC-1)
+	continuous    bool
+}
+
+// perDiems builds every therapy's calendar, resolves families and
+// concurrency, and emits the per diem lines.
+func (c *coder) perDiems() {
+	for i := range c.doc.Therapies {
+		if td := c.calendar(i); td != nil {
+			c.therapies = append(c.therapies, td)
+		}
+	}
+	c.generalizeFamilies()
+	c.forbidConcurrent()
+	c.rank()
+	c.catheterDays()
+	for _, td := range c.therapies {
+		c.assemble(td)
+	}
+}
+
+// calendar walks one therapy day by day (PD-1, PD-4, PD-5, PD-6, CS-11).
+func (c *coder) calendar(i int) *therapyDays {
+	t := &c.doc.Therapies[i]
+	path := "therapies[" + strconv.Itoa(i) + "]"
+	lo, hi := t.Start, c.period.To
+	if t.End != nil && *t.End < hi {
+		hi = *t.End
+	}
+	if lo < c.period.From {
+		lo = c.period.From
+	}
+	if lo > hi {
+		return nil
+	}
+	td := &therapyDays{t: t, order: i, path: path, from: lo, days: make([]day, int(hi-lo)+1), catheter: t.Type == "catheter-care"}
+	f := facts{
+		everyHours:    hours(t.EveryHours, t.EveryDays),
+		continuous:    t.Continuous,
+		implanted:     t.ImplantedPump != nil && *t.ImplantedPump,
+		litersPerDay:  deref(t.LitersPerDay),
+		method:        t.Method,
+		suite:         t.Site == "suite",
+		device:        t.Device,
+		intervalSince: int32(t.Start),
+	}
+	if t.Lumens != nil {
+		f.lumens = *t.Lumens
+	}
+	// Apply the changes that took effect before the period starts.
+	next := 0
+	for next < len(t.Changes) && t.Changes[next].From <= lo {
+		apply(&f, &t.Changes[next])
+		next++
+	}
+	ch := c.choose(t.Type, &f)
+	warned := false
+	infusion := c.infusionDays(t, lo, hi)
+	nextStart := intervalStartFrom(f, lo)
+	for d := lo; d <= hi; d++ {
+		if next < len(t.Changes) && t.Changes[next].From == d {
+			for next < len(t.Changes) && t.Changes[next].From == d {
+				apply(&f, &t.Changes[next])
+				next++
+			}
+			ch = c.choose(t.Type, &f)
+			nextStart = intervalStartFrom(f, d)
+		}
+		dd := &td.days[d-lo]
+		dd.suite = f.suite
+		dd.continuous = f.continuous != nil && *f.continuous
+		if dd.continuous {
+			td.continuousDays = true
+		}
+		dd.choice = ch
+		if f.everyHours > 72 {
+			dd.interval = f.everyHours / 24
+			if d == nextStart {
+				dd.intervalStart = true
+			}
+			for nextStart <= d {
+				nextStart = nextIntervalStart(f, nextStart)
+			}
+		}
+		if inHold(t, d) {
+			continue
+		}
+		if infusion != nil && !infusion[d-lo] {
+			continue
+		}
+		dd.billable = true
+		if ch.missing != "" && !warned {
+			warned = true
+			c.warn("BI-2", "therapy %s (%s): %s is not given, so the general code %s is used; %s would make it specific", t.ID, t.Type, ch.missing, ch.code, ch.missing)
+		}
+	}
+	if c.s.PerDiemDays == profile.Elapsed24h && td.continuousDays {
+		elapsed24h(td, t.End == nil || *t.End > hi)
+	}
+	return td
+}
+
+// intervalStartFrom returns the first PD-3 interval start on or after day d,
+// counting intervals from f.intervalSince.
+func intervalStartFrom(f facts, d civil.Date) civil.Date {
+	if f.everyHours <= 72 {
+		return d
+	}
+	s := civil.Date(f.intervalSince)
+	for s < d {
+		s = nextIntervalStart(f, s)
+	}
+	return s
+}
+
+// nextIntervalStart returns the interval start after s: the day on which
+// k·every_hours first reaches a new day, counted from the interval's origin.
+func nextIntervalStart(f facts, s civil.Date) civil.Date {
+	origin := civil.Date(f.intervalSince)
+	k := int(float64(s-origin) * 24 / f.everyHours)
+	for {
+		n := origin + civil.Date(int(float64(k)*f.everyHours/24))
+		if n > s {
+			return n
+		}
+		k++
+	}
+}
+
+func hours(everyHours, everyDays *float64) float64 {
+	switch {
+	case everyHours != nil:
+		return *everyHours
+	case everyDays != nil:
+		return *everyDays * 24
+	}
+	return 0
+}
+
+func deref(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// apply sets the values a change gives, from its day on (CS-11).
+func apply(f *facts, ch *episode.Change) {
+	if h := hours(ch.EveryHours, ch.EveryDays); h != 0 {
+		f.everyHours = h
+		f.intervalSince = int32(ch.From)
+	}
+	if ch.Continuous != nil {
+		f.continuous = ch.Continuous
+	}
+	if ch.LitersPerDay != nil {
+		f.litersPerDay = *ch.LitersPerDay
+	}
+	if ch.Method != "" {
+		f.method = ch.Method
+	}
+	if ch.Site != "" {
+		f.suite = ch.Site == "suite"
+	}
+}
+
+func inHold(t *episode.Therapy, d civil.Date) bool {
+	for i := range t.Holds {
+		if d >= t.Holds[i].From && d <= t.Holds[i].To {
+			return true
+		}
+	}
+	return false
+}
+
+// infusionDays marks, for profiles that pay only days with an infusion or a
+// nursing visit (PD-6 infusion-days), which days of [lo, hi] qualify. It
+// returns nil under access-day counting.
+func (c *coder) infusionDays(t *episode.Therapy, lo, hi civil.Date) []bool {
+	if c.s.PerDiemDays != profile.InfusionDays {
+		return nil
+	}
+	m := make([]bool, int(hi-lo)+1)
+	mark := func(d civil.Date) {
+		if d >= lo && d <= hi {
+			m[d-lo] = true
+		}
+	}
+	for _, d := range t.InfusionDays {
+		mark(d)
+	}
+	for i := range c.doc.Visits {
+		v := &c.doc.Visits[i]
+		if v.Therapy == "" || v.Therapy == t.ID {
+			mark(v.Date)
+		}
+	}
+	return m
+}
+
+// elapsed24h counts a continuous infusion per started 24 hours after its
+// start rather than per calendar day (PD-6 elapsed-24h): a run of N
+// consecutive continuous days spans (N-1)×24 hours, so its last day is not
+// a per diem day unless the run is a single day. A run that goes on past
+// the billing period keeps its last day here; the next period drops it.
+// [DEFAULT] reading of a payer rule that gives hours where the document
+// has days.
+func elapsed24h(td *therapyDays, continuesAfter bool) {
+	days := td.days
+	for i := 0; i < len(days); {
+		if !days[i].billable || !days[i].continuous {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < len(days) && days[j+1].billable && days[j+1].continuous {
+			j++
+		}
+		if j > i && !(j == len(days)-1 && continuesAfter) {
+			days[j].billable = false
+		}
+		i = j + 1
+	}
+}
+
+// generalizeFamilies keeps the exclusion groups of CS-9 whose first side is
+// a family's general code: if the general code is billed on any day, every
+// specific code of its family on the claim becomes the general code (CS-2:
+// "the whole therapy on that claim is coded S9494").
+func (c *coder) generalizeFamilies() {
+	used := map[string]bool{}
+	for _, td := range c.therapies {
+		for i := range td.days {
+			if ch := td.days[i].choice; ch != nil && td.days[i].billable {
+				used[ch.code] = true
+			}
+		}
+	}
+	for _, g := range c.codes.Exclusions() {
+		if len(g.A) != 1 || !used[g.A[0]] || !c.allPerDiem(g.A) || !c.allPerDiem(g.B) {
+			continue
+		}
+		general := g.A[0]
+		specific := map[string]bool{}
+		for _, b := range g.B {
+			if used[b] {
+				specific[b] = true
+			}
+		}
+		if len(specific) == 0 {
+			continue
+		}
+		why := "CS-9: " + general + " is on this claim, so its family's specific codes become " + general
+		for _, td := range c.therapies {
+			changed := false
+			remapped := map[*choice]*choice{}
+			for i := range td.days {
+				d := &td.days[i]
+				if d.choice == nil || !specific[d.choice.code] {
+					continue
+				}
+				n, ok := remapped[d.choice]
+				if !ok {
+					n = &choice{code: general, why: d.choice.why + "; " + why}
+					remapped[d.choice] = n
+				}
+				d.choice = n
+				changed = true
+			}
+			if changed {
+				c.warn("CS-9", "therapy %s: coded %s on every day because %s is billed on this claim (exclusion group %s)", td.t.ID, general, general, g.ID)
+			}
+		}
+	}
+}
+
+func (c *coder) allPerDiem(codes []string) bool {
+	for _, s := range codes {
+		k, ok := c.codes.Lookup(s)
+		if !ok || k.Kind != codeset.PerDiem {
+			return false
+		}
+	}
+	return true
+}
+
+// forbidConcurrent drops the days of a therapy type that the profile does
+// not pay alongside another type (CC-4).
+func (c *coder) forbidConcurrent() {
+	for _, rule := range c.s.ForbiddenConcurrent {
+		for _, td := range c.therapies {
+			if td.t.Type != rule.Type {
+				continue
+			}
+			dropped, first, last := 0, civil.Date(0), civil.Date(0)
+			for i := range td.days {
+				d := td.from + civil.Date(i)
+				if !td.days[i].billable || !c.anyBillable(d, rule.With, td) {
+					continue
+				}
+				td.days[i].billable = false
+				if dropped == 0 {
+					first = d
+				}
+				last = d
+				dropped++
+			}
+			if dropped > 0 {
+				c.warn("CC-4", "therapy %s (%s): %d day(s) %s..%s not billed: profile %s does not pay %s alongside %v", td.t.ID, td.t.Type, dropped, first, last, c.prof.ID, rule.Type, rule.With)
+			}
+		}
+	}
+}
+
+func (c *coder) anyBillable(d civil.Date, types []string, except *therapyDays) bool {
+	for _, td := range c.therapies {
+		if td == except || !td.billableOn(d) {
+			continue
+		}
+		for _, t := range types {
+			if td.t.Type == t {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (td *therapyDays) at(d civil.Date) *day {
+	i := int(d - td.from)
+	if i < 0 || i >= len(td.days) {
+		return nil
+	}
+	return &td.days[i]
+}
+
+func (td *therapyDays) billableOn(d civil.Date) bool {
+	x := td.at(d)
+	return x != nil && x.billable
+}
+
+// ranked reports whether a day takes part in concurrency: per diem days do,
+// PD-3 interval days and catheter care do not (CC-5).
+func (td *therapyDays) ranked(x *day) bool {
+	return x.billable && x.interval == 0 && !td.catheter
+}
+
+// rank orders the per diem therapies of each day (CC-1, CC-2).
+func (c *coder) rank() {
+	var todays []*therapyDays
+	for d := c.period.From; d <= c.period.To; d++ {
+		todays = todays[:0]
+		for _, td := range c.therapies {
+			if x := td.at(d); x != nil && td.ranked(x) {
+				todays = append(todays, td)
+			}
+		}
+		if len(todays) < 2 {
+			continue
+		}
+		sort.SliceStable(todays, func(i, j int) bool { return c.before(todays[i], todays[j], d) })
+		for r, td := range todays {
+			if r > 2 {
+				r = 2
+			}
+			td.at(d).rank = uint8(r)
+		}
+	}
+}
+
+// before says whether therapy a is primary to b on day d (CC-2).
+func (c *coder) before(a, b *therapyDays, d civil.Date) bool {
+	switch c.s.PrimaryTherapy {
+	case profile.PrimaryFirstBilled:
+		return a.order < b.order
+	case profile.PrimaryRate:
+		ra, rb := c.rate(a, d), c.rate(b, d)
+		if ra != rb {
+			return ra > rb
+		}
+		return a.order < b.order
+	}
+	ra, rb := c.rate(a, d), c.rate(b, d)
+	if ra != 0 && rb != 0 && ra != rb {
+		return ra > rb
+	}
+	if a.t.Start != b.t.Start {
+		return a.t.Start < b.t.Start
+	}
+	return a.order < b.order
+}
+
+func (c *coder) rate(td *therapyDays, d civil.Date) episode.Money {
+	x := td.at(d)
+	if x == nil || x.choice == nil {
+		return 0
+	}
+	return c.s.Rates[x.choice.code]
+}
+
+// catheterDays keeps catheter care only on days no other per diem covers
+// (CS-8).
+func (c *coder) catheterDays() {
+	for _, td := range c.therapies {
+		if !td.catheter {
+			continue
+		}
+		dropped := 0
+		for i := range td.days {
+			d := td.from + civil.Date(i)
+			if !td.days[i].billable {
+				continue
+			}
+			for _, o := range c.therapies {
+				if x := o.at(d); x != nil && o.ranked(x) {
+					td.days[i].billable = false
+					dropped++
+					break
+				}
+			}
+		}
+		if dropped > 0 {
+			c.warn("CS-8", "therapy %s: catheter care not billed on %d day(s) another per diem covers", td.t.ID, dropped)
+		}
+	}
+}
+
+// assemble joins consecutive equal days into lines (LN-2) and emits them.
+func (c *coder) assemble(td *therapyDays) {
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		for _, r := range c.splitSpan(td, start, end) {
+			c.perDiemLine(td, r[0], r[1])
+		}
+		start = -1
+	}
+	for i := range td.days {
+		x := &td.days[i]
+		if !x.billable {
+			flush(i - 1)
+			continue
+		}
+		if start >= 0 && !sameLine(&td.days[start], x) {
+			flush(i - 1)
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	flush(len(td.days) - 1)
+}
+
+func sameLine(a, b *day) bool {
+	return a.choice.code == b.choice.code && a.rank == b.rank && a.suite == b.suite && a.interval == b.interval
+}
+
+// splitSpan cuts a run of equal days [i, j] into line spans (LN-2).
+func (c *coder) splitSpan(td *therapyDays, i, j int) [][2]int {
+	var out [][2]int
+	switch c.s.Span {
+	case profile.SpanEpisode:
+		return [][2]int{{i, j}}
+	case profile.SpanMin7Days:
+		// Lines of at least 7 days: 7-day blocks, the short remainder
+		// joining the block before it.
+		for k := i; k <= j; k += 7 {
+			end := k + 6
+			if end >= j || j-end < 7 {
+				out = append(out, [2]int{k, j})
+				break
+			}
+			out = append(out, [2]int{k, end})
+		}
+		return out
+	}
+	k := i
+	for k <= j {
+		d := td.from + civil.Date(k)
+		var boundary civil.Date
+		if c.s.Span == profile.SpanWeek {
+			boundary = d + civil.Date(6-int(d.Weekday())) // through Saturday
+		} else {
+			boundary = d.MonthEnd()
+		}
+		end := k + int(boundary-d)
+		if end > j {
+			end = j
+		}
+		out = append(out, [2]int{k, end})
+		k = end + 1
+	}
+	return out
+}
+
+var rankModifier = [...]string{"", "SH", "SJ"}
+
+func (c *coder) perDiemLine(td *therapyDays, i, j int) {
+	x := &td.days[i]
+	units := j - i + 1
+	why := make([]string, 0, 6)
+	switch {
+	case x.interval > 0:
+		units = 0
+		for k := i; k <= j; k++ {
+			if td.days[k].intervalStart {
+				units++
+			}
+		}
+		if units == 0 {
+			return
+		}
+		why = append(why, "PD-3: dosed every "+formatNumber(x.interval)+" days: one unit per dosing interval starting in the span; the rate is contractual")
+	case c.s.PerDiemDays == profile.InfusionDays:
+		why = append(why, "PD-6: profile "+c.prof.ID+" counts only days with an infusion or nursing visit")
+	case c.s.PerDiemDays == profile.Elapsed24h && x.continuous:
+		why = append(why, "PD-6: profile "+c.prof.ID+" counts a continuous infusion per 24 hours elapsed")
+	default:
+		why = append(why, "PD-1: one unit per day of access to the therapy")
+	}
+	why = append(why, x.choice.why)
+	if td.catheter {
+		why = append(why, "CS-8: catheter care only on days no other per diem covers")
+	}
+	mods := make([]string, 0, 2)
+	if x.rank > 0 {
+		mods = append(mods, rankModifier[x.rank])
+		if x.rank == 1 {
+			why = append(why, "CC-1: second therapy on these days -> SH")
+		} else {
+			why = append(why, "CC-1: third or later therapy on these days -> SJ")
+		}
+		if m := c.s.ConcurrencyExtraModifier; m != "" {
+			mods = append(mods, m)
+			why = append(why, "CC-3: profile "+c.prof.ID+" adds "+m+" with SH/SJ")
+		}
+	}
+	pos := "12"
+	if x.suite {
+		mods = insertSS(mods)
+		pos = c.s.SuitePOS
+		why = append(why, "LN-1: infusion suite -> SS, place of service "+pos)
+	}
+	why = append(why, "LN-2: consecutive days with the same code, modifiers and site; span "+c.s.Span)
+	l := claim.Line{
+		Code:      x.choice.code,
+		Modifiers: mods,
+		From:      td.from + civil.Date(i),
+		To:        td.from + civil.Date(j),
+		Units:     float64(units),
+		POS:       pos,
+		Kind:      claim.PerDiem,
+		Therapy:   td.t.ID,
+		Why:       why,
+	}
+	if isNOCType(td.t.Type) || l.Code == "S5497" {
+		l.Description = td.t.Description
+		if l.Description == "" {
+			l.Description = "CATHETER CARE"
+		}
+	}
+	c.emit(l, td.path)
+}
+
+// insertSS puts SS after the concurrency modifiers (input-format.md order:
+// SH/SJ, then SS, SD, SV, others).
+func insertSS(mods []string) []string {
+	out := make([]string, 0, len(mods)+1)
+	i := 0
+	for i < len(mods) && (mods[i] == "SH" || mods[i] == "SJ") {
+		out = append(out, mods[i])
+		i++
+	}
+	out = append(out, "SS")
+	return append(out, mods[i:]...)
+}

@@ -1,0 +1,171 @@
+package coding
+
+import (
+	"strconv"
+	"sync"
+
+	"perdiem/civil"
+	"perdiem/claim"
+	"perdiem/codeset"
+)
+
+// supplies bills the separately billable items and drops the ones the per
+// diem includes (IN-1…IN-3).
+func (c *coder) supplies() {
+	for i := range c.doc.Supplies {
+		s := &c.doc.Supplies[i]
+		path := "supplies[" + strconv.Itoa(i) + "]"
+		if !c.period.Contains(s.Date) {
+			continue
+		}
+		code, ok := c.codes.Lookup(s.HCPCS)
+		if !ok {
+			c.fail(path+".hcpcs", "%s is not in the code set", s.HCPCS)
+			continue
+		}
+		switch code.Kind {
+		case codeset.PerDiem, codeset.Catheter:
+			if code.Code < "S5517" || code.Code > "S5523" {
+				c.fail(path+".hcpcs", "%s is a per diem: bill it as a therapy, not a supply", code.Code)
+				continue
+			}
+		case codeset.Nursing:
+			if code.Code == "99601" || code.Code == "99602" {
+				c.fail(path+".hcpcs", "%s is coded from the visit: give it in visits[] (NU-1)", code.Code)
+				continue
+			}
+		case codeset.Modifier:
+			c.fail(path+".hcpcs", "%s is a modifier, not a billable item", code.Code)
+			continue
+		}
+		why := []string{}
+		switch {
+		case c.billableOutside(code.Code):
+			why = append(why, "IN-2: billed outside the per diem (profile "+c.prof.ID+" billable_outside_per_diem)")
+		case code.Bundled && c.perDiemOn(s.Date):
+			c.warn("IN-1", "%s: %s is bundled into the per diem on %s and is not billed", path, code.Code, s.Date)
+			continue
+		case code.Bundled:
+			why = append(why, "IN-1: bundled item billed because no per diem covers "+s.Date.String())
+		default:
+			why = append(why, "IN-2: not included in the per diem, billed separately")
+		}
+		l := claim.Line{Code: code.Code, Modifiers: []string{}, From: s.Date, To: s.Date, Units: s.Units, POS: "12", Kind: claim.Supply, Why: why}
+		if code.NOC {
+			l.Description = code.Short
+		}
+		c.lines = append(c.lines, line{Line: l, path: path + ".hcpcs", supply: true})
+	}
+}
+
+func (c *coder) billableOutside(code string) bool {
+	for _, b := range c.s.BillableOutsidePerDiem {
+		if b == code {
+			return true
+		}
+	}
+	return false
+}
+
+// perDiemOn reports whether a per diem line covers day d.
+func (c *coder) perDiemOn(d civil.Date) bool {
+	for i := range c.lines {
+		l := &c.lines[i]
+		if l.Kind == claim.PerDiem && d >= l.From && d <= l.To {
+			return true
+		}
+	}
+	return false
+}
+
+// exclusions enforces the CS-9 groups that the code choice cannot resolve:
+// a supply that may not go on a claim with a coded line is dropped; two
+// coded lines that may not go together are an error.
+func (c *coder) exclusions() {
+	idx := exclusionIndex(c.codes)
+	groups := c.codes.Exclusions()
+	type sides struct{ a, b []int }
+	var hits map[int]*sides
+	for i := range c.lines {
+		for _, ref := range idx[c.lines[i].Code] {
+			if hits == nil {
+				hits = map[int]*sides{}
+			}
+			h := hits[ref.group]
+			if h == nil {
+				h = &sides{}
+				hits[ref.group] = h
+			}
+			if ref.a {
+				h.a = append(h.a, i)
+			} else {
+				h.b = append(h.b, i)
+			}
+		}
+	}
+	drop := map[int]bool{}
+	for gi, h := range hits {
+		if len(h.a) == 0 || len(h.b) == 0 {
+			continue
+		}
+		g := &groups[gi]
+		coded := func(ix []int) bool {
+			for _, i := range ix {
+				if !c.lines[i].supply {
+					return true
+				}
+			}
+			return false
+		}
+		victims, other := h.a, c.lines[h.b[0]].Code
+		switch ca, cb := coded(h.a), coded(h.b); {
+		case ca && cb:
+			c.fail("", "CS-9: %s and %s may not be billed on one claim (exclusion group %s)", c.lines[h.a[0]].Code, other, g.ID)
+			continue
+		case ca:
+			victims, other = h.b, c.lines[h.a[0]].Code
+		}
+		for _, i := range victims {
+			if !drop[i] {
+				drop[i] = true
+				c.warn("CS-9", "%s: %s is not billed on a claim with %s (exclusion group %s)", c.lines[i].path, c.lines[i].Code, other, g.ID)
+			}
+		}
+	}
+	if len(drop) == 0 {
+		return
+	}
+	kept := c.lines[:0]
+	for i := range c.lines {
+		if !drop[i] {
+			kept = append(kept, c.lines[i])
+		}
+	}
+	c.lines = kept
+}
+
+type groupRef struct {
+	group int
+	a     bool
+}
+
+var exclusionIndexes sync.Map // *codeset.Set -> map[string][]groupRef
+
+// exclusionIndex maps each code to the exclusion groups it is in, built
+// once per code set.
+func exclusionIndex(cs *codeset.Set) map[string][]groupRef {
+	if v, ok := exclusionIndexes.Load(cs); ok {
+		return v.(map[string][]groupRef)
+	}
+	idx := map[string][]groupRef{}
+	for gi, g := range cs.Exclusions() {
+		for _, s := range g.A {
+			idx[s] = append(idx[s], groupRef{gi, true})
+		}
+		for _, s := range g.B {
+			idx[s] = append(idx[s], groupRef{gi, false})
+		}
+	}
+	v, _ := exclusionIndexes.LoadOrStore(cs, idx)
+	return v.(map[string][]groupRef)
+}
