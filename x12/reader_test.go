@@ -414,3 +414,58 @@ func TestOneByteReads(t *testing.T) {
 		}
 	}
 }
+
+// repeatByte is an endless stream of one byte.
+type repeatByte byte
+
+func (c repeatByte) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(c)
+	}
+	return len(p), nil
+}
+
+// TestAbsurdInputsStopEarly pins that huge segments fail with a position
+// after reading about MaxSegmentSize bytes, not after reading them whole.
+func TestAbsurdInputsStopEarly(t *testing.T) {
+	tests := []struct {
+		name string
+		body io.Reader
+		want error
+	}{
+		{"50 MB segment", io.MultiReader(strings.NewReader("NTE*ADD*"), io.LimitReader(repeatByte('A'), 50<<20), strings.NewReader("~")), ErrSegmentTooLong},
+		{"a million elements", io.MultiReader(strings.NewReader("REF"), io.LimitReader(repeatByte('*'), 1<<20-100), strings.NewReader("~")), ErrTooManyElements},
+		{"endless junk", io.MultiReader(strings.NewReader("NTE*"), repeatByte(0xFF)), ErrSegmentTooLong},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			counted := &countingReader{r: io.MultiReader(strings.NewReader(isa+"GS*HC~"), tt.body)}
+			r := NewReader(counted)
+			var err error
+			for err == nil {
+				_, err = r.Next()
+			}
+			var se *SyntaxError
+			if !errors.As(err, &se) || !errors.Is(err, tt.want) || se.Pos.Segment != 3 || se.Pos.Offset != 106+6 {
+				t.Fatalf("err = %v, want %v at segment 3, byte 112", err, tt.want)
+			}
+			if counted.n > 3*DefaultMaxSegmentSize {
+				t.Errorf("read %d bytes before giving up, want about %d", counted.n, DefaultMaxSegmentSize)
+			}
+			if cap(r.buf) > 2*(DefaultMaxSegmentSize+1) {
+				t.Errorf("buffer grew to %d bytes", cap(r.buf))
+			}
+		})
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
