@@ -74,6 +74,12 @@ func TestMinimalRemittance(t *testing.T) {
 	}
 }
 
+func TestSECountMayHaveLeadingZeros(t *testing.T) {
+	if _, err := Read(strings.NewReader(strings.Replace(minimal(), "SE*6*", "SE*006*", 1))); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestErrorsSayWhere(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -87,6 +93,7 @@ func TestErrorsSayWhere(t *testing.T) {
 		{"paid amount missing", minimal("CLP*A*1*12"), ErrMissing, 8, "CLP04"},
 		{"bad production date", strings.Replace(minimal(), "N1*PR", "DTM*405*20260230~N1*PR", 1), ErrDate, 6, "DTM02"},
 		{"SE count wrong", strings.Replace(minimal(), "SE*6*", "SE*7*", 1), ErrControl, 8, "SE01"},
+		{"SE count not a number", strings.Replace(minimal(), "SE*6*", "SE*six*", 1), ErrControl, 8, "SE01"},
 		{"SE control number wrong", strings.Replace(minimal(), "SE*6*0001", "SE*6*0002", 1), ErrControl, 8, "SE02"},
 		{"service line before a claim", minimal("SVC*HC:99601*300*0"), ErrOutOfPlace, 8, "SVC"},
 		{"claim before the payee", strings.Replace(minimal(), "N1*PE", "CLP*A*1*1*1~N1*PE", 1), ErrOutOfPlace, 7, "CLP"},

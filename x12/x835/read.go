@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"perdiem/civil"
@@ -173,8 +174,8 @@ func (p *parser) end(s *x12.Segment) (*Remittance, error) {
 			return nil, fail(s, 0, ErrMissing, "transaction set %s has no %s", p.rem.ControlNumber, need)
 		}
 	}
-	if n := s.Element(1); n != fmt.Sprint(p.segments) {
-		return nil, fail(s, 1, ErrControl, "segment count %q, but ST … SE holds %d segments", n, p.segments)
+	if n, err := strconv.Atoi(s.Element(1)); err != nil || n != p.segments {
+		return nil, fail(s, 1, ErrControl, "segment count %q, but ST … SE holds %d segments", s.Element(1), p.segments)
 	}
 	if c := s.Element(2); c != p.rem.ControlNumber {
 		return nil, fail(s, 2, ErrControl, "control number %q, but ST02 is %q", c, p.rem.ControlNumber)
