@@ -70,6 +70,7 @@ func decodeCodes(text string) ([]*Code, error) {
 	codes := make([]*Code, 0, strings.Count(text, "\nC\t"))
 	block := make([]Code, cap(codes))
 	lineNo := 0
+	var fields [11]string
 	for len(text) > 0 {
 		lineNo++
 		var line string
@@ -84,7 +85,7 @@ func decodeCodes(text string) ([]*Code, error) {
 		bad := func(format string, args ...any) error {
 			return &TableError{File: "codes.tsv", Line: lineNo, Msg: fmt.Sprintf(format, args...)}
 		}
-		f := strings.Split(line, "\t")
+		f := splitTabs(line, fields[:0])
 		switch f[0] {
 		case recSource:
 			if len(f) != 3 {
@@ -148,6 +149,18 @@ func decodeCodes(text string) ([]*Code, error) {
 		}
 	}
 	return codes, nil
+}
+
+// splitTabs splits line at tabs into dst, which saves an allocation a line.
+func splitTabs(line string, dst []string) []string {
+	for {
+		i := strings.IndexByte(line, '\t')
+		if i < 0 {
+			return append(dst, line)
+		}
+		dst = append(dst, line[:i])
+		line = line[i+1:]
+	}
 }
 
 func tableDate(s string) (civil.Date, error) {
