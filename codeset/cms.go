@@ -29,7 +29,7 @@ const (
 	colRIC       = 10  // 11
 	colLong      = 11  // 12–91
 	colShort     = 91  // 92–119
-	colShortEnd  = 119 //
+	colShortEnd  = 119 // end of the short descriptor
 	colAdded     = 268 // 269–276
 	colActionEff = 276 // 277–284
 	colTerm      = 284 // 285–292
