@@ -33,6 +33,8 @@ func (s *Segment) ElementBytes(i int) []byte {
 }
 
 // Element returns element i (1-based; 0 is the ID), or "" when absent.
+// Elements are returned as written: the fixed-width ISA elements keep their
+// space padding.
 func (s *Segment) Element(i int) string { return string(s.ElementBytes(i)) }
 
 // Component returns component j (1-based) of element i, or "" when absent.
