@@ -149,7 +149,7 @@ func (b *business) segment(m *machine, seg *x12.Segment, loop string) {
 		b.hiSegment(m, seg, loop)
 	case "LX":
 		if loop == "2400" {
-			if n, err := strconv.Atoi(seg.Element(1)); err != nil || n != b.nextLX {
+			if n, ok := atoi(seg.ElementBytes(1)); !ok || n != b.nextLX {
 				b.add(m, loop, "LX01", fmt.Sprintf("line number %q out of sequence, want %d (LX01 restarts at 1 in each claim)", seg.Element(1), b.nextLX))
 			}
 			b.nextLX++
@@ -195,8 +195,8 @@ func (b *business) sv1(m *machine, seg *x12.Segment, loop string) {
 		if len(p) == 0 {
 			continue
 		}
-		n, err := strconv.Atoi(string(p))
-		if err == nil && n >= 1 && n <= 12 && n > b.dx {
+		n, ok := atoi(p)
+		if ok && n >= 1 && n <= 12 && n > b.dx {
 			b.add(m, loop, elemName("SV1", 7, k), fmt.Sprintf("diagnosis pointer %d points past the %d diagnosis codes in HI", n, b.dx))
 		}
 	}
@@ -220,11 +220,10 @@ func (b *business) hiSegment(m *machine, seg *x12.Segment, loop string) {
 			continue
 		}
 		code := string(component(e, csep, 2))
-		el := elemName("HI", i, 2)
 		if n, err := ident.NormalizeICD10(code); err != nil {
-			b.add(m, loop, el, err.Error())
+			b.add(m, loop, elemName("HI", i, 2), err.Error())
 		} else if n != code {
-			b.add(m, loop, el, fmt.Sprintf("ICD-10-CM %q must be written as %s (upper case, no decimal point)", code, n))
+			b.add(m, loop, elemName("HI", i, 2), fmt.Sprintf("ICD-10-CM %q must be written as %s (upper case, no decimal point)", code, n))
 		}
 	}
 }
@@ -318,6 +317,21 @@ func cents(c int64) string {
 		s, c = "-", -c
 	}
 	return fmt.Sprintf("%s%d.%02d", s, c/100, c%100)
+}
+
+// atoi reads a small unsigned decimal without allocating.
+func atoi(v []byte) (int, bool) {
+	if len(v) == 0 || len(v) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, d := range v {
+		if d < '0' || d > '9' {
+			return 0, false
+		}
+		n = n*10 + int(d-'0')
+	}
+	return n, true
 }
 
 func allDigits(s string) bool {
