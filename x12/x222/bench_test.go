@@ -33,7 +33,7 @@ func newClaimFile(tb testing.TB, n int) *claimFile {
 		tb.Fatal("sample layout changed")
 	}
 	st := bytes.Index(src, []byte("ST*"))
-	block := src[i+len("HL*2"):j]
+	block := src[i+len("HL*2") : j]
 	segs := bytes.Count(src[st:i], []byte("~")) + n*bytes.Count(block, []byte("~")) + 1
 	end := bytes.Index(src[j:], []byte("~"))
 	tail := fmt.Appendf(nil, "SE*%d*0001%s", segs, src[j+end:])
