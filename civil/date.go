@@ -25,7 +25,10 @@ func FromYMD(y, m, d int) Date {
 }
 
 // Parse reads YYYY-MM-DD and rejects impossible days such as 2026-02-30.
-func Parse(s string) (Date, error) {
+func Parse(s string) (Date, error) { return parse(s) }
+
+// parse serves strings and JSON bytes alike, without copying the bytes.
+func parse[T string | []byte](s T) (Date, error) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return 0, fmt.Errorf("%q: %w", s, ErrFormat)
 	}
@@ -49,7 +52,7 @@ func ParseCompact(s string) (Date, error) {
 	return Parse(s[0:4] + "-" + s[4:6] + "-" + s[6:8])
 }
 
-func digits(s string) (int, bool) {
+func digits[T string | []byte](s T) (int, bool) {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -142,7 +145,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
 		return fmt.Errorf("%s: %w", b, ErrFormat)
 	}
-	v, err := Parse(string(b[1 : len(b)-1]))
+	v, err := parse(b[1 : len(b)-1])
 	if err != nil {
 		return err
 	}
@@ -155,7 +158,7 @@ func (d Date) MarshalText() ([]byte, error) { return d.appendISO(nil), nil }
 
 // UnmarshalText reads YYYY-MM-DD.
 func (d *Date) UnmarshalText(b []byte) error {
-	v, err := Parse(string(b))
+	v, err := parse(b)
 	if err != nil {
 		return err
 	}

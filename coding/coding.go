@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"perdiem/civil"
 	"perdiem/claim"
@@ -52,7 +53,7 @@ func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
 	if cs == nil {
 		cs = codeset.Default()
 	}
-	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs, lines: make([]line, 0, 16+2*len(doc.Visits)+len(doc.Drugs)+len(doc.Supplies))}
+	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs, why: reasonsFor(p), lines: make([]line, 0, 16+2*len(doc.Visits)+len(doc.Drugs)+len(doc.Supplies))}
 	return c.run()
 }
 
@@ -62,6 +63,7 @@ type coder struct {
 	prof   *profile.Profile
 	s      *profile.Settings
 	codes  *codeset.Set
+	why    *reasons
 	period civil.Span
 
 	therapies []*therapyDays
@@ -89,11 +91,7 @@ func (c *coder) run() (*claim.Result, error) {
 	if len(c.problems) > 0 {
 		return nil, &episode.Error{Problems: c.problems}
 	}
-	out := make([]claim.Line, len(c.lines))
-	for i := range c.lines {
-		out[i] = c.lines[i].Line
-	}
-	sortLines(out)
+	out := sortedLines(c.lines)
 	if c.warnings == nil {
 		c.warnings = []claim.Warning{}
 	}
@@ -165,10 +163,17 @@ func codeDates(c *codeset.Code) string {
 	return s
 }
 
-// kindOrder sorts lines: by from, per diem before nursing before drugs
-// before supplies, then code (input-format.md).
-func sortLines(ls []claim.Line) {
-	slices.SortStableFunc(ls, func(a, b claim.Line) int {
+// sortedLines orders lines by from, per diem before nursing before drugs
+// before supplies, then code (input-format.md). It sorts indexes, not the
+// large line values.
+func sortedLines(ls []line) []claim.Line {
+	var small [64]int32
+	idx := small[:0]
+	for i := range ls {
+		idx = append(idx, int32(i))
+	}
+	slices.SortStableFunc(idx, func(x, y int32) int {
+		a, b := &ls[x], &ls[y]
 		if a.From != b.From {
 			return cmp.Compare(a.From, b.From)
 		}
@@ -177,6 +182,36 @@ func sortLines(ls []claim.Line) {
 		}
 		return strings.Compare(a.Code, b.Code)
 	})
+	out := make([]claim.Line, len(ls))
+	for i, k := range idx {
+		out[i] = ls[k].Line
+	}
+	return out
+}
+
+// reasons are the profile-dependent texts of why, built once per profile.
+type reasons struct {
+	pd6Infusion, pd6Elapsed, cc3, suite, span, nursingSuite, unusedSV string
+}
+
+var reasonCache sync.Map // *profile.Profile -> *reasons
+
+func reasonsFor(p *profile.Profile) *reasons {
+	if v, ok := reasonCache.Load(p); ok {
+		return v.(*reasons)
+	}
+	s := &p.Settings
+	r := &reasons{
+		pd6Infusion:  "PD-6: profile " + p.ID + " counts only days with an infusion or nursing visit",
+		pd6Elapsed:   "PD-6: profile " + p.ID + " counts a continuous infusion per 24 hours elapsed",
+		cc3:          "CC-3: profile " + p.ID + " adds " + s.ConcurrencyExtraModifier + " with SH/SJ",
+		suite:        "LN-1: infusion suite -> SS, place of service " + s.SuitePOS,
+		span:         "LN-2: consecutive days with the same code, modifiers and site; span " + s.Span,
+		nursingSuite: "LN-1: place of service " + s.SuitePOS,
+		unusedSV:     "DR-4: delivered but not used -> SV (profile " + p.ID + ")",
+	}
+	v, _ := reasonCache.LoadOrStore(p, r)
+	return v.(*reasons)
 }
 
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -50,7 +50,7 @@ func (c *coder) drugs() {
 		l.Code = code
 		if g.Unused {
 			l.Modifiers = append(l.Modifiers, "SV")
-			l.Why = append(l.Why, "DR-4: delivered but not used -> SV (profile "+c.prof.ID+")")
+			l.Why = append(l.Why, c.why.unusedSV)
 		}
 		c.emit(l, path)
 	}

@@ -30,7 +30,7 @@ func (c *coder) nursing() {
 		if v.Site == "suite" {
 			mods = append(mods, "SS")
 			pos = c.s.SuitePOS
-			base = append(base, "NU-3: visit in the infusion suite -> SS", "LN-1: place of service "+pos)
+			base = append(base, "NU-3: visit in the infusion suite -> SS", c.why.nursingSuite)
 		}
 		if v.Specialty {
 			if v.Nurse == "lpn" {

@@ -1,8 +1,8 @@
 package coding
 
 import (
-	"sort"
 	"strconv"
+	"sync"
 
 	"perdiem/civil"
 	"perdiem/claim"
@@ -264,55 +264,84 @@ func elapsed24h(td *therapyDays, continuesAfter bool) {
 // specific code of its family on the claim becomes the general code (CS-2:
 // "the whole therapy on that claim is coded S9494").
 func (c *coder) generalizeFamilies() {
-	used := map[string]bool{}
-	for _, td := range c.therapies {
-		for i := range td.days {
-			if ch := td.days[i].choice; ch != nil && td.days[i].billable {
-				used[ch.code] = true
-			}
-		}
-	}
-	for _, g := range c.codes.Exclusions() {
-		if len(g.A) != 1 || !used[g.A[0]] || !c.allPerDiem(g.A) || !c.allPerDiem(g.B) {
+	for _, fam := range familyGroups(c.codes) {
+		if !c.billed(fam.general) {
 			continue
 		}
-		general := g.A[0]
-		specific := map[string]bool{}
-		for _, b := range g.B {
-			if used[b] {
-				specific[b] = true
-			}
-		}
-		if len(specific) == 0 {
-			continue
-		}
-		why := "CS-9: " + general + " is on this claim, so its family's specific codes become " + general
 		for _, td := range c.therapies {
-			changed := false
-			remapped := map[*choice]*choice{}
+			var remapped map[*choice]*choice
 			for i := range td.days {
 				d := &td.days[i]
-				if d.choice == nil || !specific[d.choice.code] {
+				if d.choice == nil || !fam.specific[d.choice.code] {
 					continue
 				}
 				n, ok := remapped[d.choice]
 				if !ok {
-					n = &choice{code: general, why: d.choice.why + "; " + why}
+					if remapped == nil {
+						remapped = map[*choice]*choice{}
+					}
+					n = &choice{code: fam.general, why: d.choice.why + "; " + fam.why}
 					remapped[d.choice] = n
 				}
 				d.choice = n
-				changed = true
 			}
-			if changed {
-				c.warn("CS-9", "therapy %s: coded %s on every day because %s is billed on this claim (exclusion group %s)", td.t.ID, general, general, g.ID)
+			if remapped != nil {
+				c.warn("CS-9", "therapy %s: coded %s on every day because %s is billed on this claim (exclusion group %s)", td.t.ID, fam.general, fam.general, fam.id)
 			}
 		}
 	}
 }
 
-func (c *coder) allPerDiem(codes []string) bool {
+// billed reports whether some therapy bills code on some day.
+func (c *coder) billed(code string) bool {
+	for _, td := range c.therapies {
+		var last *choice
+		for i := range td.days {
+			d := &td.days[i]
+			if d.choice == last || !d.billable {
+				continue
+			}
+			last = d.choice
+			if d.choice.code == code {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// familyGroup is an exclusion group between a family's general per diem
+// code and its specific ones.
+type familyGroup struct {
+	id, general, why string
+	specific         map[string]bool
+}
+
+var familyGroupCache sync.Map // *codeset.Set -> []familyGroup
+
+func familyGroups(cs *codeset.Set) []familyGroup {
+	if v, ok := familyGroupCache.Load(cs); ok {
+		return v.([]familyGroup)
+	}
+	var out []familyGroup
+	for _, g := range cs.Exclusions() {
+		if len(g.A) != 1 || !allPerDiem(cs, g.A) || !allPerDiem(cs, g.B) {
+			continue
+		}
+		fg := familyGroup{id: g.ID, general: g.A[0], specific: map[string]bool{},
+			why: "CS-9: " + g.A[0] + " is on this claim, so its family's specific codes become " + g.A[0]}
+		for _, b := range g.B {
+			fg.specific[b] = true
+		}
+		out = append(out, fg)
+	}
+	v, _ := familyGroupCache.LoadOrStore(cs, out)
+	return v.([]familyGroup)
+}
+
+func allPerDiem(cs *codeset.Set, codes []string) bool {
 	for _, s := range codes {
-		k, ok := c.codes.Lookup(s)
+		k, ok := cs.Lookup(s)
 		if !ok || k.Kind != codeset.PerDiem {
 			return false
 		}
@@ -394,7 +423,12 @@ func (c *coder) rank() {
 		if len(todays) < 2 {
 			continue
 		}
-		sort.SliceStable(todays, func(i, j int) bool { return c.before(todays[i], todays[j], d) })
+		// Insertion sort: a handful of therapies, stable for ties.
+		for i := 1; i < len(todays); i++ {
+			for j := i; j > 0 && c.before(todays[j], todays[j-1], d); j-- {
+				todays[j], todays[j-1] = todays[j-1], todays[j]
+			}
+		}
 		for r, td := range todays {
 			if r > 2 {
 				r = 2
@@ -550,9 +584,9 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 		}
 		why = append(why, "PD-3: dosed every "+formatNumber(x.interval)+" days: one unit per dosing interval starting in the span; the rate is contractual")
 	case c.s.PerDiemDays == profile.InfusionDays:
-		why = append(why, "PD-6: profile "+c.prof.ID+" counts only days with an infusion or nursing visit")
+		why = append(why, c.why.pd6Infusion)
 	case c.s.PerDiemDays == profile.Elapsed24h && x.continuous:
-		why = append(why, "PD-6: profile "+c.prof.ID+" counts a continuous infusion per 24 hours elapsed")
+		why = append(why, c.why.pd6Elapsed)
 	default:
 		why = append(why, "PD-1: one unit per day of access to the therapy")
 	}
@@ -570,16 +604,16 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 		}
 		if m := c.s.ConcurrencyExtraModifier; m != "" {
 			mods = append(mods, m)
-			why = append(why, "CC-3: profile "+c.prof.ID+" adds "+m+" with SH/SJ")
+			why = append(why, c.why.cc3)
 		}
 	}
 	pos := "12"
 	if x.suite {
 		mods = insertSS(mods)
 		pos = c.s.SuitePOS
-		why = append(why, "LN-1: infusion suite -> SS, place of service "+pos)
+		why = append(why, c.why.suite)
 	}
-	why = append(why, "LN-2: consecutive days with the same code, modifiers and site; span "+c.s.Span)
+	why = append(why, c.why.span)
 	l := claim.Line{
 		Code:      x.choice.code,
 		Modifiers: mods,

@@ -84,51 +84,60 @@ func (c *coder) perDiemOn(d civil.Date) bool {
 func (c *coder) exclusions() {
 	idx := exclusionIndex(c.codes)
 	groups := c.codes.Exclusions()
-	type sides struct{ a, b []int }
-	var hits map[int]*sides
+	// Per group and side: lines seen, and whether any is a coded (not
+	// supply) line. Most claims violate nothing, so nothing is allocated
+	// unless a group has lines on both sides.
+	type side struct {
+		n     int
+		coded bool
+		code  string
+	}
+	var small [32][2]side
+	seen := small[:0]
+	if len(groups) <= len(small) {
+		seen = small[:len(groups)]
+	} else {
+		seen = make([][2]side, len(groups))
+	}
 	for i := range c.lines {
-		for _, ref := range idx[c.lines[i].Code] {
-			if hits == nil {
-				hits = map[int]*sides{}
-			}
-			h := hits[ref.group]
-			if h == nil {
-				h = &sides{}
-				hits[ref.group] = h
-			}
-			if ref.a {
-				h.a = append(h.a, i)
-			} else {
-				h.b = append(h.b, i)
+		l := &c.lines[i]
+		for _, ref := range idx[l.Code] {
+			s := &seen[ref.group][ref.side()]
+			s.n++
+			s.coded = s.coded || !l.supply
+			if s.code == "" || !l.supply {
+				s.code = l.Code
 			}
 		}
 	}
-	drop := map[int]bool{}
-	for gi, h := range hits {
-		if len(h.a) == 0 || len(h.b) == 0 {
+	var drop map[int]bool
+	for gi := range seen {
+		a, b := &seen[gi][0], &seen[gi][1]
+		if a.n == 0 || b.n == 0 {
 			continue
 		}
 		g := &groups[gi]
-		coded := func(ix []int) bool {
-			for _, i := range ix {
-				if !c.lines[i].supply {
-					return true
-				}
-			}
-			return false
-		}
-		victims, other := h.a, c.lines[h.b[0]].Code
-		switch ca, cb := coded(h.a), coded(h.b); {
-		case ca && cb:
-			c.fail("", "CS-9: %s and %s may not be billed on one claim (exclusion group %s)", c.lines[h.a[0]].Code, other, g.ID)
+		victim, other := 0, b.code
+		switch {
+		case a.coded && b.coded:
+			c.fail("", "CS-9: %s and %s may not be billed on one claim (exclusion group %s)", a.code, b.code, g.ID)
 			continue
-		case ca:
-			victims, other = h.b, c.lines[h.a[0]].Code
+		case a.coded:
+			victim, other = 1, a.code
 		}
-		for _, i := range victims {
-			if !drop[i] {
-				drop[i] = true
-				c.warn("CS-9", "%s: %s is not billed on a claim with %s (exclusion group %s)", c.lines[i].path, c.lines[i].Code, other, g.ID)
+		for i := range c.lines {
+			l := &c.lines[i]
+			if !l.supply {
+				continue
+			}
+			for _, ref := range idx[l.Code] {
+				if ref.group == gi && ref.side() == victim && !drop[i] {
+					if drop == nil {
+						drop = map[int]bool{}
+					}
+					drop[i] = true
+					c.warn("CS-9", "%s: %s is not billed on a claim with %s (exclusion group %s)", l.path, l.Code, other, g.ID)
+				}
 			}
 		}
 	}
@@ -147,6 +156,13 @@ func (c *coder) exclusions() {
 type groupRef struct {
 	group int
 	a     bool
+}
+
+func (r groupRef) side() int {
+	if r.a {
+		return 0
+	}
+	return 1
 }
 
 var exclusionIndexes sync.Map // *codeset.Set -> map[string][]groupRef
