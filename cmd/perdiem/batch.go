@@ -9,10 +9,10 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
-	"perdiem/claim"
 	"perdiem/coding"
 	"perdiem/episode"
 )
@@ -32,11 +32,6 @@ type batchChunk struct {
 	errs    bytes.Buffer
 	failed  int
 	scanned int64 // input bytes in this chunk, for progress
-}
-
-type batchRecord struct {
-	Line int `json:"line"`
-	*claim.Result
 }
 
 type batchError struct {
@@ -185,10 +180,11 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 
 func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
 	enc := json.NewEncoder(&ch.out)
+	var buf []byte
 	for i, doc := range ch.docs {
 		n := ch.first + i
 		if len(bytes.TrimSpace(doc)) == 0 {
-			ch.out.WriteString("{\"line\":" + itoa(n) + ",\"empty\":true}\n")
+			ch.out.WriteString("{\"line\":" + strconv.Itoa(n) + ",\"empty\":true}\n")
 			continue
 		}
 		res, err := codeDocument(doc, opt)
@@ -210,13 +206,17 @@ func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
 			writeTable(&ch.out, res)
 			continue
 		}
-		enc.Encode(batchRecord{Line: n, Result: res})
+		// {"line":N, then the result's own fields, without reflection.
+		buf = append(buf[:0], `{"line":`...)
+		buf = strconv.AppendInt(buf, int64(n), 10)
+		mark := len(buf)
+		buf = res.AppendJSON(buf)
+		buf[mark] = ',' // the result's opening brace
+		ch.out.Write(append(buf, '\n'))
 	}
 	ch.n = len(ch.docs)
 	ch.docs = nil
 }
-
-func itoa(n int) string { return fmt.Sprint(n) }
 
 // progress draws a one-line progress report on a terminal's standard error.
 type progress struct {

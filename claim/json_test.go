@@ -1,0 +1,66 @@
+package claim
+
+import (
+	"encoding/json"
+	"math/rand"
+	"testing"
+
+	"perdiem/civil"
+)
+
+func randomString(r *rand.Rand) string {
+	alphabet := []string{"a", "Z", "9", " ", "\"", "\\", "<", ">", "&", "\n", "\t", "\x01", "é", "\u2028", "\xff", "→", "-"}
+	n := r.Intn(12)
+	s := ""
+	for i := 0; i < n; i++ {
+		s += alphabet[r.Intn(len(alphabet))]
+	}
+	return s
+}
+
+// AppendJSON must write exactly what encoding/json writes.
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	floats := []float64{0, 1, 84, 2.5, 0.125, 1e-7, 3e21, 123456789, 0.1}
+	for i := 0; i < 3000; i++ {
+		res := &Result{Profile: randomString(r), Period: civil.Span{From: civil.Date(r.Intn(30000)), To: civil.Date(r.Intn(30000))}}
+		if r.Intn(5) > 0 {
+			res.Lines = []Line{}
+			for j := 0; j < r.Intn(4); j++ {
+				l := Line{Code: randomString(r), From: civil.Date(r.Intn(30000)), To: civil.Date(r.Intn(30000)),
+					Units: floats[r.Intn(len(floats))], POS: randomString(r), Kind: Kind(r.Intn(4)), Therapy: randomString(r),
+					NDC: randomString(r), NDCQuantity: floats[r.Intn(len(floats))], NDCUnit: randomString(r), Description: randomString(r)}
+				if r.Intn(3) > 0 {
+					l.Modifiers = []string{randomString(r), randomString(r)}
+				}
+				if r.Intn(3) > 0 {
+					l.Why = []string{randomString(r)}
+				}
+				res.Lines = append(res.Lines, l)
+			}
+		}
+		if r.Intn(3) > 0 {
+			res.Warnings = []Warning{{Rule: randomString(r), Message: randomString(r)}}
+		}
+		want, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.AppendJSON(nil); string(got) != string(want) {
+			t.Fatalf("AppendJSON:\n got %s\nwant %s", got, want)
+		}
+	}
+}
+
+func BenchmarkAppendJSON(b *testing.B) {
+	res := &Result{Profile: "nhia", Lines: []Line{{Code: "S9500", Modifiers: []string{}, Units: 14, POS: "12", Therapy: "abx",
+		Why: []string{"PD-1: one unit per day of access to the therapy", "CS-2: every 24 hours -> S9500"}}}, Warnings: []Warning{}}
+	for i := 0; i < 3; i++ {
+		res.Lines = append(res.Lines, res.Lines...)
+	}
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = res.AppendJSON(buf[:0])
+	}
+}
