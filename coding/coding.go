@@ -76,8 +76,8 @@ func (c *coder) warn(rule, format string, args ...any) {
 	c.warnings = append(c.warnings, claim.Warning{Rule: rule, Message: fmt.Sprintf(format, args...)})
 }
 
-func (c *coder) fail(path, format string, args ...any) {
-	c.problems = append(c.problems, episode.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+func (c *coder) fail(path ref, format string, args ...any) {
+	c.problems = append(c.problems, episode.Problem{Path: path.String(), Message: fmt.Sprintf(format, args...)})
 }
 
 func (c *coder) run() (*claim.Result, error) {
@@ -214,17 +214,39 @@ func reasonsFor(p *profile.Profile) *reasons {
 	return v.(*reasons)
 }
 
+// ref names a field of the document; the path text is built only when a
+// problem or warning needs it, off the hot path.
+type ref struct {
+	list  string // "therapies", "visits", "drugs", "supplies"; "" for the document
+	i     int
+	field string
+}
+
+func (r ref) String() string {
+	if r.list == "" {
+		return r.field
+	}
+	s := r.list + "[" + strconv.Itoa(r.i) + "]"
+	if r.field != "" {
+		s += "." + r.field
+	}
+	return s
+}
+
+// dot names a field of the item r names.
+func (r ref) dot(field string) ref { r.field = field; return r }
+
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // line is a coded line with where it came from in the document, so that a
 // problem found late (CS-10) still names its field path.
 type line struct {
 	claim.Line
-	path   string
+	path   ref
 	supply bool // from supplies[]: may be dropped for an exclusion group (CS-9)
 }
 
-func (c *coder) emit(l claim.Line, path string) {
+func (c *coder) emit(l claim.Line, path ref) {
 	if l.Modifiers == nil {
 		l.Modifiers = []string{}
 	}

@@ -18,7 +18,7 @@ const nocDrug = "J3490"
 func (c *coder) drugs() {
 	for i := range c.doc.Drugs {
 		g := &c.doc.Drugs[i]
-		path := "drugs[" + strconv.Itoa(i) + "]"
+		path := ref{"drugs", i, ""}
 		// A drug belongs to the claim whose period holds its first day, so
 		// two claims never bill the same administrations (LN-3).
 		if !c.period.Contains(g.From) {
@@ -37,7 +37,7 @@ func (c *coder) drugs() {
 		if g.NDC != "" {
 			ndc, err := ident.NormalizeNDC(g.NDC)
 			if err != nil {
-				c.fail(path+".ndc", "%v", err)
+				c.fail(path.dot("ndc"), "%v", err)
 				continue
 			}
 			l.NDC = ndc
@@ -57,7 +57,7 @@ func (c *coder) drugs() {
 }
 
 // drugCode picks the code and units of a drug line.
-func (c *coder) drugCode(g *episode.Drug, path string, l *claim.Line) (string, bool) {
+func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line) (string, bool) {
 	mode := c.s.DrugCoding
 	if g.HCPCS == "" && mode == profile.DrugHCPCSNDC {
 		c.warn("DR-3", "%s: no HCPCS code given; billed as %s with the NDC", path, nocDrug)
@@ -68,7 +68,7 @@ func (c *coder) drugCode(g *episode.Drug, path string, l *claim.Line) (string, b
 	}
 	code, ok := c.codes.Lookup(g.HCPCS)
 	if !ok {
-		c.fail(path+".hcpcs", "%s is not in the code set", g.HCPCS)
+		c.fail(path.dot("hcpcs"), "%s is not in the code set", g.HCPCS)
 		return "", false
 	}
 	if code.NOC {
@@ -76,7 +76,7 @@ func (c *coder) drugCode(g *episode.Drug, path string, l *claim.Line) (string, b
 	}
 	if code.Dose == nil {
 		if g.Doses <= 0 {
-			c.fail(path+".doses", "%s's descriptor states no amount, so the units are the number of administrations: want doses > 0", code.Code)
+			c.fail(path.dot("doses"), "%s's descriptor states no amount, so the units are the number of administrations: want doses > 0", code.Code)
 			return "", false
 		}
 		l.Units = float64(g.Doses)
@@ -86,11 +86,11 @@ func (c *coder) drugCode(g *episode.Drug, path string, l *claim.Line) (string, b
 	}
 	per, err := unitsPerDose(g, code.Dose)
 	if err != nil {
-		c.fail(path+".dose_unit", "%s: %v", code.Code, err)
+		c.fail(path.dot("dose_unit"), "%s: %v", code.Code, err)
 		return "", false
 	}
 	if g.Doses <= 0 {
-		c.fail(path+".doses", "want the number of administrations to compute %s units", code.Code)
+		c.fail(path.dot("doses"), "want the number of administrations to compute %s units", code.Code)
 		return "", false
 	}
 	l.Units = float64(per * g.Doses)
@@ -100,7 +100,7 @@ func (c *coder) drugCode(g *episode.Drug, path string, l *claim.Line) (string, b
 
 // nocDrugLine bills a drug under the unclassified-drug code with its NDC
 // and description (DR-3, DR-5).
-func (c *coder) nocDrugLine(g *episode.Drug, path string, l *claim.Line, mode string) (string, bool) {
+func (c *coder) nocDrugLine(g *episode.Drug, path ref, l *claim.Line, mode string) (string, bool) {
 	code := nocDrug
 	if g.HCPCS != "" {
 		if k, ok := c.codes.Lookup(g.HCPCS); ok && k.NOC {
@@ -108,7 +108,7 @@ func (c *coder) nocDrugLine(g *episode.Drug, path string, l *claim.Line, mode st
 		}
 	}
 	if g.NDC == "" {
-		c.fail(path+".ndc", "%s needs the NDC of the drug (DR-3)", code)
+		c.fail(path.dot("ndc"), "%s needs the NDC of the drug (DR-3)", code)
 		return "", false
 	}
 	l.Description = g.Description
@@ -118,13 +118,13 @@ func (c *coder) nocDrugLine(g *episode.Drug, path string, l *claim.Line, mode st
 		}
 	}
 	if l.Description == "" {
-		c.fail(path+".description", "%s is not otherwise classified: want a description of the drug (CS-7, DR-3)", code)
+		c.fail(path.dot("description"), "%s is not otherwise classified: want a description of the drug (CS-7, DR-3)", code)
 		return "", false
 	}
 	switch mode {
 	case profile.DrugNDCOnly:
 		if g.NDCQuantity <= 0 {
-			c.fail(path+".ndc_quantity", "profile %s bills drugs by NDC quantity: want ndc_quantity > 0", c.prof.ID)
+			c.fail(path.dot("ndc_quantity"), "profile %s bills drugs by NDC quantity: want ndc_quantity > 0", c.prof.ID)
 			return "", false
 		}
 		l.Units = g.NDCQuantity

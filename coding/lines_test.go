@@ -171,12 +171,22 @@ func TestLN2_Spans(t *testing.T) {
 		profile.SpanCalendarMonth: {"S9500 2026-01-28..2026-01-31 x4", "S9500 2026-02-01..2026-02-19 x19"},
 		profile.SpanEpisode:       {"S9500 2026-01-28..2026-02-19 x23"},
 		// 2026-01-28 is a Wednesday: weeks end on Saturdays.
-		profile.SpanWeek:     {"S9500 2026-01-28..2026-01-31 x4", "S9500 2026-02-01..2026-02-07 x7", "S9500 2026-02-08..2026-02-14 x7", "S9500 2026-02-15..2026-02-19 x5"},
-		profile.SpanMin7Days: {"S9500 2026-01-28..2026-02-03 x7", "S9500 2026-02-04..2026-02-10 x7", "S9500 2026-02-11..2026-02-19 x9"},
+		profile.SpanWeek: {"S9500 2026-01-28..2026-01-31 x4", "S9500 2026-02-01..2026-02-07 x7", "S9500 2026-02-08..2026-02-14 x7", "S9500 2026-02-15..2026-02-19 x5"},
+		// The 4 days of January are too short for a line of their own.
+		profile.SpanMin7Days: {"S9500 2026-01-28..2026-02-19 x23"},
 	} {
 		res := withSettings(t, doc, func(s *profile.Settings) { s.Span = span })
 		t.Run(span, func(t *testing.T) { wantLines(t, res, want...) })
 	}
+}
+
+func TestLN2_Min7DaysKeepsMonthlyLinesOfAtLeastSevenDays(t *testing.T) {
+	doc := therapy(`"type":"anti-infective","every_hours":24,"start":"2026-01-10","end":"2026-03-04"`)
+	res := withSettings(t, doc, func(s *profile.Settings) { s.Span = profile.SpanMin7Days })
+	wantLines(t, res, "S9500 2026-01-10..2026-01-31 x22", "S9500 2026-02-01..2026-03-04 x32")
+	doc = therapy(`"type":"anti-infective","every_hours":24,"start":"2026-03-01","end":"2026-03-31"`)
+	res = withSettings(t, doc, func(s *profile.Settings) { s.Span = profile.SpanMin7Days })
+	wantLines(t, res, "S9500 2026-03-01..2026-03-31 x31")
 }
 
 func TestLN3_OnlyDaysInsideThePeriod(t *testing.T) {

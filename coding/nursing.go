@@ -23,7 +23,7 @@ func (c *coder) nursing() {
 		if !c.period.Contains(v.Date) {
 			continue
 		}
-		path := "visits[" + strconv.Itoa(i) + "]"
+		path := ref{"visits", i, ""}
 		var mods []string
 		pos := "12"
 		base := []string{"NU-1: one 99601 per visit, up to two hours", "NU-5: each visit on its own line"}
@@ -44,7 +44,7 @@ func (c *coder) nursing() {
 		if extra := extraHours(v.Minutes, c.s.NursingExtraHourMinutes); extra > 0 {
 			why := append(append([]string(nil), base[2:]...), "NU-1: 99602 each additional hour with a 99601 the same day",
 				"NU-2: "+strconv.Itoa(v.Minutes)+" minutes -> "+strconv.Itoa(extra)+" additional hour(s) (a part hour counts from "+strconv.Itoa(c.s.NursingExtraHourMinutes)+" minutes)")
-			c.emit(claim.Line{Code: "99602", Modifiers: append([]string(nil), mods...), From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: why}, path+".minutes")
+			c.emit(claim.Line{Code: "99602", Modifiers: append([]string(nil), mods...), From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: why}, path.dot("minutes"))
 		}
 	}
 	if caps := c.s.NursingCaps; caps != nil {

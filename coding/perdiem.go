@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"strconv"
 	"sync"
 
 	"perdiem/civil"
@@ -15,7 +14,7 @@ import (
 type therapyDays struct {
 	t     *episode.Therapy
 	order int // position in the document (CC-2 ties)
-	path  string
+	path  ref
 	from  civil.Date // first day inside the period
 	days  []day      // days[i] is from+i
 	// catheter therapies bill only on days nothing else covers (CS-8).
@@ -58,7 +57,7 @@ func (c *coder) perDiems() {
 // calendar walks one therapy day by day (PD-1, PD-4, PD-5, PD-6, CS-11).
 func (c *coder) calendar(i int) *therapyDays {
 	t := &c.doc.Therapies[i]
-	path := "therapies[" + strconv.Itoa(i) + "]"
+	path := ref{"therapies", i, ""}
 	lo, hi := t.Start, c.period.To
 	if t.End != nil && *t.End < hi {
 		hi = *t.End
@@ -529,38 +528,43 @@ func sameLine(a, b *day) bool {
 
 // splitSpan cuts a run of equal days [i, j] into line spans (LN-2).
 func (c *coder) splitSpan(td *therapyDays, i, j int) [][2]int {
-	var out [][2]int
 	switch c.s.Span {
 	case profile.SpanEpisode:
 		return [][2]int{{i, j}}
+	case profile.SpanWeek:
+		return cut(td, i, j, func(d civil.Date) civil.Date { return d + civil.Date(6-int(d.Weekday())) })
 	case profile.SpanMin7Days:
-		// Lines of at least 7 days: 7-day blocks, the short remainder
-		// joining the block before it.
-		for k := i; k <= j; k += 7 {
-			end := k + 6
-			if end >= j || j-end < 7 {
-				out = append(out, [2]int{k, j})
-				break
-			}
-			out = append(out, [2]int{k, end})
-		}
-		return out
+		return atLeast7(cut(td, i, j, civil.Date.MonthEnd))
 	}
-	k := i
-	for k <= j {
+	return cut(td, i, j, civil.Date.MonthEnd)
+}
+
+// cut splits [i, j] after each day that end(day) names as its period's last.
+func cut(td *therapyDays, i, j int, end func(civil.Date) civil.Date) [][2]int {
+	var out [][2]int
+	for k := i; k <= j; {
 		d := td.from + civil.Date(k)
-		var boundary civil.Date
-		if c.s.Span == profile.SpanWeek {
-			boundary = d + civil.Date(6-int(d.Weekday())) // through Saturday
-		} else {
-			boundary = d.MonthEnd()
+		e := k + int(end(d)-d)
+		if e > j {
+			e = j
 		}
-		end := k + int(boundary-d)
-		if end > j {
-			end = j
+		out = append(out, [2]int{k, e})
+		k = e + 1
+	}
+	return out
+}
+
+// atLeast7 joins calendar-month pieces shorter than 7 days to a neighbour,
+// so a payer that wants lines of at least 7 days gets monthly lines without
+// a short stub at either end (profile span min-7-days).
+func atLeast7(pieces [][2]int) [][2]int {
+	out := pieces[:0]
+	for _, p := range pieces {
+		if n := len(out); n > 0 && (p[1]-p[0] < 6 || out[n-1][1]-out[n-1][0] < 6) {
+			out[n-1][1] = p[1]
+			continue
 		}
-		out = append(out, [2]int{k, end})
-		k = end + 1
+		out = append(out, p)
 	}
 	return out
 }

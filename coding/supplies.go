@@ -1,7 +1,6 @@
 package coding
 
 import (
-	"strconv"
 	"sync"
 
 	"perdiem/civil"
@@ -14,28 +13,28 @@ import (
 func (c *coder) supplies() {
 	for i := range c.doc.Supplies {
 		s := &c.doc.Supplies[i]
-		path := "supplies[" + strconv.Itoa(i) + "]"
+		path := ref{"supplies", i, ""}
 		if !c.period.Contains(s.Date) {
 			continue
 		}
 		code, ok := c.codes.Lookup(s.HCPCS)
 		if !ok {
-			c.fail(path+".hcpcs", "%s is not in the code set", s.HCPCS)
+			c.fail(path.dot("hcpcs"), "%s is not in the code set", s.HCPCS)
 			continue
 		}
 		switch code.Kind {
 		case codeset.PerDiem, codeset.Catheter:
 			if code.Code < "S5517" || code.Code > "S5523" {
-				c.fail(path+".hcpcs", "%s is a per diem: bill it as a therapy, not a supply", code.Code)
+				c.fail(path.dot("hcpcs"), "%s is a per diem: bill it as a therapy, not a supply", code.Code)
 				continue
 			}
 		case codeset.Nursing:
 			if code.Code == "99601" || code.Code == "99602" {
-				c.fail(path+".hcpcs", "%s is coded from the visit: give it in visits[] (NU-1)", code.Code)
+				c.fail(path.dot("hcpcs"), "%s is coded from the visit: give it in visits[] (NU-1)", code.Code)
 				continue
 			}
 		case codeset.Modifier:
-			c.fail(path+".hcpcs", "%s is a modifier, not a billable item", code.Code)
+			c.fail(path.dot("hcpcs"), "%s is a modifier, not a billable item", code.Code)
 			continue
 		}
 		why := []string{}
@@ -54,7 +53,7 @@ func (c *coder) supplies() {
 		if code.NOC {
 			l.Description = code.Short
 		}
-		c.lines = append(c.lines, line{Line: l, path: path + ".hcpcs", supply: true})
+		c.lines = append(c.lines, line{Line: l, path: path.dot("hcpcs"), supply: true})
 	}
 }
 
@@ -120,7 +119,7 @@ func (c *coder) exclusions() {
 		victim, other := 0, b.code
 		switch {
 		case a.coded && b.coded:
-			c.fail("", "CS-9: %s and %s may not be billed on one claim (exclusion group %s)", a.code, b.code, g.ID)
+			c.fail(ref{}, "CS-9: %s and %s may not be billed on one claim (exclusion group %s)", a.code, b.code, g.ID)
 			continue
 		case a.coded:
 			victim, other = 1, a.code
