@@ -31,7 +31,7 @@ type choice struct {
 
 // familyRule codes one therapy type. Each type's function is the rule of
 // coding-standard.md section 4 that names its codes.
-type familyRule func(f *facts, s *profile.Settings) choice
+type familyRule func(f facts, s *profile.Settings) choice
 
 // general is the family's general code, used when the profile asks for it
 // (specificity: general) and when a fact is missing (BI-2).
@@ -86,7 +86,7 @@ func KnownType(t string) bool { _, ok := families[t]; return ok }
 
 func single(code, why string) family {
 	c := choice{code: code, why: why}
-	return family{rule: func(*facts, *profile.Settings) choice { return c }}
+	return family{rule: func(facts, *profile.Settings) choice { return c }}
 }
 
 var antiInfectiveByHours = map[float64]choice{
@@ -98,7 +98,7 @@ var antiInfectiveByHours = map[float64]choice{
 	24: {code: "S9500", why: "CS-2: every 24 hours -> S9500"},
 }
 
-func antiInfective(f *facts, s *profile.Settings) choice {
+func antiInfective(f facts, s *profile.Settings) choice {
 	if f.continuous != nil && *f.continuous {
 		return choice{code: s.AntiInfectiveOtherInterval, why: "CS-2: continuous anti-infective -> " + s.AntiInfectiveOtherInterval}
 	}
@@ -111,7 +111,7 @@ func antiInfective(f *facts, s *profile.Settings) choice {
 	return choice{code: s.AntiInfectiveOtherInterval, why: "CS-2: every " + formatNumber(f.everyHours) + " hours has no specific code -> " + s.AntiInfectiveOtherInterval}
 }
 
-func pain(f *facts, _ *profile.Settings) choice {
+func pain(f facts, _ *profile.Settings) choice {
 	switch {
 	case f.implanted:
 		return choice{code: "S9328", why: "CS-3: pain management by implanted pump -> S9328"}
@@ -123,7 +123,7 @@ func pain(f *facts, _ *profile.Settings) choice {
 	return choice{code: "S9327", why: "CS-3: intermittent pain management -> S9327"}
 }
 
-func chemotherapy(f *facts, _ *profile.Settings) choice {
+func chemotherapy(f facts, _ *profile.Settings) choice {
 	switch {
 	case f.continuous == nil:
 		return choice{code: "S9329", why: "CS-3: chemotherapy, continuous or intermittent not given -> S9329", missing: "continuous"}
@@ -142,7 +142,7 @@ func volume(name string, codes [5]string) familyRule {
 		name + ", over 2 to 3 liters a day -> " + codes[3],
 		name + ", over 3 liters a day -> " + codes[4],
 	}
-	return func(f *facts, _ *profile.Settings) choice {
+	return func(f facts, _ *profile.Settings) choice {
 		i := 4
 		switch l := f.litersPerDay; {
 		case l == 0:
@@ -158,7 +158,7 @@ func volume(name string, codes [5]string) familyRule {
 	}
 }
 
-func enteral(f *facts, _ *profile.Settings) choice {
+func enteral(f facts, _ *profile.Settings) choice {
 	switch f.method {
 	case "gravity":
 		return choice{code: "S9341", why: "CS-5: enteral by gravity -> S9341"}
@@ -170,7 +170,7 @@ func enteral(f *facts, _ *profile.Settings) choice {
 	return choice{code: "S9340", why: "CS-5: enteral, method not given -> S9340", missing: "method"}
 }
 
-func catheterCare(f *facts, _ *profile.Settings) choice {
+func catheterCare(f facts, _ *profile.Settings) choice {
 	switch {
 	case f.device == "implanted":
 		return choice{code: "S5502", why: "CS-8: implanted access device not in use -> S5502"}
@@ -183,7 +183,7 @@ func catheterCare(f *facts, _ *profile.Settings) choice {
 }
 
 // choose returns the code of therapy type t on days with facts f.
-func (c *coder) choose(t string, f *facts) *choice {
+func (c *coder) choose(t string, f facts) *choice {
 	fam := families[t]
 	ch := fam.rule(f, c.s)
 	if c.s.Specificity == profile.General && fam.general != "" && ch.code != fam.general {

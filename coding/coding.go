@@ -67,6 +67,7 @@ type coder struct {
 	period civil.Span
 
 	therapies []*therapyDays
+	dayBuf    []day
 	lines     []line
 	warnings  []claim.Warning
 	problems  []episode.Problem

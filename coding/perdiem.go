@@ -68,7 +68,7 @@ func (c *coder) calendar(i int) *therapyDays {
 	if lo > hi {
 		return nil
 	}
-	td := &therapyDays{t: t, order: i, path: path, from: lo, days: make([]day, int(hi-lo)+1), catheter: t.Type == "catheter-care"}
+	td := &therapyDays{t: t, order: i, path: path, from: lo, days: c.dayBuffer(int(hi-lo) + 1), catheter: t.Type == "catheter-care"}
 	f := facts{
 		everyHours:    hours(t.EveryHours, t.EveryDays),
 		continuous:    t.Continuous,
@@ -88,7 +88,7 @@ func (c *coder) calendar(i int) *therapyDays {
 		apply(&f, &t.Changes[next])
 		next++
 	}
-	ch := c.choose(t.Type, &f)
+	ch := c.choose(t.Type, f)
 	warned := false
 	infusion := c.infusionDays(t, lo, hi)
 	nextStart := intervalStartFrom(f, lo)
@@ -98,7 +98,7 @@ func (c *coder) calendar(i int) *therapyDays {
 				apply(&f, &t.Changes[next])
 				next++
 			}
-			ch = c.choose(t.Type, &f)
+			ch = c.choose(t.Type, f)
 			nextStart = intervalStartFrom(f, d)
 		}
 		dd := &td.days[d-lo]
@@ -133,6 +133,18 @@ func (c *coder) calendar(i int) *therapyDays {
 		elapsed24h(td, t.End == nil || *t.End > hi)
 	}
 	return td
+}
+
+// dayBuffer hands out calendars from one allocation for all therapies.
+func (c *coder) dayBuffer(n int) []day {
+	if len(c.dayBuf) < n {
+		// Enough for every therapy over the whole period.
+		total := len(c.doc.Therapies) * (int(c.period.To-c.period.From) + 1)
+		c.dayBuf = make([]day, max(total, n))
+	}
+	d := c.dayBuf[:n:n]
+	c.dayBuf = c.dayBuf[n:]
+	return d
 }
 
 // intervalStartFrom returns the first PD-3 interval start on or after day d,
