@@ -31,115 +31,118 @@ const (
 
 // Claim is one 2300 loop with everything above it in the hierarchy.
 type Claim struct {
-	Submitter  Submitter // 1000A
-	Receiver   Party     // 1000B (NM1*40, NM108 46)
-	Billing    Billing   // 2000A/2010AA
-	Subscriber Subscriber
-	Payer      Party    // 2010BB (NM1*PR, NM108 PI)
-	Patient    *Patient // 2000C/2010CA; nil when the subscriber is the patient
+	Submitter  Submitter  `json:"submitter"` // 1000A
+	Receiver   Party      `json:"receiver"`  // 1000B (NM1*40, NM108 46)
+	Billing    Billing    `json:"billing"`   // 2000A/2010AA
+	Subscriber Subscriber `json:"subscriber"`
+	Payer      Party      `json:"payer"`             // 2010BB (NM1*PR, NM108 PI)
+	Patient    *Patient   `json:"patient,omitempty"` // 2000C/2010CA; nil when the subscriber is the patient
 
-	ID          string        // CLM01
-	Total       episode.Money // CLM02, the sum of the line charges
-	POS         string        // CLM05-1
-	Frequency   string        // CLM05-3: 1 original, 7 replacement, 8 void
-	OriginalRef string        // REF*F8, with frequency 7 or 8
-	PriorAuth   string        // REF*G1
-	Note        string        // NTE*ADD
-	Diagnoses   []string      // HI: ICD-10-CM without dots, principal first
-	Rendering   *Provider     // 2310B
-	Lines       []Line        // 2400
+	ID          string        `json:"id"`                     // CLM01
+	Total       episode.Money `json:"total"`                  // CLM02, the sum of the line charges
+	POS         string        `json:"pos"`                    // CLM05-1
+	Frequency   string        `json:"frequency"`              // CLM05-3: 1 original, 7 replacement, 8 void
+	OriginalRef string        `json:"original_ref,omitempty"` // REF*F8, with frequency 7 or 8
+	PriorAuth   string        `json:"prior_auth,omitempty"`   // REF*G1
+	Note        string        `json:"note,omitempty"`         // NTE*ADD
+	Diagnoses   []string      `json:"diagnoses"`              // HI: ICD-10-CM without dots, principal first
+	Rendering   *Provider     `json:"rendering,omitempty"`    // 2310B
+	Lines       []Line        `json:"lines"`                  // 2400
 }
 
 // Submitter is loop 1000A: the sender's name and ETIN, and a contact.
 type Submitter struct {
-	Name    string
-	ID      string
-	Contact Contact
+	Name    string  `json:"name"`
+	ID      string  `json:"id"`
+	Contact Contact `json:"contact"`
 }
 
 // Contact is a PER*IC segment; X12 wants a phone or an email.
 type Contact struct {
-	Name  string
-	Phone string
-	Email string
+	Name  string `json:"name"`
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
 }
 
 // Party is an organization known by name and identifier.
 type Party struct {
-	Name string
-	ID   string
+	Name string `json:"name"`
+	ID   string `json:"id"`
 }
 
 // Address is an N3/N4 pair.
 type Address struct {
-	Line1, Line2 string
-	City, State  string
-	Zip          string
+	Line1 string `json:"line1"`
+	Line2 string `json:"line2,omitempty"`
+	City  string `json:"city"`
+	State string `json:"state"`
+	Zip   string `json:"zip"`
 }
 
 // Billing is the billing provider, loops 2000A and 2010AA.
 type Billing struct {
-	Name     string
-	NPI      string
-	TaxID    string // REF*EI, digits only
-	Taxonomy string // PRV*BI*PXC; "" when unknown
-	Address  Address
+	Name     string  `json:"name"`
+	NPI      string  `json:"npi"`
+	TaxID    string  `json:"tax_id"`             // REF*EI, digits only
+	Taxonomy string  `json:"taxonomy,omitempty"` // PRV*BI*PXC; "" when unknown
+	Address  Address `json:"address,omitempty"`
 }
 
 // Subscriber is SBR and loop 2010BA. Address, DOB and Sex are sent only when
 // the subscriber is the patient.
 type Subscriber struct {
-	Responsibility string // SBR01: P, S, T…
-	Group          string // SBR03
-	Filing         string // SBR09 claim filing indicator
-	MemberID       string
-	Last           string
-	First          string
-	Middle         string
-	Address        *Address
-	DOB            *civil.Date
-	Sex            string // F, M or U
+	Responsibility string      `json:"responsibility"`  // SBR01: P, S, T…
+	Group          string      `json:"group,omitempty"` // SBR03
+	Filing         string      `json:"filing"`          // SBR09 claim filing indicator
+	MemberID       string      `json:"member_id"`
+	Last           string      `json:"last"`
+	First          string      `json:"first,omitempty"`
+	Middle         string      `json:"middle,omitempty"`
+	Address        *Address    `json:"address,omitempty"`
+	DOB            *civil.Date `json:"dob,omitempty"`
+	Sex            string      `json:"sex,omitempty"` // F, M or U
 }
 
 // Patient is loop 2000C/2010CA, for a patient who is not the subscriber.
 type Patient struct {
-	Relationship string // PAT01: 01, 19, 20, 21, 53, G8
-	Last         string
-	First        string
-	Middle       string
-	DOB          civil.Date
-	Sex          string
-	Address      Address
+	Relationship string     `json:"relationship"` // PAT01: 01, 19, 20, 21, 53, G8
+	Last         string     `json:"last"`
+	First        string     `json:"first,omitempty"`
+	Middle       string     `json:"middle,omitempty"`
+	DOB          civil.Date `json:"dob,omitempty"`
+	Sex          string     `json:"sex,omitempty"`
+	Address      Address    `json:"address,omitempty"`
 }
 
 // Provider is an individual provider (rendering 2310B, ordering 2420E).
 type Provider struct {
-	Last     string
-	First    string
-	NPI      string
-	Taxonomy string // PRV*PE on 2310B; not sent for ordering providers
+	Last     string `json:"last"`
+	First    string `json:"first,omitempty"`
+	NPI      string `json:"npi"`
+	Taxonomy string `json:"taxonomy,omitempty"` // PRV*PE on 2310B; not sent for ordering providers
 }
 
 // Line is one 2400 loop and the loops under it.
 type Line struct {
-	Code        string
-	Modifiers   []string
-	Description string        // SV101-7, for NOC codes
-	Charge      episode.Money // SV102
-	Units       float64       // SV104
-	POS         string        // the line's place of service; SV105 only when ≠ Claim.POS
-	Pointers    []int         // SV107, 1-based positions in Claim.Diagnoses
-	From, To    civil.Date    // DTP*472: D8 when equal, RD8 otherwise
-	ControlNum  string        // REF*6R
-	Drug        *Drug         // 2410
-	Ordering    *Provider     // 2420E
+	Code        string        `json:"code"`
+	Modifiers   []string      `json:"modifiers,omitempty"`
+	Description string        `json:"description,omitempty"` // SV101-7, for NOC codes
+	Charge      episode.Money `json:"charge"`                // SV102
+	Units       float64       `json:"units"`                 // SV104
+	POS         string        `json:"pos"`                   // the line's place of service; SV105 only when ≠ Claim.POS
+	Pointers    []int         `json:"pointers"`              // SV107, 1-based positions in Claim.Diagnoses
+	From        civil.Date    `json:"from"`                  // DTP*472: D8 when equal, RD8 otherwise
+	To          civil.Date    `json:"to"`
+	ControlNum  string        `json:"control_number"`     // REF*6R
+	Drug        *Drug         `json:"drug,omitempty"`     // 2410
+	Ordering    *Provider     `json:"ordering,omitempty"` // 2420E
 }
 
 // Drug is loop 2410: the NDC dispensed and its quantity.
 type Drug struct {
-	NDC      string  // 11 digits, 5-4-2 without hyphens
-	Quantity float64 // CTP04
-	Unit     string  // CTP05-1: F2, GR, ME, ML, UN
+	NDC      string  `json:"ndc"`      // 11 digits, 5-4-2 without hyphens
+	Quantity float64 `json:"quantity"` // CTP04
+	Unit     string  `json:"unit"`     // CTP05-1: F2, GR, ME, ML, UN
 }
 
 // LineTotal returns the sum of the line charges, the value CLM02 must carry.
