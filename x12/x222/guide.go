@@ -3,6 +3,7 @@ package x222
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -30,16 +31,80 @@ type ElementDef struct {
 	Usage      Usage
 	Codes      *CodeList    // allowed values of an ID element, nil when external or any
 	Components []ElementDef // non-nil for a composite
+
+	kind   kind // Type, decoded once so checking a value compares no strings
+	period bool // a date in the format the element before names (DTP03 after DTP02)
 }
+
+// kind is the type of a simple element.
+type kind uint8
+
+const (
+	kindAN kind = iota
+	kindID
+	kindDT
+	kindTM
+	kindN0
+	kindN2
+	kindR
+)
+
+var kinds = map[string]kind{"AN": kindAN, "ID": kindID, "DT": kindDT, "TM": kindTM, "N0": kindN0, "N2": kindN2, "R": kindR}
 
 // CodeList is a set of allowed code values.
 type CodeList struct {
 	Name  string
-	codes map[string]struct{}
+	codes []string // in guide order
+	// Codes of up to seven bytes are looked up packed into integers (every
+	// list has some, most have nothing else); longer ones in a map.
+	short []uint64 // sorted
+	long  map[string]struct{}
 }
 
 // Has reports whether v is in the list.
-func (c *CodeList) Has(v string) bool { _, ok := c.codes[v]; return ok }
+func (c *CodeList) Has(v string) bool { return has(c, v) }
+
+// has is Has for a string or the bytes of an element, without allocating.
+func has[T string | []byte](c *CodeList, v T) bool {
+	if len(v) > maxPacked {
+		_, ok := c.long[string(v)]
+		return ok
+	}
+	k := pack(v)
+	if len(c.short) <= 8 {
+		for _, s := range c.short {
+			if s == k {
+				return true
+			}
+		}
+		return false
+	}
+	_, ok := slices.BinarySearch(c.short, k)
+	return ok
+}
+
+const maxPacked = 7
+
+// pack turns up to maxPacked bytes into an integer that no other string of
+// at most maxPacked bytes has: the bytes, then the length in the top byte.
+func pack[T string | []byte](v T) uint64 {
+	var k uint64
+	for i := 0; i < len(v); i++ {
+		k = k<<8 | uint64(v[i])
+	}
+	return k | uint64(len(v))<<56
+}
+
+// tag is a segment ID as an integer, so that placing a segment compares no
+// strings. IDs are two or three bytes and start with a letter, so no two
+// share a tag.
+func tag(id string) uint32 {
+	var t uint32
+	for i := 0; i < len(id) && i < 4; i++ {
+		t = t<<8 | uint32(id[i])
+	}
+	return t
+}
 
 // SegmentDef is a segment at one position of one loop.
 type SegmentDef struct {
@@ -47,6 +112,10 @@ type SegmentDef struct {
 	Usage    Usage
 	MaxUse   int // 0: unbounded
 	Elements []ElementDef
+
+	// key() computed once
+	keyElem, keyComp int
+	keyDef           *ElementDef
 }
 
 // key returns the element (or component) whose codes tell this segment
@@ -78,6 +147,7 @@ type Child struct {
 	Repeat  int // loops only; 0: unbounded
 
 	id    string // ID()
+	tag   uint32 // tag(id)
 	group int    // index of the first child of the same position
 	keyed bool   // several segments share the position: told apart by qualifier
 }
@@ -228,6 +298,11 @@ func parseGuide(text string) (*Guide, error) {
 		for i := range l.Children {
 			c := &l.Children[i]
 			c.id = c.ID()
+			c.tag = tag(c.id)
+			if c.Segment != nil {
+				sd := c.Segment
+				sd.keyElem, sd.keyComp, sd.keyDef = sd.key()
+			}
 			c.group = i
 			if i > 0 && l.Children[i-1].id == c.id {
 				c.group = l.Children[i-1].group
@@ -243,10 +318,19 @@ func parseGuide(text string) (*Guide, error) {
 }
 
 func newCodeList(name string, codes []string) *CodeList {
-	c := &CodeList{Name: name, codes: make(map[string]struct{}, len(codes))}
+	c := &CodeList{Name: name, codes: codes}
 	for _, v := range codes {
-		c.codes[v] = struct{}{}
+		if len(v) > maxPacked {
+			if c.long == nil {
+				c.long = map[string]struct{}{}
+			}
+			c.long[v] = struct{}{}
+			continue
+		}
+		c.short = append(c.short, pack(v))
 	}
+	slices.Sort(c.short)
+	c.short = slices.Compact(c.short)
 	return c
 }
 
@@ -290,6 +374,9 @@ func parseElements(s string) ([]ElementDef, error) {
 		out = append(out, d)
 		s = rest
 	}
+	for i := 1; i < len(out); i++ {
+		out[i].period = out[i].Ref == "1251" && out[i-1].Ref == "1250"
+	}
 	return out, nil
 }
 
@@ -307,12 +394,11 @@ func parseElement(s string, component bool) (ElementDef, error) {
 	if err1 != nil || err2 != nil || min > max {
 		return ElementDef{}, fmt.Errorf("element %q: bad length", s)
 	}
-	switch p[1] {
-	case "AN", "ID", "DT", "TM", "N0", "N2", "R":
-	default:
+	k, ok := kinds[p[1]]
+	if !ok {
 		return ElementDef{}, fmt.Errorf("element %q: unknown type %s", s, p[1])
 	}
-	d := ElementDef{Ref: p[0], Type: p[1], Min: min, Max: max}
+	d := ElementDef{Ref: p[0], Type: p[1], Min: min, Max: max, kind: k}
 	if component {
 		d.Usage = Usage(p[4][0])
 	}

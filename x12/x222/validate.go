@@ -36,10 +36,11 @@ func Validate(r io.Reader, opt Options) (*Report, error) {
 
 // frame is one open loop instance.
 type frame struct {
-	loop   *LoopDef
-	pos    int   // index of the last child matched
-	counts []int // per child: segments used or loop instances; -1: reported missing
-	node   *Loop // tree mode only
+	loop    *LoopDef
+	pos     int   // index of the last child matched
+	checked int   // children before this index were checked by missing
+	counts  []int // per child: segments used or loop instances; -1: reported missing
+	node    *Loop // tree mode only
 }
 
 type machine struct {

@@ -16,7 +16,7 @@ func (m *machine) push(l *LoopDef) {
 		m.stack = append(m.stack, frame{})
 	}
 	f := &m.stack[n]
-	f.loop, f.pos = l, 0
+	f.loop, f.pos, f.checked = l, 0, 0
 	if cap(f.counts) < len(l.Children) {
 		f.counts = make([]int, len(l.Children))
 	}
@@ -49,6 +49,10 @@ func (m *machine) missing(f *frame, end int) {
 	if f.loop == m.g.Root {
 		from = 0
 	}
+	// Children before f.checked were looked at by an earlier call: matching
+	// only moves forward, so their counts cannot have changed since.
+	from = max(from, f.checked)
+	f.checked = max(f.checked, end)
 	for i := from; i < end; i++ {
 		c := &f.loop.Children[i]
 		if c.Usage != Required || f.counts[i] != 0 {
@@ -79,7 +83,7 @@ func (m *machine) missing(f *frame, end int) {
 
 func codeNames(c *CodeList) string {
 	var b []byte
-	for k := range c.codes {
+	for _, k := range c.codes {
 		if len(b) > 0 {
 			b = append(b, '/')
 		}
@@ -90,9 +94,10 @@ func codeNames(c *CodeList) string {
 
 // walk places a segment of the transaction set in the loop tree and checks it.
 func (m *machine) walk(seg *x12.Segment) {
+	t := tag(seg.ID())
 	for d := len(m.stack) - 1; d >= 0; d-- {
 		f := &m.stack[d]
-		i := match(f, seg)
+		i := match(f, seg, t)
 		if i < 0 {
 			continue
 		}
@@ -141,9 +146,9 @@ func (m *machine) place(seg *x12.Segment, def *SegmentDef, loop string, node *Lo
 	m.biz.segment(m, seg, loop)
 }
 
-// match finds the child of f that seg continues with, searching from the
-// position group of the last match onward, or returns -1.
-func match(f *frame, seg *x12.Segment) int {
+// match finds the child of f that seg (whose ID has tag t) continues with,
+// searching from the position group of the last match onward, or returns -1.
+func match(f *frame, seg *x12.Segment, t uint32) int {
 	children := f.loop.Children
 	start := 1
 	switch {
@@ -152,10 +157,9 @@ func match(f *frame, seg *x12.Segment) int {
 	case f.pos < 0: // the root loop before BHT: ST is not one of its children
 		start = 0
 	}
-	id := seg.ID()
 	for i := start; i < len(children); i++ {
 		c := &children[i]
-		if c.id != id {
+		if c.tag != t {
 			continue
 		}
 		if c.Loop != nil {
@@ -181,16 +185,15 @@ func match(f *frame, seg *x12.Segment) int {
 }
 
 func keyMatches(def *SegmentDef, seg *x12.Segment) bool {
-	e, c, d := def.key()
+	d := def.keyDef
 	if d.Codes == nil {
 		return true
 	}
-	v := seg.ElementBytes(e)
-	if c > 0 {
-		v = component(v, seg.Delimiters().Component, c)
+	v := seg.ElementBytes(def.keyElem)
+	if def.keyComp > 0 {
+		v = component(v, seg.Delimiters().Component, def.keyComp)
 	}
-	_, ok := d.Codes.codes[string(v)]
-	return ok
+	return has(d.Codes, v)
 }
 
 func component(v []byte, sep byte, c int) []byte {
@@ -228,7 +231,7 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 			continue
 		}
 		if d.Components == nil {
-			if d.Ref == "1251" && i > 0 && def.Elements[i-1].Ref == "1250" {
+			if d.period {
 				m.checkPeriod(loop, id, i+1, d, seg.ElementBytes(i), v)
 				continue
 			}
@@ -308,24 +311,24 @@ func (m *machine) elementFinding(loop, id string, e, c int, d *ElementDef, code,
 // codes, returning the IK403 code and a message, or "" when it is fine.
 func checkValue(d *ElementDef, v []byte) (code, msg string) {
 	n := len(v)
-	switch d.Type {
-	case "DT":
+	switch d.kind {
+	case kindDT:
 		if _, ok := dateN(v); !ok {
 			return "8", fmt.Sprintf("%q is not a valid date (%s)", v, map[bool]string{true: "YYMMDD", false: "CCYYMMDD"}[d.Max == 6])
 		}
 		return "", ""
-	case "TM":
+	case kindTM:
 		if !validTime(v) {
 			return "9", fmt.Sprintf("%q is not a valid time (HHMM[SS[D…]])", v)
 		}
 		return "", ""
-	case "N0", "N2", "R":
-		digits, ok := numeric(v, d.Type == "R")
+	case kindN0, kindN2, kindR:
+		digits, ok := numeric(v, d.kind == kindR)
 		if !ok {
 			return "6", fmt.Sprintf("%q is not a valid %s number", v, d.Type)
 		}
 		n = digits
-	case "AN", "ID":
+	case kindAN, kindID:
 		for _, b := range v {
 			if b < 0x20 || b > 0x7E {
 				return "6", fmt.Sprintf("%q has a character outside the X12 character set", v)
@@ -339,7 +342,7 @@ func checkValue(d *ElementDef, v []byte) (code, msg string) {
 		return "5", fmt.Sprintf("%q is longer than %d characters", v, d.Max)
 	}
 	if d.Codes != nil {
-		if _, ok := d.Codes.codes[string(v)]; !ok {
+		if !has(d.Codes, v) {
 			return "7", fmt.Sprintf("%q is not a valid code here", v)
 		}
 	}
