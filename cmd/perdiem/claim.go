@@ -265,7 +265,11 @@ func writeInterchange(e *env, out string, claims []*x837p.Claim, ctl x837p.Contr
 	if err != nil {
 		return err
 	}
-	err = x837p.Write(tmp, claims, ctl)
+	// A temp file is private; the claim file is an ordinary one.
+	err = tmp.Chmod(0o644)
+	if err == nil {
+		err = x837p.Write(tmp, claims, ctl)
+	}
 	if err == nil {
 		err = tmp.Sync()
 	}
