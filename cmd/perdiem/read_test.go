@@ -10,8 +10,8 @@ import (
 func TestReadEachKind(t *testing.T) {
 	for _, c := range []struct {
 		file, kind, body string
-		count          int
-		args           []string
+		count            int
+		args             []string
 	}{
 		{"837p/synthetic__home-infusion-good.x12", "837P", "claims", 1, nil},
 		{"837p/moov__example_5010_837p.x12", "837P", "claims", 8, nil},
