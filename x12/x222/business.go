@@ -11,12 +11,12 @@ import (
 
 // nocCodes are HCPCS "not otherwise classified" codes: a line with one
 // must describe the item in SV101-7.
-var nocCodes = map[string]bool{
-	"J3490": true, "J3590": true, "J7199": true, "J7599": true, "J7699": true, "J7799": true, "J7999": true,
-	"J8499": true, "J8999": true, "J9999": true, "A9999": true, "A4649": true, "A9698": true, "A9699": true,
-	"E1399": true, "S9379": true, "S9542": true, "S5497": true, "S9999": true, "C9399": true, "B9998": true,
-	"K0108": true, "L8699": true, "Q0181": true, "T1999": true, "01999": true, "99199": true, "99429": true,
-}
+var nocCodes = newCodeList("noc", []string{
+	"J3490", "J3590", "J7199", "J7599", "J7699", "J7799", "J7999",
+	"J8499", "J8999", "J9999", "A9999", "A4649", "A9698", "A9699",
+	"E1399", "S9379", "S9542", "S5497", "S9999", "C9399", "B9998",
+	"K0108", "L8699", "Q0181", "T1999", "01999", "99199", "99429",
+})
 
 // here is a remembered segment position, for findings reported later.
 type here struct {
@@ -33,7 +33,7 @@ func hereOf(m *machine) here {
 // hlEntry is an open HL at one level of the hierarchy.
 type hlEntry struct {
 	open     bool
-	id       string
+	id       []byte // HL01, in a buffer kept from one HL to the next
 	hl04     string
 	children bool
 	at       here
@@ -46,21 +46,40 @@ type business struct {
 	lastHL int
 
 	inClaim bool
-	claimID string
-	clm     here
-	clm02   int64
-	clm02ok bool
-	freq    string
-	hasF8   bool
-	dx      int // diagnosis codes in HI (ABK/ABF/BK/BF)
-	sum     int64
-	sumOK   bool
-	nextLX  int
-	lines   int
+	// CLM01 is copied into claimRaw and made a string only when a finding
+	// names it, so a clean claim costs no allocation.
+	claimRaw []byte
+	claimID  string
+	clm      here
+	clm02    int64
+	clm02ok  bool
+	freq     string
+	hasF8    bool
+	dx       int // diagnosis codes in HI (ABK/ABF/BK/BF)
+	sum      int64
+	sumOK    bool
+	nextLX   int
+	lines    int
 }
 
 func (b *business) startSet() {
-	*b = business{}
+	ids := [len(b.hl)][]byte{}
+	for l := range b.hl {
+		ids[l] = b.hl[l].id[:0]
+	}
+	raw := b.claimRaw[:0]
+	*b = business{claimRaw: raw}
+	for l := range b.hl {
+		b.hl[l].id = ids[l]
+	}
+}
+
+// claim is CLM01 of the current claim, or "" outside a claim or before CLM.
+func (b *business) claim() string {
+	if b.claimID == "" && len(b.claimRaw) > 0 {
+		b.claimID = string(b.claimRaw)
+	}
+	return b.claimID
 }
 
 func (b *business) endSet(m *machine) {
@@ -71,7 +90,7 @@ func (b *business) endSet(m *machine) {
 
 func (b *business) enter(m *machine, loop string) {
 	if loop == "2300" {
-		b.inClaim, b.claimID, b.clm = true, "", hereOf(m)
+		b.inClaim, b.claimRaw, b.claimID, b.clm = true, b.claimRaw[:0], "", hereOf(m)
 		b.clm02ok, b.freq, b.hasF8, b.dx, b.sum, b.sumOK, b.nextLX, b.lines = false, "", false, 0, 0, true, 1, 0
 		if m.set != nil {
 			m.set.Claims++
@@ -89,7 +108,7 @@ func (b *business) exit(m *machine, loop string) {
 	if (b.freq == "7" || b.freq == "8") && !b.hasF8 {
 		b.at(m, b.clm, "2300", "CLM", "CLM05-3", fmt.Sprintf("frequency %s (replacement/void) needs REF*F8 with the payer's claim control number", b.freq))
 	}
-	b.inClaim, b.claimID = false, ""
+	b.inClaim, b.claimRaw, b.claimID = false, b.claimRaw[:0], ""
 }
 
 // at reports a business finding at a remembered position.
@@ -108,7 +127,8 @@ func (b *business) segment(m *machine, seg *x12.Segment, loop string) {
 		b.hlSegment(m, seg, loop)
 	case "NM1":
 		if string(seg.ElementBytes(8)) == "XX" {
-			if npi := seg.Element(9); npi != "" && !ident.ValidNPI(npi) {
+			if v := seg.ElementBytes(9); len(v) > 0 && !ident.ValidNPI(string(v)) {
+				npi := string(v)
 				b.add(m, loop, "NM109", fmt.Sprintf("NPI %s fails the check digit (Luhn with prefix 80840)", npi))
 			}
 		}
@@ -122,7 +142,8 @@ func (b *business) segment(m *machine, seg *x12.Segment, loop string) {
 		}
 	case "N4":
 		if loop == "2010AA" {
-			if z := seg.Element(3); z != "" && !ident.ValidZIP9(z) {
+			if v := seg.ElementBytes(3); len(v) > 0 && !ident.ValidZIP9(string(v)) {
+				z := string(v)
 				b.add(m, loop, "N403", fmt.Sprintf("billing provider ZIP %q must be 9 digits (ZIP+4)", z))
 			}
 		}
@@ -137,7 +158,7 @@ func (b *business) segment(m *machine, seg *x12.Segment, loop string) {
 		}
 	case "CLM":
 		if loop == "2300" {
-			b.claimID = seg.Element(1)
+			b.claimRaw, b.claimID = append(b.claimRaw[:0], seg.ElementBytes(1)...), ""
 			b.clm02, b.clm02ok = parseCents(seg.ElementBytes(2))
 			b.freq = string(component(seg.ElementBytes(5), seg.Delimiters().Component, 3))
 		}
@@ -160,7 +181,8 @@ func (b *business) segment(m *machine, seg *x12.Segment, loop string) {
 		}
 	case "LIN":
 		if loop == "2410" && string(seg.ElementBytes(2)) == "N4" {
-			if ndc := seg.Element(3); len(ndc) != 11 || !allDigits(ndc) {
+			if v := seg.ElementBytes(3); len(v) != 11 || !allDigits(v) {
+				ndc := string(v)
 				msg := fmt.Sprintf("NDC %q must be 11 digits in 5-4-2 form without hyphens", ndc)
 				if _, err := ident.NormalizeNDC(ndc); err != nil {
 					msg += ": " + err.Error()
@@ -186,7 +208,7 @@ func (b *business) sv1(m *machine, seg *x12.Segment, loop string) {
 		}
 	}
 	proc := seg.ElementBytes(1)
-	if code := component(proc, csep, 2); nocCodes[string(code)] && len(component(proc, csep, 7)) == 0 {
+	if code := component(proc, csep, 2); has(nocCodes, code) && len(component(proc, csep, 7)) == 0 {
 		b.add(m, loop, "SV101-7", fmt.Sprintf("%s is a not-otherwise-classified code: SV101-7 must describe the item", code))
 	}
 	ptrs := seg.ElementBytes(7)
@@ -209,17 +231,20 @@ func (b *business) hiSegment(m *machine, seg *x12.Segment, loop string) {
 	csep := seg.Delimiters().Component
 	for i := 1; i <= seg.Len(); i++ {
 		e := seg.ElementBytes(i)
-		q := string(component(e, csep, 1))
-		switch q {
-		case "ABK", "ABF", "BK", "BF":
+		switch string(component(e, csep, 1)) {
+		case "ABK", "ABF":
 			b.dx++
+		case "BK", "BF":
+			b.dx++
+			continue
 		default:
 			continue
 		}
-		if q == "BK" || q == "BF" {
-			continue
+		v := component(e, csep, 2)
+		if canonicalICD10(v) {
+			continue // NormalizeICD10 would return it unchanged
 		}
-		code := string(component(e, csep, 2))
+		code := string(v)
 		if n, err := ident.NormalizeICD10(code); err != nil {
 			b.add(m, loop, elemName("HI", i, 2), err.Error())
 		} else if n != code {
@@ -228,12 +253,30 @@ func (b *business) hiSegment(m *machine, seg *x12.Segment, loop string) {
 	}
 }
 
+// canonicalICD10 reports whether v is an ICD-10-CM code as NormalizeICD10
+// returns it: 3 to 7 upper-case letters and digits, a letter then a digit
+// first, no dot.
+func canonicalICD10(v []byte) bool {
+	if len(v) < 3 || len(v) > 7 || !isUpper(v[0]) || !isDigit(v[1]) {
+		return false
+	}
+	for _, c := range v[2:] {
+		if !isUpper(c) && !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // hlSegment checks the hierarchy: HL01 counts 1, 2, 3…; HL02 names the
 // open HL one level up; HL04 says whether children follow.
 func (b *business) hlSegment(m *machine, seg *x12.Segment, loop string) {
-	id := seg.Element(1)
+	id := seg.ElementBytes(1)
 	b.lastHL++
-	if n, err := strconv.Atoi(id); err != nil || n != b.lastHL {
+	if n, err := strconv.Atoi(string(id)); err != nil || n != b.lastHL {
 		b.add(m, loop, "HL01", fmt.Sprintf("HL ID %q out of sequence, want %d", id, b.lastHL))
 		if err == nil {
 			b.lastHL = n
@@ -256,11 +299,11 @@ func (b *business) hlSegment(m *machine, seg *x12.Segment, loop string) {
 	}
 	if level > 0 {
 		p := &b.hl[level-1]
-		parent := seg.Element(2)
+		parent := seg.ElementBytes(2)
 		switch {
 		case !p.open:
 			b.add(m, loop, "HL02", fmt.Sprintf("parent HL %q not found: no open HL one level up", parent))
-		case parent != p.id:
+		case !bytes.Equal(parent, p.id):
 			b.add(m, loop, "HL02", fmt.Sprintf("parent HL %q not found; the enclosing HL is %q", parent, p.id))
 		default:
 			if !p.children && p.hl04 == "0" {
@@ -269,7 +312,7 @@ func (b *business) hlSegment(m *machine, seg *x12.Segment, loop string) {
 			p.children = true
 		}
 	}
-	b.hl[level] = hlEntry{open: true, id: id, hl04: seg.Element(4), at: hereOf(m)}
+	b.hl[level] = hlEntry{open: true, id: append(b.hl[level].id[:0], id...), hl04: seg.Element(4), at: hereOf(m)}
 }
 
 func (b *business) closeHL(m *machine, l int) {
@@ -334,11 +377,11 @@ func atoi(v []byte) (int, bool) {
 	return n, true
 }
 
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+func allDigits(v []byte) bool {
+	for _, c := range v {
+		if !isDigit(c) {
 			return false
 		}
 	}
-	return s != ""
+	return len(v) > 0
 }

@@ -134,7 +134,7 @@ func (m *machine) addAt(f Finding) {
 			m.set.Accepted = false
 		}
 		if f.Claim == "" {
-			f.Claim = m.biz.claimID
+			f.Claim = m.biz.claim()
 		}
 	}
 	if len(m.rep.Findings) >= m.opt.MaxFindings {
