@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+
+	"perdiem/x12/x222"
+)
+
+func init() {
+	register(command{
+		name:  "write",
+		usage: "write FILE|- [--out F]",
+		summary: `Write an 837P back from the JSON of 'perdiem read --tree'.
+
+Takes the loop tree that 'perdiem read --tree' prints (edited or not) and
+writes it as X12 with the interchange's own delimiters, so a file can be
+read, changed by a program, and written back. The segments are written as
+they are: run 'perdiem validate' on the result.`,
+		run: runWrite,
+	})
+}
+
+func runWrite(e *env, args []string) int {
+	fs := flag.NewFlagSet("write", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	out := fs.String("out", "", "output file (default standard output)")
+	name, err := parseWithFile(fs, args)
+	if err != nil {
+		return exitInput
+	}
+	in, err := openInput(e, name)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem write: %v\n", err)
+		return exitInput
+	}
+	defer in.Close()
+	var doc struct {
+		Type        string            `json:"type"`
+		Interchange *x222.Interchange `json:"interchange"`
+	}
+	dec := json.NewDecoder(in)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		fmt.Fprintf(e.stderr, "perdiem write: %s: %v (want the JSON of 'perdiem read --tree')\n", name, err)
+		return exitInput
+	}
+	if doc.Interchange == nil {
+		fmt.Fprintf(e.stderr, "perdiem write: %s: no \"interchange\": want the JSON of 'perdiem read --tree'\n", name)
+		return exitInput
+	}
+	w := e.stdout
+	var f *os.File
+	if *out != "" && *out != "-" {
+		if f, err = os.Create(*out); err != nil {
+			fmt.Fprintf(e.stderr, "perdiem write: %v\n", err)
+			return exitInput
+		}
+		w = f
+	}
+	bw := bufio.NewWriter(w)
+	err = doc.Interchange.Write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(*out)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem write: %v\n", err)
+		return exitInput
+	}
+	return exitOK
+}
