@@ -89,6 +89,7 @@ func (c *coder) run() (*claim.Result, error) {
 	c.supplies()
 	c.exclusions()
 	c.checkDates()
+	c.outsidePeriod()
 	if len(c.problems) > 0 {
 		return nil, &episode.Error{Problems: c.problems}
 	}
@@ -138,6 +139,45 @@ func (c *coder) billingPeriod() civil.Span {
 		see(c.doc.Supplies[i].Date)
 	}
 	return sp
+}
+
+// outsidePeriod says what the period leaves for other claims (LN-3), so
+// nothing disappears from the biller's view without a word.
+func (c *coder) outsidePeriod() {
+	for i := range c.doc.Therapies {
+		t := &c.doc.Therapies[i]
+		before := t.Start < c.period.From
+		after := t.End != nil && *t.End > c.period.To
+		if before || after {
+			c.warn("LN-3", "therapy %s runs %s..%s; only its days inside the billing period %s..%s are on this claim", t.ID, t.Start, endText(t.End), c.period.From, c.period.To)
+		}
+	}
+	visits, drugs, supplies := 0, 0, 0
+	for i := range c.doc.Visits {
+		if !c.period.Contains(c.doc.Visits[i].Date) {
+			visits++
+		}
+	}
+	for i := range c.doc.Drugs {
+		if !c.period.Contains(c.doc.Drugs[i].From) {
+			drugs++
+		}
+	}
+	for i := range c.doc.Supplies {
+		if !c.period.Contains(c.doc.Supplies[i].Date) {
+			supplies++
+		}
+	}
+	if visits+drugs+supplies > 0 {
+		c.warn("LN-3", "left for the claim of their own period: %d visit(s), %d drug(s), %d supply item(s) dated outside %s..%s", visits, drugs, supplies, c.period.From, c.period.To)
+	}
+}
+
+func endText(d *civil.Date) string {
+	if d == nil {
+		return "(no end)"
+	}
+	return d.String()
 }
 
 // checkDates enforces CS-10: every line's code must be in effect on every

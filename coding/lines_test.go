@@ -194,6 +194,15 @@ func TestLN3_OnlyDaysInsideThePeriod(t *testing.T) {
 		"therapies":[{"id":"a","type":"anti-infective","every_hours":24,"start":"2026-02-20","end":"2026-04-05"}],
 		"visits":[{"date":"2026-02-25","minutes":60,"therapy":"a"},{"date":"2026-03-25","minutes":60,"therapy":"a"}]}`, "")
 	wantLines(t, res, "S9500 2026-03-01..2026-03-31 x31", "99601 2026-03-25..2026-03-25 x1")
+	var msgs []string
+	for _, w := range res.Warnings {
+		if w.Rule == "LN-3" {
+			msgs = append(msgs, w.Message)
+		}
+	}
+	if len(msgs) != 2 || !strings.Contains(msgs[0], "therapy a runs 2026-02-20..2026-04-05") || !strings.Contains(msgs[1], "1 visit(s)") {
+		t.Errorf("LN-3 warnings %q", msgs)
+	}
 }
 
 func TestWhyCitesRulesOnEveryLine(t *testing.T) {
