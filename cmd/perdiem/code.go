@@ -92,13 +92,7 @@ func runCode(e *env, args []string) int {
 		writeTable(e.stdout, res)
 		return exitOK
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(res); err != nil {
-		fmt.Fprintf(e.stderr, "perdiem code: %v\n", err)
-		return exitFindings
-	}
-	return exitOK
+	return writeJSON(e, "code", res)
 }
 
 // parseWithFile parses flags that may come before or after the one

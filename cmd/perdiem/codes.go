@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -117,13 +116,7 @@ func writeCodesJSON(e *env, found []*codeset.Code, day *civil.Date) int {
 			_, rows[i].DescriptorOn = c.DescriptorOn(*day)
 		}
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rows); err != nil {
-		fmt.Fprintf(e.stderr, "perdiem codes: %v\n", err)
-		return exitFindings
-	}
-	return exitOK
+	return writeJSON(e, "codes", rows)
 }
 
 func writeCodesTable(w io.Writer, found []*codeset.Code, day *civil.Date) {

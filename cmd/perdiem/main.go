@@ -5,6 +5,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -92,6 +93,17 @@ func firstLine(s string) string {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// writeJSON prints v as indented JSON on standard output.
+func writeJSON(e *env, cmd string, v any) int {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(e.stderr, "perdiem %s: %v\n", cmd, err)
+		return exitFindings
+	}
+	return exitOK
 }
 
 // openInput opens FILE, or standard input for "-".

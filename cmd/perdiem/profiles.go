@@ -114,13 +114,7 @@ func listProfiles(e *env, format string) int {
 }
 
 func writeProfilesJSON(e *env, v any) int {
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		fmt.Fprintf(e.stderr, "perdiem profiles: %v\n", err)
-		return exitFindings
-	}
-	return exitOK
+	return writeJSON(e, "profiles", v)
 }
 
 // formatValue prints a setting value for a table: strings bare, "none" for

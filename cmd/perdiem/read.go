@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -81,13 +80,7 @@ func runRead(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, err)
 		return exitInput
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		fmt.Fprintf(e.stderr, "perdiem read: %v\n", err)
-		return exitFindings
-	}
-	return exitOK
+	return writeJSON(e, "read", out)
 }
 
 // transactionKind peeks at the start of the input for the first ST01,

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -71,11 +70,8 @@ func runValidate(e *env, args []string) int {
 		return exitInput
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(e.stderr, "perdiem validate: %v\n", err)
-			return exitFindings
+		if code := writeJSON(e, "validate", rep); code != exitOK {
+			return code
 		}
 	} else {
 		for _, f := range rep.Findings {
