@@ -261,14 +261,21 @@ func writeInterchange(e *env, out string, claims []*x837p.Claim, ctl x837p.Contr
 		_, err := e.stdout.Write(buf.Bytes())
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp*")
+	return writeFileAtomic(out, func(w io.Writer) error { return x837p.Write(w, claims, ctl) })
+}
+
+// writeFileAtomic writes a file through a temp file beside it, renamed into
+// place only when everything was written: the file appears whole or not at
+// all.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
-	// A temp file is private; the claim file is an ordinary one.
+	// A temp file is private; the written file is an ordinary one.
 	err = tmp.Chmod(0o644)
 	if err == nil {
-		err = x837p.Write(tmp, claims, ctl)
+		err = write(tmp)
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -277,7 +284,7 @@ func writeInterchange(e *env, out string, claims []*x837p.Claim, ctl x837p.Contr
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), out)
+		err = os.Rename(tmp.Name(), path)
 	}
 	if err != nil {
 		os.Remove(tmp.Name())

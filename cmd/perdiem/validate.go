@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
-	"os"
+	"io"
+
+	"perdiem/ctlnum"
 
 	"perdiem/x12"
 	"perdiem/x12/x222"
@@ -14,7 +17,7 @@ import (
 func init() {
 	register(command{
 		name:  "validate",
-		usage: "validate FILE|- [--999 OUT] [--format text|json] [--control N]",
+		usage: "validate FILE|- [--999 OUT] [--format text|json] [--control N] [--state FILE]",
 		summary: `Validate an 837P (005010X222A1) file as a clearinghouse front end does.
 
 Checks syntax, envelopes (counts, control numbers), loops and segments against
@@ -29,7 +32,9 @@ then a summary. Exit status 0 when there are no findings, 1 when there are,
 
   --999 OUT           also write the 999 acknowledgment to OUT. Business findings
                       are not in it: a 999 has no place for them (a 277CA does)
-  --control N         interchange and group control number of the 999 (default 1)
+  --control N         interchange and group control number of the first 999 (default: the
+                      next number in the state file, so no 999 reuses one)
+  --state FILE        control number state file (default: .perdiem-control beside the 999)
   --format text|json  text (default) or the whole report as JSON`,
 		run: runValidate,
 	})
@@ -40,7 +45,8 @@ func runValidate(e *env, args []string) int {
 	fs.SetOutput(e.stderr)
 	ackOut := fs.String("999", "", "write the 999 acknowledgment to this file")
 	format := fs.String("format", "text", "text or json")
-	control := fs.Int("control", 1, "control number of the 999")
+	control := fs.Int64("control", 0, "control number of the first 999 (default: the next in the state file)")
+	state := fs.String("state", "", "control number state file (default: "+ctlnum.DefaultName+" beside the 999)")
 	name, err := parseWithFile(fs, args)
 	if err != nil {
 		return exitInput
@@ -49,8 +55,8 @@ func runValidate(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem validate: --format %q: want text or json\n", *format)
 		return exitInput
 	}
-	if *control < 1 || *control > 999999999 {
-		fmt.Fprintf(e.stderr, "perdiem validate: --control %d: want 1 to 999999999\n", *control)
+	if *control < 0 || *control > ctlnum.Max {
+		fmt.Fprintf(e.stderr, "perdiem validate: --control %d: want 1 to %d\n", *control, ctlnum.Max)
 		return exitInput
 	}
 	in, err := openInput(e, name)
@@ -80,7 +86,11 @@ func runValidate(e *env, args []string) int {
 		printSummary(e, rep)
 	}
 	if *ackOut != "" {
-		if err := writeAcks(e, rep, *ackOut, *control); err != nil {
+		statePath := *state
+		if statePath == "" {
+			statePath = ctlnum.DefaultPath(*ackOut)
+		}
+		if err := writeAcks(e, rep, *ackOut, statePath, *control); err != nil {
 			fmt.Fprintf(e.stderr, "perdiem validate: writing the 999: %v\n", err)
 			return exitInput
 		}
@@ -123,31 +133,39 @@ func printSummary(e *env, rep *x222.Report) {
 }
 
 // writeAcks writes one 999 interchange per functional group, from the
-// receiver back to the sender.
-func writeAcks(e *env, rep *x222.Report, path string, control int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
+// receiver back to the sender. Control numbers come from the state file
+// (or start at --control) and are reserved before anything is written, so a
+// failed write burns numbers rather than reusing them; the file appears
+// whole or not at all.
+func writeAcks(e *env, rep *x222.Report, path, statePath string, first int64) error {
 	t := now().UTC()
 	var isa x222.InterchangeInfo
 	if len(rep.Interchanges) > 0 {
 		isa = rep.Interchanges[0]
 	}
+	var buf bytes.Buffer
 	for i, g := range rep.Groups {
-		ack := x999.FromReport(rep, i)
+		var n int64
+		var err error
+		if i == 0 && first > 0 {
+			n, err = ctlnum.Use(statePath, first)
+		} else {
+			n, err = ctlnum.Next(statePath)
+		}
+		if err != nil {
+			return err
+		}
 		env := x999.Envelope{
 			SenderQualifier: isa.ReceiverQualifier, SenderID: isa.ReceiverID,
 			ReceiverQualifier: isa.SenderQualifier, ReceiverID: isa.SenderID,
 			AppSender: g.Receiver, AppReceiver: g.Sender,
-			Control: control + i, Date: t.Format("20060102"), Time: t.Format("1504"), Usage: isa.Usage,
+			Control: int(n), Date: t.Format("20060102"), Time: t.Format("1504"), Usage: isa.Usage,
 		}
-		if err := x999.Write(f, ack, env); err != nil {
-			f.Close()
+		if err := x999.Write(&buf, x999.FromReport(rep, i), env); err != nil {
 			return err
 		}
 	}
-	if err := f.Close(); err != nil {
+	if err := writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "perdiem validate: wrote the 999 to %s; business findings are not in it (they belong on a 277CA)\n", path)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,32 @@ func TestValidateWrites999(t *testing.T) {
 	}
 	if a := acks[0]; a.Sender != "PAYERRCVR" || a.Receiver != "HITSUBMIT" {
 		t.Errorf("999 from %q to %q, want PAYERRCVR to HITSUBMIT", a.Sender, a.Receiver)
+	}
+}
+
+// Two 999s written to one folder never share a control number.
+func TestValidate999ControlNumbersAreNotReused(t *testing.T) {
+	dir := t.TempDir()
+	var isa13 []string
+	for i := 0; i < 2; i++ {
+		out := filepath.Join(dir, "ack"+string(rune('a'+i))+".999")
+		var stdout, stderr bytes.Buffer
+		run(&env{stdout: &stdout, stderr: &stderr}, []string{"validate", "../../testdata/x12/837p/synthetic__home-infusion-broken.x12", "--999", out})
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatalf("run %d: %v (%s)", i, err, stderr.String())
+		}
+		isa13 = append(isa13, strings.Split(string(data), "*")[13])
+	}
+	if isa13[0] == isa13[1] {
+		t.Errorf("both 999s have ISA13 %s", isa13[0])
+	}
+	var stderr bytes.Buffer
+	code := run(&env{stdout: io.Discard, stderr: &stderr}, []string{"validate", "../../testdata/x12/837p/synthetic__home-infusion-good.x12", "--999", filepath.Join(dir, "ack.999"), "--control", "1"})
+	if code != exitInput || !strings.Contains(stderr.String(), "not above the last one used") {
+		t.Errorf("--control 1 after 1 and 2 were used: exit %d, %s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ack.999")); !os.IsNotExist(err) {
+		t.Errorf("a refused 999 must not be written")
 	}
 }
