@@ -90,6 +90,7 @@ func (c *coder) run() (*claim.Result, error) {
 	c.exclusions()
 	c.checkDates()
 	c.outsidePeriod()
+	c.medicare()
 	if len(c.problems) > 0 {
 		return nil, &episode.Error{Problems: c.problems}
 	}
@@ -170,6 +171,21 @@ func (c *coder) outsidePeriod() {
 	}
 	if visits+drugs+supplies > 0 {
 		c.warn("LN-3", "left for the claim of their own period: %d visit(s), %d drug(s), %d supply item(s) dated outside %s..%s", visits, drugs, supplies, c.period.From, c.period.To)
+	}
+}
+
+// medicare warns when the claim goes to Medicare, which does not pay the
+// NHIA per diems (MC-1).
+func (c *coder) medicare() {
+	cl := c.doc.Claim
+	if cl == nil || (cl.Payer.Filing != "MA" && cl.Payer.Filing != "MB") {
+		return
+	}
+	for i := range c.lines {
+		if c.lines[i].Kind == claim.PerDiem {
+			c.warn("MC-1", "the payer is Medicare (filing %s): S-code per diems are not payable; Medicare's home infusion benefit bills G0068-G0070 per visit day (docs/medicare-hit.md), or send the per diems with GY only to obtain a denial for a secondary payer", cl.Payer.Filing)
+			return
+		}
 	}
 }
 

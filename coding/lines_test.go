@@ -218,3 +218,16 @@ func TestWhyCitesRulesOnEveryLine(t *testing.T) {
 		}
 	}
 }
+
+func TestMC1_MedicarePrimaryIsWarned(t *testing.T) {
+	doc := `{"therapies":[{"id":"a","type":"anti-infective","every_hours":24,"start":"2026-03-01","end":"2026-03-02"}],
+		"claim":{"id":"X","billing_provider":{"name":"A","npi":"1234567893","tax_id":"361234567","address":{"line1":"1 MAIN","city":"X","state":"IL","zip":"627010000"}},
+		"subscriber":{"member_id":"M","last":"D","first":"J","relationship":"self"},"patient":null,
+		"payer":{"name":"MEDICARE","id":"MCR","filing":"MB"},"diagnoses":["A41.9"],"charges":{},"interchange":{"sender":"S","receiver":"R"}}}`
+	if res := code(t, doc, ""); !hasWarning(res, "MC-1") {
+		t.Errorf("no MC-1 warning for a Medicare Part B payer: %+v", res.Warnings)
+	}
+	if res := code(t, strings.Replace(doc, `"MB"`, `"CI"`, 1), ""); hasWarning(res, "MC-1") {
+		t.Errorf("MC-1 warning for a commercial payer")
+	}
+}
