@@ -21,6 +21,17 @@ type therapyDays struct {
 	catheter bool
 	// continuous on some day, for elapsed-24h counting (PD-6).
 	continuousDays bool
+	// choices are the codes of the therapy's days, one per run of equal
+	// facts; days refer to them by index so a calendar holds no pointers.
+	choices []*choice
+}
+
+// choiceOf returns the code chosen for day x.
+func (td *therapyDays) choiceOf(x *day) *choice {
+	if x.choice == 0 {
+		return nil
+	}
+	return td.choices[x.choice-1]
 }
 
 // day is one calendar day of a therapy.
@@ -32,8 +43,8 @@ type day struct {
 	interval float64
 	// intervalStart marks the days a PD-3 dosing interval starts.
 	intervalStart bool
-	choice        *choice // shared by the days with the same facts
-	rank          uint8   // 0 primary, 1 SH, 2+ SJ (CC-1)
+	choice        uint16 // 1-based index into therapyDays.choices; 0 for none
+	rank          uint8  // 0 primary, 1 SH, 2+ SJ (CC-1)
 	continuous    bool
 }
 
@@ -107,7 +118,10 @@ func (c *coder) calendar(i int) *therapyDays {
 		if dd.continuous {
 			td.continuousDays = true
 		}
-		dd.choice = ch
+		if len(td.choices) == 0 || td.choices[len(td.choices)-1] != ch {
+			td.choices = append(td.choices, ch)
+		}
+		dd.choice = uint16(len(td.choices))
 		if f.everyHours > 72 {
 			dd.interval = f.everyHours / 24
 			if d == nextStart {
@@ -280,23 +294,14 @@ func (c *coder) generalizeFamilies() {
 			continue
 		}
 		for _, td := range c.therapies {
-			var remapped map[*choice]*choice
-			for i := range td.days {
-				d := &td.days[i]
-				if d.choice == nil || !fam.specific[d.choice.code] {
-					continue
+			changed := false
+			for k, ch := range td.choices {
+				if fam.specific[ch.code] {
+					td.choices[k] = &choice{code: fam.general, why: ch.why + "; " + fam.why}
+					changed = true
 				}
-				n, ok := remapped[d.choice]
-				if !ok {
-					if remapped == nil {
-						remapped = map[*choice]*choice{}
-					}
-					n = &choice{code: fam.general, why: d.choice.why + "; " + fam.why}
-					remapped[d.choice] = n
-				}
-				d.choice = n
 			}
-			if remapped != nil {
+			if changed {
 				c.warn("CS-9", "therapy %s: coded %s on every day because %s is billed on this claim (exclusion group %s)", td.t.ID, fam.general, fam.general, fam.id)
 			}
 		}
@@ -306,14 +311,14 @@ func (c *coder) generalizeFamilies() {
 // billed reports whether some therapy bills code on some day.
 func (c *coder) billed(code string) bool {
 	for _, td := range c.therapies {
-		var last *choice
+		var last uint16
 		for i := range td.days {
 			d := &td.days[i]
 			if d.choice == last || !d.billable {
 				continue
 			}
 			last = d.choice
-			if d.choice.code == code {
+			if td.choices[d.choice-1].code == code {
 				return true
 			}
 		}
@@ -473,10 +478,10 @@ func (c *coder) before(a, b *therapyDays, d civil.Date) bool {
 
 func (c *coder) rate(td *therapyDays, d civil.Date) episode.Money {
 	x := td.at(d)
-	if x == nil || x.choice == nil {
+	if x == nil || x.choice == 0 {
 		return 0
 	}
-	return c.s.Rates[x.choice.code]
+	return c.s.Rates[td.choiceOf(x).code]
 }
 
 // catheterDays keeps catheter care only on days no other per diem covers
@@ -524,7 +529,7 @@ func (c *coder) assemble(td *therapyDays) {
 			flush(i - 1)
 			continue
 		}
-		if start >= 0 && !sameLine(&td.days[start], x) {
+		if start >= 0 && !td.sameLine(&td.days[start], x) {
 			flush(i - 1)
 		}
 		if start < 0 {
@@ -534,8 +539,8 @@ func (c *coder) assemble(td *therapyDays) {
 	flush(len(td.days) - 1)
 }
 
-func sameLine(a, b *day) bool {
-	return a.choice.code == b.choice.code && a.rank == b.rank && a.suite == b.suite && a.interval == b.interval
+func (td *therapyDays) sameLine(a, b *day) bool {
+	return td.choiceOf(a).code == td.choiceOf(b).code && a.rank == b.rank && a.suite == b.suite && a.interval == b.interval
 }
 
 // splitSpan cuts a run of equal days [i, j] into line spans (LN-2).
@@ -606,7 +611,8 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 	default:
 		why = append(why, "PD-1: one unit per day of access to the therapy")
 	}
-	why = append(why, x.choice.why)
+	ch := td.choiceOf(x)
+	why = append(why, ch.why)
 	if td.catheter {
 		why = append(why, "CS-8: catheter care only on days no other per diem covers")
 	}
@@ -631,7 +637,7 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 	}
 	why = append(why, c.why.span)
 	l := claim.Line{
-		Code:      x.choice.code,
+		Code:      ch.code,
 		Modifiers: mods,
 		From:      td.from + civil.Date(i),
 		To:        td.from + civil.Date(j),
