@@ -70,17 +70,20 @@ func has[T string | []byte](c *CodeList, v T) bool {
 		_, ok := c.long[string(v)]
 		return ok
 	}
-	k := pack(v)
-	if len(c.short) <= 8 {
-		for _, s := range c.short {
-			if s == k {
-				return true
-			}
-		}
-		return false
+	return c.hasPacked(pack(v))
+}
+
+func (c *CodeList) hasPacked(k uint64) bool {
+	if len(c.short) > 8 {
+		_, ok := slices.BinarySearch(c.short, k)
+		return ok
 	}
-	_, ok := slices.BinarySearch(c.short, k)
-	return ok
+	for _, s := range c.short {
+		if s == k {
+			return true
+		}
+	}
+	return false
 }
 
 const maxPacked = 7
@@ -116,6 +119,9 @@ type SegmentDef struct {
 	// key() computed once
 	keyElem, keyComp int
 	keyDef           *ElementDef
+	// needed is one past the last required element: absent elements after
+	// it need no check.
+	needed int
 }
 
 // key returns the element (or component) whose codes tell this segment
@@ -302,6 +308,11 @@ func parseGuide(text string) (*Guide, error) {
 			if c.Segment != nil {
 				sd := c.Segment
 				sd.keyElem, sd.keyComp, sd.keyDef = sd.key()
+				for k := range sd.Elements {
+					if sd.Elements[k].Usage == Required {
+						sd.needed = k + 1
+					}
+				}
 			}
 			c.group = i
 			if i > 0 && l.Children[i-1].id == c.id {

@@ -384,7 +384,7 @@ func (m *machine) checkEnvelopeElements(seg *x12.Segment) {
 			}
 			continue
 		}
-		if code, msg := checkValue(d, v); code != "" {
+		if code, msg := checkValue(d, v, false); code != "" {
 			m.envelope(elemName(seg.ID(), i+1, 0), "", "%s", msg)
 		}
 	}

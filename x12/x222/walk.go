@@ -2,6 +2,7 @@ package x222
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 
 	"perdiem/x12"
@@ -217,7 +218,9 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 		m.elementFinding(loop, id, len(def.Elements)+1, 0, nil, "3", fmt.Sprintf("%s has %d elements, at most %d allowed", id, seg.Len(), len(def.Elements)), nil)
 	}
 	csep := seg.Delimiters().Component
-	for i := range def.Elements {
+	// When the whole segment is in the character set, so is each value.
+	printable := inCharset(seg.Raw())
+	for i := range max(min(seg.Len(), len(def.Elements)), def.needed) {
 		d := &def.Elements[i]
 		v := seg.ElementBytes(i + 1)
 		if len(v) == 0 {
@@ -235,7 +238,7 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 				m.checkPeriod(loop, id, i+1, d, seg.ElementBytes(i), v)
 				continue
 			}
-			if code, msg := checkValue(d, v); code != "" {
+			if code, msg := checkValue(d, v, printable); code != "" {
 				m.elementFinding(loop, id, i+1, 0, d, code, msg, v)
 			}
 			continue
@@ -260,7 +263,7 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 			case cd.Usage == NotUsed:
 				m.elementFinding(loop, id, i+1, k+1, cd, "10", "component is not used in this loop (X222A1) but is present", part)
 			default:
-				if code, msg := checkValue(cd, part); code != "" {
+				if code, msg := checkValue(cd, part, printable); code != "" {
 					m.elementFinding(loop, id, i+1, k+1, cd, code, msg, part)
 				}
 			}
@@ -309,7 +312,8 @@ func (m *machine) elementFinding(loop, id string, e, c int, d *ElementDef, code,
 
 // checkValue checks a non-empty simple value against its type, length and
 // codes, returning the IK403 code and a message, or "" when it is fine.
-func checkValue(d *ElementDef, v []byte) (code, msg string) {
+// printable says v is known to be in the X12 character set.
+func checkValue(d *ElementDef, v []byte, printable bool) (code, msg string) {
 	n := len(v)
 	switch d.kind {
 	case kindDT:
@@ -329,6 +333,9 @@ func checkValue(d *ElementDef, v []byte) (code, msg string) {
 		}
 		n = digits
 	case kindAN, kindID:
+		if printable {
+			break
+		}
 		for _, b := range v {
 			if b < 0x20 || b > 0x7E {
 				return "6", fmt.Sprintf("%q has a character outside the X12 character set", v)
@@ -347,6 +354,26 @@ func checkValue(d *ElementDef, v []byte) (code, msg string) {
 		}
 	}
 	return "", ""
+}
+
+// inCharset reports whether every byte of b is in 0x20 … 0x7E, eight bytes
+// at a time: a byte below 0x20 borrows into its top bit when 0x20 is taken
+// away, one above 0x7E reaches it when 1 is added.
+func inCharset(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b)
+		if ((x-0x20*ones)&^x|(x+ones)|x)&highs != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c < 0x20 || c > 0x7E {
+			return false
+		}
+	}
+	return true
 }
 
 // numeric checks an N0 or R value and returns its digit count, which is
