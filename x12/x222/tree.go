@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"perdiem/x12"
 )
@@ -66,10 +67,8 @@ func Parse(r io.Reader) (*Interchange, error) {
 	if err := m.run(x12.NewReader(r)); err != nil {
 		return nil, err
 	}
-	for _, f := range m.rep.Findings {
-		if f.Level == LevelSyntax {
-			return nil, fmt.Errorf("x222: segment %d at byte %d, line %d: %s", f.Segment, f.Offset, f.Line, f.Message)
-		}
+	if se := m.syntaxErr; se != nil {
+		return nil, fmt.Errorf("x222: segment %d at byte %d, line %d: %w", se.Pos.Segment, se.Pos.Offset, se.Pos.Line, se.Err)
 	}
 	if m.tree == nil {
 		return nil, errors.New("x222: no interchange")
@@ -135,13 +134,52 @@ func delimitersOf(d x12.Delimiters) Delims {
 }
 
 func elements(seg *x12.Segment) []string {
-	out := make([]string, seg.Len())
-	for i := range out {
-		out[i] = seg.Element(i + 1)
+	return splitElements(seg, make([]string, seg.Len()))
+}
+
+// splitElements fills out (seg.Len() long) with the elements of seg, all
+// cut from one string so that a segment costs one allocation for its text.
+func splitElements(seg *x12.Segment, out []string) []string {
+	raw := string(seg.Raw())
+	sep := seg.Delimiters().Element
+	for i := -1; i < len(out); i++ {
+		n := strings.IndexByte(raw, sep)
+		if i >= 0 {
+			if n < 0 || i == len(out)-1 {
+				out[i] = raw
+				break
+			}
+			out[i] = raw[:n]
+		}
+		raw = raw[n+1:]
 	}
 	return out
 }
 
-func segmentOf(seg *x12.Segment, pos int) *Segment {
-	return &Segment{ID: seg.ID(), Elements: elements(seg), Position: pos}
+// arena hands out the tree's segments and element lists from blocks, so
+// that a segment costs about one allocation (its text) instead of one per
+// element and two more.
+type arena struct {
+	segs  []Segment
+	elems []string
+}
+
+const arenaBlock = 256
+
+func (a *arena) segment(seg *x12.Segment, pos int) *Segment {
+	if len(a.segs) == 0 {
+		a.segs = make([]Segment, arenaBlock)
+	}
+	s := &a.segs[0]
+	a.segs = a.segs[1:]
+	n := seg.Len()
+	if len(a.elems) < n {
+		a.elems = make([]string, max(n, 8*arenaBlock))
+	}
+	// The capacity stops at n so that appending to one segment's
+	// elements cannot write into the next one's.
+	els := a.elems[:n:n]
+	a.elems = a.elems[n:]
+	*s = Segment{ID: seg.ID(), Elements: splitElements(seg, els), Position: pos}
+	return s
 }

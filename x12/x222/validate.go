@@ -49,8 +49,9 @@ type machine struct {
 	rep   *Report
 	build bool
 
-	cur   *x12.Segment
-	delim x12.Delimiters
+	cur       *x12.Segment
+	delim     x12.Delimiters
+	syntaxErr *x12.SyntaxError // where the input stopped being X12
 
 	// envelope
 	inISA, inGS, inST bool
@@ -67,7 +68,9 @@ type machine struct {
 
 	biz business
 
-	// tree mode
+	// tree mode: the loop tree is built and the guide's element and
+	// business checks, whose findings Parse drops, are skipped.
+	arena    arena
 	tree     *Interchange
 	treeErr  error
 	curGroup *Group
@@ -109,6 +112,7 @@ func (m *machine) run(r *x12.Reader) error {
 }
 
 func (m *machine) syntax(se *x12.SyntaxError) {
+	m.syntaxErr = se
 	m.addAt(Finding{Level: LevelSyntax, Segment: se.Pos.Segment, SegmentID: se.SegmentID, Message: se.Err.Error(),
 		Offset: se.Pos.Offset, Line: se.Pos.Line})
 	m.eof()

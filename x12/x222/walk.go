@@ -32,14 +32,18 @@ func (m *machine) push(l *LoopDef) {
 			p.Loops = append(p.Loops, f.node)
 		}
 	}
-	m.biz.enter(m, l.ID)
+	if !m.build {
+		m.biz.enter(m, l.ID)
+	}
 }
 
 // pop closes the innermost loop, reporting required children never seen.
 func (m *machine) pop() {
 	f := &m.stack[len(m.stack)-1]
-	m.missing(f, len(f.loop.Children))
-	m.biz.exit(m, f.loop.ID)
+	if !m.build {
+		m.missing(f, len(f.loop.Children))
+		m.biz.exit(m, f.loop.ID)
+	}
 	m.stack = m.stack[:len(m.stack)-1]
 }
 
@@ -106,7 +110,9 @@ func (m *machine) walk(seg *x12.Segment) {
 			m.pop()
 		}
 		f = &m.stack[d]
-		m.missing(f, f.loop.Children[i].group)
+		if !m.build {
+			m.missing(f, f.loop.Children[i].group)
+		}
 		c := &f.loop.Children[i]
 		f.pos = i
 		if f.counts[i] < 0 {
@@ -135,13 +141,14 @@ func (m *machine) walk(seg *x12.Segment) {
 		m.add(LevelStructure, top.loop.ID, "", "1", fmt.Sprintf("segment %s not known in loop %s", seg.ID(), top.loop.ID))
 	}
 	if top.node != nil {
-		top.node.Segments = append(top.node.Segments, segmentOf(seg, m.setPos))
+		top.node.Segments = append(top.node.Segments, m.arena.segment(seg, m.setPos))
 	}
 }
 
 func (m *machine) place(seg *x12.Segment, def *SegmentDef, loop string, node *Loop) {
-	if node != nil {
-		node.Segments = append(node.Segments, segmentOf(seg, m.setPos))
+	if m.build {
+		node.Segments = append(node.Segments, m.arena.segment(seg, m.setPos))
+		return
 	}
 	m.checkElements(seg, def, loop)
 	m.biz.segment(m, seg, loop)

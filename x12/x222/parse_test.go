@@ -1,0 +1,28 @@
+package x222
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"testing"
+
+	"perdiem/x12"
+)
+
+// TestParseFailsOnUnreadableTail: input that stops being X12 is an error
+// from Parse even when guide violations came before the break.
+func TestParseFailsOnUnreadableTail(t *testing.T) {
+	src, err := os.ReadFile(samples + "synthetic__home-infusion-good.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = bytes.Replace(src, []byte("DMG*D8*19600101*F~"), []byte("DMG*D8*19601301*X~"), 1)
+	src = bytes.TrimRight(src, "~\r\n") // the IEA loses its terminator
+	if rep, err := Validate(bytes.NewReader(src), Options{}); err != nil || len(rep.Findings) < 2 || rep.Findings[0].Level == LevelSyntax {
+		t.Fatalf("the planted element errors should come before the syntax error: %v\n%s", err, findingLines(rep))
+	}
+	_, err = Parse(bytes.NewReader(src))
+	if !errors.Is(err, x12.ErrUnterminated) {
+		t.Fatalf("Parse error = %v, want one saying %q", err, x12.ErrUnterminated)
+	}
+}
