@@ -49,36 +49,17 @@ func (e *Error) Error() string {
 // Any problem returns a nil Document and an *Error.
 func Decode(data []byte) (*Document, error) {
 	doc, err := decodeFast(data)
-	if err != nil || !keysExact(data) {
-		// The path-tracking walk is the judge: it names each problem, and it
-		// clears keys the quick scan only suspected.
+	if err != nil {
+		// The path-tracking walk is the judge: it names each problem.
 		if probs := structuralProblems(data); len(probs) > 0 {
 			return nil, &Error{Problems: probs}
 		}
-		if err != nil {
-			// The walk must find what encoding/json found; if it does not,
-			// the problem is still reported rather than lost.
-			return nil, &Error{Problems: []Problem{{Message: err.Error()}}}
-		}
+		// The walk must find what the fast path found; if it does not,
+		// the problem is still reported rather than lost.
+		return nil, &Error{Problems: []Problem{{Message: err.Error()}}}
 	}
 	if probs := doc.validate(); len(probs) > 0 {
 		return nil, &Error{Problems: probs}
-	}
-	return doc, nil
-}
-
-// decodeFast is the hot path: encoding/json straight into the types. Its
-// errors carry no reliable field path, so they only decide whether the slow
-// walk runs.
-func decodeFast(data []byte) (*Document, error) {
-	doc := new(Document)
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(doc); err != nil {
-		return nil, err
-	}
-	if rest := data[dec.InputOffset():]; len(bytes.TrimLeft(rest, " \t\r\n")) > 0 {
-		return nil, errors.New("data after the document")
 	}
 	return doc, nil
 }
@@ -414,90 +395,4 @@ func fieldPath(path, key string) string {
 
 func indexPath(path string, i int) string {
 	return path + "[" + strconv.Itoa(i) + "]"
-}
-
-// fieldNames holds every JSON field name of the document's types, and
-// foldedNames the same in lower case.
-var fieldNames, foldedNames = func() (map[string]bool, map[string]bool) {
-	names, folded := map[string]bool{}, map[string]bool{}
-	var add func(t reflect.Type)
-	add = func(t reflect.Type) {
-		switch t.Kind() {
-		case reflect.Pointer, reflect.Slice, reflect.Map:
-			add(t.Elem())
-		case reflect.Struct:
-			for name, ft := range jsonFields(t) {
-				if !names[name] {
-					names[name], folded[strings.ToLower(name)] = true, true
-					add(ft)
-				}
-			}
-		}
-	}
-	add(documentType)
-	return names, folded
-}()
-
-// keysExact scans data, which encoding/json has accepted as valid JSON, for
-// the two things encoding/json lets through: a key that matches a field only
-// when case is ignored ("Site"), and a key given twice in one object, of which
-// it silently keeps the last. Either would let a slip change a bill unseen.
-// Map keys (charge codes) are compared without case too: "s9500" is S9500.
-func keysExact(data []byte) bool {
-	var keyBuf [64][2]int
-	var frameBuf [16]int
-	var lower [32]byte
-	keys := keyBuf[:0]     // open objects' keys, as offsets into data
-	frames := frameBuf[:0] // per open container: its first key's index in keys, or -1 for an array
-	expectKey := false
-	for i := 0; i < len(data); i++ {
-		switch data[i] {
-		case '{':
-			frames = append(frames, len(keys))
-			expectKey = true
-		case '[':
-			frames = append(frames, -1)
-			expectKey = false
-		case '}', ']':
-			if top := frames[len(frames)-1]; top >= 0 {
-				keys = keys[:top]
-			}
-			frames = frames[:len(frames)-1]
-			expectKey = false
-		case ',':
-			expectKey = len(frames) > 0 && frames[len(frames)-1] >= 0
-		case '"':
-			j := i + 1
-			for ; j < len(data) && data[j] != '"'; j++ {
-				if data[j] == '\\' {
-					j++
-				}
-			}
-			if expectKey {
-				key := data[i+1 : j]
-				if !fieldNames[string(key)] && len(key) <= len(lower) && foldedNames[string(toLower(lower[:0], key))] {
-					return false
-				}
-				for _, k := range keys[frames[len(frames)-1]:] {
-					if bytes.EqualFold(data[k[0]:k[1]], key) {
-						return false
-					}
-				}
-				keys = append(keys, [2]int{i + 1, j})
-				expectKey = false
-			}
-			i = j
-		}
-	}
-	return true
-}
-
-func toLower(dst, s []byte) []byte {
-	for _, c := range s {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst = append(dst, c)
-	}
-	return dst
 }
