@@ -142,6 +142,9 @@ func (s *SegmentDef) key() (elem, comp int, d *ElementDef) {
 type LoopDef struct {
 	ID       string
 	Children []Child
+
+	required []int    // indexes of the required children
+	tags     []uint32 // tag of each child's ID, packed together for match to scan
 }
 
 // Child is one entry of a loop: a segment, or a child loop with the usage
@@ -153,7 +156,6 @@ type Child struct {
 	Repeat  int // loops only; 0: unbounded
 
 	id    string // ID()
-	tag   uint32 // tag(id)
 	group int    // index of the first child of the same position
 	keyed bool   // several segments share the position: told apart by qualifier
 }
@@ -304,7 +306,7 @@ func parseGuide(text string) (*Guide, error) {
 		for i := range l.Children {
 			c := &l.Children[i]
 			c.id = c.ID()
-			c.tag = tag(c.id)
+			l.tags = append(l.tags, tag(c.id))
 			if c.Segment != nil {
 				sd := c.Segment
 				sd.keyElem, sd.keyComp, sd.keyDef = sd.key()
@@ -313,6 +315,9 @@ func parseGuide(text string) (*Guide, error) {
 						sd.needed = k + 1
 					}
 				}
+			}
+			if c.Usage == Required {
+				l.required = append(l.required, i)
 			}
 			c.group = i
 			if i > 0 && l.Children[i-1].id == c.id {

@@ -38,7 +38,7 @@ func Validate(r io.Reader, opt Options) (*Report, error) {
 type frame struct {
 	loop    *LoopDef
 	pos     int   // index of the last child matched
-	checked int   // children before this index were checked by missing
+	checked int   // loop.required[:checked] were checked by missing
 	counts  []int // per child: segments used or loop instances; -1: reported missing
 	node    *Loop // tree mode only
 }

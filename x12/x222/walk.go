@@ -54,15 +54,17 @@ func (m *machine) missing(f *frame, end int) {
 	if f.loop == m.g.Root {
 		from = 0
 	}
-	// Children before f.checked were looked at by an earlier call: matching
-	// only moves forward, so their counts cannot have changed since.
-	from = max(from, f.checked)
-	f.checked = max(f.checked, end)
-	for i := from; i < end; i++ {
-		c := &f.loop.Children[i]
-		if c.Usage != Required || f.counts[i] != 0 {
+	// Required children before f.checked were looked at by an earlier
+	// call: matching only moves forward, so their counts cannot have
+	// changed since.
+	req := f.loop.required
+	k := f.checked
+	for ; k < len(req) && req[k] < end; k++ {
+		i := req[k]
+		if i < from || f.counts[i] != 0 {
 			continue
 		}
+		c := &f.loop.Children[i]
 		f.counts[i] = -1
 		var msg string
 		loop := f.loop.ID
@@ -84,6 +86,7 @@ func (m *machine) missing(f *frame, end int) {
 		m.addAt(Finding{Level: LevelStructure, Segment: p.Segment, SegmentID: c.ID(), Loop: loop, Code: "3",
 			Message: msg, Offset: p.Offset, Line: p.Line})
 	}
+	f.checked = k
 }
 
 func codeNames(c *CodeList) string {
@@ -165,11 +168,12 @@ func match(f *frame, seg *x12.Segment, t uint32) int {
 	case f.pos < 0: // the root loop before BHT: ST is not one of its children
 		start = 0
 	}
-	for i := start; i < len(children); i++ {
-		c := &children[i]
-		if c.tag != t {
+	tags := f.loop.tags[:len(children)]
+	for i := start; i < len(tags); i++ {
+		if tags[i] != t {
 			continue
 		}
+		c := &children[i]
 		if c.Loop != nil {
 			if keyMatches(c.Loop.first(), seg) {
 				return i
@@ -206,16 +210,27 @@ func keyMatches(def *SegmentDef, seg *x12.Segment) bool {
 
 func component(v []byte, sep byte, c int) []byte {
 	for k := 1; k < c; k++ {
-		n := bytes.IndexByte(v, sep)
+		n := indexByte(v, sep)
 		if n < 0 {
 			return nil
 		}
 		v = v[n+1:]
 	}
-	if n := bytes.IndexByte(v, sep); n >= 0 {
+	if n := indexByte(v, sep); n >= 0 {
 		v = v[:n]
 	}
 	return v
+}
+
+// indexByte is bytes.IndexByte for the few bytes of a composite element,
+// where a plain loop beats the call into the vectorized search.
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
 }
 
 // checkElements checks each element against the guide (IK4 codes).
@@ -245,6 +260,11 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 				m.checkPeriod(loop, id, i+1, d, seg.ElementBytes(i), v)
 				continue
 			}
+			// Most values are printable text of allowed length: settle
+			// those here, without checkValue's call.
+			if printable && d.kind <= kindID && len(v) >= d.Min && len(v) <= d.Max && (d.Codes == nil || has(d.Codes, v)) {
+				continue
+			}
 			if code, msg := checkValue(d, v, printable); code != "" {
 				m.elementFinding(loop, id, i+1, 0, d, code, msg, v)
 			}
@@ -253,7 +273,7 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 		rest := v
 		for k := 0; ; k++ {
 			part := rest
-			n := bytes.IndexByte(rest, csep)
+			n := indexByte(rest, csep)
 			if n >= 0 {
 				part = rest[:n]
 			}
@@ -269,6 +289,8 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 				}
 			case cd.Usage == NotUsed:
 				m.elementFinding(loop, id, i+1, k+1, cd, "10", "component is not used in this loop (X222A1) but is present", part)
+			case printable && cd.kind <= kindID && len(part) >= cd.Min && len(part) <= cd.Max && (cd.Codes == nil || has(cd.Codes, part)):
+				// as for simple elements above
 			default:
 				if code, msg := checkValue(cd, part, printable); code != "" {
 					m.elementFinding(loop, id, i+1, k+1, cd, code, msg, part)
