@@ -163,12 +163,12 @@ func fastArray[T any](d *fastDecoder, p *[]T, elem func(*fastDecoder, *T) error)
 		return d.unexpected("an array")
 	}
 	d.pos++
-	s := make([]T, 0)
 	if d.peek() == ']' {
 		d.pos++
-		*p = s
+		*p = make([]T, 0)
 		return nil
 	}
+	s := make([]T, 0, 4)
 	for {
 		var zero T
 		s = append(s, zero)
