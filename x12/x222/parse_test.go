@@ -26,3 +26,17 @@ func TestParseFailsOnUnreadableTail(t *testing.T) {
 		t.Fatalf("Parse error = %v, want one saying %q", err, x12.ErrUnterminated)
 	}
 }
+
+// TestParseElementListsAreNeverNull: a segment without elements has an
+// empty element list, not a missing one, even as the tree's first segment.
+func TestParseElementListsAreNeverNull(t *testing.T) {
+	src := header + "NTE~BHT*0019*00*1*20260115*1200*CH~SE*4*0001~GE*1*101~IEA*1*000000101~"
+	tree, err := Parse(bytes.NewReader([]byte(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	segs := tree.Groups[0].Sets[0].Root.Segments
+	if len(segs) != 2 || segs[0].ID != "NTE" || segs[0].Elements == nil {
+		t.Fatalf("root segments %+v, want NTE with a non-nil empty element list, then BHT", segs)
+	}
+}

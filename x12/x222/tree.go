@@ -156,30 +156,50 @@ func splitElements(seg *x12.Segment, out []string) []string {
 	return out
 }
 
-// arena hands out the tree's segments and element lists from blocks, so
-// that a segment costs about one allocation (its text) instead of one per
-// element and two more.
+// arena hands out the tree's loops, segments, element lists and segment
+// lists from blocks, so that a segment costs about one allocation (its
+// text) instead of one per element and a few more. Blocks grow with the
+// tree, so a small file gets small blocks.
 type arena struct {
+	loops []Loop
 	segs  []Segment
 	elems []string
+	lists []*Segment
+	n     int // segments handed out
 }
 
-const arenaBlock = 256
+// take returns the next n items of *block (with capacity n, so appending
+// to them cannot write into the next ones), starting a new block of at
+// least size items when it runs short.
+func take[T any](block *[]T, n, size int) []T {
+	if len(*block) < n || *block == nil { // nil: an empty list must still be non-nil
+		*block = make([]T, max(n, size))
+	}
+	s := (*block)[:n:n]
+	*block = (*block)[n:]
+	return s
+}
+
+func (a *arena) size() int { return min(max(a.n, 16), 1024) }
+
+func (a *arena) loop(id string) *Loop {
+	l := &take(&a.loops, 1, a.size()/4)[0]
+	*l = Loop{ID: id, Segments: []*Segment{}}
+	return l
+}
+
+// place appends seg to the segments of l.
+func (a *arena) place(l *Loop, seg *x12.Segment, pos int) {
+	if len(l.Segments) == cap(l.Segments) {
+		grown := take(&a.lists, max(4, 2*cap(l.Segments)), 4*a.size())
+		l.Segments = grown[:copy(grown, l.Segments)]
+	}
+	l.Segments = append(l.Segments, a.segment(seg, pos))
+}
 
 func (a *arena) segment(seg *x12.Segment, pos int) *Segment {
-	if len(a.segs) == 0 {
-		a.segs = make([]Segment, arenaBlock)
-	}
-	s := &a.segs[0]
-	a.segs = a.segs[1:]
-	n := seg.Len()
-	if len(a.elems) < n {
-		a.elems = make([]string, max(n, 8*arenaBlock))
-	}
-	// The capacity stops at n so that appending to one segment's
-	// elements cannot write into the next one's.
-	els := a.elems[:n:n]
-	a.elems = a.elems[n:]
-	*s = Segment{ID: seg.ID(), Elements: splitElements(seg, els), Position: pos}
+	a.n++
+	s := &take(&a.segs, 1, a.size())[0]
+	*s = Segment{ID: seg.ID(), Elements: splitElements(seg, take(&a.elems, seg.Len(), 8*a.size())), Position: pos}
 	return s
 }

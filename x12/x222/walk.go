@@ -25,15 +25,14 @@ func (m *machine) push(l *LoopDef) {
 	clear(f.counts)
 	f.counts[0] = 1
 	f.node = nil
-	if m.build {
-		f.node = &Loop{ID: l.ID, Segments: []*Segment{}}
-		if n > 0 {
-			p := m.stack[n-1].node
-			p.Loops = append(p.Loops, f.node)
-		}
-	}
 	if !m.build {
 		m.biz.enter(m, l.ID)
+		return
+	}
+	f.node = m.arena.loop(l.ID)
+	if n > 0 {
+		p := m.stack[n-1].node
+		p.Loops = append(p.Loops, f.node)
 	}
 }
 
@@ -144,13 +143,13 @@ func (m *machine) walk(seg *x12.Segment) {
 		m.add(LevelStructure, top.loop.ID, "", "1", fmt.Sprintf("segment %s not known in loop %s", seg.ID(), top.loop.ID))
 	}
 	if top.node != nil {
-		top.node.Segments = append(top.node.Segments, m.arena.segment(seg, m.setPos))
+		m.arena.place(top.node, seg, m.setPos)
 	}
 }
 
 func (m *machine) place(seg *x12.Segment, def *SegmentDef, loop string, node *Loop) {
 	if m.build {
-		node.Segments = append(node.Segments, m.arena.segment(seg, m.setPos))
+		m.arena.place(node, seg, m.setPos)
 		return
 	}
 	m.checkElements(seg, def, loop)
