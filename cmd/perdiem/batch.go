@@ -23,15 +23,33 @@ const maxDocumentLine = 16 << 20
 
 // batchChunk is a run of input lines coded by one worker; chunks are written
 // back in input order, so output line N answers input line N.
+// Chunks are recycled, buffers and all, so a long batch allocates no new
+// chunk memory once the first few are in use.
 type batchChunk struct {
 	seq     int
-	first   int // input line number of docs[0]
-	docs    [][]byte
-	n       int // documents in the chunk (docs is released once coded)
+	first   int    // input line number of the first document
+	data    []byte // the chunk's input lines, back to back
+	ends    []int  // end offset in data of each document
 	out     bytes.Buffer
 	errs    bytes.Buffer
 	failed  int
 	scanned int64 // input bytes in this chunk, for progress
+}
+
+func (ch *batchChunk) reset(seq, first int) {
+	ch.seq, ch.first, ch.failed, ch.scanned = seq, first, 0, 0
+	ch.data, ch.ends = ch.data[:0], ch.ends[:0]
+	ch.out.Reset()
+	ch.errs.Reset()
+}
+
+// doc returns document i of the chunk.
+func (ch *batchChunk) doc(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = ch.ends[i-1]
+	}
+	return ch.data[start:ch.ends[i]]
 }
 
 type batchError struct {
@@ -56,9 +74,9 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 	done := make(chan *batchChunk, workers)
 	// free bounds the chunks in flight (reading, coding or waiting to be
 	// written), which bounds memory.
-	free := make(chan struct{}, workers*4)
+	free := make(chan *batchChunk, workers*4)
 	for i := 0; i < cap(free); i++ {
-		free <- struct{}{}
+		free <- new(batchChunk)
 	}
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
@@ -98,11 +116,11 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 				out.Flush()
 				e.stderr.Write(c.errs.Bytes())
 			}
-			docs += c.n
+			docs += len(c.ends)
 			failed += c.failed
 			scanned += c.scanned
 			prog.update(docs, failed, scanned)
-			free <- struct{}{}
+			free <- c
 		}
 	}
 	if err := out.Flush(); err != nil {
@@ -121,29 +139,31 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 	return exitOK
 }
 
-func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan struct{}) error {
+func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk) error {
 	const chunkLines = 256
 	r := bufio.NewReaderSize(in, 1<<20)
 	line, seq := 0, 0
 	var ch *batchChunk
 	for {
-		b, err := readLine(r)
-		if len(b) > 0 || (err == nil) {
+		if ch == nil {
+			ch = <-free
+			ch.reset(seq, line+1)
+			seq++
+		}
+		before := len(ch.data)
+		var err error
+		ch.data, err = readLine(r, ch.data)
+		if len(ch.data) > before || err == nil {
 			line++
-			if ch == nil {
-				<-free
-				ch = &batchChunk{seq: seq, first: line}
-				seq++
-			}
-			ch.docs = append(ch.docs, b)
-			ch.scanned += int64(len(b)) + 1
-			if len(ch.docs) == chunkLines {
+			ch.ends = append(ch.ends, len(ch.data))
+			ch.scanned += int64(len(ch.data)-before) + 1
+			if len(ch.ends) == chunkLines {
 				jobs <- ch
 				ch = nil
 			}
 		}
 		if err != nil {
-			if ch != nil {
+			if len(ch.ends) > 0 {
 				jobs <- ch
 			}
 			if err == io.EOF {
@@ -156,21 +176,21 @@ func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan struct{}) err
 
 var errLineTooLong = errors.New("document longer than 16 MiB on one line (is the input JSON Lines?)")
 
-// readLine returns the next line without its newline, copied.
-func readLine(r *bufio.Reader) ([]byte, error) {
-	var buf []byte
+// readLine appends the next line, without its line ending, to buf.
+func readLine(r *bufio.Reader, buf []byte) ([]byte, error) {
+	start := len(buf)
 	for {
 		frag, err := r.ReadSlice('\n')
 		buf = append(buf, frag...)
-		if len(buf) > maxDocumentLine {
-			return nil, errLineTooLong
+		if len(buf)-start > maxDocumentLine {
+			return buf[:start], errLineTooLong
 		}
 		if err == bufio.ErrBufferFull {
 			continue
 		}
 		if err == nil {
 			buf = buf[:len(buf)-1]
-			if n := len(buf); n > 0 && buf[n-1] == '\r' {
+			if n := len(buf); n > start && buf[n-1] == '\r' {
 				buf = buf[:n-1]
 			}
 		}
@@ -181,7 +201,8 @@ func readLine(r *bufio.Reader) ([]byte, error) {
 func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
 	enc := json.NewEncoder(&ch.out)
 	var buf []byte
-	for i, doc := range ch.docs {
+	for i := range ch.ends {
+		doc := ch.doc(i)
 		n := ch.first + i
 		if len(bytes.TrimSpace(doc)) == 0 {
 			ch.out.WriteString("{\"line\":" + strconv.Itoa(n) + ",\"empty\":true}\n")
@@ -214,8 +235,6 @@ func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
 		buf[mark] = ',' // the result's opening brace
 		ch.out.Write(append(buf, '\n'))
 	}
-	ch.n = len(ch.docs)
-	ch.docs = nil
 }
 
 // progress draws a one-line progress report on a terminal's standard error.

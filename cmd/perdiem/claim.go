@@ -170,7 +170,7 @@ func readClaimDocs(e *env, name string, in io.Reader, jsonl bool, opt coding.Opt
 	}
 	r := bufio.NewReaderSize(in, 1<<16)
 	for line := 1; ; line++ {
-		data, err := readLine(r)
+		data, err := readLine(r, nil)
 		if len(bytes.TrimSpace(data)) > 0 {
 			one(line, data)
 		}
