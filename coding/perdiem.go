@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"slices"
 	"sync"
 
 	"perdiem/civil"
@@ -289,8 +290,26 @@ func elapsed24h(td *therapyDays, continuesAfter bool) {
 // specific code of its family on the claim becomes the general code (CS-2:
 // "the whole therapy on that claim is coded S9494").
 func (c *coder) generalizeFamilies() {
+	// The codes billed on some day: each therapy has a handful of choices,
+	// so one pass over its days marks which of them are billed.
+	var billed []string
+	for _, td := range c.therapies {
+		var seen [64]bool
+		for i := range td.days {
+			d := &td.days[i]
+			if d.billable && int(d.choice) <= len(seen) && !seen[d.choice-1] {
+				seen[d.choice-1] = true
+				billed = append(billed, td.choices[d.choice-1].code)
+			}
+		}
+		if len(td.choices) > len(seen) {
+			for _, ch := range td.choices {
+				billed = append(billed, ch.code)
+			}
+		}
+	}
 	for _, fam := range familyGroups(c.codes) {
-		if !c.billed(fam.general) {
+		if !slices.Contains(billed, fam.general) {
 			continue
 		}
 		for _, td := range c.therapies {
@@ -306,24 +325,6 @@ func (c *coder) generalizeFamilies() {
 			}
 		}
 	}
-}
-
-// billed reports whether some therapy bills code on some day.
-func (c *coder) billed(code string) bool {
-	for _, td := range c.therapies {
-		var last uint16
-		for i := range td.days {
-			d := &td.days[i]
-			if d.choice == last || !d.billable {
-				continue
-			}
-			last = d.choice
-			if td.choices[d.choice-1].code == code {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // familyGroup is an exclusion group between a family's general per diem
@@ -428,6 +429,9 @@ func (td *therapyDays) ranked(x *day) bool {
 
 // rank orders the per diem therapies of each day (CC-1, CC-2).
 func (c *coder) rank() {
+	if len(c.therapies) < 2 {
+		return
+	}
 	var todays []*therapyDays
 	for d := c.period.From; d <= c.period.To; d++ {
 		todays = todays[:0]
