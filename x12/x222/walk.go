@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"perdiem/civil"
 	"perdiem/x12"
 )
 
@@ -448,23 +449,10 @@ func dateN(v []byte) (int, bool) {
 	if len(v) == 6 {
 		y += 2000
 	}
-	if mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
+	if mo < 1 || mo > 12 || d < 1 || d > civil.DaysIn(y, mo) {
 		return 0, false
 	}
 	return x, true
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 func validTime(v []byte) bool {
