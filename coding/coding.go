@@ -11,11 +11,9 @@
 package coding
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"perdiem/civil"
@@ -53,7 +51,9 @@ func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
 	if cs == nil {
 		cs = codeset.Default()
 	}
-	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs, why: reasonsFor(p), lines: make([]line, 0, 16+2*len(doc.Visits)+len(doc.Drugs)+len(doc.Supplies))}
+	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs, why: reasonsFor(p)}
+	n := 8*len(doc.Therapies) + 2*len(doc.Visits) + len(doc.Drugs) + len(doc.Supplies)
+	c.lines, c.meta = make([]claim.Line, 0, n), make([]lineMeta, 0, n)
 	return c.run()
 }
 
@@ -68,7 +68,8 @@ type coder struct {
 
 	therapies []*therapyDays
 	dayBuf    []day
-	lines     []line
+	lines     []claim.Line
+	meta      []lineMeta // meta[i] belongs to lines[i]
 	warnings  []claim.Warning
 	problems  []episode.Problem
 }
@@ -94,11 +95,11 @@ func (c *coder) run() (*claim.Result, error) {
 	if len(c.problems) > 0 {
 		return nil, &episode.Error{Problems: c.problems}
 	}
-	out := sortedLines(c.lines)
+	c.sortLines()
 	if c.warnings == nil {
 		c.warnings = []claim.Warning{}
 	}
-	return &claim.Result{Profile: c.prof.ID, Period: c.period, Lines: out, Warnings: c.warnings}, nil
+	return &claim.Result{Profile: c.prof.ID, Period: c.period, Lines: c.lines, Warnings: c.warnings}, nil
 }
 
 // billingPeriod is the document's period, or the whole episode (LN-3).
@@ -203,11 +204,11 @@ func (c *coder) checkDates() {
 		l := &c.lines[i]
 		code, ok := c.codes.Lookup(l.Code)
 		if !ok {
-			c.fail(l.path, "code %s is not in the code set", l.Code)
+			c.fail(c.meta[i].path, "code %s is not in the code set", l.Code)
 			continue
 		}
 		if !code.ActiveOn(l.From) || !code.ActiveOn(l.To) {
-			c.fail(l.path, "CS-10: %s is not billable on %s..%s (%s)", l.Code, l.From, l.To, codeDates(code))
+			c.fail(c.meta[i].path, "CS-10: %s is not billable on %s..%s (%s)", l.Code, l.From, l.To, codeDates(code))
 		}
 	}
 }
@@ -220,30 +221,54 @@ func codeDates(c *codeset.Code) string {
 	return s
 }
 
-// sortedLines orders lines by from, per diem before nursing before drugs
-// before supplies, then code (input-format.md). It sorts indexes, not the
-// large line values.
-func sortedLines(ls []line) []claim.Line {
+// sortLines orders lines by from, per diem before nursing before drugs
+// before supplies, then code (input-format.md), keeping their meta beside
+// them. It sorts indexes, then moves each line once along the cycles of the
+// permutation: lines are large, and a claim has a few dozen of them.
+func (c *coder) sortLines() {
+	ls := c.lines
 	var small [64]int32
 	idx := small[:0]
 	for i := range ls {
 		idx = append(idx, int32(i))
 	}
 	slices.SortStableFunc(idx, func(x, y int32) int {
-		a, b := &ls[x], &ls[y]
-		if a.From != b.From {
-			return cmp.Compare(a.From, b.From)
+		switch {
+		case lineBefore(&ls[x], &ls[y]):
+			return -1
+		case lineBefore(&ls[y], &ls[x]):
+			return 1
 		}
-		if a.Kind != b.Kind {
-			return cmp.Compare(a.Kind, b.Kind)
-		}
-		return strings.Compare(a.Code, b.Code)
+		return 0
 	})
-	out := make([]claim.Line, len(ls))
-	for i, k := range idx {
-		out[i] = ls[k].Line
+	// idx[k] is the line that belongs at k.
+	for start := range idx {
+		if idx[start] < 0 || int(idx[start]) == start {
+			continue
+		}
+		line, meta := ls[start], c.meta[start]
+		k := start
+		for {
+			from := int(idx[k])
+			idx[k] = -1
+			if from == start {
+				ls[k], c.meta[k] = line, meta
+				break
+			}
+			ls[k], c.meta[k] = ls[from], c.meta[from]
+			k = from
+		}
 	}
-	return out
+}
+
+func lineBefore(a, b *claim.Line) bool {
+	if a.From != b.From {
+		return a.From < b.From
+	}
+	if a.Kind != b.Kind {
+		return a.Kind < b.Kind
+	}
+	return a.Code < b.Code
 }
 
 // reasons are the profile-dependent texts of why, built once per profile.
@@ -295,10 +320,9 @@ func (r ref) dot(field string) ref { r.field = field; return r }
 
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// line is a coded line with where it came from in the document, so that a
+// lineMeta says where a coded line came from in the document, so that a
 // problem found late (CS-10) still names its field path.
-type line struct {
-	claim.Line
+type lineMeta struct {
 	path   ref
 	supply bool // from supplies[]: may be dropped for an exclusion group (CS-9)
 }
@@ -307,5 +331,6 @@ func (c *coder) emit(l claim.Line, path ref) {
 	if l.Modifiers == nil {
 		l.Modifiers = []string{}
 	}
-	c.lines = append(c.lines, line{Line: l, path: path})
+	c.lines = append(c.lines, l)
+	c.meta = append(c.meta, lineMeta{path: path})
 }

@@ -62,6 +62,20 @@ func TestPropertyPerDiemUnitsNeverExceedTherapyDays(t *testing.T) {
 	}
 }
 
+// Lines come sorted by from, then kind, then code (input-format.md).
+func TestPropertyLinesAreSorted(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	for i := 0; i < 2000; i++ {
+		res := codeDoc(t, validated(t, gen.Episode(r)))
+		for k := 1; k < len(res.Lines); k++ {
+			a, b := res.Lines[k-1], res.Lines[k]
+			if a.From > b.From || a.From == b.From && (a.Kind > b.Kind || a.Kind == b.Kind && a.Code > b.Code) {
+				t.Fatalf("line %d (%s %s %s) before line %d (%s %s %s)", k-1, a.From, a.Kind, a.Code, k, b.From, b.Kind, b.Code)
+			}
+		}
+	}
+}
+
 func TestPropertyOneLinePerTherapyPerDay(t *testing.T) {
 	r := rand.New(rand.NewSource(2))
 	for i := 0; i < 2000; i++ {

@@ -53,7 +53,8 @@ func (c *coder) supplies() {
 		if code.NOC {
 			l.Description = code.Short
 		}
-		c.lines = append(c.lines, line{Line: l, path: path.dot("hcpcs"), supply: true})
+		c.lines = append(c.lines, l)
+		c.meta = append(c.meta, lineMeta{path: path.dot("hcpcs"), supply: true})
 	}
 }
 
@@ -81,8 +82,7 @@ func (c *coder) perDiemOn(d civil.Date) bool {
 // a supply that may not go on a claim with a coded line is dropped; two
 // coded lines that may not go together are an error.
 func (c *coder) exclusions() {
-	idx := exclusionIndex(c.codes)
-	groups := c.codes.Exclusions()
+	idx, groups := exclusionIndex(c.codes)
 	// Per group and side: lines seen, and whether any is a coded (not
 	// supply) line. Most claims violate nothing, so nothing is allocated
 	// unless a group has lines on both sides.
@@ -99,12 +99,12 @@ func (c *coder) exclusions() {
 		seen = make([][2]side, len(groups))
 	}
 	for i := range c.lines {
-		l := &c.lines[i]
+		l, supply := &c.lines[i], c.meta[i].supply
 		for _, ref := range idx[l.Code] {
 			s := &seen[ref.group][ref.side()]
 			s.n++
-			s.coded = s.coded || !l.supply
-			if s.code == "" || !l.supply {
+			s.coded = s.coded || !supply
+			if s.code == "" || !supply {
 				s.code = l.Code
 			}
 		}
@@ -126,7 +126,7 @@ func (c *coder) exclusions() {
 		}
 		for i := range c.lines {
 			l := &c.lines[i]
-			if !l.supply {
+			if !c.meta[i].supply {
 				continue
 			}
 			for _, ref := range idx[l.Code] {
@@ -135,7 +135,7 @@ func (c *coder) exclusions() {
 						drop = map[int]bool{}
 					}
 					drop[i] = true
-					c.warn("CS-9", "%s: %s is not billed on a claim with %s (exclusion group %s)", l.path, l.Code, other, g.ID)
+					c.warn("CS-9", "%s: %s is not billed on a claim with %s (exclusion group %s)", c.meta[i].path, l.Code, other, g.ID)
 				}
 			}
 		}
@@ -143,13 +143,13 @@ func (c *coder) exclusions() {
 	if len(drop) == 0 {
 		return
 	}
-	kept := c.lines[:0]
+	kept, keptMeta := c.lines[:0], c.meta[:0]
 	for i := range c.lines {
 		if !drop[i] {
-			kept = append(kept, c.lines[i])
+			kept, keptMeta = append(kept, c.lines[i]), append(keptMeta, c.meta[i])
 		}
 	}
-	c.lines = kept
+	c.lines, c.meta = kept, keptMeta
 }
 
 type groupRef struct {
@@ -164,16 +164,23 @@ func (r groupRef) side() int {
 	return 1
 }
 
-var exclusionIndexes sync.Map // *codeset.Set -> map[string][]groupRef
+type exclusionTable struct {
+	idx    map[string][]groupRef
+	groups []codeset.Exclusion
+}
+
+var exclusionIndexes sync.Map // *codeset.Set -> *exclusionTable
 
 // exclusionIndex maps each code to the exclusion groups it is in, built
-// once per code set.
-func exclusionIndex(cs *codeset.Set) map[string][]groupRef {
+// once per code set, and returns the groups.
+func exclusionIndex(cs *codeset.Set) (map[string][]groupRef, []codeset.Exclusion) {
 	if v, ok := exclusionIndexes.Load(cs); ok {
-		return v.(map[string][]groupRef)
+		t := v.(*exclusionTable)
+		return t.idx, t.groups
 	}
 	idx := map[string][]groupRef{}
-	for gi, g := range cs.Exclusions() {
+	groups := cs.Exclusions()
+	for gi, g := range groups {
 		for _, s := range g.A {
 			idx[s] = append(idx[s], groupRef{gi, true})
 		}
@@ -181,6 +188,7 @@ func exclusionIndex(cs *codeset.Set) map[string][]groupRef {
 			idx[s] = append(idx[s], groupRef{gi, false})
 		}
 	}
-	v, _ := exclusionIndexes.LoadOrStore(cs, idx)
-	return v.(map[string][]groupRef)
+	v, _ := exclusionIndexes.LoadOrStore(cs, &exclusionTable{idx, groups})
+	t := v.(*exclusionTable)
+	return t.idx, t.groups
 }
