@@ -51,8 +51,8 @@ func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
 	if cs == nil {
 		cs = codeset.Default()
 	}
-	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs, why: reasonsFor(p)}
-	n := 8*len(doc.Therapies) + 2*len(doc.Visits) + len(doc.Drugs) + len(doc.Supplies)
+	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs}
+	n := 3*len(doc.Therapies) + 2*len(doc.Visits) + len(doc.Drugs) + len(doc.Supplies)
 	c.lines, c.meta = make([]claim.Line, 0, n), make([]lineMeta, 0, n)
 	return c.run()
 }
@@ -68,6 +68,7 @@ type coder struct {
 
 	therapies []*therapyDays
 	dayBuf    []day
+	tdBuf     []therapyDays // backing store of therapies, never regrown
 	lines     []claim.Line
 	meta      []lineMeta // meta[i] belongs to lines[i]
 	warnings  []claim.Warning
@@ -273,27 +274,44 @@ func lineBefore(a, b *claim.Line) bool {
 
 // reasons are the profile-dependent texts of why, built once per profile.
 type reasons struct {
-	pd6Infusion, pd6Elapsed, cc3, suite, span, nursingSuite, unusedSV string
+	pd6Infusion, pd6Elapsed, cc3, suite, span, unusedSV string
+	visits                                              [4]visitKind
 }
 
-var reasonCache sync.Map // *profile.Profile -> *reasons
+// shippedReasons caches the texts of the shipped profiles, a fixed set.
+var shippedReasons sync.Map // *profile.Profile -> *reasons
 
-func reasonsFor(p *profile.Profile) *reasons {
-	if v, ok := reasonCache.Load(p); ok {
-		return v.(*reasons)
+// reasons returns the profile's texts. Those of a shipped profile are built
+// once; those of a caller's own profile once per coding, since a cache keyed
+// by such profiles would grow for callers that load one per document.
+func (c *coder) reasons() *reasons {
+	if c.why != nil {
+		return c.why
 	}
+	if shipped, err := profile.Get(c.prof.ID); err == nil && shipped == c.prof {
+		if v, ok := shippedReasons.Load(shipped); ok {
+			c.why = v.(*reasons)
+			return c.why
+		}
+		v, _ := shippedReasons.LoadOrStore(shipped, newReasons(shipped))
+		c.why = v.(*reasons)
+		return c.why
+	}
+	c.why = newReasons(c.prof)
+	return c.why
+}
+
+func newReasons(p *profile.Profile) *reasons {
 	s := &p.Settings
-	r := &reasons{
-		pd6Infusion:  "PD-6: profile " + p.ID + " counts only days with an infusion or nursing visit",
-		pd6Elapsed:   "PD-6: profile " + p.ID + " counts a continuous infusion per 24 hours elapsed",
-		cc3:          "CC-3: profile " + p.ID + " adds " + s.ConcurrencyExtraModifier + " with SH/SJ",
-		suite:        "LN-1: infusion suite -> SS, place of service " + s.SuitePOS,
-		span:         "LN-2: consecutive days with the same code, modifiers and site; span " + s.Span,
-		nursingSuite: "LN-1: place of service " + s.SuitePOS,
-		unusedSV:     "DR-4: delivered but not used -> SV (profile " + p.ID + ")",
+	return &reasons{
+		pd6Infusion: "PD-6: profile " + p.ID + " counts only days with an infusion or nursing visit",
+		pd6Elapsed:  "PD-6: profile " + p.ID + " counts a continuous infusion per 24 hours elapsed",
+		cc3:         "CC-3: profile " + p.ID + " adds " + s.ConcurrencyExtraModifier + " with SH/SJ",
+		suite:       "LN-1: infusion suite -> SS, place of service " + s.SuitePOS,
+		span:        "LN-2: consecutive days with the same code, modifiers and site; span " + s.Span,
+		visits:      visitKinds("LN-1: place of service " + s.SuitePOS),
+		unusedSV:    "DR-4: delivered but not used -> SV (profile " + p.ID + ")",
 	}
-	v, _ := reasonCache.LoadOrStore(p, r)
-	return v.(*reasons)
 }
 
 // ref names a field of the document; the path text is built only when a

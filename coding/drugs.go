@@ -50,7 +50,7 @@ func (c *coder) drugs() {
 		l.Code = code
 		if g.Unused {
 			l.Modifiers = append(l.Modifiers, "SV")
-			l.Why = append(l.Why, c.why.unusedSV)
+			l.Why = append(l.Why, c.reasons().unusedSV)
 		}
 		c.emit(l, path)
 	}

@@ -231,3 +231,26 @@ func TestMC1_MedicarePrimaryIsWarned(t *testing.T) {
 		t.Errorf("MC-1 warning for a commercial payer")
 	}
 }
+
+// Lines may share their modifier and reason slices; appending to one line's
+// slices must never change another line.
+func TestSharedSlicesAreNotAliased(t *testing.T) {
+	res := code(t, visitDoc+"", "")
+	res2 := code(t, visitDoc, "")
+	for i := range res.Lines {
+		res.Lines[i].Why = append(res.Lines[i].Why, "X")
+		res.Lines[i].Modifiers = append(res.Lines[i].Modifiers, "X")
+	}
+	for i := range res2.Lines {
+		for _, w := range res2.Lines[i].Why {
+			if w == "X" {
+				t.Fatalf("line %d of another result sees an append: %v", i, res2.Lines[i].Why)
+			}
+		}
+		for _, m := range res2.Lines[i].Modifiers {
+			if m == "X" {
+				t.Fatalf("line %d of another result sees an append: %v", i, res2.Lines[i].Modifiers)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"slices"
 	"strconv"
 
 	"perdiem/civil"
@@ -24,32 +25,55 @@ func (c *coder) nursing() {
 			continue
 		}
 		path := ref{"visits", i, ""}
-		var mods []string
-		pos := "12"
-		base := []string{"NU-1: one 99601 per visit, up to two hours", "NU-5: each visit on its own line"}
+		k, pos := 0, "12"
 		if v.Site == "suite" {
-			mods = append(mods, "SS")
-			pos = c.s.SuitePOS
-			base = append(base, "NU-3: visit in the infusion suite -> SS", c.why.nursingSuite)
+			k, pos = k|1, c.s.SuitePOS
 		}
 		if v.Specialty {
 			if v.Nurse == "lpn" {
 				c.warn("NU-3", "visit %s on %s: SD is for a registered nurse; the visit is by an LPN, so no SD", path, v.Date)
 			} else {
-				mods = append(mods, "SD")
-				base = append(base, "NU-3: registered nurse with specialised infusion training -> SD")
+				k |= 2
 			}
 		}
-		c.emit(claim.Line{Code: "99601", Modifiers: mods, From: v.Date, To: v.Date, Units: 1, POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: base}, path)
+		vk := &c.reasons().visits[k]
+		c.emit(claim.Line{Code: "99601", Modifiers: vk.mods, From: v.Date, To: v.Date, Units: 1, POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: vk.why601}, path)
 		if extra := extraHours(v.Minutes, c.s.NursingExtraHourMinutes); extra > 0 {
-			why := append(append([]string(nil), base[2:]...), "NU-1: 99602 each additional hour with a 99601 the same day",
-				"NU-2: "+strconv.Itoa(v.Minutes)+" minutes -> "+strconv.Itoa(extra)+" additional hour(s) (a part hour counts from "+strconv.Itoa(c.s.NursingExtraHourMinutes)+" minutes)")
-			c.emit(claim.Line{Code: "99602", Modifiers: append([]string(nil), mods...), From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: why}, path.dot("minutes"))
+			why := append(vk.why602, "NU-2: "+strconv.Itoa(v.Minutes)+" minutes -> "+strconv.Itoa(extra)+" additional hour(s) (a part hour counts from "+strconv.Itoa(c.s.NursingExtraHourMinutes)+" minutes)")
+			c.emit(claim.Line{Code: "99602", Modifiers: vk.mods, From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: why}, path.dot("minutes"))
 		}
 	}
 	if caps := c.s.NursingCaps; caps != nil {
 		c.nursingCaps(caps)
 	}
+}
+
+// visitKind holds the modifiers and reasons of a visit's lines, one for
+// each combination of suite (bit 1) and SD (bit 2). Lines share these
+// slices; their capacity equals their length, so an append copies.
+type visitKind struct {
+	mods, why601, why602 []string
+}
+
+func visitKinds(nursingSuite string) (vk [4]visitKind) {
+	for k := range vk {
+		var mods, notes []string
+		if k&1 != 0 {
+			mods = append(mods, "SS")
+			notes = append(notes, "NU-3: visit in the infusion suite -> SS", nursingSuite)
+		}
+		if k&2 != 0 {
+			mods = append(mods, "SD")
+			notes = append(notes, "NU-3: registered nurse with specialised infusion training -> SD")
+		}
+		if mods == nil {
+			mods = []string{}
+		}
+		why601 := append([]string{"NU-1: one 99601 per visit, up to two hours", "NU-5: each visit on its own line"}, notes...)
+		why602 := append(notes, "NU-1: 99602 each additional hour with a 99601 the same day")
+		vk[k] = visitKind{mods: slices.Clip(mods), why601: slices.Clip(why601), why602: slices.Clip(why602)}
+	}
+	return vk
 }
 
 // extraHours applies the mid-point rule (NU-2): minutes beyond 120 give

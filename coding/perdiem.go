@@ -35,17 +35,17 @@ func (td *therapyDays) choiceOf(x *day) *choice {
 	return td.choices[x.choice-1]
 }
 
-// day is one calendar day of a therapy.
+// day is one calendar day of a therapy, in 16 bytes.
 type day struct {
-	billable bool
-	suite    bool
 	// interval is the dosing interval in days for therapies dosed less often
 	// than every 72 hours (PD-3); 0 for per diem days.
 	interval float64
+	choice   uint16 // 1-based index into therapyDays.choices; 0 for none
+	billable bool
+	suite    bool
 	// intervalStart marks the days a PD-3 dosing interval starts.
 	intervalStart bool
-	choice        uint16 // 1-based index into therapyDays.choices; 0 for none
-	rank          uint8  // 0 primary, 1 SH, 2+ SJ (CC-1)
+	rank          uint8 // 0 primary, 1 SH, 2+ SJ (CC-1)
 	continuous    bool
 }
 
@@ -80,7 +80,11 @@ func (c *coder) calendar(i int) *therapyDays {
 	if lo > hi {
 		return nil
 	}
-	td := &therapyDays{t: t, order: i, path: path, from: lo, days: c.dayBuffer(int(hi-lo) + 1), catheter: t.Type == "catheter-care"}
+	if c.tdBuf == nil {
+		c.tdBuf = make([]therapyDays, 0, len(c.doc.Therapies))
+	}
+	c.tdBuf = append(c.tdBuf, therapyDays{t: t, order: i, path: path, from: lo, days: c.dayBuffer(int(hi-lo) + 1), catheter: t.Type == "catheter-care"})
+	td := &c.tdBuf[len(c.tdBuf)-1]
 	f := facts{
 		everyHours:    hours(t.EveryHours, t.EveryDays),
 		continuous:    t.Continuous,
@@ -609,9 +613,9 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 		}
 		why = append(why, "PD-3: dosed every "+formatNumber(x.interval)+" days: one unit per dosing interval starting in the span; the rate is contractual")
 	case c.s.PerDiemDays == profile.InfusionDays:
-		why = append(why, c.why.pd6Infusion)
+		why = append(why, c.reasons().pd6Infusion)
 	case c.s.PerDiemDays == profile.Elapsed24h && x.continuous:
-		why = append(why, c.why.pd6Elapsed)
+		why = append(why, c.reasons().pd6Elapsed)
 	default:
 		why = append(why, "PD-1: one unit per day of access to the therapy")
 	}
@@ -630,16 +634,16 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 		}
 		if m := c.s.ConcurrencyExtraModifier; m != "" {
 			mods = append(mods, m)
-			why = append(why, c.why.cc3)
+			why = append(why, c.reasons().cc3)
 		}
 	}
 	pos := "12"
 	if x.suite {
 		mods = insertSS(mods)
 		pos = c.s.SuitePOS
-		why = append(why, c.why.suite)
+		why = append(why, c.reasons().suite)
 	}
-	why = append(why, c.why.span)
+	why = append(why, c.reasons().span)
 	l := claim.Line{
 		Code:      ch.code,
 		Modifiers: mods,
