@@ -16,6 +16,19 @@ type Set struct {
 	rules  []flagRule
 	groups []group
 	excl   []Exclusion
+	// derived holds tables other packages compute from the set (Derived).
+	derived sync.Map
+}
+
+// Derived returns build(s), computed once per set and key. Packages that
+// derive lookup tables from a code set keep them here, so a table lives
+// exactly as long as its set and no global cache grows with each new set.
+func (s *Set) Derived(key any, build func(*Set) any) any {
+	if v, ok := s.derived.Load(key); ok {
+		return v
+	}
+	v, _ := s.derived.LoadOrStore(key, build(s))
+	return v
 }
 
 var (

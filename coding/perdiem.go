@@ -2,7 +2,6 @@ package coding
 
 import (
 	"slices"
-	"sync"
 
 	"perdiem/civil"
 	"perdiem/claim"
@@ -338,12 +337,15 @@ type familyGroup struct {
 	specific         map[string]bool
 }
 
-var familyGroupCache sync.Map // *codeset.Set -> []familyGroup
+type familyGroupsKey struct{}
 
+// familyGroups lists the exclusion groups between a family's general code
+// and its specific codes, derived once per code set.
 func familyGroups(cs *codeset.Set) []familyGroup {
-	if v, ok := familyGroupCache.Load(cs); ok {
-		return v.([]familyGroup)
-	}
+	return cs.Derived(familyGroupsKey{}, buildFamilyGroups).([]familyGroup)
+}
+
+func buildFamilyGroups(cs *codeset.Set) any {
 	var out []familyGroup
 	for _, g := range cs.Exclusions() {
 		if len(g.A) != 1 || !allPerDiem(cs, g.A) || !allPerDiem(cs, g.B) {
@@ -356,8 +358,7 @@ func familyGroups(cs *codeset.Set) []familyGroup {
 		}
 		out = append(out, fg)
 	}
-	v, _ := familyGroupCache.LoadOrStore(cs, out)
-	return v.([]familyGroup)
+	return out
 }
 
 func allPerDiem(cs *codeset.Set, codes []string) bool {

@@ -1,8 +1,6 @@
 package coding
 
 import (
-	"sync"
-
 	"perdiem/civil"
 	"perdiem/claim"
 	"perdiem/codeset"
@@ -169,26 +167,23 @@ type exclusionTable struct {
 	groups []codeset.Exclusion
 }
 
-var exclusionIndexes sync.Map // *codeset.Set -> *exclusionTable
+type exclusionKey struct{}
 
-// exclusionIndex maps each code to the exclusion groups it is in, built
+// exclusionIndex maps each code to the exclusion groups it is in, derived
 // once per code set, and returns the groups.
 func exclusionIndex(cs *codeset.Set) (map[string][]groupRef, []codeset.Exclusion) {
-	if v, ok := exclusionIndexes.Load(cs); ok {
-		t := v.(*exclusionTable)
-		return t.idx, t.groups
-	}
-	idx := map[string][]groupRef{}
-	groups := cs.Exclusions()
-	for gi, g := range groups {
-		for _, s := range g.A {
-			idx[s] = append(idx[s], groupRef{gi, true})
+	t := cs.Derived(exclusionKey{}, func(cs *codeset.Set) any {
+		idx := map[string][]groupRef{}
+		groups := cs.Exclusions()
+		for gi, g := range groups {
+			for _, s := range g.A {
+				idx[s] = append(idx[s], groupRef{gi, true})
+			}
+			for _, s := range g.B {
+				idx[s] = append(idx[s], groupRef{gi, false})
+			}
 		}
-		for _, s := range g.B {
-			idx[s] = append(idx[s], groupRef{gi, false})
-		}
-	}
-	v, _ := exclusionIndexes.LoadOrStore(cs, &exclusionTable{idx, groups})
-	t := v.(*exclusionTable)
+		return &exclusionTable{idx, groups}
+	}).(*exclusionTable)
 	return t.idx, t.groups
 }
