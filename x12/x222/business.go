@@ -4,18 +4,26 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"sync"
+
+	"perdiem/codeset"
 
 	"perdiem/ident"
 	"perdiem/x12"
 )
 
-// nocCodes are HCPCS "not otherwise classified" codes: a line with one
-// must describe the item in SV101-7.
-var nocCodes = newCodeList("noc", []string{
-	"J3490", "J3590", "J7199", "J7599", "J7699", "J7799", "J7999",
-	"J8499", "J8999", "J9999", "A9999", "A4649", "A9698", "A9699",
-	"E1399", "S9379", "S9542", "S5497", "S9999", "C9399", "B9998",
-	"K0108", "L8699", "Q0181", "T1999", "01999", "99199", "99429",
+// nocCodes are the "not otherwise classified" codes: a line with one must
+// describe the item in SV101-7. The code set marks the NOC codes of home
+// infusion (its rules.csv); an 837P may bill any service, so the validator
+// adds the unlisted codes of the other HCPCS and CPT sections.
+var nocCodes = sync.OnceValue(func() *CodeList {
+	codes := []string{"A4649", "A9698", "A9699", "S9999", "C9399", "K0108", "L8699", "Q0181", "T1999", "01999", "99199", "99429"}
+	for _, c := range codeset.Default().All() {
+		if c.NOC {
+			codes = append(codes, c.Code)
+		}
+	}
+	return newCodeList("noc", codes)
 })
 
 // here is a remembered segment position, for findings reported later.
@@ -208,7 +216,7 @@ func (b *business) sv1(m *machine, seg *x12.Segment, loop string) {
 		}
 	}
 	proc := seg.ElementBytes(1)
-	if code := component(proc, csep, 2); has(nocCodes, code) && len(component(proc, csep, 7)) == 0 {
+	if code := component(proc, csep, 2); has(nocCodes(), code) && len(component(proc, csep, 7)) == 0 {
 		b.add(m, loop, "SV101-7", fmt.Sprintf("%s is a not-otherwise-classified code: SV101-7 must describe the item", code))
 	}
 	ptrs := seg.ElementBytes(7)
