@@ -191,6 +191,3 @@ func (c *coder) choose(t string, f facts) *choice {
 	}
 	return &ch
 }
-
-// isNOCType reports whether a therapy type always codes to a NOC per diem.
-func isNOCType(t string) bool { return t == "infusion-noc" || t == "injectable-noc" }

@@ -656,7 +656,9 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 		Therapy:   td.t.ID,
 		Why:       why,
 	}
-	if isNOCType(td.t.Type) || l.Code == "S5497" {
+	if k, ok := c.codes.Lookup(l.Code); ok && k.NOC {
+		// The decoder requires a description of the NOC therapy types;
+		// only catheter care falls back to its NOC code without one (BI-2).
 		l.Description = td.t.Description
 		if l.Description == "" {
 			l.Description = "CATHETER CARE"
