@@ -104,7 +104,7 @@ func (c *coder) calendar(i int) *therapyDays {
 		next++
 	}
 	ch := c.choose(t.Type, f)
-	warned := false
+	warned, skipped := false, 0
 	infusion := c.infusionDays(t, lo, hi)
 	nextStart := intervalStartFrom(f, lo)
 	for d := lo; d <= hi; d++ {
@@ -139,6 +139,7 @@ func (c *coder) calendar(i int) *therapyDays {
 			continue
 		}
 		if infusion != nil && !infusion[d-lo] {
+			skipped++
 			continue
 		}
 		dd.billable = true
@@ -147,8 +148,13 @@ func (c *coder) calendar(i int) *therapyDays {
 			c.warn("BI-2", "therapy %s (%s): %s is not given, so the general code %s is used; %s would make it specific", t.ID, t.Type, ch.missing, ch.code, ch.missing)
 		}
 	}
+	if skipped > 0 {
+		c.warn("PD-6", "therapy %s: %d access day(s) not billed: profile %s pays only days with an infusion (infusion_days) or a nursing visit", t.ID, skipped, c.prof.ID)
+	}
 	if c.s.PerDiemDays == profile.Elapsed24h && td.continuousDays {
-		elapsed24h(td, t.End == nil || *t.End > hi)
+		if n := elapsed24h(td, t.End == nil || *t.End > hi); n > 0 {
+			c.warn("PD-6", "therapy %s: %d day(s) not billed: profile %s counts a continuous infusion per 24 hours elapsed, so the last day of each run is not a per diem day", t.ID, n, c.prof.ID)
+		}
 	}
 	return td
 }
@@ -270,7 +276,7 @@ func (c *coder) infusionDays(t *episode.Therapy, lo, hi civil.Date) []bool {
 // the billing period keeps its last day here; the next period drops it.
 // [DEFAULT] reading of a payer rule that gives hours where the document
 // has days.
-func elapsed24h(td *therapyDays, continuesAfter bool) {
+func elapsed24h(td *therapyDays, continuesAfter bool) (dropped int) {
 	days := td.days
 	for i := 0; i < len(days); {
 		if !days[i].billable || !days[i].continuous {
@@ -283,9 +289,11 @@ func elapsed24h(td *therapyDays, continuesAfter bool) {
 		}
 		if j > i && !(j == len(days)-1 && continuesAfter) {
 			days[j].billable = false
+			dropped++
 		}
 		i = j + 1
 	}
+	return dropped
 }
 
 // generalizeFamilies keeps the exclusion groups of CS-9 whose first side is

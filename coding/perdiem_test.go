@@ -63,6 +63,9 @@ func TestPD6_InfusionDaysProfile(t *testing.T) {
 	wantLines(t, res,
 		"S9494 2026-03-01..2026-03-01 x1", "S9494 2026-03-03..2026-03-03 x1", "S9494 2026-03-05..2026-03-05 x1",
 		"S9494 2026-03-07..2026-03-07 x1", "99601 2026-03-07..2026-03-07 x1")
+	if !hasWarning(res, "PD-6") {
+		t.Errorf("the access days left out must be said: %+v", res.Warnings)
+	}
 	// The default counts every access day.
 	res = code(t, doc, "")
 	if res.Lines[0].Units != 10 {
