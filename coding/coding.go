@@ -83,8 +83,20 @@ func (c *coder) fail(path ref, format string, args ...any) {
 	c.problems = append(c.problems, episode.Problem{Path: path.String(), Message: fmt.Sprintf(format, args...)})
 }
 
+// maxPeriodDays bounds the days coded at once: ten years is more than any
+// billing period or episode, and keeps absurd dates from costing minutes.
+const maxPeriodDays = 3660
+
 func (c *coder) run() (*claim.Result, error) {
 	c.period = c.billingPeriod()
+	if n := c.period.Days(); n > maxPeriodDays {
+		path := ref{field: "period"}
+		if c.doc.Period == nil {
+			path.field = ""
+		}
+		c.fail(path, "the billing period %s..%s spans %d days; at most %d (ten years) are coded at once: give a shorter period", c.period.From, c.period.To, n, maxPeriodDays)
+		return nil, &episode.Error{Problems: c.problems}
+	}
 	c.perDiems()
 	c.nursing()
 	c.drugs()
@@ -200,7 +212,15 @@ func endText(d *civil.Date) string {
 
 // checkDates enforces CS-10: every line's code must be in effect on every
 // day of its span. A code out of its dates is an error, never a substitution.
+// Lines of one item and code out of their dates are reported together, as
+// one span.
 func (c *coder) checkDates() {
+	type outOfDates struct {
+		path     ref
+		code     *codeset.Code
+		from, to civil.Date
+	}
+	var bad []outOfDates
 	for i := range c.lines {
 		l := &c.lines[i]
 		code, ok := c.codes.Lookup(l.Code)
@@ -208,9 +228,17 @@ func (c *coder) checkDates() {
 			c.fail(c.meta[i].path, "code %s is not in the code set", l.Code)
 			continue
 		}
-		if !code.ActiveOn(l.From) || !code.ActiveOn(l.To) {
-			c.fail(c.meta[i].path, "CS-10: %s is not billable on %s..%s (%s)", l.Code, l.From, l.To, codeDates(code))
+		if code.ActiveOn(l.From) && code.ActiveOn(l.To) {
+			continue
 		}
+		if n := len(bad); n > 0 && bad[n-1].path == c.meta[i].path && bad[n-1].code == code {
+			bad[n-1].from, bad[n-1].to = min(bad[n-1].from, l.From), max(bad[n-1].to, l.To)
+			continue
+		}
+		bad = append(bad, outOfDates{c.meta[i].path, code, l.From, l.To})
+	}
+	for _, b := range bad {
+		c.fail(b.path, "CS-10: %s is not billable on %s..%s (%s)", b.code.Code, b.from, b.to, codeDates(b.code))
 	}
 }
 

@@ -1,0 +1,27 @@
+package coding
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAbsurdPeriodIsAnError(t *testing.T) {
+	_, err := tryCode(`{"period":{"from":"0001-01-01","to":"9999-12-31"},"therapies":[{"id":"a","type":"anti-infective","start":"2026-01-01","every_hours":24}]}`, "")
+	if err == nil || !strings.Contains(err.Error(), "period: the billing period 0001-01-01..9999-12-31 spans") {
+		t.Errorf("err %v, want an error at period", err)
+	}
+	_, err = tryCode(`{"therapies":[{"id":"a","type":"anti-infective","start":"2026-01-01","end":"9999-01-01","every_hours":24}]}`, "")
+	if err == nil || !strings.Contains(err.Error(), "at most 3660") {
+		t.Errorf("err %v, want the period limit for a derived period", err)
+	}
+}
+
+func TestCS10_OneProblemPerItemAndCode(t *testing.T) {
+	_, err := tryCode(therapy(`"type":"immunotherapy-injection","start":"2022-10-10","end":"2023-03-31"`), "")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if lines := strings.Split(err.Error(), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "therapies[0]: CS-10: S9563 is not billable on 2022-10-10..2023-03-31") {
+		t.Errorf("want one problem over the whole span, got %q", err.Error())
+	}
+}
