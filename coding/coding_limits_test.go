@@ -25,3 +25,11 @@ func TestCS10_OneProblemPerItemAndCode(t *testing.T) {
 		t.Errorf("want one problem over the whole span, got %q", err.Error())
 	}
 }
+
+// An absurd dosing interval is one dose at the start, not an endless loop.
+func TestPD3_AbsurdIntervalEnds(t *testing.T) {
+	for _, h := range []string{"1e20", "1e300"} {
+		res := code(t, `{"period":{"from":"2026-01-01","to":"2026-01-31"},"therapies":[{"id":"a","type":"immunotherapy","start":"2026-01-05","every_hours":`+h+`}]}`, "")
+		wantLines(t, res, "S9338 2026-01-05..2026-01-31 x1")
+	}
+}

@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"math"
 	"slices"
 
 	"perdiem/civil"
@@ -186,15 +187,19 @@ func intervalStartFrom(f facts, d civil.Date) civil.Date {
 
 // nextIntervalStart returns the interval start after s: the day on which
 // k·every_hours first reaches a new day, counted from the interval's origin.
+// Arithmetic is in float64 and clamped, so an absurd interval (1e300 hours)
+// gives a start beyond any period instead of an overflow.
 func nextIntervalStart(f facts, s civil.Date) civil.Date {
-	origin := civil.Date(f.intervalSince)
-	k := int(float64(s-origin) * 24 / f.everyHours)
-	for {
-		n := origin + civil.Date(int(float64(k)*f.everyHours/24))
-		if n > s {
-			return n
+	origin, step := float64(f.intervalSince), f.everyHours/24
+	k := math.Floor((float64(s)-origin)/step) + 1
+	for ; ; k++ {
+		n := origin + math.Floor(k*step)
+		if n > math.MaxInt32/2 {
+			return civil.Date(math.MaxInt32 / 2)
 		}
-		k++
+		if n > float64(s) {
+			return civil.Date(n)
+		}
 	}
 }
 
