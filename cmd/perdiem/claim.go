@@ -21,7 +21,7 @@ import (
 func init() {
 	register(command{
 		name:  "claim",
-		usage: "claim FILE|- [--out F] [--jsonl] [--profile ID] [--control N] [--state FILE] [--usage T|P]",
+		usage: "claim FILE|- [--out F] [--jsonl] [--profile ID] [--profile-file F] [--cms FILE] [--control N] [--state FILE] [--usage T|P]",
 		summary: `Write an X12 837P claim file from episode documents with a claim block.
 
 Decodes each document, checks its claim block, codes it and writes all the
@@ -35,6 +35,8 @@ several claims <id>-1, <id>-2, … and a note says so.
                   into place); default standard output
   --jsonl         one document per input line, all in one interchange
   --profile ID    payer profile (overrides the documents' "profile")
+  --profile-file F  a payer profile file of your own
+  --cms FILE      a newer CMS HCPCS release over the embedded code set
   --control N     use N as the interchange control number (ISA13/GS06); it must
                   be above the last number recorded in the state file
   --state FILE    control number state file; default .perdiem-control in the
@@ -52,7 +54,7 @@ several claims <id>-1, <id>-2, … and a note says so.
 var now = time.Now
 
 type claimFlags struct {
-	out, profileID, state, usage string
+	out, profileID, profileFile, cms, state, usage string
 	jsonl                        bool
 	control                      int64
 }
@@ -71,6 +73,8 @@ func runClaim(e *env, args []string) int {
 	fs.StringVar(&f.out, "out", "", "output file")
 	fs.BoolVar(&f.jsonl, "jsonl", false, "one document per line")
 	fs.StringVar(&f.profileID, "profile", "", "payer profile id")
+	fs.StringVar(&f.profileFile, "profile-file", "", "payer profile file")
+	fs.StringVar(&f.cms, "cms", "", "CMS HCPCS release to overlay")
 	fs.Int64Var(&f.control, "control", 0, "interchange control number")
 	fs.StringVar(&f.state, "state", "", "control number state file")
 	fs.StringVar(&f.usage, "usage", "", "T or P")
@@ -88,7 +92,7 @@ func runClaim(e *env, args []string) int {
 	if f.control < 0 || f.control > ctlnum.Max {
 		return fail("--control %d: want 1..%d", f.control, ctlnum.Max)
 	}
-	opt, err := codingOptions(f.profileID, "", "")
+	opt, err := codingOptions(f.profileID, f.profileFile, f.cms)
 	if err != nil {
 		return fail("%v", err)
 	}
