@@ -55,8 +55,8 @@ var now = time.Now
 
 type claimFlags struct {
 	out, profileID, profileFile, cms, state, usage string
-	jsonl                        bool
-	control                      int64
+	jsonl                                          bool
+	control                                        int64
 }
 
 // claimDoc is one input document on its way to the interchange.
