@@ -90,8 +90,10 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 		}()
 	}
 	readErr := make(chan error, 1)
+	quit := make(chan struct{}) // closed when the output fails: stop reading
+	var writeErr error
 	go func() {
-		readErr <- readChunks(in, jobs, free)
+		readErr <- readChunks(in, jobs, free, quit)
 		close(jobs)
 		wg.Wait()
 		close(done)
@@ -111,10 +113,14 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 			}
 			delete(pending, next)
 			next++
-			out.Write(c.out.Bytes())
-			if c.errs.Len() > 0 {
-				out.Flush()
-				e.stderr.Write(c.errs.Bytes())
+			if writeErr == nil {
+				if _, writeErr = out.Write(c.out.Bytes()); writeErr == nil && c.errs.Len() > 0 {
+					writeErr = out.Flush()
+					e.stderr.Write(c.errs.Bytes())
+				}
+				if writeErr != nil {
+					close(quit)
+				}
 			}
 			docs += len(c.ends)
 			failed += c.failed
@@ -123,8 +129,11 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 			free <- c
 		}
 	}
-	if err := out.Flush(); err != nil {
-		fmt.Fprintf(e.stderr, "perdiem code: writing: %v\n", err)
+	if writeErr == nil {
+		writeErr = out.Flush()
+	}
+	if writeErr != nil {
+		fmt.Fprintf(e.stderr, "perdiem code: writing: %v\n", writeErr)
 		return exitFindings
 	}
 	prog.finish(docs, failed)
@@ -139,37 +148,49 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 	return exitOK
 }
 
-func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk) error {
+// readChunks reads the input into chunks until EOF, a read error, or quit
+// closing (the output failed). A line cut short by a read error is never
+// coded.
+func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk, quit <-chan struct{}) error {
 	const chunkLines = 256
 	r := bufio.NewReaderSize(in, 1<<20)
 	line, seq := 0, 0
 	var ch *batchChunk
+	send := func() {
+		if ch != nil && len(ch.ends) > 0 {
+			jobs <- ch
+		}
+		ch = nil
+	}
 	for {
 		if ch == nil {
-			ch = <-free
+			select {
+			case <-quit:
+				return nil
+			case ch = <-free:
+			}
 			ch.reset(seq, line+1)
 			seq++
 		}
 		before := len(ch.data)
 		var err error
 		ch.data, err = readLine(r, ch.data)
+		if err != nil && err != io.EOF {
+			ch.data = ch.data[:before]
+			send()
+			return fmt.Errorf("line %d: %w", line+1, err)
+		}
 		if len(ch.data) > before || err == nil {
 			line++
 			ch.ends = append(ch.ends, len(ch.data))
 			ch.scanned += int64(len(ch.data)-before) + 1
 			if len(ch.ends) == chunkLines {
-				jobs <- ch
-				ch = nil
+				send()
 			}
 		}
-		if err != nil {
-			if len(ch.ends) > 0 {
-				jobs <- ch
-			}
-			if err == io.EOF {
-				return nil
-			}
-			return fmt.Errorf("line %d: %w", line+1, err)
+		if err == io.EOF {
+			send()
+			return nil
 		}
 	}
 }

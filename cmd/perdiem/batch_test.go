@@ -124,3 +124,26 @@ func BenchmarkBatch(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "episodes/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
+
+// A full last chunk without a final newline, and output that fails.
+func TestBatchEdges(t *testing.T) {
+	doc := `{"therapies":[{"id":"a","type":"anti-infective","start":"2026-03-01","end":"2026-03-02","every_hours":24}]}`
+	in := strings.Repeat(doc+"\n", 255) + doc
+	var stdout, stderr bytes.Buffer
+	if code := run(&env{stdin: strings.NewReader(in), stdout: &stdout, stderr: &stderr}, []string{"code", "--jsonl", "-"}); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if n := strings.Count(stdout.String(), "\n"); n != 256 {
+		t.Errorf("%d results for 256 documents", n)
+	}
+	stderr.Reset()
+	big := strings.Repeat(doc+"\n", 5000)
+	code := run(&env{stdin: strings.NewReader(big), stdout: failingWriter{}, stderr: &stderr}, []string{"code", "--jsonl", "-"})
+	if code != exitFindings || !strings.Contains(stderr.String(), "writing") {
+		t.Errorf("failing output: exit %d, %q", code, stderr.String())
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
