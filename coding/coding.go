@@ -138,6 +138,7 @@ func (c *coder) billingPeriod() civil.Span {
 			see(*t.End)
 		}
 		for _, h := range t.Holds {
+			see(h.From)
 			see(h.To)
 		}
 		for _, d := range t.InfusionDays {
@@ -148,6 +149,7 @@ func (c *coder) billingPeriod() civil.Span {
 		see(c.doc.Visits[i].Date)
 	}
 	for i := range c.doc.Drugs {
+		see(c.doc.Drugs[i].From)
 		see(c.doc.Drugs[i].To)
 	}
 	for i := range c.doc.Supplies {

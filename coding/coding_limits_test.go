@@ -33,3 +33,20 @@ func TestPD3_AbsurdIntervalEnds(t *testing.T) {
 		wantLines(t, res, "S9338 2026-01-05..2026-01-31 x1")
 	}
 }
+
+func TestDR1_AbsurdDoseIsAnError(t *testing.T) {
+	for _, drug := range []string{`"dose":1e300,"dose_unit":"g","doses":1`, `"dose":1,"dose_unit":"g","doses":900000000`} {
+		_, err := tryCode(drugDoc(`{"therapy":"a","hcpcs":"J0690","ndc":"0409-0805-01","from":"2026-03-01","to":"2026-03-07",`+drug+`}`), "")
+		if err == nil || !strings.Contains(err.Error(), "drugs[0].") {
+			t.Errorf("%s: err %v, want an error at drugs[0]", drug, err)
+		}
+	}
+}
+
+// Without a period, a drug dispensed before the therapy starts is still on
+// the claim: the derived period reaches back to it.
+func TestLN3_DerivedPeriodHoldsEveryDrug(t *testing.T) {
+	res := code(t, `{"therapies":[{"id":"a","type":"anti-infective","every_hours":24,"start":"2026-03-02","end":"2026-03-07"}],
+		"drugs":[{"therapy":"a","hcpcs":"J0690","ndc":"0409-0805-01","from":"2026-03-01","to":"2026-03-07","dose":1,"dose_unit":"g","doses":7}]}`, "")
+	wantLines(t, res, "S9500 2026-03-02..2026-03-07 x6", "J0690 2026-03-01..2026-03-07 x14")
+}

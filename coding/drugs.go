@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -93,6 +94,10 @@ func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line) (string, bool
 		c.fail(path.dot("doses"), "want the number of administrations to compute %s units", code.Code)
 		return "", false
 	}
+	if total := int64(per) * int64(g.Doses); total > maxDrugUnits {
+		c.fail(path.dot("doses"), "%d doses of %d units of %s make %d units: at most %d are accepted", g.Doses, per, code.Code, total, maxDrugUnits)
+		return "", false
+	}
 	l.Units = float64(per * g.Doses)
 	l.Why = append(l.Why, "DR-1: "+code.Code+" is "+code.Dose.Text+": "+formatNumber(g.Dose)+" "+g.DoseUnit+" a dose -> "+strconv.Itoa(per)+" unit(s) a dose × "+strconv.Itoa(g.Doses)+" doses")
 	return code.Code, true
@@ -140,6 +145,13 @@ func (c *coder) nocDrugLine(g *episode.Drug, path ref, l *claim.Line, mode strin
 	return code, true
 }
 
+// maxUnitsPerDose and maxDrugUnits bound drug units far above any real
+// dose, so a mistyped amount is an error rather than an overflowed count.
+const (
+	maxUnitsPerDose = 1_000_000
+	maxDrugUnits    = 1_000_000_000
+)
+
 // unitsPerDose is ⌈one administration ÷ the descriptor's amount⌉ (DR-1),
 // after converting the dose to the descriptor's unit.
 func unitsPerDose(g *episode.Drug, d *codeset.Dose) (int, error) {
@@ -155,6 +167,9 @@ func unitsPerDose(g *episode.Drug, d *codeset.Dose) (int, error) {
 	n := math.Ceil(q - 1e-9)
 	if n < 1 {
 		n = 1
+	}
+	if n > maxUnitsPerDose {
+		return 0, errDose{fmt.Sprintf("%s %s a dose is %.0f units of %s: at most %d are accepted; check dose and dose_unit", formatNumber(g.Dose), g.DoseUnit, n, d.Text, maxUnitsPerDose)}
 	}
 	return int(n), nil
 }
