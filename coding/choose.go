@@ -81,9 +81,6 @@ var families = map[string]family{
 	"injectable-noc":          single("S9542", "CS-7: injectable not otherwise classified -> S9542"),
 }
 
-// KnownType reports whether t is a therapy type the engine codes.
-func KnownType(t string) bool { _, ok := families[t]; return ok }
-
 func single(code, why string) family {
 	c := choice{code: code, why: why}
 	return family{rule: func(facts, *profile.Settings) choice { return c }}

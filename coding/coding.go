@@ -318,12 +318,12 @@ func (c *coder) reasons() *reasons {
 	if c.why != nil {
 		return c.why
 	}
-	if shipped, err := profile.Get(c.prof.ID); err == nil && shipped == c.prof {
-		if v, ok := shippedReasons.Load(shipped); ok {
+	if profile.IsShipped(c.prof) {
+		if v, ok := shippedReasons.Load(c.prof); ok {
 			c.why = v.(*reasons)
 			return c.why
 		}
-		v, _ := shippedReasons.LoadOrStore(shipped, newReasons(shipped))
+		v, _ := shippedReasons.LoadOrStore(c.prof, newReasons(c.prof))
 		c.why = v.(*reasons)
 		return c.why
 	}

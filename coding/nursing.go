@@ -108,7 +108,7 @@ func (c *coder) nursingCaps(caps *profile.NursingCaps) {
 		}
 		byDay[v.Date] += v.Minutes
 	}
-	sortDates(days)
+	slices.Sort(days)
 	for _, d := range days {
 		if caps.HoursPerDay > 0 && float64(byDay[d]) > caps.HoursPerDay*60 {
 			c.warn("NU-4", "%s: %d minutes of nursing exceed profile %s's cap of %s hours a day", d, byDay[d], c.prof.ID, formatNumber(caps.HoursPerDay))
@@ -129,14 +129,6 @@ func (c *coder) nursingCaps(caps *profile.NursingCaps) {
 		}
 		if caps.VisitsPer7Days > 0 && visits > caps.VisitsPer7Days {
 			c.warn("NU-4", "7 days to %s: %d visits exceed profile %s's cap of %d visits in 7 days", d, visits, c.prof.ID, caps.VisitsPer7Days)
-		}
-	}
-}
-
-func sortDates(ds []civil.Date) {
-	for i := 1; i < len(ds); i++ {
-		for j := i; j > 0 && ds[j] < ds[j-1]; j-- {
-			ds[j], ds[j-1] = ds[j-1], ds[j]
 		}
 	}
 }

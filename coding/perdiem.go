@@ -310,17 +310,16 @@ func (c *coder) generalizeFamilies() {
 	// so one pass over its days marks which of them are billed.
 	var billed []string
 	for _, td := range c.therapies {
-		var seen [64]bool
+		var small [64]bool
+		seen := small[:]
+		if len(td.choices) > len(small) {
+			seen = make([]bool, len(td.choices))
+		}
 		for i := range td.days {
 			d := &td.days[i]
-			if d.billable && int(d.choice) <= len(seen) && !seen[d.choice-1] {
+			if d.billable && !seen[d.choice-1] {
 				seen[d.choice-1] = true
 				billed = append(billed, td.choices[d.choice-1].code)
-			}
-		}
-		if len(td.choices) > len(seen) {
-			for _, ch := range td.choices {
-				billed = append(billed, ch.code)
 			}
 		}
 	}

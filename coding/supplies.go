@@ -90,7 +90,7 @@ func (c *coder) exclusions() {
 		code  string
 	}
 	var small [32][2]side
-	seen := small[:0]
+	var seen [][2]side
 	if len(groups) <= len(small) {
 		seen = small[:len(groups)]
 	} else {

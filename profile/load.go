@@ -336,6 +336,13 @@ func Get(id string) (*Profile, error) {
 	return nil, fmt.Errorf("unknown profile %q: want one of %s", id, strings.Join(ids, ", "))
 }
 
+// IsShipped reports whether p is one of the shipped profiles (as Get
+// returns them), not a caller's own.
+func IsShipped(p *Profile) bool {
+	m, err := shipped()
+	return err == nil && p != nil && m[p.ID] == p
+}
+
 // List returns the shipped profiles, nhia first, then by id.
 func List() []*Profile {
 	m, err := shipped()
