@@ -254,3 +254,12 @@ func TestSharedSlicesAreNotAliased(t *testing.T) {
 		}
 	}
 }
+
+func TestIN2_CatheterPerDiemIsNotASupply(t *testing.T) {
+	_, err := tryCode(supplyDoc("S5498"), "")
+	if err == nil || !strings.Contains(err.Error(), "supplies[0].hcpcs: S5498 is a per diem") {
+		t.Errorf("S5498 as a supply: %v", err)
+	}
+	res := code(t, supplyDoc("S5517"), "")
+	wantLines(t, res, "S9500 2026-03-01..2026-03-07 x7", "S5517 2026-03-02..2026-03-02 x2", "S5517 2026-03-09..2026-03-09 x1")
+}
