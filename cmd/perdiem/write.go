@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
+	"io"
 
 	"perdiem/x12/x222"
 )
@@ -52,27 +52,14 @@ func runWrite(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem write: %s: no \"interchange\": want the JSON of 'perdiem read --tree'\n", name)
 		return exitInput
 	}
-	w := e.stdout
-	var f *os.File
-	if *out != "" && *out != "-" {
-		if f, err = os.Create(*out); err != nil {
-			fmt.Fprintf(e.stderr, "perdiem write: %v\n", err)
-			return exitInput
-		}
-		w = f
-	}
-	bw := bufio.NewWriter(w)
-	err = doc.Interchange.Write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(*out)
-		}
+	// The tree is in memory already; writing it to a buffer first means a
+	// segment that cannot be written leaves no partial file behind.
+	var buf bytes.Buffer
+	err = doc.Interchange.Write(&buf)
+	if err == nil && *out != "" && *out != "-" {
+		err = writeFileAtomic(*out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
+	} else if err == nil {
+		_, err = e.stdout.Write(buf.Bytes())
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem write: %v\n", err)
