@@ -12,9 +12,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"perdiem/internal/atomicfile"
 )
 
 // Max is the largest control number: ISA13 has nine digits.
@@ -127,39 +130,11 @@ func read(path string) (int64, error) {
 	return n, nil
 }
 
-// write replaces the state file through a temporary file in the same
-// directory, synced before the rename so the rename never exposes a
-// half-written number.
+// write replaces the state file whole (atomicfile), so a crash never
+// leaves a half-written number.
 func write(path string, n int64) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
-	if err != nil {
+	return atomicfile.Write(path, 0o600, func(w io.Writer) error {
+		_, err := io.WriteString(w, strconv.FormatInt(n, 10)+"\n")
 		return err
-	}
-	tmp := f.Name()
-	_, werr := f.WriteString(strconv.FormatInt(n, 10) + "\n")
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return werr
-	}
-	syncDir(dir)
-	return nil
-}
-
-// syncDir makes the rename durable where the platform allows it; failing to
-// sync a directory is not worth failing the reservation over.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
+	})
 }

@@ -7,14 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"perdiem/claim"
 	"perdiem/coding"
 	"perdiem/ctlnum"
 	"perdiem/episode"
+	"perdiem/internal/atomicfile"
 	"perdiem/x12/x837p"
 )
 
@@ -268,30 +267,7 @@ func writeInterchange(e *env, out string, claims []*x837p.Claim, ctl x837p.Contr
 	return writeFileAtomic(out, func(w io.Writer) error { return x837p.Write(w, claims, ctl) })
 }
 
-// writeFileAtomic writes a file through a temp file beside it, renamed into
-// place only when everything was written: the file appears whole or not at
-// all.
+// writeFileAtomic writes an output file whole or not at all.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	// A temp file is private; the written file is an ordinary one.
-	err = tmp.Chmod(0o644)
-	if err == nil {
-		err = write(tmp)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return atomicfile.Write(path, 0o644, write)
 }
