@@ -168,6 +168,9 @@ func (b *business) segment(m *machine, seg *x12.Segment, loop string) {
 		if loop == "2300" {
 			b.claimRaw, b.claimID = append(b.claimRaw[:0], seg.ElementBytes(1)...), ""
 			b.clm02, b.clm02ok = parseCents(seg.ElementBytes(2))
+			if v := seg.ElementBytes(2); !b.clm02ok && len(v) > 0 {
+				b.add(m, loop, "CLM02", fmt.Sprintf("total charge %q is not an amount in dollars and cents", v))
+			}
 			b.freq = string(component(seg.ElementBytes(5), seg.Delimiters().Component, 3))
 		}
 	case "REF":
@@ -209,11 +212,12 @@ func (b *business) sv1(m *machine, seg *x12.Segment, loop string) {
 		b.sum += amt
 	} else {
 		b.sumOK = false
-	}
-	if u := seg.ElementBytes(4); len(u) > 0 {
-		if n, ok := parseCents(u); !ok || n <= 0 {
-			b.add(m, loop, "SV104", fmt.Sprintf("units %q must be greater than zero", u))
+		if v := seg.ElementBytes(2); len(v) > 0 {
+			b.add(m, loop, "SV102", fmt.Sprintf("line charge %q is not an amount in dollars and cents", v))
 		}
+	}
+	if u := seg.ElementBytes(4); len(u) > 0 && !positive(u) {
+		b.add(m, loop, "SV104", fmt.Sprintf("units %q must be greater than zero", u))
 	}
 	proc := seg.ElementBytes(1)
 	if code := component(proc, csep, 2); has(nocCodes(), code) && len(component(proc, csep, 7)) == 0 {
@@ -332,6 +336,20 @@ func (b *business) closeHL(m *machine, l int) {
 }
 
 // parseCents reads an X12 R value as integer cents (hundredths).
+// positive reports whether a decimal number is greater than zero, at any
+// precision (units may be fractional: 0.001 is positive).
+func positive(v []byte) bool {
+	if _, ok := numeric(v, true); !ok || v[0] == '-' {
+		return false
+	}
+	for _, d := range v {
+		if d >= '1' && d <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
 func parseCents(v []byte) (int64, bool) {
 	if _, ok := numeric(v, true); !ok {
 		return 0, false
@@ -349,7 +367,13 @@ func parseCents(v []byte) (int64, bool) {
 		c = c*10 + int64(d-'0')
 	}
 	c *= 100
-	// Digits past the cent are dropped: X12 amounts are dollars and cents.
+	// X12 amounts are dollars and cents: a non-zero digit past the cent is
+	// an amount no payer can pay, not one to round.
+	for _, d := range frac[min(len(frac), 2):] {
+		if d != '0' {
+			return 0, false
+		}
+	}
 	if len(frac) > 0 {
 		c += int64(frac[0]-'0') * 10
 	}
