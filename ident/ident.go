@@ -95,19 +95,31 @@ func NormalizeICD10(s string) (string, error) {
 		c = c[:3] + c[4:]
 	}
 	c = strings.ToUpper(c)
-	if len(c) < 3 || len(c) > 7 {
+	switch {
+	case len(c) < 3 || len(c) > 7:
 		return "", fmt.Errorf("ICD-10-CM %q: want 3 to 7 characters", s)
-	}
-	if !isLetter(c[0]) || !isDigit(c[1]) {
-		return "", fmt.Errorf("ICD-10-CM %q: want a letter then a digit (such as M86.10)", s)
-	}
-	for i := 2; i < len(c); i++ {
-		if !isLetter(c[i]) && !isDigit(c[i]) {
-			return "", fmt.Errorf("ICD-10-CM %q: want only letters and digits after the first two characters", s)
-		}
+	case !ICD10Shape(c):
+		return "", fmt.Errorf("ICD-10-CM %q: want a letter then a digit, then letters and digits (such as M86.10)", s)
 	}
 	return c, nil
 }
+
+// ICD10Shape reports whether v has the shape of an ICD-10-CM code as it
+// goes on a claim: no dot, upper case, a letter, a digit, then 1 to 5
+// letters or digits. It reads bytes or strings without allocating.
+func ICD10Shape[T string | []byte](v T) bool {
+	if len(v) < 3 || len(v) > 7 || !isUpper(v[0]) || !isDigit(v[1]) {
+		return false
+	}
+	for i := 2; i < len(v); i++ {
+		if !isUpper(v[i]) && !isDigit(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // ValidZIP9 reports whether s is a ZIP+4 code written as nine digits with no
 // hyphen, the form X12 N403 takes for a billing provider.

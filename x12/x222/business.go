@@ -253,7 +253,7 @@ func (b *business) hiSegment(m *machine, seg *x12.Segment, loop string) {
 			continue
 		}
 		v := component(e, csep, 2)
-		if canonicalICD10(v) {
+		if ident.ICD10Shape(v) {
 			continue // NormalizeICD10 would return it unchanged
 		}
 		code := string(v)
@@ -263,21 +263,6 @@ func (b *business) hiSegment(m *machine, seg *x12.Segment, loop string) {
 			b.add(m, loop, elemName("HI", i, 2), fmt.Sprintf("ICD-10-CM %q must be written as %s (upper case, no decimal point)", code, n))
 		}
 	}
-}
-
-// canonicalICD10 reports whether v is an ICD-10-CM code as NormalizeICD10
-// returns it: 3 to 7 upper-case letters and digits, a letter then a digit
-// first, no dot.
-func canonicalICD10(v []byte) bool {
-	if len(v) < 3 || len(v) > 7 || !isUpper(v[0]) || !isDigit(v[1]) {
-		return false
-	}
-	for _, c := range v[2:] {
-		if !isUpper(c) && !isDigit(c) {
-			return false
-		}
-	}
-	return true
 }
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
