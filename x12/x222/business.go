@@ -265,7 +265,6 @@ func (b *business) hiSegment(m *machine, seg *x12.Segment, loop string) {
 	}
 }
 
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // hlSegment checks the hierarchy: HL01 counts 1, 2, 3…; HL02 names the
