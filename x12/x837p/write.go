@@ -155,7 +155,6 @@ func check(claims []*Claim, ctl Control) error {
 	return nil
 }
 
-// seg writes one segment; the first error sticks and stops further output.
 // delimiterIn names the first text field holding a delimiter, or "". The
 // x12 Writer refuses element separators and terminators itself, but
 // component and repetition separators are legal inside composites, so only
@@ -208,6 +207,7 @@ func (c *Claim) delimiterIn() string {
 	return ""
 }
 
+// seg writes one segment; the first error sticks and stops further output.
 func (e *Encoder) seg(id string, elements ...string) {
 	if e.err != nil {
 		return
