@@ -69,3 +69,50 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 	*m = v
 	return nil
 }
+
+// ParseX12 reads an X12 decimal amount (data type R: "132", "-1.27", ".5",
+// "138018.40") into exact cents, from a string or the bytes of a segment
+// without allocating. Zeros past the cent are allowed; a non-zero digit
+// there, more than 15 whole digits, or anything but digits, one point and a
+// leading minus is not an amount.
+func ParseX12[T string | []byte](v T) (Money, bool) {
+	neg := len(v) > 0 && v[0] == '-'
+	if neg {
+		v = v[1:]
+	}
+	var cents int64
+	whole, frac, digits, point := 0, 0, 0, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '.' && !point:
+			point = true
+		case c < '0' || c > '9':
+			return 0, false
+		case !point:
+			digits++
+			if whole > 0 || c != '0' {
+				whole++
+			}
+			cents = cents*10 + int64(c-'0')
+		default:
+			digits++
+			frac++
+			if frac <= 2 {
+				cents = cents*10 + int64(c-'0')
+			} else if c != '0' {
+				return 0, false
+			}
+		}
+	}
+	if digits == 0 || whole > 15 {
+		return 0, false
+	}
+	for ; frac < 2; frac++ {
+		cents *= 10
+	}
+	if neg {
+		cents = -cents
+	}
+	return Money(cents), true
+}

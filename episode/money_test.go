@@ -26,3 +26,22 @@ func TestMoney(t *testing.T) {
 		}
 	}
 }
+
+func TestParseX12(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		m  Money
+		ok bool
+	}{
+		{"132", 13200, true}, {"-1.27", -127, true}, {".5", 50, true}, {"-.5", -50, true}, {"138018.40", 13801840, true},
+		{"1.230", 123, true}, {"0", 0, true}, {"007", 700, true}, {"2470.000", 247000, true},
+		{"1.234", 0, false}, {"", 0, false}, {"-", 0, false}, {".", 0, false}, {"1.2.3", 0, false}, {"1e3", 0, false},
+		{"12a", 0, false}, {"1234567890123456", 0, false}, {"--1", 0, false}, {"+1", 0, false},
+	} {
+		m, ok := ParseX12(c.in)
+		mb, okb := ParseX12([]byte(c.in))
+		if m != c.m || ok != c.ok || mb != m || okb != ok {
+			t.Errorf("ParseX12(%q) = %v %v (bytes %v %v), want %v %v", c.in, m, ok, mb, okb, c.m, c.ok)
+		}
+	}
+}

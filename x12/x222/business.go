@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"perdiem/codeset"
+	"perdiem/episode"
 
 	"perdiem/ident"
 	"perdiem/x12"
@@ -111,7 +112,7 @@ func (b *business) exit(m *machine, loop string) {
 		return
 	}
 	if b.clm02ok && b.sumOK && b.lines > 0 && b.clm02 != b.sum {
-		b.at(m, b.clm, "2300", "CLM", "CLM02", fmt.Sprintf("total charge %s does not equal the sum of the line charges (SV102) %s", cents(b.clm02), cents(b.sum)))
+		b.at(m, b.clm, "2300", "CLM", "CLM02", fmt.Sprintf("total charge %s does not equal the sum of the line charges (SV102) %s", episode.Money(b.clm02), episode.Money(b.sum)))
 	}
 	if (b.freq == "7" || b.freq == "8") && !b.hasF8 {
 		b.at(m, b.clm, "2300", "CLM", "CLM05-3", fmt.Sprintf("frequency %s (replacement/void) needs REF*F8 with the payer's claim control number", b.freq))
@@ -335,48 +336,10 @@ func positive(v []byte) bool {
 }
 
 func parseCents(v []byte) (int64, bool) {
-	if _, ok := numeric(v, true); !ok {
-		return 0, false
-	}
-	neg := v[0] == '-'
-	if neg {
-		v = v[1:]
-	}
-	whole, frac, _ := bytes.Cut(v, []byte{'.'})
-	if len(whole) > 15 {
-		return 0, false
-	}
-	var c int64
-	for _, d := range whole {
-		c = c*10 + int64(d-'0')
-	}
-	c *= 100
-	// X12 amounts are dollars and cents: a non-zero digit past the cent is
-	// an amount no payer can pay, not one to round.
-	for _, d := range frac[min(len(frac), 2):] {
-		if d != '0' {
-			return 0, false
-		}
-	}
-	if len(frac) > 0 {
-		c += int64(frac[0]-'0') * 10
-	}
-	if len(frac) > 1 {
-		c += int64(frac[1] - '0')
-	}
-	if neg {
-		c = -c
-	}
-	return c, true
+	m, ok := episode.ParseX12(v)
+	return int64(m), ok
 }
 
-func cents(c int64) string {
-	s := ""
-	if c < 0 {
-		s, c = "-", -c
-	}
-	return fmt.Sprintf("%s%d.%02d", s, c/100, c%100)
-}
 
 // atoi reads a small unsigned decimal without allocating.
 func atoi(v []byte) (int, bool) {

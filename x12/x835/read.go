@@ -593,22 +593,4 @@ func allDigits(s string) bool {
 
 // parseAmount reads an X12 monetary amount ("132", "-1.27", ".5",
 // "138018.40") into exact cents. Digits past the cent must be zeros.
-func parseAmount(s string) (episode.Money, bool) {
-	if !isDecimal(s) {
-		return 0, false
-	}
-	neg := strings.HasPrefix(s, "-")
-	whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
-	frac = strings.TrimRight(frac, "0")
-	if len(frac) > 2 || len(strings.TrimLeft(whole, "0")) > 15 {
-		return 0, false
-	}
-	var cents int64
-	for _, c := range whole + (frac + "00")[:2] {
-		cents = cents*10 + int64(c-'0')
-	}
-	if neg {
-		cents = -cents
-	}
-	return episode.Money(cents), true
-}
+func parseAmount(s string) (episode.Money, bool) { return episode.ParseX12(s) }

@@ -401,11 +401,8 @@ func (d *Decoder) serviceDate(s *x12.Segment) error {
 
 // parseMoney reads an X12 amount ("1400", "70.5", ".5").
 func parseMoney(s string) (episode.Money, error) {
-	// X12 R values may leave out the zero before the point: ".5", "-.5".
-	if rest, ok := strings.CutPrefix(s, "-."); ok {
-		s = "-0." + rest
-	} else if strings.HasPrefix(s, ".") {
-		s = "0" + s
+	if m, ok := episode.ParseX12(s); ok {
+		return m, nil
 	}
-	return episode.ParseMoney(s)
+	return 0, fmt.Errorf("%q: want an amount in dollars and cents", s)
 }
