@@ -340,7 +340,6 @@ func parseCents(v []byte) (int64, bool) {
 	return int64(m), ok
 }
 
-
 // atoi reads a small unsigned decimal without allocating.
 func atoi(v []byte) (int, bool) {
 	if len(v) == 0 || len(v) > 9 {
