@@ -18,6 +18,7 @@ package x12
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -145,4 +146,21 @@ func validID[T string | []byte](id T) bool {
 		}
 	}
 	return true
+}
+
+// ReadAll calls next until io.EOF and returns everything it gave: the
+// whole-file form of the streaming readers built on this package. On an
+// error it returns what was read before it.
+func ReadAll[T any](next func() (T, error)) ([]T, error) {
+	var out []T
+	for {
+		v, err := next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
+	}
 }

@@ -43,20 +43,7 @@ var (
 )
 
 // Read reads every 835 transaction set in r, one Remittance per ST … SE.
-func Read(r io.Reader) ([]*Remittance, error) {
-	d := NewReader(r)
-	var out []*Remittance
-	for {
-		rem, err := d.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return out, err
-		}
-		out = append(out, rem)
-	}
-}
+func Read(r io.Reader) ([]*Remittance, error) { return x12.ReadAll(NewReader(r).Next) }
 
 // Reader reads remittances one transaction set at a time, so a file of any
 // size is read with the memory of its largest transaction set.

@@ -31,20 +31,7 @@ func (e *ReadError) Error() string {
 func (e *ReadError) Unwrap() error { return e.Err }
 
 // Read reads every claim of an 837P. See Decoder for what it understands.
-func Read(r io.Reader) ([]*Claim, error) {
-	d := NewDecoder(r)
-	var out []*Claim
-	for {
-		c, err := d.Next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return out, err
-		}
-		out = append(out, c)
-	}
-}
+func Read(r io.Reader) ([]*Claim, error) { return x12.ReadAll(NewDecoder(r).Next) }
 
 // Decoder reads claims one at a time, so memory stays flat however many
 // claims the input holds. It reads everything Write produces and skips the
