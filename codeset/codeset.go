@@ -4,7 +4,11 @@
 // are bundled into the per diem (IN-1) and the exclusion groups (CS-9).
 package codeset
 
-import "perdiem/civil"
+import (
+	"strings"
+
+	"perdiem/civil"
+)
 
 // Kind classifies a code for the engine.
 type Kind string
@@ -71,6 +75,14 @@ func (c *Code) DescriptorOn(d civil.Date) (short, long string) {
 		}
 	}
 	return v.Short, v.Long
+}
+
+// IsPerDiem reports whether the code bills per day: the home infusion per
+// diems and the catheter care per diems, whose catheter kind they share
+// with the separately billable catheter supplies (S5517–S5523); the
+// descriptor tells them apart.
+func (c *Code) IsPerDiem() bool {
+	return c.Kind == PerDiem || c.Kind == Catheter && strings.Contains(strings.ToLower(c.Long), "per diem")
 }
 
 // ActiveOn reports whether the code may be billed on day d (CS-10).

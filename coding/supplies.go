@@ -4,7 +4,6 @@ import (
 	"perdiem/civil"
 	"perdiem/claim"
 	"perdiem/codeset"
-	"strings"
 )
 
 // supplies bills the separately billable items and drops the ones the per
@@ -23,10 +22,7 @@ func (c *coder) supplies() {
 		}
 		switch code.Kind {
 		case codeset.PerDiem, codeset.Catheter:
-			// The catheter kind holds both the catheter care per diems
-			// (S5497–S5502) and the separately billable catheter supplies
-			// (S5517–S5523); the descriptor tells them apart.
-			if code.Kind == codeset.PerDiem || isPerDiemDescriptor(code.Long) {
+			if code.IsPerDiem() {
 				c.fail(path.dot("hcpcs"), "%s is a per diem: bill it as a therapy, not a supply", code.Code)
 				continue
 			}
@@ -58,11 +54,6 @@ func (c *coder) supplies() {
 		c.lines = append(c.lines, l)
 		c.meta = append(c.meta, lineMeta{path: path.dot("hcpcs"), supply: true})
 	}
-}
-
-// isPerDiemDescriptor reports whether a HCPCS descriptor bills per diem.
-func isPerDiemDescriptor(long string) bool {
-	return strings.Contains(strings.ToLower(long), "per diem")
 }
 
 func (c *coder) billableOutside(code string) bool {
