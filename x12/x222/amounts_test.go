@@ -18,6 +18,9 @@ func TestAmountsAndUnits(t *testing.T) {
 		{"SV1*HC:99601*300*UN*1*", "SV1*HC:99601*300*UN*0*", "SV104"},
 		{"SV1*HC:99601*300*UN*1*", "SV1*HC:99601*300*UN*0.001*", ""},
 		{"CLM*HIT20260101A*2470*", "CLM*HIT20260101A*2470.000*", ""},
+		// S9500 bills 7 days over 2026-01-01..07: 8 units cannot fit, 6 can.
+		{"SV1*HC:S9500*1400*UN*7*", "SV1*HC:S9500*1400*UN*8*", "SV104"},
+		{"SV1*HC:S9500*1400*UN*7*", "SV1*HC:S9500*1400*UN*6*", ""},
 	} {
 		in := strings.Replace(string(good), c.from, c.to, 1)
 		rep, err := Validate(strings.NewReader(in), Options{})

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 
+	"perdiem/civil"
 	"perdiem/codeset"
 	"perdiem/episode"
 
@@ -26,6 +27,23 @@ var nocCodes = sync.OnceValue(func() *CodeList {
 	}
 	return newCodeList("noc", codes)
 })
+
+// perDiemCodes are the codes that bill per day (codeset's IsPerDiem): their
+// units may not exceed the days of service.
+var perDiemCodes = sync.OnceValue(func() *CodeList {
+	var codes []string
+	for _, c := range codeset.Default().All() {
+		if c.IsPerDiem() {
+			codes = append(codes, c.Code)
+		}
+	}
+	return newCodeList("per diem", codes)
+})
+
+// dayNumber turns CCYYMMDD into a day count, for spans of service.
+func dayNumber(ccyymmdd int) civil.Date {
+	return civil.FromYMD(ccyymmdd/10000, ccyymmdd/100%100, ccyymmdd%100)
+}
 
 // here is a remembered segment position, for findings reported later.
 type here struct {
@@ -69,6 +87,10 @@ type business struct {
 	sumOK    bool
 	nextLX   int
 	lines    int
+	// The current line's per diem units, in hundredths, until its DTP*472
+	// gives the days they must fit in; -1 when the line is no per diem.
+	perDiemUnits int64
+	sv1At        here
 }
 
 func (b *business) startSet() {
@@ -77,7 +99,7 @@ func (b *business) startSet() {
 		ids[l] = b.hl[l].id[:0]
 	}
 	raw := b.claimRaw[:0]
-	*b = business{claimRaw: raw}
+	*b = business{claimRaw: raw, perDiemUnits: -1}
 	for l := range b.hl {
 		b.hl[l].id = ids[l]
 	}
@@ -157,13 +179,25 @@ func (b *business) segment(m *machine, seg *x12.Segment, loop string) {
 			}
 		}
 	case "DTP":
+		days := 0 // days of service, when the segment gives them
 		if bytes.Equal(seg.ElementBytes(2), []byte("RD8")) {
 			from, to, ok := bytes.Cut(seg.ElementBytes(3), []byte{'-'})
 			f, ok1 := date8(from)
 			t, ok2 := date8(to)
 			if ok && ok1 && ok2 && f > t {
 				b.add(m, loop, "DTP03", fmt.Sprintf("date range %s runs backwards: from is after through", seg.ElementBytes(3)))
+			} else if ok && ok1 && ok2 {
+				days = int(dayNumber(t)-dayNumber(f)) + 1
 			}
+		} else if _, ok := date8(seg.ElementBytes(3)); ok {
+			days = 1
+		}
+		if loop == "2400" && string(seg.ElementBytes(1)) == "472" {
+			if days > 0 && b.perDiemUnits > int64(days)*100 {
+				b.at(m, b.sv1At, loop, "SV1", "SV104", fmt.Sprintf("%s per diem units are more than the %d day(s) of service in DTP*472 (one unit a day at most, PD-1)",
+					episode.Money(b.perDiemUnits).X12(), days))
+			}
+			b.perDiemUnits = -1
 		}
 	case "CLM":
 		if loop == "2300" {
@@ -221,6 +255,12 @@ func (b *business) sv1(m *machine, seg *x12.Segment, loop string) {
 		b.add(m, loop, "SV104", fmt.Sprintf("units %q must be greater than zero", u))
 	}
 	proc := seg.ElementBytes(1)
+	b.perDiemUnits = -1
+	if has(perDiemCodes(), component(proc, csep, 2)) {
+		if u, ok := parseCents(seg.ElementBytes(4)); ok {
+			b.perDiemUnits, b.sv1At = u, hereOf(m)
+		}
+	}
 	if code := component(proc, csep, 2); has(nocCodes(), code) && len(component(proc, csep, 7)) == 0 {
 		b.add(m, loop, "SV101-7", fmt.Sprintf("%s is a not-otherwise-classified code: SV101-7 must describe the item", code))
 	}
