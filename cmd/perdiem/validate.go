@@ -65,7 +65,9 @@ func runValidate(e *env, args []string) int {
 		return exitInput
 	}
 	defer in.Close()
-	rep, err := x222.Validate(in, x222.Options{})
+	src, stop := readProgress(e, in, "validated")
+	rep, err := x222.Validate(src, x222.Options{})
+	stop()
 	if err != nil {
 		var se *x12.SyntaxError
 		if errors.As(err, &se) {
