@@ -22,6 +22,8 @@ type therapyDays struct {
 	catheter bool
 	// continuous on some day, for elapsed-24h counting (PD-6).
 	continuousDays bool
+	// intervalNoted: the PD-3 note has been given for this therapy.
+	intervalNoted bool
 	// choices are the codes of the therapy's days, one per run of equal
 	// facts; days refer to them by index so a calendar holds no pointers.
 	choices []*choice
@@ -625,6 +627,10 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 			return
 		}
 		why = append(why, "PD-3: dosed every "+formatNumber(x.interval)+" days: one unit per dosing interval starting in the span; the rate is contractual")
+		if !td.intervalNoted {
+			td.intervalNoted = true
+			c.warn("PD-3", "therapy %s is dosed every %s days, less often than every 72 hours: it is outside the per diem structure, billed one unit per dosing interval at a contractual rate", td.t.ID, formatNumber(x.interval))
+		}
 	case c.s.PerDiemDays == profile.InfusionDays:
 		why = append(why, c.reasons().pd6Infusion)
 	case c.s.PerDiemDays == profile.Elapsed24h && x.continuous:

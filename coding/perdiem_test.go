@@ -29,8 +29,8 @@ func TestPD3_WeeklyTherapyUnitsPerInterval(t *testing.T) {
 	res := code(t, therapy(`"type":"immunotherapy","start":"2026-09-24","end":"2026-10-20","every_hours":168`), "")
 	// Intervals start 09-24, 10-01, 10-08, 10-15; the line splits at the month.
 	wantLines(t, res, "S9338 2026-09-24..2026-09-30 x1", "S9338 2026-10-01..2026-10-20 x3")
-	if !strings.HasPrefix(res.Lines[0].Why[0], "PD-3") {
-		t.Errorf("why %v does not cite PD-3", res.Lines[0].Why)
+	if !strings.HasPrefix(res.Lines[0].Why[0], "PD-3") || !hasWarning(res, "PD-3") {
+		t.Errorf("why %v or warnings %+v do not cite PD-3", res.Lines[0].Why, res.Warnings)
 	}
 	// every_days is the same thing in days: a 28-day interval from 01-05
 	// starts again on 02-02, 03-02 and 03-30.
