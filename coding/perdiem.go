@@ -3,6 +3,7 @@ package coding
 import (
 	"math"
 	"slices"
+	"strings"
 
 	"perdiem/civil"
 	"perdiem/claim"
@@ -146,9 +147,8 @@ func (c *coder) calendar(i int) *therapyDays {
 			continue
 		}
 		dd.billable = true
-		if ch.missing != "" && !warned {
-			warned = true
-			c.warn("BI-2", "therapy %s (%s): %s is not given, so the general code %s is used; %s would make it specific", t.ID, t.Type, ch.missing, ch.code, ch.missing)
+		if !warned {
+			warned = c.noteGeneral(t, ch)
 		}
 	}
 	if skipped > 0 {
@@ -172,6 +172,25 @@ func (c *coder) dayBuffer(n int) []day {
 	d := c.dayBuf[:n:n]
 	c.dayBuf = c.dayBuf[n:]
 	return d
+}
+
+// noteGeneral warns, once per therapy, when a day takes its family's
+// general code: for lack of a fact (BI-2), by the profile (CS-1), or because
+// no specific code fits (CS-2: q48h, q72h, continuous anti-infectives). It
+// reports whether it warned.
+func (c *coder) noteGeneral(t *episode.Therapy, ch *choice) bool {
+	general := families[t.Type].general
+	switch {
+	case ch.missing != "":
+		c.warn("BI-2", "therapy %s (%s): %s is not given, so the general code %s is used; %s would make it specific", t.ID, t.Type, ch.missing, ch.code, ch.missing)
+	case general == "" || ch.code != general:
+		return false
+	case c.s.Specificity == profile.General:
+		c.warn("CS-1", "therapy %s (%s): profile %s bills the family's general code %s", t.ID, t.Type, c.prof.ID, general)
+	default:
+		c.warn("CS-2", "therapy %s (%s): %s, the family's general code", t.ID, t.Type, strings.TrimPrefix(ch.why, "CS-2: "))
+	}
+	return true
 }
 
 // intervalStartFrom returns the first PD-3 interval start on or after day d,
