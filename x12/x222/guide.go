@@ -3,6 +3,7 @@ package x222
 import (
 	_ "embed"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -115,6 +116,13 @@ type SegmentDef struct {
 	Usage    Usage
 	MaxUse   int // 0: unbounded
 	Elements []ElementDef
+	// Notes are the X12 syntax notes of the segment (the same at every
+	// place it is used).
+	Notes []Note
+
+	// relations are the notes that can be broken here without a usage
+	// finding saying so first (see relations).
+	relations []Note
 
 	// key() computed once
 	keyElem, keyComp int
@@ -177,6 +185,7 @@ func (l *LoopDef) first() *SegmentDef { return l.Children[0].Segment }
 type Guide struct {
 	Root     *LoopDef
 	Segments map[string][]ElementDef // by segment ID
+	Notes    map[string][]Note       // syntax notes by segment ID
 	Loops    map[string]*LoopDef
 }
 
@@ -199,7 +208,7 @@ type guideError struct {
 func (e *guideError) Error() string { return fmt.Sprintf("guide.txt:%d: %s", e.line, e.msg) }
 
 func parseGuide(text string) (*Guide, error) {
-	g := &Guide{Segments: map[string][]ElementDef{}, Loops: map[string]*LoopDef{}}
+	g := &Guide{Segments: map[string][]ElementDef{}, Notes: map[string][]Note{}, Loops: map[string]*LoopDef{}}
 	lists := map[string]*CodeList{}
 	type open struct {
 		indent int
@@ -239,6 +248,19 @@ func parseGuide(text string) (*Guide, error) {
 				els[i].Usage = Usage(f[2][i])
 			}
 			g.Segments[f[1]] = els
+			continue
+		case "notes":
+			els, ok := g.Segments[f[1]]
+			if len(f) < 3 || !ok {
+				return fail("notes needs a segment ID with a seg line before it and at least one note")
+			}
+			for _, s := range f[2:] {
+				nt, err := parseNote(s, len(els))
+				if err != nil {
+					return fail("%s: %v", f[1], err)
+				}
+				g.Notes[f[1]] = append(g.Notes[f[1]], nt)
+			}
 			continue
 		}
 		for len(stack) > 0 && stack[len(stack)-1].indent >= indent {
@@ -310,6 +332,8 @@ func parseGuide(text string) (*Guide, error) {
 			if c.Segment != nil {
 				sd := c.Segment
 				sd.keyElem, sd.keyComp, sd.keyDef = sd.key()
+				sd.Notes = g.Notes[sd.ID]
+				sd.relations = relations(sd)
 				for k := range sd.Elements {
 					if sd.Elements[k].Usage == Required {
 						sd.needed = k + 1
@@ -472,4 +496,113 @@ func applyOption(sd *SegmentDef, opt string, lists map[string]*CodeList) error {
 	}
 	d.Codes = newCodeList("", strings.Split(val, ","))
 	return nil
+}
+
+// Note is an X12 syntax note: a condition on which elements of one segment
+// may or must be present together. A front end reports a broken one in a
+// 999 as IK403 code 2 (a conditionally required element is missing) or 10
+// (an exclusion is violated).
+type Note struct {
+	Kind     NoteKind
+	Elements []int // 1-based element positions, in the note's order
+
+	all, rest uint64 // bit e-1 for each element; rest leaves out the first
+}
+
+// NoteKind is the relation a Note states.
+type NoteKind byte
+
+// Relations of the X12 syntax notes.
+const (
+	Paired      NoteKind = 'P' // if any is present, all are
+	Required1   NoteKind = 'R' // at least one is present
+	Exclusion   NoteKind = 'E' // not more than one is present
+	Conditional NoteKind = 'C' // if the first is present, all the others are
+	ListCond    NoteKind = 'L' // if the first is present, at least one other is
+)
+
+// String gives the note as the standard writes it: "P0809", "L050607".
+func (n Note) String() string {
+	b := []byte{byte(n.Kind)}
+	for _, e := range n.Elements {
+		b = fmt.Appendf(b, "%02d", e)
+	}
+	return string(b)
+}
+
+// parseNote reads a note in the standard's notation for a segment of n
+// elements.
+func parseNote(s string, n int) (Note, error) {
+	if len(s) < 5 || len(s)%2 == 0 || !strings.ContainsRune("PRECL", rune(s[0])) {
+		return Note{}, fmt.Errorf("note %q: want P, R, E, C or L and two or more two-digit positions", s)
+	}
+	nt := Note{Kind: NoteKind(s[0])}
+	for i := 1; i < len(s); i += 2 {
+		e, err := strconv.Atoi(s[i : i+2])
+		if err != nil || e < 1 || e > n || e > 64 {
+			return Note{}, fmt.Errorf("note %q: no element %s", s, s[i:i+2])
+		}
+		bit := uint64(1) << (e - 1)
+		if nt.all&bit != 0 {
+			return Note{}, fmt.Errorf("note %q: element %d twice", s, e)
+		}
+		nt.Elements = append(nt.Elements, e)
+		nt.all |= bit
+		if i > 1 {
+			nt.rest |= bit
+		}
+	}
+	return nt, nil
+}
+
+// relations picks the notes of sd worth checking where it stands. A note
+// naming an element the guide does not use here is left out: that element
+// present is already a finding, and the guide never asks for it. A
+// required-one-of note with an element the guide requires is left out too:
+// that element missing is already a finding.
+func relations(sd *SegmentDef) []Note {
+	var out []Note
+next:
+	for _, nt := range sd.Notes {
+		for _, e := range nt.Elements {
+			u := sd.Elements[e-1].Usage
+			if u == NotUsed || (u == Required && nt.Kind == Required1) {
+				continue next
+			}
+		}
+		out = append(out, nt)
+	}
+	return out
+}
+
+// broken returns the elements of a note that is not met, given the set of
+// present elements (bit e-1 for element e), and whether they are missing
+// (IK403 2) or present where they may not be (IK403 10). It returns 0 when
+// the note is met.
+func (n *Note) broken(present uint64) (elems uint64, excluded bool) {
+	have := present & n.all
+	first := n.all &^ n.rest
+	switch n.Kind {
+	case Paired:
+		if have != 0 && have != n.all {
+			return n.all &^ have, false
+		}
+	case Required1:
+		if have == 0 {
+			return first, false
+		}
+	case Exclusion:
+		if bits.OnesCount64(have) > 1 {
+			return have &^ (have & -have), true // all but the first present
+		}
+	case Conditional:
+		if have&first != 0 && have&n.rest != n.rest {
+			return n.rest &^ have, false
+		}
+	case ListCond:
+		if have&first != 0 && have&n.rest == 0 {
+			return n.rest & -n.rest, false // the first of the others
+		}
+	}
+	return 0, false
 }

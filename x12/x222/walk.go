@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 
 	"perdiem/civil"
 	"perdiem/x12"
@@ -242,6 +243,7 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 	csep := seg.Delimiters().Component
 	// When the whole segment is in the character set, so is each value.
 	printable := inCharset(seg.Raw())
+	var present uint64 // bit i: element i+1 has a value
 	for i := range max(min(seg.Len(), len(def.Elements)), def.needed) {
 		d := &def.Elements[i]
 		v := seg.ElementBytes(i + 1)
@@ -251,6 +253,7 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 			}
 			continue
 		}
+		present |= 1 << i
 		if d.Usage == NotUsed {
 			m.elementFinding(loop, id, i+1, 0, d, "10", "element is not used in this loop (X222A1) but is present", v)
 			continue
@@ -307,6 +310,65 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 			rest = rest[n+1:]
 		}
 	}
+	for k := range def.relations {
+		m.checkNote(seg, def, loop, &def.relations[k], present)
+	}
+}
+
+// checkNote reports the elements that break an X12 syntax note, each as an
+// element finding with the IK403 code a front end gives it.
+func (m *machine) checkNote(seg *x12.Segment, def *SegmentDef, loop string, nt *Note, present uint64) {
+	elems, excluded := nt.broken(present)
+	for elems != 0 {
+		e := bits.TrailingZeros64(elems) + 1
+		elems &= elems - 1
+		d := &def.Elements[e-1]
+		id := def.ID
+		switch {
+		case excluded:
+			m.elementFinding(loop, id, e, 0, d, "10", fmt.Sprintf("%s may not be present with %s (X12 syntax note %s)", elemName(id, e, 0), presentNames(id, nt, present, e), nt), seg.ElementBytes(e))
+		case d.Usage == Required:
+			// its absence is already a finding (IK403 1)
+		default:
+			m.elementFinding(loop, id, e, 0, d, "2", fmt.Sprintf("%s (X12 syntax note %s)", noteReason(id, e, nt, present), nt), nil)
+		}
+	}
+}
+
+// noteReason says why a note makes element e required.
+func noteReason(id string, e int, nt *Note, present uint64) string {
+	name := elemName(id, e, 0)
+	switch nt.Kind {
+	case Required1:
+		return "one of " + noteNames(id, nt.Elements) + " is required"
+	case Paired:
+		return name + " is required when " + presentNames(id, nt, present, 99) + " is present"
+	case ListCond:
+		return "one of " + noteNames(id, nt.Elements[1:]) + " is required when " + elemName(id, nt.Elements[0], 0) + " is present"
+	}
+	return name + " is required when " + elemName(id, nt.Elements[0], 0) + " is present"
+}
+
+// presentNames names the elements of nt present before element e.
+func presentNames(id string, nt *Note, present uint64, e int) string {
+	var es []int
+	for _, x := range nt.Elements {
+		if x < e && present&(1<<(x-1)) != 0 {
+			es = append(es, x)
+		}
+	}
+	return noteNames(id, es)
+}
+
+func noteNames(id string, es []int) string {
+	var b []byte
+	for i, e := range es {
+		if i > 0 {
+			b = append(b, '/')
+		}
+		b = append(b, elemName(id, e, 0)...)
+	}
+	return string(b)
 }
 
 // checkPeriod checks a date or date range (DTP03, DMG02, PAT06) in the
