@@ -10,8 +10,9 @@
 // Findings have five levels, in the order a front end checks them: syntax
 // (the tokenizer could not go on), envelope (ISA/GS/ST headers and trailers,
 // counts and control numbers), structure (loops and segments against the
-// guide: SNIP 2), element (code values, dates, lengths: SNIP 2) and business
-// (claim balancing, NPI check digits, addresses, diagnosis pointers, NDC and
+// guide: SNIP 2), element (code values, dates, lengths: SNIP 2; the X12
+// syntax notes relating elements of one segment: SNIP 1) and business (claim
+// balancing, NPI check digits, addresses, diagnosis pointers, NDC and
 // ICD-10 shapes: SNIP 3-7). The first four reject a transaction set in a 999;
 // business findings reject claims in a 277CA.
 package x222

@@ -121,7 +121,7 @@ type SegmentDef struct {
 	Notes []Note
 
 	// relations are the notes that can be broken here without a usage
-	// finding saying so first (see relations).
+	// finding saying so first (see checkedNotes).
 	relations []Note
 
 	// key() computed once
@@ -333,7 +333,7 @@ func parseGuide(text string) (*Guide, error) {
 				sd := c.Segment
 				sd.keyElem, sd.keyComp, sd.keyDef = sd.key()
 				sd.Notes = g.Notes[sd.ID]
-				sd.relations = relations(sd)
+				sd.relations = checkedNotes(sd)
 				for k := range sd.Elements {
 					if sd.Elements[k].Usage == Required {
 						sd.needed = k + 1
@@ -555,12 +555,12 @@ func parseNote(s string, n int) (Note, error) {
 	return nt, nil
 }
 
-// relations picks the notes of sd worth checking where it stands. A note
+// checkedNotes picks the notes of sd worth checking where it stands. A note
 // naming an element the guide does not use here is left out: that element
 // present is already a finding, and the guide never asks for it. A
 // required-one-of note with an element the guide requires is left out too:
 // that element missing is already a finding.
-func relations(sd *SegmentDef) []Note {
+func checkedNotes(sd *SegmentDef) []Note {
 	var out []Note
 next:
 	for _, nt := range sd.Notes {
