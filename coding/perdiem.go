@@ -109,6 +109,7 @@ func (c *coder) calendar(i int) *therapyDays {
 	}
 	ch := c.choose(t.Type, f)
 	warned, skipped := false, 0
+	var checked *choice // the last choice noteGeneral looked at
 	infusion := c.infusionDays(t, lo, hi)
 	nextStart := intervalStartFrom(f, lo)
 	for d := lo; d <= hi; d++ {
@@ -147,7 +148,8 @@ func (c *coder) calendar(i int) *therapyDays {
 			continue
 		}
 		dd.billable = true
-		if !warned {
+		if !warned && ch != checked {
+			checked = ch
 			warned = c.noteGeneral(t, ch)
 		}
 	}
