@@ -251,12 +251,7 @@ func (w *walker) mapObject(path string, elem reflect.Type) bool {
 			w.add(fp, "given twice: a key may appear once, whatever its case")
 		}
 		seen[strings.ToUpper(key)] = true
-		tok, err = w.dec.Token()
-		if err != nil {
-			w.syntax(fp, err)
-			return false
-		}
-		if !w.value(fp, elem, tok) {
+		if !w.next(fp, elem) {
 			return false
 		}
 	}
@@ -265,17 +260,21 @@ func (w *walker) mapObject(path string, elem reflect.Type) bool {
 
 func (w *walker) array(path string, elem reflect.Type) bool {
 	for i := 0; w.dec.More(); i++ {
-		ip := indexPath(path, i)
-		tok, err := w.dec.Token()
-		if err != nil {
-			w.syntax(ip, err)
-			return false
-		}
-		if !w.value(ip, elem, tok) {
+		if !w.next(indexPath(path, i), elem) {
 			return false
 		}
 	}
 	return w.closing(path)
+}
+
+// next reads the value at path.
+func (w *walker) next(path string, t reflect.Type) bool {
+	tok, err := w.dec.Token()
+	if err != nil {
+		w.syntax(path, err)
+		return false
+	}
+	return w.value(path, t, tok)
 }
 
 // closing reads the '}' or ']' that ends a value More said was finished.

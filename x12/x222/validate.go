@@ -186,8 +186,7 @@ func (m *machine) eof() {
 		m.set.Codes = append(m.set.Codes, "2")
 	}
 	if m.inGS {
-		m.envelope("", "3", "input ends inside functional group %s: GE missing", m.gs06)
-		m.group.Codes = append(m.group.Codes, "3")
+		m.groupError("", "3", "input ends inside functional group %s: GE missing", m.gs06)
 		m.inGS = false
 	}
 	if m.inISA {
@@ -233,8 +232,7 @@ func (m *machine) eofBefore(id string) {
 		m.endSet()
 	}
 	if m.inGS && id != "ST" {
-		m.envelope("", "3", "%s before GE of group %s", id, m.gs06)
-		m.group.Codes = append(m.group.Codes, "3")
+		m.groupError("", "3", "%s before GE of group %s", id, m.gs06)
 		m.inGS = false
 	}
 }
@@ -258,6 +256,13 @@ func (m *machine) iea(seg *x12.Segment) {
 	}
 }
 
+// groupError reports an envelope problem that rejects the functional group,
+// and keeps its AK9 code for the 999.
+func (m *machine) groupError(element, code, format string, args ...any) {
+	m.envelope(element, code, format, args...)
+	m.group.Codes = append(m.group.Codes, code)
+}
+
 func (m *machine) gs(seg *x12.Segment) {
 	if !m.inISA {
 		m.envelope("", "", "GS outside an interchange")
@@ -270,12 +275,10 @@ func (m *machine) gs(seg *x12.Segment) {
 	m.rep.Groups = append(m.rep.Groups, m.group)
 	m.checkEnvelopeElements(seg)
 	if v := seg.Element(1); v != "HC" {
-		m.envelope("GS01", "1", "GS01 is %q, want HC (health care claim)", v)
-		m.group.Codes = append(m.group.Codes, "1")
+		m.groupError("GS01", "1", "GS01 is %q, want HC (health care claim)", v)
 	}
 	if v := seg.Element(8); v != "005010X222A1" {
-		m.envelope("GS08", "2", "GS08 is %q, want 005010X222A1", v)
-		m.group.Codes = append(m.group.Codes, "2")
+		m.groupError("GS08", "2", "GS08 is %q, want 005010X222A1", v)
 	}
 	if m.build && m.tree != nil {
 		m.curGroup = &Group{GS: elements(seg), Sets: []*Set{}}
@@ -293,12 +296,10 @@ func (m *machine) ge(seg *x12.Segment) {
 	n, err := strconv.Atoi(seg.Element(1))
 	m.group.Declared = n
 	if err != nil || n != m.sets {
-		m.envelope("GE01", "5", "GE01 is %q but the group has %d transaction sets", seg.Element(1), m.sets)
-		m.group.Codes = append(m.group.Codes, "5")
+		m.groupError("GE01", "5", "GE01 is %q but the group has %d transaction sets", seg.Element(1), m.sets)
 	}
 	if seg.Element(2) != m.gs06 {
-		m.envelope("GE02", "4", "GE02 %q does not match GS06 %q", seg.Element(2), m.gs06)
-		m.group.Codes = append(m.group.Codes, "4")
+		m.groupError("GE02", "4", "GE02 %q does not match GS06 %q", seg.Element(2), m.gs06)
 	}
 	m.inGS = false
 	if m.build && m.curGroup != nil {
