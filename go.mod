@@ -1,3 +1,3 @@
-module perdiem
+module github.com/perdiem/perdiem
 
 go 1.26

@@ -3,7 +3,7 @@
 // coding and the input of the X12 writer, scrubbing and pricing.
 package claim
 
-import "perdiem/civil"
+import "github.com/perdiem/perdiem/civil"
 
 // Kind says what a line bills; it orders lines and decides how X12 writes them.
 type Kind int

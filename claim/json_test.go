@@ -5,7 +5,7 @@ import (
 	"math/rand"
 	"testing"
 
-	"perdiem/civil"
+	"github.com/perdiem/perdiem/civil"
 )
 
 func randomString(r *rand.Rand) string {

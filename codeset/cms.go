@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"perdiem/civil"
+	"github.com/perdiem/perdiem/civil"
 )
 
 // Record identification codes (column 11) of the CMS HCPCS file.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/civil"
+	"github.com/perdiem/perdiem/civil"
 )
 
 const release2020 = "../testdata/cms/2020-Alpha-Numeric-HCPCS-File.zip"

@@ -7,7 +7,7 @@ package codeset
 import (
 	"strings"
 
-	"perdiem/civil"
+	"github.com/perdiem/perdiem/civil"
 )
 
 // Kind classifies a code for the engine.

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"perdiem/civil"
+	"github.com/perdiem/perdiem/civil"
 )
 
 //go:generate go run ./internal/gen

@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"testing"
 
-	"perdiem/codeset"
-	"perdiem/codeset/internal/build"
+	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/codeset/internal/build"
 )
 
 // TestTableFresh fails when data/codes.tsv no longer matches what the

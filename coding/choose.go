@@ -1,7 +1,7 @@
 package coding
 
 import (
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/profile"
 )
 
 // facts are the values of a therapy that decide its code on one day: the

@@ -16,11 +16,11 @@ import (
 	"strconv"
 	"sync"
 
-	"perdiem/civil"
-	"perdiem/claim"
-	"perdiem/codeset"
-	"perdiem/episode"
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/profile"
 )
 
 // Options choose the payer profile and code set. The zero value codes with

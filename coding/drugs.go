@@ -5,11 +5,11 @@ import (
 	"math"
 	"strconv"
 
-	"perdiem/claim"
-	"perdiem/codeset"
-	"perdiem/episode"
-	"perdiem/ident"
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/ident"
+	"github.com/perdiem/perdiem/profile"
 )
 
 // nocDrug is the NOC code for drugs with no specific code (DR-3).

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/claim"
-	"perdiem/episode"
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/profile"
 )
 
 // code decodes a document and codes it with the named profile ("" = the

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/profile"
 )
 
 func TestNU2_MidpointRule(t *testing.T) {

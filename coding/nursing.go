@@ -4,9 +4,9 @@ import (
 	"slices"
 	"strconv"
 
-	"perdiem/civil"
-	"perdiem/claim"
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/profile"
 )
 
 // nursing codes each visit as 99601 plus 99602 for the extra hours

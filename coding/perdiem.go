@@ -5,11 +5,11 @@ import (
 	"slices"
 	"strings"
 
-	"perdiem/civil"
-	"perdiem/claim"
-	"perdiem/codeset"
-	"perdiem/episode"
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/profile"
 )
 
 // therapyDays is one therapy's calendar inside the billing period.

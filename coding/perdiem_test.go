@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/episode"
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/profile"
 )
 
 func TestPD1_AccessDaysFromStartThroughEnd(t *testing.T) {

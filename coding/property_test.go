@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"perdiem/civil"
-	"perdiem/claim"
-	"perdiem/codeset"
-	"perdiem/episode"
-	"perdiem/internal/gen"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/internal/gen"
 )
 
 // validated round-trips a generated document through the strict decoder,

@@ -1,9 +1,9 @@
 package coding
 
 import (
-	"perdiem/civil"
-	"perdiem/claim"
-	"perdiem/codeset"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
 )
 
 // supplies bills the separately billable items and drops the ones the per

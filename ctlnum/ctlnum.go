@@ -17,7 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"perdiem/internal/atomicfile"
+	"github.com/perdiem/perdiem/internal/atomicfile"
 )
 
 // Max is the largest control number: ISA13 has nine digits.

@@ -344,7 +344,7 @@ func describe(t reflect.Type) string {
 	if t == moneyType {
 		return "an amount such as 200.00"
 	}
-	if t.PkgPath() == "perdiem/civil" && t.Name() == "Date" {
+	if t.PkgPath() == "github.com/perdiem/perdiem/civil" && t.Name() == "Date" {
 		return "a date YYYY-MM-DD"
 	}
 	switch t.Kind() {

@@ -4,7 +4,7 @@
 // its field path.
 package episode
 
-import "perdiem/civil"
+import "github.com/perdiem/perdiem/civil"
 
 // Document is one patient's episode for one payer and billing period.
 type Document struct {

@@ -7,7 +7,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"perdiem/civil"
+	"github.com/perdiem/perdiem/civil"
 )
 
 // decodeFast is the hot path: one pass over the bytes straight into the

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"perdiem/civil"
-	"perdiem/ident"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/ident"
 )
 
 // therapyTypes are the therapy types of docs/input-format.md, each naming a

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"perdiem/ident"
+	"github.com/perdiem/perdiem/ident"
 )
 
 // Relationships of patient to subscriber the claim block accepts; the X12

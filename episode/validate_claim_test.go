@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/civil"
+	"github.com/perdiem/perdiem/civil"
 )
 
 func claimDoc(t *testing.T) *Document {

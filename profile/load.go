@@ -14,8 +14,8 @@ import (
 	"strings"
 	"sync"
 
-	"perdiem/civil"
-	"perdiem/episode"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/episode"
 )
 
 // Error lists every problem of a profile file, each at its field path such

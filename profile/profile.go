@@ -4,8 +4,8 @@
 package profile
 
 import (
-	"perdiem/civil"
-	"perdiem/episode"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/episode"
 )
 
 // Values of the enumerated settings.

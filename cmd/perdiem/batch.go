@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"perdiem/coding"
-	"perdiem/episode"
+	"github.com/perdiem/perdiem/coding"
+	"github.com/perdiem/perdiem/episode"
 )
 
 // maxDocumentLine bounds one JSONL document so a file without newlines

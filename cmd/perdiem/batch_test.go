@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"perdiem/internal/gen"
+	"github.com/perdiem/perdiem/internal/gen"
 )
 
 func TestBatchKeepsOrderAndReportsBadLines(t *testing.T) {

@@ -9,12 +9,12 @@ import (
 	"io"
 	"time"
 
-	"perdiem/claim"
-	"perdiem/coding"
-	"perdiem/ctlnum"
-	"perdiem/episode"
-	"perdiem/internal/atomicfile"
-	"perdiem/x12/x837p"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/coding"
+	"github.com/perdiem/perdiem/ctlnum"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/internal/atomicfile"
+	"github.com/perdiem/perdiem/x12/x837p"
 )
 
 func init() {

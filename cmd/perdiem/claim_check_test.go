@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/coding"
-	"perdiem/episode"
-	"perdiem/x12/x222"
-	"perdiem/x12/x837p"
+	"github.com/perdiem/perdiem/coding"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/x12/x222"
+	"github.com/perdiem/perdiem/x12/x837p"
 )
 
 // Every claim perdiem writes for the examples passes the 837P validator

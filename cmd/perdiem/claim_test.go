@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"perdiem/x12/x837p"
+	"github.com/perdiem/perdiem/x12/x837p"
 )
 
 var claimDoc1, _ = filepath.Abs("../../x12/x837p/testdata/home-infusion.json")

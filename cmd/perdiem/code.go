@@ -11,11 +11,11 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"perdiem/claim"
-	"perdiem/codeset"
-	"perdiem/coding"
-	"perdiem/episode"
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/coding"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/profile"
 )
 
 func init() {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"perdiem/civil"
-	"perdiem/codeset"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/codeset"
 )
 
 func init() {

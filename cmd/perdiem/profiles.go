@@ -8,7 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/profile"
 )
 
 func init() {

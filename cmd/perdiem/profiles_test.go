@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/profile"
+	"github.com/perdiem/perdiem/profile"
 )
 
 func runProfilesCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {

@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 
-	"perdiem/x12"
-	"perdiem/x12/x222"
-	"perdiem/x12/x835"
-	"perdiem/x12/x837p"
-	"perdiem/x12/x999"
+	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/x222"
+	"github.com/perdiem/perdiem/x12/x835"
+	"github.com/perdiem/perdiem/x12/x837p"
+	"github.com/perdiem/perdiem/x12/x999"
 )
 
 func init() {

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 
-	"perdiem/ctlnum"
+	"github.com/perdiem/perdiem/ctlnum"
 
-	"perdiem/x12"
-	"perdiem/x12/x222"
-	"perdiem/x12/x999"
+	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/x222"
+	"github.com/perdiem/perdiem/x12/x999"
 )
 
 func init() {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/x12/x999"
+	"github.com/perdiem/perdiem/x12/x999"
 )
 
 const x12Samples = "../../testdata/x12/837p/"

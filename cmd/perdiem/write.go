@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"perdiem/x12/x222"
+	"github.com/perdiem/perdiem/x12/x222"
 )
 
 func init() {

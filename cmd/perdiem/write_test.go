@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // segments returns every segment of an X12 file as text with the file's

@@ -5,8 +5,8 @@ package gen
 import (
 	"math/rand"
 
-	"perdiem/civil"
-	"perdiem/episode"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/episode"
 )
 
 var genTypes = []string{"anti-infective", "anti-infective", "anti-infective", "tpn", "hydration", "pain", "chemotherapy",

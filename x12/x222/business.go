@@ -6,12 +6,12 @@ import (
 	"strconv"
 	"sync"
 
-	"perdiem/civil"
-	"perdiem/codeset"
-	"perdiem/episode"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/episode"
 
-	"perdiem/ident"
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/ident"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // nocCodes are the "not otherwise classified" codes: a line with one must

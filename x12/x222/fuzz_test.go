@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/x12"
 )
 
 func seedSamples(f *testing.F) {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/x12/x222"
-	"perdiem/x12/x999"
+	"github.com/perdiem/perdiem/x12/x222"
+	"github.com/perdiem/perdiem/x12/x999"
 )
 
 // TestSyntaxNoteIn999: a broken syntax note rejects the transaction set

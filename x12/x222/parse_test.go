@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // TestParseFailsOnUnreadableTail: input that stops being X12 is an error

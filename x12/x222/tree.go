@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // Interchange is a parsed 837P file: envelope segments and, inside each

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // Options tune Validate.

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"math/bits"
 
-	"perdiem/civil"
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // push opens an instance of loop l whose first segment is the current one.

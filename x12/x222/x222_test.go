@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/x12"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the validator's output")

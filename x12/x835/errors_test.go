@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/episode"
+	"github.com/perdiem/perdiem/episode"
 )
 
 const isa = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*HITSUBMIT      *260301*1200*^*00501*000000777*0*T*:~"

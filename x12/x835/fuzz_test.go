@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // FuzzRead checks that Read never panics and fails only with a positioned

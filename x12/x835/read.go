@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"perdiem/civil"
-	"perdiem/episode"
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // Error reports an 835 that is well-formed X12 but not a readable

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/episode"
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/x12"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden JSON files in testdata/")

@@ -7,8 +7,8 @@
 package x835
 
 import (
-	"perdiem/civil"
-	"perdiem/episode"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/episode"
 )
 
 // Remittance is one 835 transaction set (ST … SE).

@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"strings"
 
-	"perdiem/claim"
-	"perdiem/codeset"
-	"perdiem/episode"
-	"perdiem/ident"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/ident"
 )
 
 // Build turns the document's claim block and its coded lines into a Claim.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/claim"
-	"perdiem/episode"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/episode"
 )
 
 // written builds and writes the skeleton document after mut has changed it,

@@ -13,8 +13,8 @@
 package x837p
 
 import (
-	"perdiem/civil"
-	"perdiem/episode"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/episode"
 )
 
 // Limits of the 005010X222A1 structure.

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"perdiem/civil"
-	"perdiem/claim"
-	"perdiem/episode"
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // skeletonLines are the coded lines the skeleton claim of docs/x12-837p.md

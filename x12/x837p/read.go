@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"perdiem/civil"
-	"perdiem/episode"
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // ReadError says which segment of an 837P could not be read into a Claim.

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"perdiem/civil"
-	"perdiem/episode"
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // Control holds what identifies one interchange.

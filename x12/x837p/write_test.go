@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"perdiem/civil"
-	"perdiem/episode"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/episode"
 )
 
 // gen makes random claims that satisfy the model's invariants (Total is the

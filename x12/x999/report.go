@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"perdiem/x12/x222"
+	"github.com/perdiem/perdiem/x12/x222"
 )
 
 // FromReport builds the 999 for functional group g (0-based) of a

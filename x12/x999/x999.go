@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"strings"
 
-	"perdiem/x12"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // Ack is the acknowledgment of one functional group.

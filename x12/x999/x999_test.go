@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/x12/x222"
+	"github.com/perdiem/perdiem/x12/x222"
 )
 
 const dir = "../../testdata/x12/999/"

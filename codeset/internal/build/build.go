@@ -15,8 +15,8 @@ import (
 	"strconv"
 	"strings"
 
-	"perdiem/civil"
-	"perdiem/codeset"
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/codeset"
 )
 
 // Inputs of the embedded table, relative to the codeset directory.

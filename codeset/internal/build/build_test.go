@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"perdiem/codeset"
+	"github.com/perdiem/perdiem/codeset"
 )
 
 const header = "code,kind,short_descriptor,long_descriptor,effective_date,termination_date,notes,source_url\n"

@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"perdiem/codeset/internal/build"
+	"github.com/perdiem/perdiem/codeset/internal/build"
 )
 
 func main() {
