@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"github.com/perdiem/perdiem/money"
 	"math"
 	"slices"
 	"strings"
@@ -520,7 +521,7 @@ func (c *coder) before(a, b *therapyDays, d civil.Date) bool {
 	return a.order < b.order
 }
 
-func (c *coder) rate(td *therapyDays, d civil.Date) episode.Money {
+func (c *coder) rate(td *therapyDays, d civil.Date) money.Amount {
 	x := td.at(d)
 	if x == nil || x.choice == 0 {
 		return 0

@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"github.com/perdiem/perdiem/money"
 	"strings"
 	"testing"
 
@@ -281,7 +282,7 @@ func TestCC1_SecondTakesSHThirdTakesSJDayByDay(t *testing.T) {
 
 func TestCC2_PrimaryByRateThenStart(t *testing.T) {
 	res := withSettings(t, threeTherapies, func(s *profile.Settings) {
-		s.Rates = map[string]episode.Money{"S9500": 10000, "S9366": 25000, "S9374": 5000}
+		s.Rates = map[string]money.Amount{"S9500": 10000, "S9366": 25000, "S9374": 5000}
 	})
 	wantLines(t, res,
 		"S9500 2026-03-01..2026-03-02 x2", "S9500[SH] 2026-03-03..2026-03-10 x8",

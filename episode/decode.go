@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/perdiem/perdiem/money"
 	"io"
 	"reflect"
 	"slices"
@@ -89,7 +90,7 @@ func structuralProblems(data []byte) []Problem {
 var (
 	documentType    = reflect.TypeFor[Document]()
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
-	moneyType       = reflect.TypeFor[Money]()
+	moneyType       = reflect.TypeFor[money.Amount]()
 )
 
 type walker struct {

@@ -4,7 +4,10 @@
 // its field path.
 package episode
 
-import "github.com/perdiem/perdiem/civil"
+import (
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/money"
+)
 
 // Document is one patient's episode for one payer and billing period.
 type Document struct {
@@ -100,20 +103,20 @@ type Supply struct {
 
 // Claim says who bills whom; perdiem claim needs it, perdiem code ignores it.
 type Claim struct {
-	ID              string           `json:"id"`
-	Frequency       string           `json:"frequency,omitempty"`
-	OriginalRef     string           `json:"original_ref,omitempty"`
-	BillingProvider Provider         `json:"billing_provider"`
-	Subscriber      Subscriber       `json:"subscriber"`
-	Patient         *Patient         `json:"patient"`
-	Payer           Payer            `json:"payer"`
-	Diagnoses       []string         `json:"diagnoses"`
-	PriorAuth       string           `json:"prior_auth,omitempty"`
-	Note            string           `json:"note,omitempty"`
-	Rendering       *Person          `json:"rendering,omitempty"`
-	Ordering        *Person          `json:"ordering,omitempty"`
-	Charges         map[string]Money `json:"charges"`
-	Interchange     Interchange      `json:"interchange"`
+	ID              string                  `json:"id"`
+	Frequency       string                  `json:"frequency,omitempty"`
+	OriginalRef     string                  `json:"original_ref,omitempty"`
+	BillingProvider Provider                `json:"billing_provider"`
+	Subscriber      Subscriber              `json:"subscriber"`
+	Patient         *Patient                `json:"patient"`
+	Payer           Payer                   `json:"payer"`
+	Diagnoses       []string                `json:"diagnoses"`
+	PriorAuth       string                  `json:"prior_auth,omitempty"`
+	Note            string                  `json:"note,omitempty"`
+	Rendering       *Person                 `json:"rendering,omitempty"`
+	Ordering        *Person                 `json:"ordering,omitempty"`
+	Charges         map[string]money.Amount `json:"charges"`
+	Interchange     Interchange             `json:"interchange"`
 }
 
 // Provider is the billing provider (loop 2010AA).

@@ -2,6 +2,7 @@ package episode
 
 import (
 	"fmt"
+	"github.com/perdiem/perdiem/money"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -456,9 +457,9 @@ func (d *fastDecoder) date(p *civil.Date) error {
 	return nil
 }
 
-// money reads an amount from the number literal, as Money's UnmarshalJSON
+// money reads an amount from the number literal, as money.Amount's UnmarshalJSON
 // does; a string, null or anything else is an error.
-func (d *fastDecoder) money(p *Money) error {
+func (d *fastDecoder) money(p *money.Amount) error {
 	if !isNumberStart(d.peek()) {
 		return d.unexpected("an amount")
 	}
@@ -467,7 +468,7 @@ func (d *fastDecoder) money(p *Money) error {
 	if err != nil {
 		return err
 	}
-	v, err := ParseMoney(lit)
+	v, err := money.Parse(lit)
 	if err != nil {
 		return &fastError{at, err.Error()}
 	}
@@ -481,7 +482,7 @@ const maxLinearKeys = 16
 
 // charges reads the charge map; null leaves it nil. Codes are compared in
 // upper case, as the walk compares them, so "s9500" repeats "S9500".
-func (d *fastDecoder) charges(p *map[string]Money) error {
+func (d *fastDecoder) charges(p *map[string]money.Amount) error {
 	switch d.peek() {
 	case 'n':
 		return d.literal("null")
@@ -490,7 +491,7 @@ func (d *fastDecoder) charges(p *map[string]Money) error {
 		return d.unexpected("an object")
 	}
 	d.pos++
-	m := make(map[string]Money)
+	m := make(map[string]money.Amount)
 	*p = m
 	if d.peek() == '}' {
 		d.pos++
@@ -524,7 +525,7 @@ func (d *fastDecoder) charges(p *map[string]Money) error {
 		if repeat {
 			return &fastError{at, fmt.Sprintf("charge code %q given twice", key)}
 		}
-		var v Money
+		var v money.Amount
 		if err := d.money(&v); err != nil {
 			return err
 		}

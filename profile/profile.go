@@ -5,7 +5,7 @@ package profile
 
 import (
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/money"
 )
 
 // Values of the enumerated settings.
@@ -48,23 +48,23 @@ type Profile struct {
 
 // Settings are the knobs of profiles.md, with the rule each one changes.
 type Settings struct {
-	PerDiemDays                string                   `json:"per_diem_days"`                 // PD-6
-	Span                       string                   `json:"span"`                          // LN-2
-	Specificity                string                   `json:"specificity"`                   // CS-1
-	AntiInfectiveOtherInterval string                   `json:"anti_infective_other_interval"` // CS-2
-	PrimaryTherapy             string                   `json:"primary_therapy"`               // CC-2
-	ConcurrencyExtraModifier   string                   `json:"concurrency_extra_modifier"`    // CC-3
-	ForbiddenConcurrent        []Forbidden              `json:"forbidden_concurrent"`          // CC-4
-	NursingExtraHourMinutes    int                      `json:"nursing_extra_hour_minutes"`    // NU-2
-	NursingCaps                *NursingCaps             `json:"nursing_caps"`                  // NU-4
-	NursingOnClaim             bool                     `json:"nursing_on_claim"`              // NU-4
-	SuitePOS                   string                   `json:"suite_pos"`                     // LN-1
-	DrugCoding                 string                   `json:"drug_coding"`                   // DR-5
-	UnusedDrug                 string                   `json:"unused_drug"`                   // DR-4
-	BillableOutsidePerDiem     []string                 `json:"billable_outside_per_diem"`     // IN-1
-	SHRate                     int                      `json:"sh_rate"`                       // CC-3, percent, pricing
-	SJRate                     int                      `json:"sj_rate"`                       // CC-3, percent, pricing
-	Rates                      map[string]episode.Money `json:"rates,omitempty"`               // contracted per diem rates (CC-2)
+	PerDiemDays                string                  `json:"per_diem_days"`                 // PD-6
+	Span                       string                  `json:"span"`                          // LN-2
+	Specificity                string                  `json:"specificity"`                   // CS-1
+	AntiInfectiveOtherInterval string                  `json:"anti_infective_other_interval"` // CS-2
+	PrimaryTherapy             string                  `json:"primary_therapy"`               // CC-2
+	ConcurrencyExtraModifier   string                  `json:"concurrency_extra_modifier"`    // CC-3
+	ForbiddenConcurrent        []Forbidden             `json:"forbidden_concurrent"`          // CC-4
+	NursingExtraHourMinutes    int                     `json:"nursing_extra_hour_minutes"`    // NU-2
+	NursingCaps                *NursingCaps            `json:"nursing_caps"`                  // NU-4
+	NursingOnClaim             bool                    `json:"nursing_on_claim"`              // NU-4
+	SuitePOS                   string                  `json:"suite_pos"`                     // LN-1
+	DrugCoding                 string                  `json:"drug_coding"`                   // DR-5
+	UnusedDrug                 string                  `json:"unused_drug"`                   // DR-4
+	BillableOutsidePerDiem     []string                `json:"billable_outside_per_diem"`     // IN-1
+	SHRate                     int                     `json:"sh_rate"`                       // CC-3, percent, pricing
+	SJRate                     int                     `json:"sj_rate"`                       // CC-3, percent, pricing
+	Rates                      map[string]money.Amount `json:"rates,omitempty"`               // contracted per diem rates (CC-2)
 }
 
 // Forbidden says a therapy type is not billed on days another type runs

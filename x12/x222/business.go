@@ -3,12 +3,12 @@ package x222
 import (
 	"bytes"
 	"fmt"
+	"github.com/perdiem/perdiem/money"
 	"strconv"
 	"sync"
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/codeset"
-	"github.com/perdiem/perdiem/episode"
 
 	"github.com/perdiem/perdiem/ident"
 	"github.com/perdiem/perdiem/x12"
@@ -134,7 +134,7 @@ func (b *business) exit(m *machine, loop string) {
 		return
 	}
 	if b.clm02ok && b.sumOK && b.lines > 0 && b.clm02 != b.sum {
-		b.at(m, b.clm, "2300", "CLM", "CLM02", fmt.Sprintf("total charge %s does not equal the sum of the line charges (SV102) %s", episode.Money(b.clm02), episode.Money(b.sum)))
+		b.at(m, b.clm, "2300", "CLM", "CLM02", fmt.Sprintf("total charge %s does not equal the sum of the line charges (SV102) %s", money.Amount(b.clm02), money.Amount(b.sum)))
 	}
 	if (b.freq == "7" || b.freq == "8") && !b.hasF8 {
 		b.at(m, b.clm, "2300", "CLM", "CLM05-3", fmt.Sprintf("frequency %s (replacement/void) needs REF*F8 with the payer's claim control number", b.freq))
@@ -195,7 +195,7 @@ func (b *business) segment(m *machine, seg *x12.Segment, loop string) {
 		if loop == "2400" && string(seg.ElementBytes(1)) == "472" {
 			if days > 0 && b.perDiemUnits > int64(days)*100 {
 				b.at(m, b.sv1At, loop, "SV1", "SV104", fmt.Sprintf("%s per diem units are more than the %d day(s) of service in DTP*472 (one unit a day at most, PD-1)",
-					episode.Money(b.perDiemUnits).X12(), days))
+					money.Amount(b.perDiemUnits).X12(), days))
 			}
 			b.perDiemUnits = -1
 		}
@@ -376,7 +376,7 @@ func positive(v []byte) bool {
 }
 
 func parseCents(v []byte) (int64, bool) {
-	m, ok := episode.ParseX12(v)
+	m, ok := money.ParseX12(v)
 	return int64(m), ok
 }
 

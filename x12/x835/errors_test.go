@@ -3,10 +3,9 @@ package x835
 import (
 	"errors"
 	"fmt"
+	"github.com/perdiem/perdiem/money"
 	"strings"
 	"testing"
-
-	"github.com/perdiem/perdiem/episode"
 )
 
 const isa = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*HITSUBMIT      *260301*1200*^*00501*000000777*0*T*:~"
@@ -51,7 +50,7 @@ func TestMinimalRemittance(t *testing.T) {
 		got, want any
 	}{
 		{"ISA13", r.InterchangeControlNumber, "000000777"},
-		{"BPR02", r.Payment.Amount, episode.Money(140000)},
+		{"BPR02", r.Payment.Amount, money.Amount(140000)},
 		{"BPR16", r.Payment.Date.String(), "2026-03-01"},
 		{"TRN02", r.Trace.Number, "CHK1001"},
 		{"payee NPI", r.Payee.NPI, "1234567893"},
@@ -123,7 +122,7 @@ func TestErrorsSayWhere(t *testing.T) {
 func TestParseAmountIsExact(t *testing.T) {
 	tests := []struct {
 		in   string
-		want episode.Money
+		want money.Amount
 		ok   bool
 	}{
 		{"132", 13200, true},

@@ -3,12 +3,12 @@ package x835
 import (
 	"errors"
 	"fmt"
+	"github.com/perdiem/perdiem/money"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/x12"
 )
 
@@ -510,7 +510,7 @@ func (p *parser) req(s *x12.Segment, i int) string {
 	return v
 }
 
-func (p *parser) money(s *x12.Segment, i int, required bool) episode.Money {
+func (p *parser) money(s *x12.Segment, i int, required bool) money.Amount {
 	v := s.Element(i)
 	if v == "" {
 		if required {
@@ -580,4 +580,4 @@ func allDigits(s string) bool {
 
 // parseAmount reads an X12 monetary amount ("132", "-1.27", ".5",
 // "138018.40") into exact cents. Digits past the cent must be zeros.
-func parseAmount(s string) (episode.Money, bool) { return episode.ParseX12(s) }
+func parseAmount(s string) (money.Amount, bool) { return money.ParseX12(s) }

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/perdiem/perdiem/money"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/x12"
 )
 
@@ -125,8 +125,8 @@ func TestClaimsMatchRawCLPSegments(t *testing.T) {
 		}
 		for i, clp := range raw {
 			c := claims[i]
-			charge, err1 := episode.ParseMoney(clp[3])
-			paid, err2 := episode.ParseMoney(clp[4])
+			charge, err1 := money.Parse(clp[3])
+			paid, err2 := money.Parse(clp[4])
 			if err1 != nil || err2 != nil {
 				t.Fatalf("%s: CLP %q: %v %v", name, clp, err1, err2)
 			}
@@ -154,7 +154,7 @@ func TestSamplesBalance(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range rems {
-			var total episode.Money
+			var total money.Amount
 			for _, c := range r.Claims {
 				total += c.Paid
 				adjusted := sumCAS(c.Adjustments)
@@ -182,8 +182,8 @@ func TestSamplesBalance(t *testing.T) {
 	}
 }
 
-func sumCAS(adj []Adjustment) episode.Money {
-	var s episode.Money
+func sumCAS(adj []Adjustment) money.Amount {
+	var s money.Amount
 	for _, a := range adj {
 		for _, r := range a.Reasons {
 			s += r.Amount

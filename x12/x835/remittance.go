@@ -8,7 +8,7 @@ package x835
 
 import (
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/money"
 )
 
 // Remittance is one 835 transaction set (ST … SE).
@@ -34,11 +34,11 @@ type Remittance struct {
 
 // Payment is the BPR financial information.
 type Payment struct {
-	HandlingCode string        `json:"handling_code"` // BPR01: C payment+advice, I advice only, H notification, …
-	Amount       episode.Money `json:"amount"`        // BPR02
-	CreditDebit  string        `json:"credit_debit"`  // BPR03: C or D
-	Method       string        `json:"method"`        // BPR04: ACH, CHK, FWT, BOP, NON
-	Format       string        `json:"format,omitempty"`
+	HandlingCode string       `json:"handling_code"` // BPR01: C payment+advice, I advice only, H notification, …
+	Amount       money.Amount `json:"amount"`        // BPR02
+	CreditDebit  string       `json:"credit_debit"`  // BPR03: C or D
+	Method       string       `json:"method"`        // BPR04: ACH, CHK, FWT, BOP, NON
+	Format       string       `json:"format,omitempty"`
 
 	SenderBankQualifier   string `json:"sender_bank_qualifier,omitempty"`   // BPR06
 	SenderBankID          string `json:"sender_bank_id,omitempty"`          // BPR07
@@ -98,16 +98,16 @@ type Contact struct {
 
 // Claim is one CLP loop (2100) with its service lines.
 type Claim struct {
-	HeaderNumber            string        `json:"header_number,omitempty"`    // LX01 of the enclosing 2000 loop
-	PatientControlNumber    string        `json:"patient_control_number"`     // CLP01, our CLM01
-	Status                  string        `json:"status"`                     // CLP02: 1 primary, 2 secondary, 4 denied, 22 reversal, …
-	Charge                  episode.Money `json:"charge"`                     // CLP03
-	Paid                    episode.Money `json:"paid"`                       // CLP04
-	PatientResponsibility   episode.Money `json:"patient_responsibility"`     // CLP05
-	FilingIndicator         string        `json:"filing_indicator"`           // CLP06
-	PayerClaimControlNumber string        `json:"payer_claim_control_number"` // CLP07
-	FacilityType            string        `json:"facility_type,omitempty"`    // CLP08
-	Frequency               string        `json:"frequency,omitempty"`        // CLP09
+	HeaderNumber            string       `json:"header_number,omitempty"`    // LX01 of the enclosing 2000 loop
+	PatientControlNumber    string       `json:"patient_control_number"`     // CLP01, our CLM01
+	Status                  string       `json:"status"`                     // CLP02: 1 primary, 2 secondary, 4 denied, 22 reversal, …
+	Charge                  money.Amount `json:"charge"`                     // CLP03
+	Paid                    money.Amount `json:"paid"`                       // CLP04
+	PatientResponsibility   money.Amount `json:"patient_responsibility"`     // CLP05
+	FilingIndicator         string       `json:"filing_indicator"`           // CLP06
+	PayerClaimControlNumber string       `json:"payer_claim_control_number"` // CLP07
+	FacilityType            string       `json:"facility_type,omitempty"`    // CLP08
+	Frequency               string       `json:"frequency,omitempty"`        // CLP09
 
 	Patient           *Name  `json:"patient,omitempty"`            // NM1*QC
 	Insured           *Name  `json:"insured,omitempty"`            // NM1*IL
@@ -148,9 +148,9 @@ type Adjustment struct {
 
 // AdjustmentReason is one (reason, amount, quantity) triple of a CAS.
 type AdjustmentReason struct {
-	Reason   string        `json:"reason"` // CARC
-	Amount   episode.Money `json:"amount"`
-	Quantity string        `json:"quantity,omitempty"`
+	Reason   string       `json:"reason"` // CARC
+	Amount   money.Amount `json:"amount"`
+	Quantity string       `json:"quantity,omitempty"`
 }
 
 // Dated is a DTM segment not given its own field.
@@ -161,8 +161,8 @@ type Dated struct {
 
 // Amount is an AMT segment.
 type Amount struct {
-	Qualifier string        `json:"qualifier"`
-	Amount    episode.Money `json:"amount"`
+	Qualifier string       `json:"qualifier"`
+	Amount    money.Amount `json:"amount"`
 }
 
 // Quantity is a QTY segment. The quantity is kept as its decimal text.
@@ -173,25 +173,25 @@ type Quantity struct {
 
 // ServiceLine is one SVC loop (2110).
 type ServiceLine struct {
-	Procedure         Procedure     `json:"procedure"`                    // SVC01
-	Charge            episode.Money `json:"charge"`                       // SVC02
-	Paid              episode.Money `json:"paid"`                         // SVC03
-	RevenueCode       string        `json:"revenue_code,omitempty"`       // SVC04
-	Units             string        `json:"units,omitempty"`              // SVC05; absent means 1
-	OriginalProcedure *Procedure    `json:"original_procedure,omitempty"` // SVC06, when the payer changed the code
-	OriginalUnits     string        `json:"original_units,omitempty"`     // SVC07
+	Procedure         Procedure    `json:"procedure"`                    // SVC01
+	Charge            money.Amount `json:"charge"`                       // SVC02
+	Paid              money.Amount `json:"paid"`                         // SVC03
+	RevenueCode       string       `json:"revenue_code,omitempty"`       // SVC04
+	Units             string       `json:"units,omitempty"`              // SVC05; absent means 1
+	OriginalProcedure *Procedure   `json:"original_procedure,omitempty"` // SVC06, when the payer changed the code
+	OriginalUnits     string       `json:"original_units,omitempty"`     // SVC07
 
 	ServiceDate *civil.Date `json:"service_date,omitempty"` // DTM*472
 	From        *civil.Date `json:"from,omitempty"`         // DTM*150
 	To          *civil.Date `json:"to,omitempty"`           // DTM*151
 
-	Adjustments           []Adjustment   `json:"adjustments,omitempty"`
-	LineItemControlNumber string         `json:"line_item_control_number,omitempty"` // REF*6R, our REF*6R from the 837
-	Refs                  []Ref          `json:"refs,omitempty"`
-	AllowedAmount         *episode.Money `json:"allowed_amount,omitempty"` // AMT*B6
-	Amounts               []Amount       `json:"amounts,omitempty"`        // other AMT
-	Quantities            []Quantity     `json:"quantities,omitempty"`
-	Remarks               []Remark       `json:"remarks,omitempty"` // LQ
+	Adjustments           []Adjustment  `json:"adjustments,omitempty"`
+	LineItemControlNumber string        `json:"line_item_control_number,omitempty"` // REF*6R, our REF*6R from the 837
+	Refs                  []Ref         `json:"refs,omitempty"`
+	AllowedAmount         *money.Amount `json:"allowed_amount,omitempty"` // AMT*B6
+	Amounts               []Amount      `json:"amounts,omitempty"`        // other AMT
+	Quantities            []Quantity    `json:"quantities,omitempty"`
+	Remarks               []Remark      `json:"remarks,omitempty"` // LQ
 }
 
 // Procedure is a composite procedure identifier (SVC01, SVC06).
@@ -219,7 +219,7 @@ type ProviderAdjustment struct {
 // ProviderAdjustmentItem is one (reason:reference, amount) pair of a PLB. A
 // positive amount reduces the payment.
 type ProviderAdjustmentItem struct {
-	Reason    string        `json:"reason"` // PLB03-1: WO overpayment recovery, L6 interest, CV capital pass-through, …
-	Reference string        `json:"reference,omitempty"`
-	Amount    episode.Money `json:"amount"`
+	Reason    string       `json:"reason"` // PLB03-1: WO overpayment recovery, L6 interest, CV capital pass-through, …
+	Reference string       `json:"reference,omitempty"`
+	Amount    money.Amount `json:"amount"`
 }

@@ -2,6 +2,7 @@ package x837p
 
 import (
 	"fmt"
+	"github.com/perdiem/perdiem/money"
 	"math/big"
 	"strconv"
 	"strings"
@@ -440,7 +441,7 @@ func pointers(k claim.Kind, ndx int) []int {
 // rounded half up to the cent. Units arrive as float64; their shortest
 // decimal form is what the claim prints in SV104, so that is what is
 // multiplied.
-func lineCharge(per episode.Money, units float64) episode.Money {
+func lineCharge(per money.Amount, units float64) money.Amount {
 	s := strconv.FormatFloat(units, 'f', -1, 64)
 	whole, frac, _ := strings.Cut(s, ".")
 	m, _ := new(big.Int).SetString(whole+frac, 10)
@@ -449,7 +450,7 @@ func lineCharge(per episode.Money, units float64) episode.Money {
 	// half up: (m + scale/2) / scale, for m ≥ 0
 	m.Add(m, new(big.Int).Rsh(scale, 1))
 	m.Quo(m, scale)
-	return episode.Money(m.Int64())
+	return money.Amount(m.Int64())
 }
 
 // Split divides a claim with more than MaxLines lines into claims of at most

@@ -3,6 +3,7 @@ package x837p
 import (
 	"bytes"
 	"errors"
+	"github.com/perdiem/perdiem/money"
 	"slices"
 	"strings"
 	"testing"
@@ -194,9 +195,9 @@ func TestBuildProblems(t *testing.T) {
 
 func TestLineChargeIsExactAndRoundsHalfUp(t *testing.T) {
 	cases := []struct {
-		per   episode.Money
+		per   money.Amount
 		units float64
-		want  episode.Money
+		want  money.Amount
 	}{
 		{1250, 56, 70000},
 		{20000, 7, 140000},
@@ -237,7 +238,7 @@ func TestSplitKeepsLimitsAndTotals(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ids []string
-	var total episode.Money
+	var total money.Amount
 	seen := map[string]bool{}
 	for _, p := range parts {
 		ids = append(ids, p.ID)

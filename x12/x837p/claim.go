@@ -14,7 +14,7 @@ package x837p
 
 import (
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/money"
 )
 
 // Limits of the 005010X222A1 structure.
@@ -38,16 +38,16 @@ type Claim struct {
 	Payer      Party      `json:"payer"`             // 2010BB (NM1*PR, NM108 PI)
 	Patient    *Patient   `json:"patient,omitempty"` // 2000C/2010CA; nil when the subscriber is the patient
 
-	ID          string        `json:"id"`                     // CLM01
-	Total       episode.Money `json:"total"`                  // CLM02, the sum of the line charges
-	POS         string        `json:"pos"`                    // CLM05-1
-	Frequency   string        `json:"frequency"`              // CLM05-3: 1 original, 7 replacement, 8 void
-	OriginalRef string        `json:"original_ref,omitempty"` // REF*F8, with frequency 7 or 8
-	PriorAuth   string        `json:"prior_auth,omitempty"`   // REF*G1
-	Note        string        `json:"note,omitempty"`         // NTE*ADD
-	Diagnoses   []string      `json:"diagnoses"`              // HI: ICD-10-CM without dots, principal first
-	Rendering   *Provider     `json:"rendering,omitempty"`    // 2310B
-	Lines       []Line        `json:"lines"`                  // 2400
+	ID          string       `json:"id"`                     // CLM01
+	Total       money.Amount `json:"total"`                  // CLM02, the sum of the line charges
+	POS         string       `json:"pos"`                    // CLM05-1
+	Frequency   string       `json:"frequency"`              // CLM05-3: 1 original, 7 replacement, 8 void
+	OriginalRef string       `json:"original_ref,omitempty"` // REF*F8, with frequency 7 or 8
+	PriorAuth   string       `json:"prior_auth,omitempty"`   // REF*G1
+	Note        string       `json:"note,omitempty"`         // NTE*ADD
+	Diagnoses   []string     `json:"diagnoses"`              // HI: ICD-10-CM without dots, principal first
+	Rendering   *Provider    `json:"rendering,omitempty"`    // 2310B
+	Lines       []Line       `json:"lines"`                  // 2400
 }
 
 // Submitter is loop 1000A: the sender's name and ETIN, and a contact.
@@ -124,18 +124,18 @@ type Provider struct {
 
 // Line is one 2400 loop and the loops under it.
 type Line struct {
-	Code        string        `json:"code"`
-	Modifiers   []string      `json:"modifiers,omitempty"`
-	Description string        `json:"description,omitempty"` // SV101-7, for NOC codes
-	Charge      episode.Money `json:"charge"`                // SV102
-	Units       float64       `json:"units"`                 // SV104
-	POS         string        `json:"pos"`                   // the line's place of service; SV105 only when ≠ Claim.POS
-	Pointers    []int         `json:"pointers"`              // SV107, 1-based positions in Claim.Diagnoses
-	From        civil.Date    `json:"from"`                  // DTP*472: D8 when equal, RD8 otherwise
-	To          civil.Date    `json:"to"`
-	ControlNum  string        `json:"control_number"`     // REF*6R
-	Drug        *Drug         `json:"drug,omitempty"`     // 2410
-	Ordering    *Provider     `json:"ordering,omitempty"` // 2420E
+	Code        string       `json:"code"`
+	Modifiers   []string     `json:"modifiers,omitempty"`
+	Description string       `json:"description,omitempty"` // SV101-7, for NOC codes
+	Charge      money.Amount `json:"charge"`                // SV102
+	Units       float64      `json:"units"`                 // SV104
+	POS         string       `json:"pos"`                   // the line's place of service; SV105 only when ≠ Claim.POS
+	Pointers    []int        `json:"pointers"`              // SV107, 1-based positions in Claim.Diagnoses
+	From        civil.Date   `json:"from"`                  // DTP*472: D8 when equal, RD8 otherwise
+	To          civil.Date   `json:"to"`
+	ControlNum  string       `json:"control_number"`     // REF*6R
+	Drug        *Drug        `json:"drug,omitempty"`     // 2410
+	Ordering    *Provider    `json:"ordering,omitempty"` // 2420E
 }
 
 // Drug is loop 2410: the NDC dispensed and its quantity.
@@ -146,8 +146,8 @@ type Drug struct {
 }
 
 // LineTotal returns the sum of the line charges, the value CLM02 must carry.
-func (c *Claim) LineTotal() episode.Money {
-	var t episode.Money
+func (c *Claim) LineTotal() money.Amount {
+	var t money.Amount
 	for i := range c.Lines {
 		t += c.Lines[i].Charge
 	}

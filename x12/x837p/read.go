@@ -3,12 +3,12 @@ package x837p
 import (
 	"errors"
 	"fmt"
+	"github.com/perdiem/perdiem/money"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/x12"
 )
 
@@ -387,8 +387,8 @@ func (d *Decoder) serviceDate(s *x12.Segment) error {
 }
 
 // parseMoney reads an X12 amount ("1400", "70.5", ".5").
-func parseMoney(s string) (episode.Money, error) {
-	if m, ok := episode.ParseX12(s); ok {
+func parseMoney(s string) (money.Amount, error) {
+	if m, ok := money.ParseX12(s); ok {
 		return m, nil
 	}
 	return 0, fmt.Errorf("%q: want an amount in dollars and cents", s)

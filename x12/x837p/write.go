@@ -3,13 +3,13 @@ package x837p
 import (
 	"errors"
 	"fmt"
+	"github.com/perdiem/perdiem/money"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/x12"
 )
 
@@ -395,7 +395,7 @@ func (e *Encoder) line(c *Claim, i int) {
 
 // money formats an amount as X12 wants it (no trailing zero decimals)
 // without going through fmt.
-func (e *Encoder) money(m episode.Money) string {
+func (e *Encoder) money(m money.Amount) string {
 	b := e.buf[:0]
 	if m < 0 {
 		b = append(b, '-')

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/perdiem/perdiem/money"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -14,7 +15,6 @@ import (
 	"time"
 
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/episode"
 )
 
 // gen makes random claims that satisfy the model's invariants (Total is the
@@ -132,7 +132,7 @@ func (g gen) claims(n int) []*Claim {
 		}
 		for k := range 1 + g.r.IntN(MaxLines) {
 			from := g.date()
-			l := Line{Code: g.word(5), Charge: episode.Money(g.r.IntN(10_000_000)), Units: g.quantity(),
+			l := Line{Code: g.word(5), Charge: money.Amount(g.r.IntN(10_000_000)), Units: g.quantity(),
 				POS: c.POS, From: from, To: from.AddDays(g.r.IntN(3) * g.r.IntN(30)), ControlNum: c.ID + "-" + strconv.Itoa(k+1)}
 			if g.r.IntN(4) == 0 {
 				l.POS = "11"

@@ -1,4 +1,7 @@
-package episode
+// Package money holds exact amounts of US dollars: integer cents, never
+// floating point. Arithmetic that would overflow is an error, so a claim
+// never carries a wrong amount.
+package money
 
 import (
 	"fmt"
@@ -6,12 +9,12 @@ import (
 	"strings"
 )
 
-// Money is an amount in cents. JSON reads it from a number such as 200.00 or
+// Amount is an amount in cents. JSON reads it from a number such as 200.00 or
 // 12.5 without going through float64, so no cent is ever lost to rounding.
-type Money int64
+type Amount int64
 
-// ParseMoney reads a decimal amount with at most two fraction digits.
-func ParseMoney(s string) (Money, error) {
+// Parse reads a decimal amount with at most two fraction digits.
+func Parse(s string) (Amount, error) {
 	neg := strings.HasPrefix(s, "-")
 	t := strings.TrimPrefix(s, "-")
 	whole, frac, hasDot := strings.Cut(t, ".")
@@ -29,7 +32,7 @@ func ParseMoney(s string) (Money, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q: want an amount with at most two decimals", s)
 	}
-	m := Money(w*100 + f)
+	m := Amount(w*100 + f)
 	if neg {
 		m = -m
 	}
@@ -37,7 +40,7 @@ func ParseMoney(s string) (Money, error) {
 }
 
 // String formats the amount as dollars with two decimals.
-func (m Money) String() string {
+func (m Amount) String() string {
 	sign := ""
 	if m < 0 {
 		sign, m = "-", -m
@@ -46,7 +49,7 @@ func (m Money) String() string {
 }
 
 // X12 formats the amount as X12 wants it: no trailing zero decimals.
-func (m Money) X12() string {
+func (m Amount) X12() string {
 	s := m.String()
 	if m%100 == 0 {
 		return s[:len(s)-3]
@@ -58,11 +61,11 @@ func (m Money) X12() string {
 }
 
 // MarshalJSON writes the amount as a JSON number with two decimals.
-func (m Money) MarshalJSON() ([]byte, error) { return []byte(m.String()), nil }
+func (m Amount) MarshalJSON() ([]byte, error) { return []byte(m.String()), nil }
 
 // UnmarshalJSON reads a JSON number.
-func (m *Money) UnmarshalJSON(b []byte) error {
-	v, err := ParseMoney(string(b))
+func (m *Amount) UnmarshalJSON(b []byte) error {
+	v, err := Parse(string(b))
 	if err != nil {
 		return err
 	}
@@ -75,7 +78,7 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 // without allocating. Zeros past the cent are allowed; a non-zero digit
 // there, more than 15 whole digits, or anything but digits, one point and a
 // leading minus is not an amount.
-func ParseX12[T string | []byte](v T) (Money, bool) {
+func ParseX12[T string | []byte](v T) (Amount, bool) {
 	neg := len(v) > 0 && v[0] == '-'
 	if neg {
 		v = v[1:]
@@ -114,5 +117,5 @@ func ParseX12[T string | []byte](v T) (Money, bool) {
 	if neg {
 		cents = -cents
 	}
-	return Money(cents), true
+	return Amount(cents), true
 }

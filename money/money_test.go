@@ -1,11 +1,11 @@
-package episode
+package money
 
 import "testing"
 
 func TestMoney(t *testing.T) {
 	for _, c := range []struct {
 		in       string
-		cents    Money
+		cents    Amount
 		str, x12 string
 	}{
 		{"200.00", 20000, "200.00", "200"},
@@ -15,14 +15,14 @@ func TestMoney(t *testing.T) {
 		{"-3.10", -310, "-3.10", "-3.1"},
 		{"0", 0, "0.00", "0"},
 	} {
-		m, err := ParseMoney(c.in)
+		m, err := Parse(c.in)
 		if err != nil || m != c.cents || m.String() != c.str || m.X12() != c.x12 {
 			t.Errorf("%s: got %d %q %q %v", c.in, m, m.String(), m.X12(), err)
 		}
 	}
 	for _, bad := range []string{"1.234", "1e3", "abc", "", ".5", "1."} {
-		if _, err := ParseMoney(bad); err == nil {
-			t.Errorf("ParseMoney(%q) accepted", bad)
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse(%q) accepted", bad)
 		}
 	}
 }
@@ -30,7 +30,7 @@ func TestMoney(t *testing.T) {
 func TestParseX12(t *testing.T) {
 	for _, c := range []struct {
 		in string
-		m  Money
+		m  Amount
 		ok bool
 	}{
 		{"132", 13200, true}, {"-1.27", -127, true}, {".5", 50, true}, {"-.5", -50, true}, {"138018.40", 13801840, true},
