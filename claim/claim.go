@@ -3,7 +3,11 @@
 // coding and the input of the X12 writer, scrubbing and pricing.
 package claim
 
-import "github.com/perdiem/perdiem/civil"
+import (
+	"strings"
+
+	"github.com/perdiem/perdiem/civil"
+)
 
 // Kind says what a line bills; it orders lines and decides how X12 writes them.
 type Kind int
@@ -61,7 +65,43 @@ type Line struct {
 	NDCQuantity float64    `json:"ndc_quantity,omitempty"`
 	NDCUnit     string     `json:"ndc_unit,omitempty"`
 	Description string     `json:"description,omitempty"`
-	Why         []string   `json:"why"`
+	Why         []Reason   `json:"why"`
+}
+
+// Reason is one rule that made or shaped a line: the rule's ID in
+// coding-standard.md (PD-1, CS-2, …) and what it did here. In JSON it is the
+// one string "RULE: text", or "RULE" alone when there is no text, as the
+// output of perdiem code has always been.
+type Reason struct {
+	Rule string
+	Text string
+}
+
+// String is the reason as people read it: "CS-2: every 8 hours -> S9502".
+func (r Reason) String() string {
+	if r.Text == "" {
+		return r.Rule
+	}
+	return r.Rule + ": " + r.Text
+}
+
+// MarshalText writes the reason's string form.
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText reads "RULE: text" or "RULE": the rule is what comes before
+// the first ": ".
+func (r *Reason) UnmarshalText(b []byte) error {
+	*r = ParseReason(string(b))
+	return nil
+}
+
+// ParseReason splits a reason's string form into rule and text; it is the
+// inverse of String for reasons whose rule contains no ": ".
+func ParseReason(s string) Reason {
+	if i := strings.Index(s, ": "); i >= 0 {
+		return Reason{Rule: s[:i], Text: s[i+2:]}
+	}
+	return Reason{Rule: s}
 }
 
 // Warning is something the engine did that a biller should know about: an

@@ -82,7 +82,7 @@ func (l *Line) appendJSON(b []byte) []byte {
 		b = appendString(b, l.Description)
 	}
 	b = append(b, `,"why":`...)
-	b = appendStrings(b, l.Why)
+	b = appendReasons(b, l.Why)
 	return append(b, '}')
 }
 
@@ -98,6 +98,32 @@ func appendStrings(b []byte, ss []string) []byte {
 		b = appendString(b, s)
 	}
 	return append(b, ']')
+}
+
+func appendReasons(b []byte, rs []Reason) []byte {
+	if rs == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i := range rs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendReason(b, &rs[i])
+	}
+	return append(b, ']')
+}
+
+// appendReason writes the reason's string form as one JSON string without
+// building that string first.
+func appendReason(b []byte, r *Reason) []byte {
+	b = append(b, '"')
+	b = appendEscaped(b, r.Rule)
+	if r.Text != "" {
+		b = append(b, ':', ' ')
+		b = appendEscaped(b, r.Text)
+	}
+	return append(b, '"')
 }
 
 // appendFloat formats like encoding/json: 'f' form, or 'e' form for very
@@ -132,6 +158,12 @@ var safeASCII = func() (t [utf8.RuneSelf]bool) {
 // appendString quotes s as encoding/json does with HTML escaping on.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = appendEscaped(b, s)
+	return append(b, '"')
+}
+
+// appendEscaped appends s escaped as inside a JSON string, without quotes.
+func appendEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -178,6 +210,5 @@ func appendString(b []byte, s string) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }

@@ -3,6 +3,8 @@ package claim
 import (
 	"encoding/json"
 	"math/rand"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/perdiem/perdiem/civil"
@@ -34,7 +36,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 					l.Modifiers = []string{randomString(r), randomString(r)}
 				}
 				if r.Intn(3) > 0 {
-					l.Why = []string{randomString(r)}
+					l.Why = []Reason{{Rule: randomString(r), Text: randomString(r)}, {Rule: randomString(r)}}
 				}
 				res.Lines = append(res.Lines, l)
 			}
@@ -54,7 +56,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 
 func BenchmarkAppendJSON(b *testing.B) {
 	res := &Result{Profile: "nhia", Lines: []Line{{Code: "S9500", Modifiers: []string{}, Units: 14, POS: "12", Therapy: "abx",
-		Why: []string{"PD-1: one unit per day of access to the therapy", "CS-2: every 24 hours -> S9500"}}}, Warnings: []Warning{}}
+		Why: []Reason{{"PD-1", "one unit per day of access to the therapy"}, {"CS-2", "every 24 hours -> S9500"}}}}, Warnings: []Warning{}}
 	for i := 0; i < 3; i++ {
 		res.Lines = append(res.Lines, res.Lines...)
 	}
@@ -63,4 +65,47 @@ func BenchmarkAppendJSON(b *testing.B) {
 	for b.Loop() {
 		buf = res.AppendJSON(buf[:0])
 	}
+}
+
+// The why of a line is a list of strings in the public JSON
+// (docs/input-format.md); Reason keeps that form both ways.
+func TestReasonJSONForm(t *testing.T) {
+	line := Line{Modifiers: []string{}, Why: []Reason{{Rule: "PD-1"}, {Rule: "CS-2", Text: "every 8 hours -> S9502"}}}
+	res := &Result{Lines: []Line{line}}
+	const want = `"why":["PD-1","CS-2: every 8 hours -\u003e S9502"]`
+	for name, got := range map[string][]byte{"AppendJSON": res.AppendJSON(nil), "encoding/json": must(json.Marshal(res))} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("%s: %s does not contain %s", name, got, want)
+		}
+	}
+	var back Result
+	if err := json.Unmarshal(res.AppendJSON(nil), &back); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(back.Lines[0].Why, line.Why) {
+		t.Errorf("read back %#v, want %#v", back.Lines[0].Why, line.Why)
+	}
+}
+
+func TestParseReason(t *testing.T) {
+	for s, want := range map[string]Reason{
+		"PD-1":                              {Rule: "PD-1"},
+		"CS-2: every 8 hours -> S9502":      {Rule: "CS-2", Text: "every 8 hours -> S9502"},
+		"CS-2: a: b":                        {Rule: "CS-2", Text: "a: b"},
+		"DR-1: J1234 is 500 mg: 1 g a dose": {Rule: "DR-1", Text: "J1234 is 500 mg: 1 g a dose"},
+	} {
+		if got := ParseReason(s); got != want {
+			t.Errorf("ParseReason(%q) = %#v, want %#v", s, got, want)
+		}
+		if got := want.String(); got != s {
+			t.Errorf("%#v.String() = %q, want %q", want, got, s)
+		}
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

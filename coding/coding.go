@@ -304,7 +304,7 @@ func lineBefore(a, b *claim.Line) bool {
 
 // reasons are the profile-dependent texts of why, built once per profile.
 type reasons struct {
-	pd6Infusion, pd6Elapsed, cc3, suite, span, unusedSV string
+	pd6Infusion, pd6Elapsed, cc3, suite, span, unusedSV claim.Reason
 	visits                                              [4]visitKind
 }
 
@@ -334,13 +334,13 @@ func (c *coder) reasons() *reasons {
 func newReasons(p *profile.Profile) *reasons {
 	s := &p.Settings
 	return &reasons{
-		pd6Infusion: "PD-6: profile " + p.ID + " counts only days with an infusion or nursing visit",
-		pd6Elapsed:  "PD-6: profile " + p.ID + " counts a continuous infusion per 24 hours elapsed",
-		cc3:         "CC-3: profile " + p.ID + " adds " + s.ConcurrencyExtraModifier + " with SH/SJ",
-		suite:       "LN-1: infusion suite -> SS, place of service " + s.SuitePOS,
-		span:        "LN-2: consecutive days with the same code, modifiers and site; span " + s.Span,
-		visits:      visitKinds("LN-1: place of service " + s.SuitePOS),
-		unusedSV:    "DR-4: delivered but not used -> SV (profile " + p.ID + ")",
+		pd6Infusion: claim.Reason{Rule: "PD-6", Text: "profile " + p.ID + " counts only days with an infusion or nursing visit"},
+		pd6Elapsed:  claim.Reason{Rule: "PD-6", Text: "profile " + p.ID + " counts a continuous infusion per 24 hours elapsed"},
+		cc3:         claim.Reason{Rule: "CC-3", Text: "profile " + p.ID + " adds " + s.ConcurrencyExtraModifier + " with SH/SJ"},
+		suite:       claim.Reason{Rule: "LN-1", Text: "infusion suite -> SS, place of service " + s.SuitePOS},
+		span:        claim.Reason{Rule: "LN-2", Text: "consecutive days with the same code, modifiers and site; span " + s.Span},
+		visits:      visitKinds(claim.Reason{Rule: "LN-1", Text: "place of service " + s.SuitePOS}),
+		unusedSV:    claim.Reason{Rule: "DR-4", Text: "delivered but not used -> SV (profile " + p.ID + ")"},
 	}
 }
 

@@ -33,8 +33,8 @@ func (c *coder) drugs() {
 			continue
 		}
 		l := claim.Line{Modifiers: []string{}, From: g.From, To: g.To, POS: c.drugPOS(g), Kind: claim.Drug, Therapy: g.Therapy,
-			NDCQuantity: g.NDCQuantity, NDCUnit: g.NDCUnit, Why: make([]string, 0, 4)}
-		l.Why = append(l.Why, "DR-1: every drug on its own line")
+			NDCQuantity: g.NDCQuantity, NDCUnit: g.NDCUnit, Why: make([]claim.Reason, 0, 4)}
+		l.Why = append(l.Why, claim.Reason{Rule: "DR-1", Text: "every drug on its own line"})
 		if g.NDC != "" {
 			ndc, err := ident.NormalizeNDC(g.NDC)
 			if err != nil {
@@ -42,7 +42,7 @@ func (c *coder) drugs() {
 				continue
 			}
 			l.NDC = ndc
-			l.Why = append(l.Why, "DR-2: NDC "+g.NDC+" -> "+ndc+" (11 digits, 5-4-2)")
+			l.Why = append(l.Why, claim.Reason{Rule: "DR-2", Text: "NDC " + g.NDC + " -> " + ndc + " (11 digits, 5-4-2)"})
 		}
 		code, ok := c.drugCode(g, path, &l)
 		if !ok {
@@ -81,7 +81,7 @@ func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line) (string, bool
 			return "", false
 		}
 		l.Units = float64(g.Doses)
-		l.Why = append(l.Why, "DR-1: "+code.Code+"'s descriptor states no amount -> one unit per administration")
+		l.Why = append(l.Why, claim.Reason{Rule: "DR-1", Text: code.Code + "'s descriptor states no amount -> one unit per administration"})
 		c.warn("DR-1", "%s: %s's descriptor states no amount; units are the %d administrations", path, code.Code, g.Doses)
 		return code.Code, true
 	}
@@ -99,7 +99,7 @@ func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line) (string, bool
 		return "", false
 	}
 	l.Units = float64(per * g.Doses)
-	l.Why = append(l.Why, "DR-1: "+code.Code+" is "+code.Dose.Text+": "+formatNumber(g.Dose)+" "+g.DoseUnit+" a dose -> "+strconv.Itoa(per)+" unit(s) a dose × "+strconv.Itoa(g.Doses)+" doses")
+	l.Why = append(l.Why, claim.Reason{Rule: "DR-1", Text: code.Code + " is " + code.Dose.Text + ": " + formatNumber(g.Dose) + " " + g.DoseUnit + " a dose -> " + strconv.Itoa(per) + " unit(s) a dose × " + strconv.Itoa(g.Doses) + " doses"})
 	return code.Code, true
 }
 
@@ -133,12 +133,12 @@ func (c *coder) nocDrugLine(g *episode.Drug, path ref, l *claim.Line, mode strin
 			return "", false
 		}
 		l.Units = g.NDCQuantity
-		l.Why = append(l.Why, "DR-5: profile "+c.prof.ID+" bills drugs by NDC: units are the NDC quantity")
+		l.Why = append(l.Why, claim.Reason{Rule: "DR-5", Text: "profile " + c.prof.ID + " bills drugs by NDC: units are the NDC quantity"})
 	default:
 		l.Units = 1
-		why := "DR-3: no specific code -> " + code + " with NDC and description, 1 unit per NDC line; quantity in the NDC"
+		why := claim.Reason{Rule: "DR-3", Text: "no specific code -> " + code + " with NDC and description, 1 unit per NDC line; quantity in the NDC"}
 		if mode == profile.DrugNOCNDC && c.s.DrugCoding == profile.DrugNOCNDC {
-			why = "DR-5: profile " + c.prof.ID + " bills drugs as " + code + " with NDC and description, 1 unit per NDC line"
+			why = claim.Reason{Rule: "DR-5", Text: "profile " + c.prof.ID + " bills drugs as " + code + " with NDC and description, 1 unit per NDC line"}
 		}
 		l.Why = append(l.Why, why)
 	}

@@ -96,4 +96,4 @@ func therapy(fields string) string {
 	return `{"therapies":[{"id":"t1",` + fields + `}]}`
 }
 
-var ruleID = regexp.MustCompile(`^(PD|CS|CC|NU|DR|IN|LN|BI|MC)-[0-9]+\b`)
+var ruleID = regexp.MustCompile(`^(PD|CS|CC|NU|DR|IN|LN|BI|MC)-[0-9]+$`)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/profile"
 )
 
@@ -212,8 +213,8 @@ func TestWhyCitesRulesOnEveryLine(t *testing.T) {
 			t.Errorf("line %s has no why", l.Code)
 		}
 		for _, w := range l.Why {
-			if !ruleID.MatchString(w) {
-				t.Errorf("line %s: reason %q does not start with a rule ID", l.Code, w)
+			if !ruleID.MatchString(w.Rule) || w.Text == "" {
+				t.Errorf("line %s: reason %#v is not a rule ID with a text", l.Code, w)
 			}
 		}
 	}
@@ -238,12 +239,12 @@ func TestSharedSlicesAreNotAliased(t *testing.T) {
 	res := code(t, visitDoc+"", "")
 	res2 := code(t, visitDoc, "")
 	for i := range res.Lines {
-		res.Lines[i].Why = append(res.Lines[i].Why, "X")
+		res.Lines[i].Why = append(res.Lines[i].Why, claim.Reason{Rule: "X"})
 		res.Lines[i].Modifiers = append(res.Lines[i].Modifiers, "X")
 	}
 	for i := range res2.Lines {
 		for _, w := range res2.Lines[i].Why {
-			if w == "X" {
+			if w.Rule == "X" {
 				t.Fatalf("line %d of another result sees an append: %v", i, res2.Lines[i].Why)
 			}
 		}

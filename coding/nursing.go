@@ -39,7 +39,7 @@ func (c *coder) nursing() {
 		vk := &c.reasons().visits[k]
 		c.emit(claim.Line{Code: "99601", Modifiers: vk.mods, From: v.Date, To: v.Date, Units: 1, POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: vk.why601}, path)
 		if extra := extraHours(v.Minutes, c.s.NursingExtraHourMinutes); extra > 0 {
-			why := append(vk.why602, "NU-2: "+strconv.Itoa(v.Minutes)+" minutes -> "+strconv.Itoa(extra)+" additional hour(s) (a part hour counts from "+strconv.Itoa(c.s.NursingExtraHourMinutes)+" minutes)")
+			why := append(vk.why602, claim.Reason{Rule: "NU-2", Text: strconv.Itoa(v.Minutes) + " minutes -> " + strconv.Itoa(extra) + " additional hour(s) (a part hour counts from " + strconv.Itoa(c.s.NursingExtraHourMinutes) + " minutes)"})
 			c.emit(claim.Line{Code: "99602", Modifiers: vk.mods, From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: why}, path.dot("minutes"))
 		}
 	}
@@ -52,25 +52,27 @@ func (c *coder) nursing() {
 // each combination of suite (bit 1) and SD (bit 2). Lines share these
 // slices; their capacity equals their length, so an append copies.
 type visitKind struct {
-	mods, why601, why602 []string
+	mods           []string
+	why601, why602 []claim.Reason
 }
 
-func visitKinds(nursingSuite string) (vk [4]visitKind) {
+func visitKinds(nursingSuite claim.Reason) (vk [4]visitKind) {
 	for k := range vk {
-		var mods, notes []string
+		var mods []string
+		var notes []claim.Reason
 		if k&1 != 0 {
 			mods = append(mods, "SS")
-			notes = append(notes, "NU-3: visit in the infusion suite -> SS", nursingSuite)
+			notes = append(notes, claim.Reason{Rule: "NU-3", Text: "visit in the infusion suite -> SS"}, nursingSuite)
 		}
 		if k&2 != 0 {
 			mods = append(mods, "SD")
-			notes = append(notes, "NU-3: registered nurse with specialised infusion training -> SD")
+			notes = append(notes, claim.Reason{Rule: "NU-3", Text: "registered nurse with specialised infusion training -> SD"})
 		}
 		if mods == nil {
 			mods = []string{}
 		}
-		why601 := append([]string{"NU-1: one 99601 per visit, up to two hours", "NU-5: each visit on its own line"}, notes...)
-		why602 := append(notes, "NU-1: 99602 each additional hour with a 99601 the same day")
+		why601 := append([]claim.Reason{{Rule: "NU-1", Text: "one 99601 per visit, up to two hours"}, {Rule: "NU-5", Text: "each visit on its own line"}}, notes...)
+		why602 := append(notes, claim.Reason{Rule: "NU-1", Text: "99602 each additional hour with a 99601 the same day"})
 		vk[k] = visitKind{mods: slices.Clip(mods), why601: slices.Clip(why601), why602: slices.Clip(why602)}
 	}
 	return vk

@@ -4,7 +4,6 @@ import (
 	"github.com/perdiem/perdiem/money"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/claim"
@@ -191,7 +190,7 @@ func (c *coder) noteGeneral(t *episode.Therapy, ch *choice) bool {
 	case c.s.Specificity == profile.General:
 		c.warn("CS-1", "therapy %s (%s): profile %s bills the family's general code %s", t.ID, t.Type, c.prof.ID, general)
 	default:
-		c.warn("CS-2", "therapy %s (%s): %s, the family's general code", t.ID, t.Type, strings.TrimPrefix(ch.why, "CS-2: "))
+		c.warn("CS-2", "therapy %s (%s): %s, the family's general code", t.ID, t.Type, ch.why.Text)
 	}
 	return true
 }
@@ -355,7 +354,7 @@ func (c *coder) generalizeFamilies() {
 			changed := false
 			for k, ch := range td.choices {
 				if fam.specific[ch.code] {
-					td.choices[k] = &choice{code: fam.general, why: ch.why + "; " + fam.why}
+					td.choices[k] = &choice{code: fam.general, why: claim.Reason{Rule: ch.why.Rule, Text: ch.why.Text + "; " + fam.why.String()}}
 					changed = true
 				}
 			}
@@ -369,8 +368,9 @@ func (c *coder) generalizeFamilies() {
 // familyGroup is an exclusion group between a family's general per diem
 // code and its specific ones.
 type familyGroup struct {
-	id, general, why string
-	specific         map[string]bool
+	id, general string
+	why         claim.Reason
+	specific    map[string]bool
 }
 
 type familyGroupsKey struct{}
@@ -388,7 +388,7 @@ func buildFamilyGroups(cs *codeset.Set) any {
 			continue
 		}
 		fg := familyGroup{id: g.ID, general: g.A[0], specific: map[string]bool{},
-			why: "CS-9: " + g.A[0] + " is on this claim, so its family's specific codes become " + g.A[0]}
+			why: claim.Reason{Rule: "CS-9", Text: "" + g.A[0] + " is on this claim, so its family's specific codes become " + g.A[0]}}
 		for _, b := range g.B {
 			fg.specific[b] = true
 		}
@@ -636,7 +636,7 @@ var rankModifier = [...]string{"", "SH", "SJ"}
 func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 	x := &td.days[i]
 	units := j - i + 1
-	why := make([]string, 0, 6)
+	why := make([]claim.Reason, 0, 6)
 	switch {
 	case x.interval > 0:
 		units = 0
@@ -648,7 +648,7 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 		if units == 0 {
 			return
 		}
-		why = append(why, "PD-3: dosed every "+formatNumber(x.interval)+" days: one unit per dosing interval starting in the span; the rate is contractual")
+		why = append(why, claim.Reason{Rule: "PD-3", Text: "dosed every " + formatNumber(x.interval) + " days: one unit per dosing interval starting in the span; the rate is contractual"})
 		if !td.intervalNoted {
 			td.intervalNoted = true
 			c.warn("PD-3", "therapy %s is dosed every %s days, less often than every 72 hours: it is outside the per diem structure, billed one unit per dosing interval at a contractual rate", td.t.ID, formatNumber(x.interval))
@@ -658,20 +658,20 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 	case c.s.PerDiemDays == profile.Elapsed24h && x.continuous:
 		why = append(why, c.reasons().pd6Elapsed)
 	default:
-		why = append(why, "PD-1: one unit per day of access to the therapy")
+		why = append(why, claim.Reason{Rule: "PD-1", Text: "one unit per day of access to the therapy"})
 	}
 	ch := td.choiceOf(x)
 	why = append(why, ch.why)
 	if td.catheter {
-		why = append(why, "CS-8: catheter care only on days no other per diem covers")
+		why = append(why, claim.Reason{Rule: "CS-8", Text: "catheter care only on days no other per diem covers"})
 	}
 	mods := make([]string, 0, 2)
 	if x.rank > 0 {
 		mods = append(mods, rankModifier[x.rank])
 		if x.rank == 1 {
-			why = append(why, "CC-1: second therapy on these days -> SH")
+			why = append(why, claim.Reason{Rule: "CC-1", Text: "second therapy on these days -> SH"})
 		} else {
-			why = append(why, "CC-1: third or later therapy on these days -> SJ")
+			why = append(why, claim.Reason{Rule: "CC-1", Text: "third or later therapy on these days -> SJ"})
 		}
 		if m := c.s.ConcurrencyExtraModifier; m != "" {
 			mods = append(mods, m)

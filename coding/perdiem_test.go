@@ -1,18 +1,20 @@
 package coding
 
 import (
-	"github.com/perdiem/perdiem/money"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/profile"
 )
 
 func TestPD1_AccessDaysFromStartThroughEnd(t *testing.T) {
 	res := code(t, therapy(`"type":"anti-infective","start":"2026-03-02","end":"2026-03-15","every_hours":8`), "")
 	wantLines(t, res, "S9502 2026-03-02..2026-03-15 x14")
-	if !strings.HasPrefix(res.Lines[0].Why[0], "PD-1") {
+	if res.Lines[0].Why[0].Rule != "PD-1" {
 		t.Errorf("why %v does not cite PD-1", res.Lines[0].Why)
 	}
 }
@@ -30,7 +32,7 @@ func TestPD3_WeeklyTherapyUnitsPerInterval(t *testing.T) {
 	res := code(t, therapy(`"type":"immunotherapy","start":"2026-09-24","end":"2026-10-20","every_hours":168`), "")
 	// Intervals start 09-24, 10-01, 10-08, 10-15; the line splits at the month.
 	wantLines(t, res, "S9338 2026-09-24..2026-09-30 x1", "S9338 2026-10-01..2026-10-20 x3")
-	if !strings.HasPrefix(res.Lines[0].Why[0], "PD-3") || !hasWarning(res, "PD-3") {
+	if res.Lines[0].Why[0].Rule != "PD-3" || !hasWarning(res, "PD-3") {
 		t.Errorf("why %v or warnings %+v do not cite PD-3", res.Lines[0].Why, res.Warnings)
 	}
 	// every_days is the same thing in days: a 28-day interval from 01-05
@@ -96,7 +98,7 @@ func TestCS1_GeneralProfileUsesTheFamilyGeneralCode(t *testing.T) {
 	res := withSettings(t, therapy(`"type":"anti-infective","start":"2026-03-01","end":"2026-03-05","every_hours":8`),
 		func(s *profile.Settings) { s.Specificity = profile.General })
 	wantLines(t, res, "S9494 2026-03-01..2026-03-05 x5")
-	if !strings.Contains(strings.Join(res.Lines[0].Why, " "), "CS-1") {
+	if !slices.ContainsFunc(res.Lines[0].Why, func(r claim.Reason) bool { return r.Rule == "CS-1" }) {
 		t.Errorf("why %v does not cite CS-1", res.Lines[0].Why)
 	}
 }

@@ -104,7 +104,7 @@ func ranked(l claim.Line) bool {
 	if l.Kind != claim.PerDiem || len(l.Why) == 0 {
 		return false
 	}
-	if l.Why[0][:4] == "PD-3" {
+	if l.Why[0].Rule == "PD-3" {
 		return false
 	}
 	switch l.Code {

@@ -35,17 +35,17 @@ func (c *coder) supplies() {
 			c.fail(path.dot("hcpcs"), "%s is a modifier, not a billable item", code.Code)
 			continue
 		}
-		why := []string{}
+		why := []claim.Reason{}
 		switch {
 		case c.billableOutside(code.Code):
-			why = append(why, "IN-2: billed outside the per diem (profile "+c.prof.ID+" billable_outside_per_diem)")
+			why = append(why, claim.Reason{Rule: "IN-2", Text: "billed outside the per diem (profile " + c.prof.ID + " billable_outside_per_diem)"})
 		case code.Bundled && c.perDiemOn(s.Date):
 			c.warn("IN-1", "%s: %s is bundled into the per diem on %s and is not billed", path, code.Code, s.Date)
 			continue
 		case code.Bundled:
-			why = append(why, "IN-1: bundled item billed because no per diem covers "+s.Date.String())
+			why = append(why, claim.Reason{Rule: "IN-1", Text: "bundled item billed because no per diem covers " + s.Date.String()})
 		default:
-			why = append(why, "IN-2: not included in the per diem, billed separately")
+			why = append(why, claim.Reason{Rule: "IN-2", Text: "not included in the per diem, billed separately"})
 		}
 		l := claim.Line{Code: code.Code, Modifiers: []string{}, From: s.Date, To: s.Date, Units: s.Units, POS: "12", Kind: claim.Supply, Why: why}
 		if code.NOC {

@@ -198,20 +198,30 @@ func writeTable(w io.Writer, res *claim.Result) {
 	fmt.Fprintf(w, "\nprofile %s, period %s..%s, %d line(s)\n", res.Profile, res.Period.From, res.Period.To, len(res.Lines))
 }
 
-// shortReason is the reason that decided the line's code: the first
-// code-choice rule it cites, else its first reason.
+// shortReason is the reason that decided the line's code: the last reason
+// of the first kind that chooses codes (code choice, NOC drug, drugs by NDC,
+// dose units, nursing hours, supply inclusion), else its first reason.
 func shortReason(l claim.Line) string {
-	for _, prefix := range []string{"CS-", "DR-3", "DR-5", "DR-1: J", "NU-2", "IN-"} {
+	for _, decides := range codeDeciders {
 		for i := len(l.Why) - 1; i >= 0; i-- {
-			if strings.HasPrefix(l.Why[i], prefix) {
-				return l.Why[i]
+			if decides(l.Why[i]) {
+				return l.Why[i].String()
 			}
 		}
 	}
 	if len(l.Why) > 0 {
-		return l.Why[0]
+		return l.Why[0].String()
 	}
 	return ""
+}
+
+var codeDeciders = []func(claim.Reason) bool{
+	func(r claim.Reason) bool { return strings.HasPrefix(r.Rule, "CS-") },
+	func(r claim.Reason) bool { return r.Rule == "DR-3" },
+	func(r claim.Reason) bool { return r.Rule == "DR-5" },
+	func(r claim.Reason) bool { return r.Rule == "DR-1" },
+	func(r claim.Reason) bool { return r.Rule == "NU-2" },
+	func(r claim.Reason) bool { return strings.HasPrefix(r.Rule, "IN-") },
 }
 
 func formatUnits(u float64) string {
