@@ -53,8 +53,8 @@ type here struct {
 }
 
 func hereOf(m *machine) here {
-	p := m.cur.Pos()
-	return here{p.Segment, m.setPos, p.Offset, p.Line}
+	p := m.Cur().Pos()
+	return here{p.Segment, m.SetPos(), p.Offset, p.Line}
 }
 
 // hlEntry is an open HL at one level of the hierarchy.
@@ -93,7 +93,7 @@ type business struct {
 	sv1At        here
 }
 
-func (b *business) startSet() {
+func (b *business) StartSet() {
 	ids := [len(b.hl)][]byte{}
 	for l := range b.hl {
 		ids[l] = b.hl[l].id[:0]
@@ -105,31 +105,31 @@ func (b *business) startSet() {
 	}
 }
 
-// claim is CLM01 of the current claim, or "" outside a claim or before CLM.
-func (b *business) claim() string {
+// Claim is CLM01 of the current claim, or "" outside a claim or before CLM.
+func (b *business) Claim() string {
 	if b.claimID == "" && len(b.claimRaw) > 0 {
 		b.claimID = string(b.claimRaw)
 	}
 	return b.claimID
 }
 
-func (b *business) endSet(m *machine) {
+func (b *business) EndSet(m *machine) {
 	for l := range b.hl {
 		b.closeHL(m, l)
 	}
 }
 
-func (b *business) enter(m *machine, loop string) {
+func (b *business) Enter(m *machine, loop string) {
 	if loop == "2300" {
 		b.inClaim, b.claimRaw, b.claimID, b.clm = true, b.claimRaw[:0], "", hereOf(m)
 		b.clm02ok, b.freq, b.hasF8, b.dx, b.sum, b.sumOK, b.nextLX, b.lines = false, "", false, 0, 0, true, 1, 0
-		if m.set != nil {
-			m.set.Claims++
+		if m.Set() != nil {
+			m.Set().Claims++
 		}
 	}
 }
 
-func (b *business) exit(m *machine, loop string) {
+func (b *business) Exit(m *machine, loop string) {
 	if loop != "2300" || !b.inClaim {
 		return
 	}
@@ -144,15 +144,15 @@ func (b *business) exit(m *machine, loop string) {
 
 // at reports a business finding at a remembered position.
 func (b *business) at(m *machine, h here, loop, id, element, msg string) {
-	m.addAt(Finding{Level: LevelBusiness, Segment: h.seg, SetPosition: h.setPos, SegmentID: id, Loop: loop,
+	m.AddAt(Finding{Level: LevelBusiness, Segment: h.seg, SetPosition: h.setPos, SegmentID: id, Loop: loop,
 		Element: element, Message: msg, Offset: h.offset, Line: h.line})
 }
 
 func (b *business) add(m *machine, loop, element, msg string) {
-	m.add(LevelBusiness, loop, element, "", msg)
+	m.Add(LevelBusiness, loop, element, "", msg)
 }
 
-func (b *business) segment(m *machine, seg *x12.Segment, loop string) {
+func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 	switch seg.ID() {
 	case "HL":
 		b.hlSegment(m, seg, loop)

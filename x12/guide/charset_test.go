@@ -1,4 +1,4 @@
-package x222
+package guide
 
 import "testing"
 

@@ -1,4 +1,4 @@
-package x222
+package guide
 
 import (
 	"errors"
@@ -22,17 +22,60 @@ type Options struct {
 // no readable ISA: there is nothing to acknowledge.
 var ErrNotX12 = x12.ErrNotX12
 
-// Validate reads an 837P interchange and checks it at every level. It
-// streams: memory holds the loop stack and one claim's totals, whatever the
-// input size. The error is non-nil only when the input is not X12 at all or
-// cannot be read; everything else is a Finding.
-func Validate(r io.Reader, opt Options) (*Report, error) {
-	m := newMachine(X222A1, opt, false)
+// Validate reads an interchange and checks it at every level against the
+// guide g, with rules (nil: none) for the business level. It streams:
+// memory holds the loop stack and what rules keep, whatever the input size.
+// The error is non-nil only when the input is not X12 at all or cannot be
+// read; everything else is a Finding.
+func Validate(g *Guide, r io.Reader, rules Rules, opt Options) (*Report, error) {
+	m := newMachine(g, opt, false)
+	if rules != nil {
+		m.rules = rules
+	}
 	if err := m.run(x12.NewReader(r)); err != nil {
 		return nil, err
 	}
 	return m.rep, nil
 }
+
+// Rules are the business checks of one transaction type. The machine calls
+// them as it walks each transaction set: StartSet at ST, Enter and Exit as
+// loops open and close, Segment for each segment placed in the guide's tree,
+// EndSet at SE (or where the set is cut short).
+type Rules interface {
+	StartSet()
+	Enter(m *Machine, loop string)
+	Exit(m *Machine, loop string)
+	Segment(m *Machine, seg *x12.Segment, loop string)
+	EndSet(m *Machine)
+	// Claim names the claim being walked, for findings; "" outside one.
+	Claim() string
+}
+
+type noRules struct{}
+
+func (noRules) StartSet()                              {}
+func (noRules) Enter(*Machine, string)                 {}
+func (noRules) Exit(*Machine, string)                  {}
+func (noRules) Segment(*Machine, *x12.Segment, string) {}
+func (noRules) EndSet(*Machine)                        {}
+func (noRules) Claim() string                          { return "" }
+
+// Cur is the segment being walked.
+func (m *Machine) Cur() *x12.Segment { return m.cur }
+
+// SetPos is the position of the current segment in its transaction set,
+// ST = 1.
+func (m *Machine) SetPos() int { return m.setPos }
+
+// Set is the result of the transaction set being walked (nil outside one).
+func (m *Machine) Set() *SetResult { return m.set }
+
+// Add records a finding about the current segment.
+func (m *Machine) Add(level, loop, element, code, msg string) { m.add(level, loop, element, code, msg) }
+
+// AddAt records a finding; inside a transaction set it counts against it.
+func (m *Machine) AddAt(f Finding) { m.addAt(f) }
 
 // frame is one open loop instance.
 type frame struct {
@@ -43,7 +86,9 @@ type frame struct {
 	node    *Loop // tree mode only
 }
 
-type machine struct {
+// Machine walks the segments of an interchange through a guide's loop tree,
+// checking them or (in tree mode) building the tree.
+type Machine struct {
 	g     *Guide
 	opt   Options
 	rep   *Report
@@ -66,7 +111,7 @@ type machine struct {
 
 	stack []frame
 
-	biz business
+	rules Rules
 
 	// tree mode: the loop tree is built and the guide's element and
 	// business checks, whose findings Parse drops, are skipped.
@@ -77,14 +122,14 @@ type machine struct {
 	curSet   *Set
 }
 
-func newMachine(g *Guide, opt Options, build bool) *machine {
+func newMachine(g *Guide, opt Options, build bool) *Machine {
 	if opt.MaxFindings <= 0 {
 		opt.MaxFindings = 10000
 	}
-	return &machine{g: g, opt: opt, rep: &Report{Findings: []Finding{}, Interchanges: []InterchangeInfo{}, Groups: []*GroupResult{}}, build: build}
+	return &Machine{g: g, opt: opt, rep: &Report{Findings: []Finding{}, Interchanges: []InterchangeInfo{}, Groups: []*GroupResult{}}, build: build, rules: noRules{}}
 }
 
-func (m *machine) run(r *x12.Reader) error {
+func (m *Machine) run(r *x12.Reader) error {
 	for {
 		seg, err := r.Next()
 		if err == io.EOF {
@@ -111,7 +156,7 @@ func (m *machine) run(r *x12.Reader) error {
 	}
 }
 
-func (m *machine) syntax(se *x12.SyntaxError) {
+func (m *Machine) syntax(se *x12.SyntaxError) {
 	m.syntaxErr = se
 	m.addAt(Finding{Level: LevelSyntax, Segment: se.Pos.Segment, SegmentID: se.SegmentID, Message: se.Err.Error(),
 		Offset: se.Pos.Offset, Line: se.Pos.Line})
@@ -119,13 +164,13 @@ func (m *machine) syntax(se *x12.SyntaxError) {
 }
 
 // add records a finding about the current segment.
-func (m *machine) add(level, loop, element, code, msg string) {
+func (m *Machine) add(level, loop, element, code, msg string) {
 	p := m.cur.Pos()
 	m.addAt(Finding{Level: level, Segment: p.Segment, SegmentID: m.cur.ID(), Loop: loop, Element: element,
 		Code: code, Message: msg, Offset: p.Offset, Line: p.Line})
 }
 
-func (m *machine) addAt(f Finding) {
+func (m *Machine) addAt(f Finding) {
 	if m.inST {
 		f.Set = m.setOrdinal
 		if f.SetPosition == 0 && f.Segment == m.cur.Pos().Segment {
@@ -138,7 +183,7 @@ func (m *machine) addAt(f Finding) {
 			m.set.Accepted = false
 		}
 		if f.Claim == "" {
-			f.Claim = m.biz.claim()
+			f.Claim = m.rules.Claim()
 		}
 	}
 	if len(m.rep.Findings) >= m.opt.MaxFindings {
@@ -148,11 +193,11 @@ func (m *machine) addAt(f Finding) {
 	m.rep.Findings = append(m.rep.Findings, f)
 }
 
-func (m *machine) envelope(element, code, format string, a ...any) {
+func (m *Machine) envelope(element, code, format string, a ...any) {
 	m.add(LevelEnvelope, "", element, code, fmt.Sprintf(format, a...))
 }
 
-func (m *machine) segment(seg *x12.Segment) {
+func (m *Machine) segment(seg *x12.Segment) {
 	switch seg.ID() {
 	case "ISA":
 		m.isa(seg)
@@ -176,7 +221,7 @@ func (m *machine) segment(seg *x12.Segment) {
 	}
 }
 
-func (m *machine) eof() {
+func (m *Machine) eof() {
 	if m.cur == nil {
 		return
 	}
@@ -195,7 +240,7 @@ func (m *machine) eof() {
 	}
 }
 
-func (m *machine) isa(seg *x12.Segment) {
+func (m *Machine) isa(seg *x12.Segment) {
 	if m.inISA {
 		m.eofBefore("ISA")
 	}
@@ -216,7 +261,7 @@ func (m *machine) isa(seg *x12.Segment) {
 	}
 	if m.build {
 		if m.tree != nil {
-			m.treeErr = fmt.Errorf("x222: segment %d: a second interchange; Parse reads one", seg.Pos().Segment)
+			m.treeErr = fmt.Errorf("x12/guide: segment %d: a second interchange; Parse reads one", seg.Pos().Segment)
 			return
 		}
 		m.tree = &Interchange{Delimiters: delimitersOf(m.delim), ISA: elements(seg), Groups: []*Group{}}
@@ -225,7 +270,7 @@ func (m *machine) isa(seg *x12.Segment) {
 
 // eofBefore closes open envelopes when a new header arrives without the
 // trailers of the previous one.
-func (m *machine) eofBefore(id string) {
+func (m *Machine) eofBefore(id string) {
 	if m.inST {
 		m.envelope("", "2", "%s before SE of transaction set %s", id, m.st02)
 		m.set.Codes = append(m.set.Codes, "2")
@@ -237,7 +282,7 @@ func (m *machine) eofBefore(id string) {
 	}
 }
 
-func (m *machine) iea(seg *x12.Segment) {
+func (m *Machine) iea(seg *x12.Segment) {
 	if !m.inISA {
 		m.envelope("", "", "IEA without ISA")
 		return
@@ -258,12 +303,12 @@ func (m *machine) iea(seg *x12.Segment) {
 
 // groupError reports an envelope problem that rejects the functional group,
 // and keeps its AK9 code for the 999.
-func (m *machine) groupError(element, code, format string, args ...any) {
+func (m *Machine) groupError(element, code, format string, args ...any) {
 	m.envelope(element, code, format, args...)
 	m.group.Codes = append(m.group.Codes, code)
 }
 
-func (m *machine) gs(seg *x12.Segment) {
+func (m *Machine) gs(seg *x12.Segment) {
 	if !m.inISA {
 		m.envelope("", "", "GS outside an interchange")
 	}
@@ -274,11 +319,11 @@ func (m *machine) gs(seg *x12.Segment) {
 		Sender: seg.Element(2), Receiver: seg.Element(3), Sets: []*SetResult{}}
 	m.rep.Groups = append(m.rep.Groups, m.group)
 	m.checkEnvelopeElements(seg)
-	if v := seg.Element(1); v != "HC" {
-		m.groupError("GS01", "1", "GS01 is %q, want HC (health care claim)", v)
+	if v := seg.Element(1); v != m.g.FunctionalID {
+		m.groupError("GS01", "1", "GS01 is %q, want %s", v, m.g.FunctionalID)
 	}
-	if v := seg.Element(8); v != "005010X222A1" {
-		m.groupError("GS08", "2", "GS08 is %q, want 005010X222A1", v)
+	if v := seg.Element(8); v != m.g.Version {
+		m.groupError("GS08", "2", "GS08 is %q, want %s", v, m.g.Version)
 	}
 	if m.build && m.tree != nil {
 		m.curGroup = &Group{GS: elements(seg), Sets: []*Set{}}
@@ -286,7 +331,7 @@ func (m *machine) gs(seg *x12.Segment) {
 	}
 }
 
-func (m *machine) ge(seg *x12.Segment) {
+func (m *Machine) ge(seg *x12.Segment) {
 	if !m.inGS {
 		m.envelope("", "", "GE without GS")
 		return
@@ -307,7 +352,7 @@ func (m *machine) ge(seg *x12.Segment) {
 	}
 }
 
-func (m *machine) st(seg *x12.Segment) {
+func (m *Machine) st(seg *x12.Segment) {
 	if !m.inGS {
 		m.envelope("", "", "ST outside a functional group")
 	}
@@ -322,18 +367,18 @@ func (m *machine) st(seg *x12.Segment) {
 	}
 	m.group.Sets = append(m.group.Sets, m.set)
 	m.checkEnvelopeElements(seg)
-	if v := seg.Element(1); v != "837" {
-		m.envelope("ST01", "6", "ST01 is %q, want 837", v)
+	if v := seg.Element(1); v != m.g.TransactionSet {
+		m.envelope("ST01", "6", "ST01 is %q, want %s", v, m.g.TransactionSet)
 		m.set.Codes = append(m.set.Codes, "6")
 	}
-	if v := seg.Element(3); v != "005010X222A1" {
-		m.envelope("ST03", "1", "ST03 is %q, want 005010X222A1", v)
+	if v := seg.Element(3); v != m.g.Version && m.g.Segments["ST"][2].Usage != NotUsed {
+		m.envelope("ST03", "1", "ST03 is %q, want %s", v, m.g.Version)
 		m.set.Codes = append(m.set.Codes, "1")
 	}
 	m.stack = m.stack[:0]
 	m.push(m.g.Root)
 	m.stack[0].pos, m.stack[0].counts[0] = -1, 0
-	m.biz.startSet()
+	m.rules.StartSet()
 	if m.build {
 		m.curSet = &Set{ST: elements(seg), Root: m.stack[0].node}
 		if m.curGroup != nil {
@@ -342,7 +387,7 @@ func (m *machine) st(seg *x12.Segment) {
 	}
 }
 
-func (m *machine) se(seg *x12.Segment) {
+func (m *Machine) se(seg *x12.Segment) {
 	if !m.inST {
 		m.envelope("", "", "SE without ST")
 		return
@@ -364,33 +409,33 @@ func (m *machine) se(seg *x12.Segment) {
 }
 
 // endSet closes every open loop of the transaction set.
-func (m *machine) endSet() {
+func (m *Machine) endSet() {
 	for len(m.stack) > 0 {
 		m.pop()
 	}
-	m.biz.endSet(m)
+	m.rules.EndSet(m)
 	if m.set.Errors > 0 && !contains(m.set.Codes, "5") {
 		m.set.Codes = append(m.set.Codes, "5")
 	}
 	m.inST = false
 }
 
-func (m *machine) checkEnvelopeElements(seg *x12.Segment) {
+func (m *Machine) checkEnvelopeElements(seg *x12.Segment) {
 	defs := m.g.Segments[seg.ID()]
 	if seg.Len() > len(defs) {
-		m.envelope(elemName(seg.ID(), len(defs)+1, 0), "", "%s has %d elements, at most %d allowed", seg.ID(), seg.Len(), len(defs))
+		m.envelope(ElemName(seg.ID(), len(defs)+1, 0), "", "%s has %d elements, at most %d allowed", seg.ID(), seg.Len(), len(defs))
 	}
 	for i := range defs {
 		d := &defs[i]
 		v := seg.ElementBytes(i + 1)
 		if len(v) == 0 {
 			if d.Usage == Required {
-				m.envelope(elemName(seg.ID(), i+1, 0), "", "required element missing")
+				m.envelope(ElemName(seg.ID(), i+1, 0), "", "required element missing")
 			}
 			continue
 		}
 		if code, msg := checkValue(d, v, false); code != "" {
-			m.envelope(elemName(seg.ID(), i+1, 0), "", "%s", msg)
+			m.envelope(ElemName(seg.ID(), i+1, 0), "", "%s", msg)
 		}
 	}
 }
@@ -404,7 +449,9 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-func elemName(id string, e, c int) string {
+// ElemName names element e (component c when not 0) of segment id as a
+// 999 and people do: "CLM05", "SV101-2".
+func ElemName(id string, e, c int) string {
 	if c == 0 {
 		return fmt.Sprintf("%s%02d", id, e)
 	}

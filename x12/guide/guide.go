@@ -1,16 +1,12 @@
-package x222
+package guide
 
 import (
-	_ "embed"
 	"fmt"
 	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
 )
-
-//go:embed guide.txt
-var guideText string
 
 // Usage is the TR3 usage of a segment, loop or element: 'R' required,
 // 'S' situational, 'N' not used.
@@ -64,6 +60,9 @@ type CodeList struct {
 
 // Has reports whether v is in the list.
 func (c *CodeList) Has(v string) bool { return has(c, v) }
+
+// HasBytes is Has for the bytes of an element, without allocating.
+func (c *CodeList) HasBytes(v []byte) bool { return has(c, v) }
 
 // has is Has for a string or the bytes of an element, without allocating.
 func has[T string | []byte](c *CodeList, v T) bool {
@@ -179,21 +178,25 @@ func (c *Child) ID() string {
 
 func (l *LoopDef) first() *SegmentDef { return l.Children[0].Segment }
 
-// Guide is the 005010X222A1 implementation guide: the transaction set's
-// root loop (ST … SE without the envelope segments), and the generic
-// element layout of every segment it knows.
+// Guide is an implementation guide: what its envelope carries, the
+// transaction set's root loop (ST … SE without the envelope segments), and
+// the generic element layout of every segment it knows.
 type Guide struct {
-	Root     *LoopDef
-	Segments map[string][]ElementDef // by segment ID
-	Notes    map[string][]Note       // syntax notes by segment ID
-	Loops    map[string]*LoopDef
+	// Name is the guide's short name in messages, e.g. "X222A1".
+	Name string
+	// TransactionSet is ST01 (e.g. "837"), FunctionalID is GS01 (e.g.
+	// "HC") and Version is GS08 and ST03 (e.g. "005010X222A1").
+	TransactionSet, FunctionalID, Version string
+	Root                                  *LoopDef
+	Segments                              map[string][]ElementDef // by segment ID
+	Notes                                 map[string][]Note       // syntax notes by segment ID
+	Loops                                 map[string]*LoopDef
 }
 
-// X222A1 is the guide, built from the embedded guide.txt.
-var X222A1 = mustParseGuide(guideText)
-
-func mustParseGuide(text string) *Guide {
-	g, err := parseGuide(text)
+// MustParse is Parse for a guide embedded in the program: an error in it
+// is a bug, so it panics.
+func MustParse(text string) *Guide {
+	g, err := Parse(text)
 	if err != nil {
 		panic(err)
 	}
@@ -207,7 +210,9 @@ type guideError struct {
 
 func (e *guideError) Error() string { return fmt.Sprintf("guide.txt:%d: %s", e.line, e.msg) }
 
-func parseGuide(text string) (*Guide, error) {
+// Parse reads a guide written in the notation described at the top of
+// x12/x222/guide.txt.
+func Parse(text string) (*Guide, error) {
 	g := &Guide{Segments: map[string][]ElementDef{}, Notes: map[string][]Note{}, Loops: map[string]*LoopDef{}}
 	lists := map[string]*CodeList{}
 	type open struct {
@@ -227,11 +232,17 @@ func parseGuide(text string) (*Guide, error) {
 		indent := len(line) - len(trimmed)
 		f := strings.Fields(trimmed)
 		switch f[0] {
+		case "transaction":
+			if len(f) != 5 {
+				return fail("transaction needs ST01, GS01, version and name")
+			}
+			g.TransactionSet, g.FunctionalID, g.Version, g.Name = f[1], f[2], f[3], f[4]
+			continue
 		case "codes":
 			if len(f) < 3 {
 				return fail("codes needs a name and at least one code")
 			}
-			lists[f[1]] = newCodeList(f[1], f[2:])
+			lists[f[1]] = NewCodeList(f[1], f[2:])
 			continue
 		case "seg":
 			if len(f) < 4 {
@@ -319,6 +330,9 @@ func parseGuide(text string) (*Guide, error) {
 	if g.Root == nil {
 		return nil, &guideError{0, "no root loop"}
 	}
+	if g.TransactionSet == "" {
+		return nil, &guideError{0, "no transaction line"}
+	}
 	for id, l := range g.Loops {
 		if id != g.Root.ID && (len(l.Children) == 0 || l.Children[0].Segment == nil) {
 			return nil, &guideError{0, "loop " + id + " does not start with a segment"}
@@ -357,7 +371,8 @@ func parseGuide(text string) (*Guide, error) {
 	return g, nil
 }
 
-func newCodeList(name string, codes []string) *CodeList {
+// NewCodeList makes a code list of the given codes.
+func NewCodeList(name string, codes []string) *CodeList {
 	c := &CodeList{Name: name, codes: codes}
 	for _, v := range codes {
 		if len(v) > maxPacked {
@@ -494,7 +509,7 @@ func applyOption(sd *SegmentDef, opt string, lists map[string]*CodeList) error {
 		d.Codes = l
 		return nil
 	}
-	d.Codes = newCodeList("", strings.Split(val, ","))
+	d.Codes = NewCodeList("", strings.Split(val, ","))
 	return nil
 }
 
@@ -554,6 +569,10 @@ func parseNote(s string, n int) (Note, error) {
 	}
 	return nt, nil
 }
+
+// CheckedNotes are the syntax notes checked where this segment stands
+// (see checkedNotes).
+func (s *SegmentDef) CheckedNotes() []Note { return s.relations }
 
 // checkedNotes picks the notes of sd worth checking where it stands. A note
 // naming an element the guide does not use here is left out: that element

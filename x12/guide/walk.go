@@ -1,4 +1,4 @@
-package x222
+package guide
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 )
 
 // push opens an instance of loop l whose first segment is the current one.
-func (m *machine) push(l *LoopDef) {
+func (m *Machine) push(l *LoopDef) {
 	n := len(m.stack)
 	if n < cap(m.stack) {
 		m.stack = m.stack[:n+1]
@@ -28,7 +28,7 @@ func (m *machine) push(l *LoopDef) {
 	f.counts[0] = 1
 	f.node = nil
 	if !m.build {
-		m.biz.enter(m, l.ID)
+		m.rules.Enter(m, l.ID)
 		return
 	}
 	f.node = m.arena.loop(l.ID)
@@ -39,18 +39,18 @@ func (m *machine) push(l *LoopDef) {
 }
 
 // pop closes the innermost loop, reporting required children never seen.
-func (m *machine) pop() {
+func (m *Machine) pop() {
 	f := &m.stack[len(m.stack)-1]
 	if !m.build {
 		m.missing(f, len(f.loop.Children))
-		m.biz.exit(m, f.loop.ID)
+		m.rules.Exit(m, f.loop.ID)
 	}
 	m.stack = m.stack[:len(m.stack)-1]
 }
 
 // missing reports required children of f before index end that never
 // occurred, at the current segment (where their absence became certain).
-func (m *machine) missing(f *frame, end int) {
+func (m *Machine) missing(f *frame, end int) {
 	from := 1
 	if f.loop == m.g.Root {
 		from = 0
@@ -102,7 +102,7 @@ func codeNames(c *CodeList) string {
 }
 
 // walk places a segment of the transaction set in the loop tree and checks it.
-func (m *machine) walk(seg *x12.Segment) {
+func (m *Machine) walk(seg *x12.Segment) {
 	t := tag(seg.ID())
 	for d := len(m.stack) - 1; d >= 0; d-- {
 		f := &m.stack[d]
@@ -149,13 +149,13 @@ func (m *machine) walk(seg *x12.Segment) {
 	}
 }
 
-func (m *machine) place(seg *x12.Segment, def *SegmentDef, loop string, node *Loop) {
+func (m *Machine) place(seg *x12.Segment, def *SegmentDef, loop string, node *Loop) {
 	if m.build {
 		m.arena.place(node, seg, m.setPos)
 		return
 	}
 	m.checkElements(seg, def, loop)
-	m.biz.segment(m, seg, loop)
+	m.rules.Segment(m, seg, loop)
 }
 
 // match finds the child of f that seg (whose ID has tag t) continues with,
@@ -204,12 +204,13 @@ func keyMatches(def *SegmentDef, seg *x12.Segment) bool {
 	}
 	v := seg.ElementBytes(def.keyElem)
 	if def.keyComp > 0 {
-		v = component(v, seg.Delimiters().Component, def.keyComp)
+		v = Component(v, seg.Delimiters().Component, def.keyComp)
 	}
 	return has(d.Codes, v)
 }
 
-func component(v []byte, sep byte, c int) []byte {
+// Component returns component c (1-based) of element value v.
+func Component(v []byte, sep byte, c int) []byte {
 	for k := 1; k < c; k++ {
 		n := indexByte(v, sep)
 		if n < 0 {
@@ -235,7 +236,7 @@ func indexByte(b []byte, c byte) int {
 }
 
 // checkElements checks each element against the guide (IK4 codes).
-func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) {
+func (m *Machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) {
 	id := seg.ID()
 	if seg.Len() > len(def.Elements) {
 		m.elementFinding(loop, id, len(def.Elements)+1, 0, nil, "3", fmt.Sprintf("%s has %d elements, at most %d allowed", id, seg.Len(), len(def.Elements)), nil)
@@ -255,7 +256,7 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 		}
 		present |= 1 << i
 		if d.Usage == NotUsed {
-			m.elementFinding(loop, id, i+1, 0, d, "10", "element is not used in this loop (X222A1) but is present", v)
+			m.elementFinding(loop, id, i+1, 0, d, "10", "element is not used in this loop ("+m.g.Name+") but is present", v)
 			continue
 		}
 		if d.Components == nil {
@@ -291,7 +292,7 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 					m.elementFinding(loop, id, i+1, k+1, cd, "1", "required component missing", nil)
 				}
 			case cd.Usage == NotUsed:
-				m.elementFinding(loop, id, i+1, k+1, cd, "10", "component is not used in this loop (X222A1) but is present", part)
+				m.elementFinding(loop, id, i+1, k+1, cd, "10", "component is not used in this loop ("+m.g.Name+") but is present", part)
 			case printable && cd.kind <= kindID && len(part) >= cd.Min && len(part) <= cd.Max && (cd.Codes == nil || has(cd.Codes, part)):
 				// as for simple elements above
 			default:
@@ -317,7 +318,7 @@ func (m *machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 
 // checkNote reports the elements that break an X12 syntax note, each as an
 // element finding with the IK403 code a front end gives it.
-func (m *machine) checkNote(seg *x12.Segment, def *SegmentDef, loop string, nt *Note, present uint64) {
+func (m *Machine) checkNote(seg *x12.Segment, def *SegmentDef, loop string, nt *Note, present uint64) {
 	elems, excluded := nt.broken(present)
 	for elems != 0 {
 		e := bits.TrailingZeros64(elems) + 1
@@ -326,7 +327,7 @@ func (m *machine) checkNote(seg *x12.Segment, def *SegmentDef, loop string, nt *
 		id := def.ID
 		switch {
 		case excluded:
-			m.elementFinding(loop, id, e, 0, d, "10", fmt.Sprintf("%s may not be present with %s (X12 syntax note %s)", elemName(id, e, 0), presentNames(id, nt, present, e), nt), seg.ElementBytes(e))
+			m.elementFinding(loop, id, e, 0, d, "10", fmt.Sprintf("%s may not be present with %s (X12 syntax note %s)", ElemName(id, e, 0), presentNames(id, nt, present, e), nt), seg.ElementBytes(e))
 		case d.Usage == Required:
 			// its absence is already a finding (IK403 1)
 		default:
@@ -337,16 +338,16 @@ func (m *machine) checkNote(seg *x12.Segment, def *SegmentDef, loop string, nt *
 
 // noteReason says why a note makes element e required.
 func noteReason(id string, e int, nt *Note, present uint64) string {
-	name := elemName(id, e, 0)
+	name := ElemName(id, e, 0)
 	switch nt.Kind {
 	case Required1:
 		return "one of " + noteNames(id, nt.Elements) + " is required"
 	case Paired:
 		return name + " is required when " + presentNames(id, nt, present, 99) + " is present"
 	case ListCond:
-		return "one of " + noteNames(id, nt.Elements[1:]) + " is required when " + elemName(id, nt.Elements[0], 0) + " is present"
+		return "one of " + noteNames(id, nt.Elements[1:]) + " is required when " + ElemName(id, nt.Elements[0], 0) + " is present"
 	}
-	return name + " is required when " + elemName(id, nt.Elements[0], 0) + " is present"
+	return name + " is required when " + ElemName(id, nt.Elements[0], 0) + " is present"
 }
 
 // presentNames names the elements of nt present before element e.
@@ -366,22 +367,22 @@ func noteNames(id string, es []int) string {
 		if i > 0 {
 			b = append(b, '/')
 		}
-		b = append(b, elemName(id, e, 0)...)
+		b = append(b, ElemName(id, e, 0)...)
 	}
 	return string(b)
 }
 
 // checkPeriod checks a date or date range (DTP03, DMG02, PAT06) in the
 // format its qualifier (the element before) names.
-func (m *machine) checkPeriod(loop, id string, e int, d *ElementDef, format, v []byte) {
+func (m *Machine) checkPeriod(loop, id string, e int, d *ElementDef, format, v []byte) {
 	ok := true
 	switch string(format) {
 	case "D8":
-		_, ok = date8(v)
+		_, ok = Date8(v)
 	case "RD8":
 		from, to, found := bytes.Cut(v, []byte{'-'})
-		_, ok1 := date8(from)
-		_, ok2 := date8(to)
+		_, ok1 := Date8(from)
+		_, ok2 := Date8(to)
 		ok = found && ok1 && ok2
 	default:
 		return // the qualifier's own code error is reported
@@ -391,9 +392,9 @@ func (m *machine) checkPeriod(loop, id string, e int, d *ElementDef, format, v [
 	}
 }
 
-func (m *machine) elementFinding(loop, id string, e, c int, d *ElementDef, code, msg string, v []byte) {
+func (m *Machine) elementFinding(loop, id string, e, c int, d *ElementDef, code, msg string, v []byte) {
 	p := m.cur.Pos()
-	f := Finding{Level: LevelElement, Segment: p.Segment, SegmentID: id, Loop: loop, Element: elemName(id, e, c),
+	f := Finding{Level: LevelElement, Segment: p.Segment, SegmentID: id, Loop: loop, Element: ElemName(id, e, c),
 		Code: code, Message: msg, Offset: p.Offset, Line: p.Line, Value: string(v)}
 	if d != nil {
 		f.ElementRef = d.Ref
@@ -418,7 +419,7 @@ func checkValue(d *ElementDef, v []byte, printable bool) (code, msg string) {
 		}
 		return "", ""
 	case kindN0, kindN2, kindR:
-		digits, ok := numeric(v, d.kind == kindR)
+		digits, ok := Numeric(v, d.kind == kindR)
 		if !ok {
 			return "6", fmt.Sprintf("%q is not a valid %s number", v, d.Type)
 		}
@@ -467,9 +468,9 @@ func inCharset(b []byte) bool {
 	return true
 }
 
-// numeric checks an N0 or R value and returns its digit count, which is
+// Numeric checks an N0 or R value and returns its digit count, which is
 // what X12 lengths count (sign and decimal point excluded).
-func numeric(v []byte, decimal bool) (int, bool) {
+func Numeric(v []byte, decimal bool) (int, bool) {
 	if len(v) > 0 && v[0] == '-' {
 		v = v[1:]
 	}
@@ -487,8 +488,8 @@ func numeric(v []byte, decimal bool) (int, bool) {
 	return digits, digits > 0 && dots <= 1
 }
 
-// date8 parses CCYYMMDD, returning it as the integer CCYYMMDD.
-func date8(v []byte) (int, bool) {
+// Date8 parses CCYYMMDD, returning it as the integer CCYYMMDD.
+func Date8(v []byte) (int, bool) {
 	if len(v) != 8 {
 		return 0, false
 	}

@@ -1,4 +1,4 @@
-package x222
+package guide
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 	"github.com/perdiem/perdiem/x12"
 )
 
-// Interchange is a parsed 837P file: envelope segments and, inside each
+// Interchange is a parsed file: envelope segments and, inside each
 // transaction set, the guide's loop tree. Composite elements keep their
 // component separator; Delimiters says which it is.
 type Interchange struct {
@@ -58,20 +58,20 @@ type Segment struct {
 	Position int      `json:"position"` // in the transaction set, ST = 1
 }
 
-// Parse reads one 837P interchange into its loop tree. It is tolerant:
-// segments out of place stay in the loop where they occur, and guide
-// violations are left to Validate. It fails on unreadable X12 or a second
-// interchange. Unlike Validate it holds the whole file in memory.
-func Parse(r io.Reader) (*Interchange, error) {
-	m := newMachine(X222A1, Options{MaxFindings: 1}, true)
+// Tree reads one interchange into the loop tree of guide g. It is
+// tolerant: segments out of place stay in the loop where they occur, and
+// guide violations are left to Validate. It fails on unreadable X12 or a
+// second interchange. Unlike Validate it holds the whole file in memory.
+func Tree(g *Guide, r io.Reader) (*Interchange, error) {
+	m := newMachine(g, Options{MaxFindings: 1}, true)
 	if err := m.run(x12.NewReader(r)); err != nil {
 		return nil, err
 	}
 	if se := m.syntaxErr; se != nil {
-		return nil, fmt.Errorf("x222: segment %d at byte %d, line %d: %w", se.Pos.Segment, se.Pos.Offset, se.Pos.Line, se.Err)
+		return nil, fmt.Errorf("x12/guide: segment %d at byte %d, line %d: %w", se.Pos.Segment, se.Pos.Offset, se.Pos.Line, se.Err)
 	}
 	if m.tree == nil {
-		return nil, errors.New("x222: no interchange")
+		return nil, errors.New("x12/guide: no interchange")
 	}
 	return m.tree, nil
 }

@@ -1,0 +1,75 @@
+package x222
+
+import (
+	_ "embed"
+	"io"
+
+	"github.com/perdiem/perdiem/x12/guide"
+)
+
+//go:embed guide.txt
+var guideText string
+
+// X222A1 is the guide, built from the embedded guide.txt.
+var X222A1 = guide.MustParse(guideText)
+
+// The validator's types are those of the guide machinery.
+type (
+	Guide           = guide.Guide
+	LoopDef         = guide.LoopDef
+	SegmentDef      = guide.SegmentDef
+	ElementDef      = guide.ElementDef
+	CodeList        = guide.CodeList
+	Options         = guide.Options
+	Report          = guide.Report
+	Finding         = guide.Finding
+	InterchangeInfo = guide.InterchangeInfo
+	GroupResult     = guide.GroupResult
+	SetResult       = guide.SetResult
+	Interchange     = guide.Interchange
+	Group           = guide.Group
+	Set             = guide.Set
+	Loop            = guide.Loop
+	Segment         = guide.Segment
+	Delims          = guide.Delims
+
+	machine = guide.Machine
+)
+
+// Levels of a Finding.
+const (
+	LevelSyntax    = guide.LevelSyntax
+	LevelEnvelope  = guide.LevelEnvelope
+	LevelStructure = guide.LevelStructure
+	LevelElement   = guide.LevelElement
+	LevelBusiness  = guide.LevelBusiness
+)
+
+// ErrNotX12 is returned (wrapped) by Validate and Parse when the input has
+// no readable ISA: there is nothing to acknowledge.
+var ErrNotX12 = guide.ErrNotX12
+
+// Validate reads an 837P interchange and checks it at every level. It
+// streams: memory holds the loop stack and one claim's totals, whatever the
+// input size. The error is non-nil only when the input is not X12 at all or
+// cannot be read; everything else is a Finding.
+func Validate(r io.Reader, opt Options) (*Report, error) {
+	return guide.Validate(X222A1, r, &business{perDiemUnits: -1}, opt)
+}
+
+// Parse reads one 837P interchange into its loop tree. It is tolerant:
+// segments out of place stay in the loop where they occur, and guide
+// violations are left to Validate. It fails on unreadable X12 or a second
+// interchange. Unlike Validate it holds the whole file in memory.
+func Parse(r io.Reader) (*Interchange, error) { return guide.Tree(X222A1, r) }
+
+// The guide machinery's helpers the business rules use.
+var (
+	elemName    = guide.ElemName
+	date8       = guide.Date8
+	component   = guide.Component
+	numeric     = guide.Numeric
+	newCodeList = guide.NewCodeList
+)
+
+func has(c *CodeList, v []byte) bool { return c.HasBytes(v) }
