@@ -98,6 +98,7 @@ func runCode(e *env, args []string) int {
 // parseWithFile parses flags that may come before or after the one
 // positional FILE argument.
 func parseWithFile(fs *flag.FlagSet, args []string) (string, error) {
+	setUsage(fs)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

@@ -84,6 +84,7 @@ func runCodes(e *env, args []string) int {
 // parseInterspersed parses flags that come before, between or after the
 // positional words.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	setUsage(fs)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

@@ -6,6 +6,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,18 +47,13 @@ func main() {
 }
 
 func run(e *env, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				fmt.Fprintf(e.stdout, "usage: perdiem %s\n\n%s\n", c.usage, c.summary)
-				return exitOK
-			}
-		}
-		usage(e.stdout)
-		if len(args) == 0 {
-			return exitInput
-		}
-		return exitOK
+	if len(args) == 0 {
+		usage(e.stderr)
+		return exitInput
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		return runHelp(e, args[1:])
 	}
 	c, ok := commands[args[0]]
 	if !ok {
@@ -65,17 +61,68 @@ func run(e *env, args []string) int {
 		usage(e.stderr)
 		return exitInput
 	}
+	if wantsHelp(args[1:]) {
+		return runHelp(e, args[:1])
+	}
 	return c.run(e, args[1:])
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: perdiem COMMAND [ARGS]\n\ncommands:")
+// runHelp answers "perdiem help [COMMAND]"; "perdiem COMMAND --help" is
+// answered the same way, so the two print the same text.
+func runHelp(e *env, args []string) int {
+	switch {
+	case len(args) == 0 || len(args) == 1 && args[0] == "help":
+		usage(e.stdout)
+		return exitOK
+	case len(args) > 1:
+		fmt.Fprintf(e.stderr, "perdiem help: want one COMMAND, got %d: %s\n", len(args), strings.Join(args, " "))
+		return exitInput
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "perdiem help: unknown command %q: want one of %s\n", args[0], strings.Join(commandNames(), ", "))
+		return exitInput
+	}
+	fmt.Fprintf(e.stdout, "usage: perdiem %s\n\n%s\n", c.usage, c.summary)
+	return exitOK
+}
+
+// wantsHelp reports whether a command's arguments ask for its help: -h,
+// -help or --help before any "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// setUsage makes a flag error print the command's one-line usage and point
+// at its help, instead of the flag package's listing (which would also show
+// hidden aliases).
+func setUsage(fs *flag.FlagSet) {
+	fs.Usage = func() {
+		c := commands[fs.Name()]
+		fmt.Fprintf(fs.Output(), "usage: perdiem %s\nRun 'perdiem help %s' for every option.\n", c.usage, c.name)
+	}
+}
+
+func commandNames() []string {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
+	return names
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: perdiem COMMAND [ARGS]\n\ncommands:")
+	for _, n := range commandNames() {
 		c := commands[n]
 		fmt.Fprintf(w, "  %-10s %s\n", n, firstLine(c.summary))
 	}

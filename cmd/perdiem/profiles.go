@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -14,15 +13,16 @@ import (
 func init() {
 	register(command{
 		name:  "profiles",
-		usage: "profiles [ID] [--file FILE] [--format table|json]",
+		usage: "profiles [ID] [--profile-file F] [--format table|json]",
 		summary: `List the payer profiles, or show one with every setting and its source.
 
 With no ID, each shipped profile is listed with its name, effective date and
-the settings in which it differs from nhia. With an ID (or --file, a profile
-file of your own, which is checked strictly), every resolved setting is
-printed with the policy it comes from; settings not given inherit nhia.
+the settings in which it differs from nhia. With an ID (or --profile-file,
+a profile file of your own, which is checked strictly), every resolved
+setting is printed with the policy it comes from; settings not given
+inherit nhia.
 
-  --file FILE          show a profile file of your own instead of a shipped one
+  --profile-file F     show a profile file of your own instead of a shipped one
   --format table|json  a table for people (default) or JSON`,
 		run: runProfiles,
 	})
@@ -31,12 +31,10 @@ printed with the policy it comes from; settings not given inherit nhia.
 func runProfiles(e *env, args []string) int {
 	fs := flag.NewFlagSet("profiles", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	file := fs.String("file", "", "a profile file of your own")
+	file := fs.String("profile-file", "", "a profile file of your own")
+	fs.StringVar(file, "file", "", "the old name of --profile-file")
 	format := fs.String("format", "table", "table or json")
 	ids, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
 	if err != nil {
 		return exitInput
 	}
@@ -45,7 +43,7 @@ func runProfiles(e *env, args []string) int {
 		return exitInput
 	}
 	if len(ids) > 1 || (len(ids) == 1 && *file != "") {
-		fmt.Fprintln(e.stderr, "perdiem profiles: give one profile ID or --file, not both")
+		fmt.Fprintln(e.stderr, "perdiem profiles: give one profile ID or --profile-file, not both")
 		return exitInput
 	}
 	var p *profile.Profile

@@ -76,7 +76,7 @@ func TestProfilesJSON(t *testing.T) {
 
 func TestProfilesFileIsCheckedStrictly(t *testing.T) {
 	good := `{"id":"acme","name":"Acme","effective":"2026-01-01","source":"contract","settings":{"suite_pos":{"value":"11","source":"contract s.4"}}}`
-	code, out, errs := runProfilesCmd(t, good, "--file", "-")
+	code, out, errs := runProfilesCmd(t, good, "--profile-file", "-")
 	if code != exitOK || !strings.Contains(lineWith(out, "suite_pos"), "contract s.4") {
 		t.Errorf("exit %d, stderr %q, out:\n%s", code, errs, out)
 	}
@@ -88,7 +88,7 @@ func TestProfilesFileIsCheckedStrictly(t *testing.T) {
 }
 
 func TestProfilesUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"bcbs-zz"}, {"nhia", "hmsa"}, {"--format", "xml"}, {"nhia", "--file", "x.json"}} {
+	for _, args := range [][]string{{"bcbs-zz"}, {"nhia", "hmsa"}, {"--format", "xml"}, {"nhia", "--profile-file", "x.json"}} {
 		if code, _, errs := runProfilesCmd(t, "", args...); code != exitInput || errs == "" {
 			t.Errorf("profiles %v: exit %d, stderr %q; want exit %d with a message", args, code, errs, exitInput)
 		}
