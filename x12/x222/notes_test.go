@@ -118,7 +118,7 @@ func TestNotesLeftOutWhereTheGuideDecides(t *testing.T) {
 		{"2410", "CTP", "P0405"},
 		{"2430", "CAS", "L050607 C0605 C0705 L080910 C0908 C1008 L111213 C1211 C1311 L141516 C1514 C1614 L171819 C1817 C1917"},
 	} {
-		l := X222A1.Loops[c.loop]
+		l := X222A1().Loops[c.loop]
 		var sd *SegmentDef
 		for _, ch := range l.Children {
 			if ch.Segment != nil && ch.Segment.ID == c.seg {

@@ -3,6 +3,7 @@ package x222
 import (
 	_ "embed"
 	"io"
+	"sync"
 
 	"github.com/perdiem/perdiem/x12/guide"
 )
@@ -10,8 +11,9 @@ import (
 //go:embed guide.txt
 var guideText string
 
-// X222A1 is the guide, built from the embedded guide.txt.
-var X222A1 = guide.MustParse(guideText)
+// X222A1 returns the guide, built from the embedded guide.txt on first use,
+// so that commands which do not validate do not pay for parsing it.
+var X222A1 = sync.OnceValue(func() *Guide { return guide.MustParse(guideText) })
 
 // The validator's types are those of the guide machinery.
 type (
@@ -54,14 +56,14 @@ var ErrNotX12 = guide.ErrNotX12
 // input size. The error is non-nil only when the input is not X12 at all or
 // cannot be read; everything else is a Finding.
 func Validate(r io.Reader, opt Options) (*Report, error) {
-	return guide.Validate(X222A1, r, &business{perDiemUnits: -1}, opt)
+	return guide.Validate(X222A1(), r, &business{perDiemUnits: -1}, opt)
 }
 
 // Parse reads one 837P interchange into its loop tree. It is tolerant:
 // segments out of place stay in the loop where they occur, and guide
 // violations are left to Validate. It fails on unreadable X12 or a second
 // interchange. Unlike Validate it holds the whole file in memory.
-func Parse(r io.Reader) (*Interchange, error) { return guide.Tree(X222A1, r) }
+func Parse(r io.Reader) (*Interchange, error) { return guide.Tree(X222A1(), r) }
 
 // The guide machinery's helpers the business rules use.
 var (
