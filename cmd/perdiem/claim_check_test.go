@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/x12/x222"
@@ -34,7 +35,7 @@ func TestClaimsWeWriteValidate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := x222.Validate(bytes.NewReader(data), x222.Options{})
+		rep, err := x222.Validate(bytes.NewReader(data), x222.Options{Codes: codeset.Default()})
 		if err != nil {
 			t.Fatalf("%s: %v", in, err)
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/ctlnum"
 
 	"github.com/perdiem/perdiem/x12"
@@ -17,13 +19,14 @@ import (
 func init() {
 	register(command{
 		name:  "validate",
-		usage: "validate FILE|- [--999 OUT] [--format text|json] [--control N] [--state FILE]",
+		usage: "validate FILE|- [--999 OUT] [--format text|json] [--cms FILE] [--control N] [--state FILE]",
 		summary: `Validate an 837P (005010X222A1) file as a clearinghouse front end does.
 
 Checks syntax, envelopes (counts, control numbers), loops and segments against
 the implementation guide, element codes, dates and lengths, and business rules
 (claim balancing, NPI check digits, billing address, diagnosis pointers, NDC
-and ICD-10 shapes). Prints one line per finding:
+and ICD-10 shapes, procedure codes and modifiers against the code set in force
+on each date of service). Prints one line per finding:
 
   level segment-number SEGID loop element: message
 
@@ -35,7 +38,9 @@ then a summary. Exit status 0 when there are no findings, 1 when there are,
   --control N         interchange and group control number of the first 999 (default: the
                       next number in the state file, so no 999 reuses one)
   --state FILE        control number state file (default: .perdiem-control beside the 999)
-  --format text|json  text (default) or the whole report as JSON`,
+  --format text|json  text (default) or the whole report as JSON
+  --cms FILE          a newer CMS HCPCS release (.zip or fixed-width .txt) over the embedded
+                      code set, for the procedure code and modifier checks`,
 		run: runValidate,
 	})
 }
@@ -46,6 +51,7 @@ func runValidate(e *env, args []string) int {
 	ackOut := fs.String("999", "", "write the 999 acknowledgment to this file")
 	format := fs.String("format", "text", "text or json")
 	control := fs.Int64("control", 0, "control number of the first 999 (default: the next in the state file)")
+	cms := fs.String("cms", "", "CMS HCPCS release to overlay on the embedded code set")
 	state := fs.String("state", "", "control number state file (default: "+ctlnum.DefaultName+" beside the 999)")
 	name, err := parseWithFile(fs, args)
 	if err != nil {
@@ -59,6 +65,15 @@ func runValidate(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem validate: --control %d: want 1 to %d\n", *control, ctlnum.Max)
 		return exitInput
 	}
+	opt := x222.Options{Codes: codeset.Default(), Today: today()}
+	if *cms != "" {
+		rows, err := codeset.OpenCMS(*cms)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "perdiem validate: --cms: %v\n", err)
+			return exitInput
+		}
+		opt.Codes = opt.Codes.With(rows)
+	}
 	in, err := openInput(e, name)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem validate: %v\n", err)
@@ -66,7 +81,7 @@ func runValidate(e *env, args []string) int {
 	}
 	defer in.Close()
 	src, stop := readProgress(e, in, "validated")
-	rep, err := x222.Validate(src, x222.Options{})
+	rep, err := x222.Validate(src, opt)
 	stop()
 	if err != nil {
 		var se *x12.SyntaxError
@@ -172,4 +187,10 @@ func writeAcks(e *env, rep *x222.Report, path, statePath string, first int64) er
 	}
 	fmt.Fprintf(e.stderr, "perdiem validate: wrote the 999 to %s; business findings are not in it (they belong on a 277CA)\n", path)
 	return nil
+}
+
+// today is the local calendar date, for the future date of service check.
+func today() civil.Date {
+	t := now()
+	return civil.FromYMD(t.Year(), int(t.Month()), t.Day())
 }

@@ -23,7 +23,7 @@ func TestAmountsAndUnits(t *testing.T) {
 		{"SV1*HC:S9500*1400*UN*7*", "SV1*HC:S9500*1400*UN*6*", ""},
 	} {
 		in := strings.Replace(string(good), c.from, c.to, 1)
-		rep, err := Validate(strings.NewReader(in), Options{})
+		rep, err := Validate(strings.NewReader(in), testOptions())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -73,7 +73,7 @@ func (c *claimFile) Read(p []byte) (int, error) {
 }
 
 func TestGeneratedFileIsValid(t *testing.T) {
-	rep, err := Validate(newClaimFile(t, 300), Options{})
+	rep, err := Validate(newClaimFile(t, 300), testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func BenchmarkValidate(b *testing.B) {
 			b.ReportAllocs()
 			var peak uint64
 			for b.Loop() {
-				rep, err := Validate(newClaimFile(b, n), Options{})
+				rep, err := Validate(newClaimFile(b, n), testOptions())
 				if err != nil || !rep.Valid() {
 					b.Fatal(err, findingLines(rep))
 				}

@@ -3,42 +3,51 @@ package x222
 import (
 	"bytes"
 	"fmt"
-	"github.com/perdiem/perdiem/money"
 	"strconv"
-	"sync"
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/codeset"
-
 	"github.com/perdiem/perdiem/ident"
+	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/x12"
 )
 
-// nocCodes are the "not otherwise classified" codes: a line with one must
+// extraNOC are unlisted codes outside home infusion: a line with one must
 // describe the item in SV101-7. The code set marks the NOC codes of home
 // infusion (its rules.csv); an 837P may bill any service, so the validator
 // adds the unlisted codes of the other HCPCS and CPT sections.
-var nocCodes = sync.OnceValue(func() *CodeList {
-	codes := []string{"A4649", "A9698", "A9699", "S9999", "C9399", "K0108", "L8699", "Q0181", "T1999", "01999", "99199", "99429"}
-	for _, c := range codeset.Default().All() {
-		if c.NOC {
-			codes = append(codes, c.Code)
-		}
-	}
-	return newCodeList("noc", codes)
-})
+var extraNOC = []string{"A4649", "A9698", "A9699", "S9999", "C9399", "K0108", "L8699", "Q0181", "T1999", "01999", "99199", "99429"}
 
-// perDiemCodes are the codes that bill per day (codeset's IsPerDiem): their
-// units may not exceed the days of service.
-var perDiemCodes = sync.OnceValue(func() *CodeList {
-	var codes []string
-	for _, c := range codeset.Default().All() {
-		if c.IsPerDiem() {
-			codes = append(codes, c.Code)
+type nocKey struct{}
+type perDiemKey struct{}
+
+// nocCodes are the not otherwise classified codes of cs and extraNOC,
+// derived once per code set.
+func nocCodes(cs *codeset.Set) *CodeList {
+	return cs.Derived(nocKey{}, func(s *codeset.Set) any {
+		codes := append([]string(nil), extraNOC...)
+		for _, c := range s.All() {
+			if c.NOC {
+				codes = append(codes, c.Code)
+			}
 		}
-	}
-	return newCodeList("per diem", codes)
-})
+		return newCodeList("noc", codes)
+	}).(*CodeList)
+}
+
+// perDiemCodes are the codes of cs that bill per day (codeset's
+// IsPerDiem): their units may not exceed the days of service.
+func perDiemCodes(cs *codeset.Set) *CodeList {
+	return cs.Derived(perDiemKey{}, func(s *codeset.Set) any {
+		var codes []string
+		for _, c := range s.All() {
+			if c.IsPerDiem() {
+				codes = append(codes, c.Code)
+			}
+		}
+		return newCodeList("per diem", codes)
+	}).(*CodeList)
+}
 
 // dayNumber turns CCYYMMDD into a day count, for spans of service.
 func dayNumber(ccyymmdd int) civil.Date {
@@ -64,11 +73,15 @@ type hlEntry struct {
 	hl04     string
 	children bool
 	at       here
+	loop     string
 }
 
 // business holds the business-rule state of one transaction set: the open
 // HL chain (three levels at most) and the current claim.
 type business struct {
+	// noc and perDiem come from Options.Codes; nil without a code set.
+	noc, perDiem *CodeList
+
 	hl     [3]hlEntry
 	lastHL int
 
@@ -99,7 +112,7 @@ func (b *business) StartSet() {
 		ids[l] = b.hl[l].id[:0]
 	}
 	raw := b.claimRaw[:0]
-	*b = business{claimRaw: raw, perDiemUnits: -1}
+	*b = business{noc: b.noc, perDiem: b.perDiem, claimRaw: raw, perDiemUnits: -1}
 	for l := range b.hl {
 		b.hl[l].id = ids[l]
 	}
@@ -217,7 +230,7 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 	case "LX":
 		if loop == "2400" {
 			if n, ok := atoi(seg.ElementBytes(1)); !ok || n != b.nextLX {
-				b.add(m, loop, "LX01", fmt.Sprintf("line number %q out of sequence, want %d (LX01 restarts at 1 in each claim)", seg.Element(1), b.nextLX))
+				b.guide(m, hereOf(m), loop, "LX", 1, seg.ElementBytes(1), fmt.Sprintf("line number %q out of sequence, want %d (LX01 starts at 1 in each claim and goes up by one)", seg.Element(1), b.nextLX))
 			}
 			b.nextLX++
 		}
@@ -256,12 +269,12 @@ func (b *business) sv1(m *machine, seg *x12.Segment, loop string) {
 	}
 	proc := seg.ElementBytes(1)
 	b.perDiemUnits = -1
-	if has(perDiemCodes(), component(proc, csep, 2)) {
+	if b.perDiem != nil && has(b.perDiem, component(proc, csep, 2)) {
 		if u, ok := parseCents(seg.ElementBytes(4)); ok {
 			b.perDiemUnits, b.sv1At = u, hereOf(m)
 		}
 	}
-	if code := component(proc, csep, 2); has(nocCodes(), code) && len(component(proc, csep, 7)) == 0 {
+	if code := component(proc, csep, 2); b.noc != nil && has(b.noc, code) && len(component(proc, csep, 7)) == 0 {
 		b.add(m, loop, "SV101-7", fmt.Sprintf("%s is a not-otherwise-classified code: SV101-7 must describe the item", code))
 	}
 	ptrs := seg.ElementBytes(7)
@@ -308,13 +321,16 @@ func (b *business) hiSegment(m *machine, seg *x12.Segment, loop string) {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// hlSegment checks the hierarchy: HL01 counts 1, 2, 3…; HL02 names the
-// open HL one level up; HL04 says whether children follow.
+// hlSegment checks the hierarchy the TR3 gives: HL01 starts at 1 in each
+// transaction set and goes up by one; HL02 names an HL that precedes, one
+// level up; HL04 says whether children follow. These are implementation
+// guide rules on element values: a breach rejects the transaction set
+// (IK3 code 8, IK4 code I12), as a missing segment does.
 func (b *business) hlSegment(m *machine, seg *x12.Segment, loop string) {
 	id := seg.ElementBytes(1)
 	b.lastHL++
 	if n, err := strconv.Atoi(string(id)); err != nil || n != b.lastHL {
-		b.add(m, loop, "HL01", fmt.Sprintf("HL ID %q out of sequence, want %d", id, b.lastHL))
+		b.guide(m, hereOf(m), loop, "HL", 1, id, fmt.Sprintf("HL ID %q out of sequence, want %d (HL01 starts at 1 in each transaction set and goes up by one)", id, b.lastHL))
 		if err == nil {
 			b.lastHL = n
 		}
@@ -339,25 +355,37 @@ func (b *business) hlSegment(m *machine, seg *x12.Segment, loop string) {
 		parent := seg.ElementBytes(2)
 		switch {
 		case !p.open:
-			b.add(m, loop, "HL02", fmt.Sprintf("parent HL %q not found: no open HL one level up", parent))
+			b.guide(m, hereOf(m), loop, "HL", 2, parent, fmt.Sprintf("parent HL %q not found: no HL one level up precedes this one", parent))
 		case !bytes.Equal(parent, p.id):
-			b.add(m, loop, "HL02", fmt.Sprintf("parent HL %q not found; the enclosing HL is %q", parent, p.id))
+			b.guide(m, hereOf(m), loop, "HL", 2, parent, fmt.Sprintf("parent HL %q not found; the enclosing HL is %q", parent, p.id))
 		default:
 			if !p.children && p.hl04 == "0" {
-				b.at(m, p.at, "", "HL", "HL04", fmt.Sprintf("HL %s says it has no children (HL04=0) but HL %s is its child", p.id, id))
+				b.guide(m, p.at, p.loop, "HL", 4, []byte(p.hl04), fmt.Sprintf("HL %s says it has no children (HL04=0) but HL %s is its child", p.id, id))
 			}
 			p.children = true
 		}
 	}
-	b.hl[level] = hlEntry{open: true, id: append(b.hl[level].id[:0], id...), hl04: seg.Element(4), at: hereOf(m)}
+	b.hl[level] = hlEntry{open: true, id: append(b.hl[level].id[:0], id...), hl04: seg.Element(4), at: hereOf(m), loop: loop}
 }
 
 func (b *business) closeHL(m *machine, l int) {
 	e := &b.hl[l]
 	if e.open && e.hl04 == "1" && !e.children {
-		b.at(m, e.at, "", "HL", "HL04", fmt.Sprintf("HL %s says it has children (HL04=1) but none follows", e.id))
+		b.guide(m, e.at, e.loop, "HL", 4, []byte(e.hl04), fmt.Sprintf("HL %s says it has children (HL04=1) but none follows", e.id))
 	}
 	e.open = false
+}
+
+// guide reports a breach of an implementation guide rule on the value of
+// element e of a segment at h: an element finding with IK403 code I12
+// (implementation pattern match failure), which rejects the set.
+func (b *business) guide(m *machine, h here, loop, id string, e int, v []byte, msg string) {
+	f := Finding{Level: LevelElement, Segment: h.seg, SetPosition: h.setPos, SegmentID: id, Loop: loop,
+		Element: elemName(id, e, 0), Code: "I12", Message: msg, Offset: h.offset, Line: h.line, Value: string(v)}
+	if defs := X222A1().Segments[id]; e <= len(defs) {
+		f.ElementRef = defs[e-1].Ref
+	}
+	m.AddAt(f)
 }
 
 // parseCents reads an X12 R value as integer cents (hundredths).

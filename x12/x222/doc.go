@@ -10,9 +10,13 @@
 // Findings have five levels, in the order a front end checks them: syntax
 // (the tokenizer could not go on), envelope (ISA/GS/ST headers and trailers,
 // counts and control numbers), structure (loops and segments against the
-// guide: SNIP 2), element (code values, dates, lengths: SNIP 2; the X12
-// syntax notes relating elements of one segment: SNIP 1) and business (claim
+// guide: SNIP 2), element (code values, dates, lengths, and the guide's
+// numbering rules for HL01, HL02, HL04 and LX01: SNIP 2; the X12 syntax
+// notes relating elements of one segment: SNIP 1) and business (claim
 // balancing, NPI check digits, addresses, diagnosis pointers, NDC and
 // ICD-10 shapes: SNIP 3-7). The first four reject a transaction set in a 999;
 // business findings reject claims in a 277CA.
+//
+// The code set is passed in (Options.Codes), not fetched from a global, so
+// one process can check files against several code set versions.
 package x222

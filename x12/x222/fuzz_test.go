@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/x12"
 )
 
@@ -28,7 +29,7 @@ func seedSamples(f *testing.F) {
 func FuzzValidate(f *testing.F) {
 	seedSamples(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rep, err := Validate(bytes.NewReader(data), Options{MaxFindings: 100})
+		rep, err := Validate(bytes.NewReader(data), Options{MaxFindings: 100, Codes: codeset.Default(), Today: testToday})
 		if err != nil {
 			return
 		}
@@ -115,7 +116,7 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 func TestHugeSegment(t *testing.T) {
 	in := io.MultiReader(strings.NewReader(header+"BHT*0019*00*"),
 		&repeatReader{b: bytes.Repeat([]byte("A"), 1<<20), n: 50}, strings.NewReader("~SE*3*0001~"))
-	rep, err := Validate(in, Options{})
+	rep, err := Validate(in, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/x12/x222"
 	"github.com/perdiem/perdiem/x12/x999"
 )
@@ -27,7 +28,7 @@ func TestSyntaxNoteIn999(t *testing.T) {
 		}
 		src = bytes.Replace(src, []byte(r[0]), []byte(r[1]), 1)
 	}
-	rep, err := x222.Validate(bytes.NewReader(src), x222.Options{})
+	rep, err := x222.Validate(bytes.NewReader(src), x222.Options{Codes: codeset.Default()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func TestSyntaxNotes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.rule, func(t *testing.T) {
-			rep, err := Validate(bytes.NewReader(mutate(t, c.sample, c.pairs...)), Options{})
+			rep, err := Validate(bytes.NewReader(mutate(t, c.sample, c.pairs...)), testOptions())
 			if err != nil {
 				t.Fatal(err)
 			}

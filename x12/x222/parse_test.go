@@ -18,7 +18,7 @@ func TestParseFailsOnUnreadableTail(t *testing.T) {
 	}
 	src = bytes.Replace(src, []byte("DMG*D8*19600101*F~"), []byte("DMG*D8*19601301*X~"), 1)
 	src = bytes.TrimRight(src, "~\r\n") // the IEA loses its terminator
-	if rep, err := Validate(bytes.NewReader(src), Options{}); err != nil || len(rep.Findings) < 2 || rep.Findings[0].Level == LevelSyntax {
+	if rep, err := Validate(bytes.NewReader(src), testOptions()); err != nil || len(rep.Findings) < 2 || rep.Findings[0].Level == LevelSyntax {
 		t.Fatalf("the planted element errors should come before the syntax error: %v\n%s", err, findingLines(rep))
 	}
 	_, err = Parse(bytes.NewReader(src))

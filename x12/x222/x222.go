@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/x12/guide"
 )
 
@@ -22,7 +24,6 @@ type (
 	SegmentDef      = guide.SegmentDef
 	ElementDef      = guide.ElementDef
 	CodeList        = guide.CodeList
-	Options         = guide.Options
 	Report          = guide.Report
 	Finding         = guide.Finding
 	InterchangeInfo = guide.InterchangeInfo
@@ -56,7 +57,30 @@ var ErrNotX12 = guide.ErrNotX12
 // input size. The error is non-nil only when the input is not X12 at all or
 // cannot be read; everything else is a Finding.
 func Validate(r io.Reader, opt Options) (*Report, error) {
-	return guide.Validate(X222A1(), r, &business{perDiemUnits: -1}, opt)
+	b := &business{perDiemUnits: -1}
+	if opt.Codes != nil {
+		b.noc, b.perDiem = nocCodes(opt.Codes), perDiemCodes(opt.Codes)
+	}
+	return guide.Validate(X222A1(), r, b, guide.Options{MaxFindings: opt.MaxFindings})
+}
+
+// Options tune Validate.
+type Options struct {
+	// MaxFindings bounds the findings kept in the Report (0: 10000), so a
+	// badly broken file of any size keeps memory flat. Counts in the
+	// results still include the ones left out.
+	MaxFindings int
+	// Codes is the dated HCPCS code set that procedure codes and modifiers
+	// (SV101) are checked against, on each line's date of service, and that
+	// says which codes are not otherwise classified (SV101-7) and which
+	// bill per day (PD-1). The caller chooses it, so one process can check
+	// files against several code set versions. Nil: those checks are not
+	// made.
+	Codes *codeset.Set
+	// Today is the day the file is checked: a date of service after it is
+	// in the future. Zero (1970-01-01) means not given, and the check is
+	// not made. Passing it in keeps results reproducible.
+	Today civil.Date
 }
 
 // Parse reads one 837P interchange into its loop tree. It is tolerant:
