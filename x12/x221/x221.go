@@ -1,0 +1,179 @@
+// Package x221 validates 835 health care claim payment/advice transactions
+// against the ASC X12N 005010X221A1 implementation guide, with the same
+// machinery as the 837P (x12/guide): the guide is data (guide.txt,
+// embedded), findings are positioned, and the guide-level ones go into a
+// 999. A payer can check what it sends and a provider what it receives.
+//
+// The business level checks the three 835 balances: each service line
+// (SVC02 − its CAS = SVC03), each claim (CLP03 − its CAS and its lines' CAS
+// = CLP04) and the transaction (ΣCLP04 − ΣPLB = BPR02).
+package x221
+
+import (
+	_ "embed"
+	"fmt"
+	"io"
+
+	"github.com/perdiem/perdiem/money"
+	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/guide"
+)
+
+//go:embed guide.txt
+var guideText string
+
+// X221A1 is the guide, built from the embedded guide.txt.
+var X221A1 = guide.MustParse(guideText)
+
+// Validate reads an 835 interchange and checks it at every level. It
+// streams: memory holds the loop stack and one claim's totals, whatever the
+// input size. The error is non-nil only when the input is not X12 at all or
+// cannot be read; everything else is a Finding.
+func Validate(r io.Reader, opt guide.Options) (*guide.Report, error) {
+	return guide.Validate(X221A1, r, &balances{}, opt)
+}
+
+// Parse reads one 835 interchange into its loop tree, as guide.Tree does.
+func Parse(r io.Reader) (*guide.Interchange, error) { return guide.Tree(X221A1, r) }
+
+// here is a remembered segment position, for findings reported later.
+type here struct {
+	seg, setPos int
+	offset      int64
+	line        int
+}
+
+func hereOf(m *guide.Machine) here {
+	p := m.Cur().Pos()
+	return here{p.Segment, m.SetPos(), p.Offset, p.Line}
+}
+
+// total is a sum of amounts that is known only while every one of them
+// could be read; an unreadable amount is an element finding already.
+type total struct {
+	sum money.Amount
+	ok  bool
+}
+
+func (t *total) add(v []byte) {
+	if len(v) == 0 {
+		return
+	}
+	a, ok := money.ParseX12(v)
+	t.sum += a
+	t.ok = t.ok && ok
+}
+
+func (t *total) set(v []byte) {
+	t.sum, t.ok = 0, true
+	t.add(v)
+	t.ok = t.ok && len(v) > 0
+}
+
+// balances are the business rules of the 835: its three balances.
+type balances struct {
+	bpr02   total
+	bprAt   here
+	hasBPR  bool
+	paid    total // ΣCLP04
+	plb     total // ΣPLB amounts
+	claim   []byte
+	claimID string
+	clpAt   here
+	charge  total // CLP03
+	clp04   total
+	cas     total // claim and line CAS
+	inLine  bool
+	svcAt   here
+	svc02   total
+	svc03   total
+	lineCAS total
+	lines   int
+}
+
+func (b *balances) StartSet() {
+	*b = balances{claim: b.claim[:0]}
+	b.paid.ok, b.plb.ok = true, true
+}
+
+func (b *balances) Claim() string {
+	if b.claimID == "" && len(b.claim) > 0 {
+		b.claimID = string(b.claim)
+	}
+	return b.claimID
+}
+
+func (b *balances) Enter(m *guide.Machine, loop string) {
+	switch loop {
+	case "2100":
+		b.claim, b.claimID, b.clpAt, b.lines = b.claim[:0], "", hereOf(m), 0
+		b.cas = total{ok: true}
+		if s := m.Set(); s != nil {
+			s.Claims++
+		}
+	case "2110":
+		b.inLine, b.svcAt, b.lineCAS = true, hereOf(m), total{ok: true}
+		b.lines++
+	}
+}
+
+func (b *balances) Exit(m *guide.Machine, loop string) {
+	switch loop {
+	case "2110":
+		b.inLine = false
+		if b.svc02.ok && b.svc03.ok && b.lineCAS.ok && b.svc02.sum-b.lineCAS.sum != b.svc03.sum {
+			b.at(m, b.svcAt, "2110", "SVC", "SVC03", fmt.Sprintf("service line does not balance: charge %s (SVC02) − adjustments %s (CAS) = %s, but paid (SVC03) is %s",
+				b.svc02.sum, b.lineCAS.sum, b.svc02.sum-b.lineCAS.sum, b.svc03.sum))
+		}
+	case "2100":
+		if b.charge.ok && b.clp04.ok && b.cas.ok && b.charge.sum-b.cas.sum != b.clp04.sum {
+			b.at(m, b.clpAt, "2100", "CLP", "CLP04", fmt.Sprintf("claim does not balance: charge %s (CLP03) − adjustments %s (CAS of the claim and its lines) = %s, but paid (CLP04) is %s",
+				b.charge.sum, b.cas.sum, b.charge.sum-b.cas.sum, b.clp04.sum))
+		}
+		b.claim, b.claimID = b.claim[:0], ""
+	}
+}
+
+func (b *balances) EndSet(m *guide.Machine) {
+	if b.hasBPR && b.bpr02.ok && b.paid.ok && b.plb.ok && b.paid.sum-b.plb.sum != b.bpr02.sum {
+		b.at(m, b.bprAt, "ST", "BPR", "BPR02", fmt.Sprintf("transaction does not balance: paid on claims %s (ΣCLP04) − provider adjustments %s (ΣPLB) = %s, but the payment (BPR02) is %s",
+			b.paid.sum, b.plb.sum, b.paid.sum-b.plb.sum, b.bpr02.sum))
+	}
+}
+
+func (b *balances) Segment(m *guide.Machine, seg *x12.Segment, loop string) {
+	switch seg.ID() {
+	case "BPR":
+		b.hasBPR, b.bprAt = true, hereOf(m)
+		b.bpr02.set(seg.ElementBytes(2))
+	case "CLP":
+		b.claim = append(b.claim[:0], seg.ElementBytes(1)...)
+		b.charge.set(seg.ElementBytes(3))
+		b.clp04.set(seg.ElementBytes(4))
+		b.paid.add(seg.ElementBytes(4))
+		if len(seg.ElementBytes(4)) == 0 {
+			b.paid.ok = false
+		}
+	case "SVC":
+		b.svc02.set(seg.ElementBytes(2))
+		b.svc03.set(seg.ElementBytes(3))
+	case "CAS":
+		for i := 3; i <= 18; i += 3 {
+			v := seg.ElementBytes(i)
+			b.cas.add(v)
+			if loop == "2110" {
+				b.lineCAS.add(v)
+			}
+		}
+	case "PLB":
+		for i := 4; i <= 14; i += 2 {
+			b.plb.add(seg.ElementBytes(i))
+		}
+	}
+}
+
+// at reports a business finding at a remembered position.
+func (b *balances) at(m *guide.Machine, h here, loop, id, element, msg string) {
+	m.AddAt(guide.Finding{Level: guide.LevelBusiness, Segment: h.seg, SetPosition: h.setPos, SegmentID: id, Loop: loop,
+		Element: element, Message: msg, Offset: h.offset, Line: h.line})
+}
