@@ -57,7 +57,7 @@ func runRead(e *env, args []string) int {
 	}
 	defer in.Close()
 	br := bufio.NewReaderSize(in, 1<<16)
-	kind, err := transactionKind(br)
+	kind, _, err := transactionKind(br)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, err)
 		return exitInput
@@ -83,12 +83,12 @@ func runRead(e *env, args []string) int {
 	return writeJSON(e, "read", out)
 }
 
-// transactionKind peeks at the start of the input for the first ST01,
-// leaving the input unread.
-func transactionKind(br *bufio.Reader) (string, error) {
+// transactionKind peeks at the start of the input for the first ST01 and
+// the version of its group (GS08), leaving the input unread.
+func transactionKind(br *bufio.Reader) (kind, version string, err error) {
 	head, err := br.Peek(br.Size())
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return "", err
+		return "", "", err
 	}
 	r := x12.NewReader(bytes.NewReader(head))
 	for {
@@ -97,14 +97,25 @@ func transactionKind(br *bufio.Reader) (string, error) {
 			if errors.Is(err, io.EOF) || len(head) == br.Size() {
 				var se *x12.SyntaxError
 				if errors.As(err, &se) && se.Pos.Segment <= 1 {
-					return "", err
+					return "", "", err
 				}
-				return "", errors.New("no transaction set (ST) in the first 64 KiB")
+				return "", "", errors.New("no transaction set (ST) in the first 64 KiB")
 			}
-			return "", err
+			return "", "", err
 		}
-		if s.ID() == "ST" {
-			return s.Element(1), nil
+		switch s.ID() {
+		case "GS":
+			version = s.Element(8)
+		case "ST":
+			return s.Element(1), version, nil
 		}
 	}
+}
+
+// describeKind names a transaction set for people: "999 (005010X231A1)".
+func describeKind(kind, version string) string {
+	if version == "" {
+		return kind
+	}
+	return kind + " (" + version + ")"
 }

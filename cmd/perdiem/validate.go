@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"flag"
@@ -12,6 +13,8 @@ import (
 	"github.com/perdiem/perdiem/ctlnum"
 
 	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/guide"
+	"github.com/perdiem/perdiem/x12/x221"
 	"github.com/perdiem/perdiem/x12/x222"
 	"github.com/perdiem/perdiem/x12/x999"
 )
@@ -20,13 +23,18 @@ func init() {
 	register(command{
 		name:  "validate",
 		usage: "validate FILE|- [--999 OUT] [--format text|json] [--cms FILE] [--control N] [--state FILE]",
-		summary: `Validate an 837P (005010X222A1) file as a clearinghouse front end does.
+		summary: `Validate an 837P (005010X222A1) or an 835 (005010X221A1) file as a
+clearinghouse front end does.
 
-Checks syntax, envelopes (counts, control numbers), loops and segments against
-the implementation guide, element codes, dates and lengths, and business rules
-(claim balancing, NPI check digits, billing address, diagnosis pointers, NDC
-and ICD-10 shapes, procedure codes and modifiers against the code set in force
-on each date of service). Prints one line per finding:
+The kind is taken from the first transaction set (ST01, GS08); any other
+kind (a 999, a 277) is named and refused with exit status 2. Checks syntax,
+envelopes (counts, control numbers), loops and segments against the
+implementation guide, element codes, dates and lengths, and business rules:
+for an 837P claim balancing, NPI check digits, billing address, diagnosis
+pointers, NDC and ICD-10 shapes, procedure codes and modifiers against the
+code set in force on each date of service; for an 835 its three balances
+(each service line SVC02 − CAS = SVC03, each claim CLP03 − CAS = CLP04, the
+transaction ΣCLP04 − ΣPLB = BPR02). Prints one line per finding:
 
   level segment-number SEGID loop element: message
 
@@ -81,7 +89,22 @@ func runValidate(e *env, args []string) int {
 	}
 	defer in.Close()
 	src, stop := readProgress(e, in, "validated")
-	rep, err := x222.Validate(src, opt)
+	br := bufio.NewReaderSize(src, 1<<16)
+	validate := func(r io.Reader) (*x222.Report, error) { return x222.Validate(r, opt) }
+	// Input that is not X12, or has no ST near its start, goes to the 837P
+	// validator, which says where it breaks.
+	switch kind, version, _ := transactionKind(br); kind {
+	case "", "837":
+	case "835":
+		validate = func(r io.Reader) (*x222.Report, error) {
+			return x221.Validate(r, guide.Options{MaxFindings: opt.MaxFindings})
+		}
+	default:
+		stop()
+		fmt.Fprintf(e.stderr, "perdiem validate: %s: this is a %s; validate checks 837P (005010X222A1) and 835 (005010X221A1)\n", name, describeKind(kind, version))
+		return exitInput
+	}
+	rep, err := validate(br)
 	stop()
 	if err != nil {
 		var se *x12.SyntaxError
@@ -141,7 +164,10 @@ func printSummary(e *env, rep *x222.Report) {
 			}
 			fmt.Fprintf(e.stdout, "group %s set %s: %s in a 999 (%d errors); %d claims, %d business findings",
 				g.Control, s.Control, verdict, s.Errors, s.Claims, s.Business)
-			if s.Business > 0 {
+			switch {
+			case s.Business > 0 && s.ID == "835":
+				fmt.Fprint(e.stdout, " (balancing: not carried in a 999)")
+			case s.Business > 0:
 				fmt.Fprint(e.stdout, " (277CA-level: not carried in a 999)")
 			}
 			fmt.Fprintln(e.stdout)
@@ -185,7 +211,11 @@ func writeAcks(e *env, rep *x222.Report, path, statePath string, first int64) er
 	if err := writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "perdiem validate: wrote the 999 to %s; business findings are not in it (they belong on a 277CA)\n", path)
+	left := "business findings are not in it (they belong on a 277CA)"
+	if len(rep.Groups) > 0 && len(rep.Groups[0].Sets) > 0 && rep.Groups[0].Sets[0].ID == "835" {
+		left = "business findings (the balances) are not in it: a 999 has no place for them"
+	}
+	fmt.Fprintf(e.stderr, "perdiem validate: wrote the 999 to %s; %s\n", path, left)
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/x12"
@@ -22,19 +23,20 @@ import (
 //go:embed guide.txt
 var guideText string
 
-// X221A1 is the guide, built from the embedded guide.txt.
-var X221A1 = guide.MustParse(guideText)
+// X221A1 returns the guide, built from the embedded guide.txt on first use,
+// so that commands which do not validate do not pay for parsing it.
+var X221A1 = sync.OnceValue(func() *guide.Guide { return guide.MustParse(guideText) })
 
 // Validate reads an 835 interchange and checks it at every level. It
 // streams: memory holds the loop stack and one claim's totals, whatever the
 // input size. The error is non-nil only when the input is not X12 at all or
 // cannot be read; everything else is a Finding.
 func Validate(r io.Reader, opt guide.Options) (*guide.Report, error) {
-	return guide.Validate(X221A1, r, &balances{}, opt)
+	return guide.Validate(X221A1(), r, &balances{}, opt)
 }
 
 // Parse reads one 835 interchange into its loop tree, as guide.Tree does.
-func Parse(r io.Reader) (*guide.Interchange, error) { return guide.Tree(X221A1, r) }
+func Parse(r io.Reader) (*guide.Interchange, error) { return guide.Tree(X221A1(), r) }
 
 // here is a remembered segment position, for findings reported later.
 type here struct {

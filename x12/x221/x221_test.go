@@ -43,9 +43,9 @@ func brief(rep *guide.Report) []string {
 // the moov sample's first claim is a cent off.
 func TestSampleVerdicts(t *testing.T) {
 	want := map[string]string{
-		"linuxforhealth__medicare-part-a.x12": "structure 11 PER 3|element 13 TS309 10|element 13 TS311 10|element 23 TS309 10|element 23 TS311 10",
-		"moov__example_5010_835_sample1.x12":  "business 18 CLP04 ",
-		"pyx12__835_mult_loops.x12":           "",
+		"linuxforhealth__medicare-part-a.x12":           "structure 11 PER 3|element 13 TS309 10|element 13 TS311 10|element 23 TS309 10|element 23 TS311 10",
+		"moov__example_5010_835_sample1.x12":            "business 18 CLP04 ",
+		"pyx12__835_mult_loops.x12":                     "",
 		"stupidedi__dollars-and-data-sent-together.edi": "",
 		"stupidedi__era-sample.edi":                     "",
 		"stupidedi__multiple-claims-single-check.edi":   "",
