@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/perdiem/perdiem/money"
 	"io"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/money"
 )
 
 // Problem is one thing wrong with a document, at a field path such as
@@ -20,17 +22,24 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
-func (p Problem) String() string {
-	if p.Path == "" {
-		return p.Message
-	}
-	return p.Path + ": " + p.Message
-}
+func (p Problem) String() string { return errs.Problem(p).String() }
 
 // Error is the error Decode returns: every problem found, in document order
 // (BI-1). A document with any problem yields no Document at all.
 type Error struct {
 	Problems []Problem
+}
+
+// ErrorCode says a document error is invalid input (errs.Invalid).
+func (e *Error) ErrorCode() errs.Code { return errs.Invalid }
+
+// ErrorProblems returns e.Problems as errs problems.
+func (e *Error) ErrorProblems() []errs.Problem {
+	out := make([]errs.Problem, len(e.Problems))
+	for i, p := range e.Problems {
+		out[i] = errs.Problem(p)
+	}
+	return out
 }
 
 func (e *Error) Error() string {

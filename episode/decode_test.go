@@ -3,10 +3,13 @@ package episode
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/perdiem/perdiem/errs"
 )
 
 // abx is a valid therapy; cases extend or replace its fields.
@@ -343,5 +346,18 @@ func TestDecodeValues(t *testing.T) {
 	}
 	if c := doc.Claim.Charges["S9502"]; c != 20050 {
 		t.Errorf("charge = %d cents, want 20050", c)
+	}
+}
+
+// A document error is invalid input wherever it ends up: the command line
+// exits 2 for it, a server answers 400, and its problems keep their paths.
+func TestErrorIsInvalid(t *testing.T) {
+	_, err := Decode([]byte(`{"therapies":[{"id":"a","type":"nosuch","start":"2026-03-01"}]}`))
+	if got := errs.CodeOf(fmt.Errorf("line 3: %w", err)); got != errs.Invalid {
+		t.Fatalf("CodeOf = %q, want invalid", got)
+	}
+	probs := errs.ProblemsOf(err)
+	if len(probs) == 0 || probs[0].Path != "therapies[0].type" {
+		t.Errorf("ProblemsOf = %v, want the problem at therapies[0].type first", probs)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/profile"
 )
 
@@ -86,7 +87,7 @@ func runCode(e *env, args []string) int {
 	res, err := codeDocument(data, opt)
 	if err != nil {
 		printProblems(e.stderr, name, err)
-		return exitInput
+		return exitFor(err)
 	}
 	if f.format == "table" {
 		writeTable(e.stdout, res)
@@ -164,9 +165,8 @@ func codeDocument(data []byte, opt coding.Options) (*claim.Result, error) {
 
 // printProblems writes each problem on its own line, prefixed by the input's name.
 func printProblems(w io.Writer, name string, err error) {
-	var pe *episode.Error
-	if errors.As(err, &pe) {
-		for _, p := range pe.Problems {
+	if probs := errs.ProblemsOf(err); len(probs) > 0 {
+		for _, p := range probs {
 			fmt.Fprintf(w, "%s: %s\n", name, p)
 		}
 		return

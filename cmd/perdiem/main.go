@@ -12,14 +12,20 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/perdiem/perdiem/errs"
 )
 
 // Exit statuses shared by every subcommand.
 const (
-	exitOK       = 0
-	exitFindings = 1 // the command worked and found problems (validate), or an internal error
-	exitInput    = 2 // bad input or usage: nothing was written
+	exitOK       = errs.ExitOK
+	exitFindings = errs.ExitFailed // the command worked and found problems (validate), or an internal error
+	exitInput    = errs.ExitInput  // bad input or usage: nothing was written
 )
+
+// exitFor is the exit status for an error by its code: 2 for what the user
+// gave (invalid, not found, conflict), 1 for an internal failure.
+func exitFor(err error) int { return errs.ExitStatus(errs.CodeOf(err)) }
 
 // env is what a subcommand may touch; tests give it buffers.
 type env struct {
