@@ -4,7 +4,10 @@
 package money
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -12,6 +15,81 @@ import (
 // Amount is an amount in cents. JSON reads it from a number such as 200.00 or
 // 12.5 without going through float64, so no cent is ever lost to rounding.
 type Amount int64
+
+// Max is the largest amount X12 carries: an R element has at most 18
+// digits, so 9999999999999999.99. Arithmetic whose result is beyond ±Max
+// fails with ErrOverflow rather than write an amount no receiver can read.
+const Max Amount = 999_999_999_999_999_999
+
+// ErrOverflow is the error of arithmetic whose result is beyond ±Max.
+var ErrOverflow = errors.New("beyond the largest amount an X12 claim carries (9999999999999999.99)")
+
+// OverflowError says which operation overflowed; it wraps ErrOverflow.
+type OverflowError struct {
+	Op string // what was computed, e.g. "12.50 × 1e+15"
+}
+
+func (e *OverflowError) Error() string { return e.Op + " is " + ErrOverflow.Error() }
+
+func (e *OverflowError) Unwrap() error { return ErrOverflow }
+
+// Add returns a + b, or an *OverflowError when it is beyond ±Max.
+func Add(a, b Amount) (Amount, error) {
+	if !a.inRange() || !b.inRange() {
+		return 0, &OverflowError{Op: a.String() + " + " + b.String()}
+	}
+	s := a + b // cannot overflow int64: |a|, |b| ≤ Max < 2^62
+	if !s.inRange() {
+		return 0, &OverflowError{Op: a.String() + " + " + b.String()}
+	}
+	return s, nil
+}
+
+// Sum returns the sum of amounts, or an *OverflowError as soon as a partial
+// sum is beyond ±Max.
+func Sum(amounts ...Amount) (Amount, error) {
+	var t Amount
+	for _, m := range amounts {
+		var err error
+		if t, err = Add(t, m); err != nil {
+			return 0, err
+		}
+	}
+	return t, nil
+}
+
+// Mul returns m × units rounded half away from zero to the cent, or an
+// *OverflowError when it is beyond ±Max. Units are a count such as a
+// claim line's quantity; their shortest decimal form (what the claim
+// prints) is what is multiplied, exactly, so 0.1 units are one tenth.
+// Units that are not finite are an error too.
+func Mul(m Amount, units float64) (Amount, error) {
+	op := func() *OverflowError {
+		return &OverflowError{Op: m.String() + " × " + strconv.FormatFloat(units, 'g', -1, 64)}
+	}
+	if math.IsNaN(units) || math.IsInf(units, 0) || !m.inRange() {
+		return 0, op()
+	}
+	// units = digits × 10^-scale exactly, from the shortest decimal form.
+	s := strconv.FormatFloat(math.Abs(units), 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	p, _ := new(big.Int).SetString(whole+frac, 10)
+	p.Mul(p, big.NewInt(int64(m)))
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(len(frac))), nil)
+	neg := p.Sign() < 0
+	p.Abs(p)
+	p.Add(p, new(big.Int).Rsh(scale, 1)) // half up on the magnitude
+	p.Quo(p, scale)
+	if neg != (units < 0) {
+		p.Neg(p)
+	}
+	if !p.IsInt64() || !Amount(p.Int64()).inRange() {
+		return 0, op()
+	}
+	return Amount(p.Int64()), nil
+}
+
+func (m Amount) inRange() bool { return m >= -Max && m <= Max }
 
 // Parse reads a decimal amount with at most two fraction digits.
 func Parse(s string) (Amount, error) {

@@ -1,6 +1,10 @@
 package money
 
-import "testing"
+import (
+	"errors"
+	"math"
+	"testing"
+)
 
 func TestMoney(t *testing.T) {
 	for _, c := range []struct {
@@ -43,5 +47,83 @@ func TestParseX12(t *testing.T) {
 		if m != c.m || ok != c.ok || mb != m || okb != ok {
 			t.Errorf("ParseX12(%q) = %v %v (bytes %v %v), want %v %v", c.in, m, ok, mb, okb, c.m, c.ok)
 		}
+	}
+}
+
+func TestMul(t *testing.T) {
+	for _, c := range []struct {
+		per   Amount
+		units float64
+		want  Amount
+	}{
+		{12500, 14, 175000},
+		{1999, 0.5, 1000},   // 9.995 rounds half up to 10.00
+		{1999, 0.25, 500},   // 4.9975 -> 5.00
+		{1001, 0.1, 100},    // 1.001 -> 1.00: 0.1 is one tenth, not 0.1000000000000000055
+		{333, 3, 999},       //
+		{-1999, 0.5, -1000}, // half away from zero
+		{1999, -0.5, -1000},
+		{0, 1e15, 0},
+		{1250, 56, 70000},
+		{333, 0.5, 167},       // 166.5 cents rounds up
+		{1, 0.5, 1},           // half a cent rounds up
+		{1, 0.49, 0},          // below half rounds down
+		{19900, 1.005, 20000}, // 199.995 dollars → 200.00, not 199.99 as float64 would give
+		{7, 3.3333, 23},       // 23.3331
+		{999999, 1000, 999999000},
+	} {
+		got, err := Mul(c.per, c.units)
+		if err != nil || got != c.want {
+			t.Errorf("Mul(%v, %v) = %v, %v; want %v", c.per, c.units, got, err, c.want)
+		}
+	}
+}
+
+// A charge beyond what X12 carries is an error, never a wrapped or clipped
+// amount: 1e15 units at 125.00 once wrote a wrong SV102 and CLM02.
+func TestMulOverflow(t *testing.T) {
+	for _, c := range []struct {
+		per   Amount
+		units float64
+	}{
+		{12500, 1e15}, {12500, 1e17}, {Max, 2}, {-Max, 2}, {100, math.Inf(1)}, {100, math.NaN()}, {100, 1e300},
+		{Max + 1, 1}, {1, 1e18},
+	} {
+		if got, err := Mul(c.per, c.units); !errors.Is(err, ErrOverflow) {
+			t.Errorf("Mul(%d, %v) = %v, %v; want ErrOverflow", c.per, c.units, got, err)
+		}
+	}
+	if got, err := Mul(Max, 1); err != nil || got != Max {
+		t.Errorf("Mul(Max, 1) = %v, %v", got, err)
+	}
+	// Near the limit the units' shortest decimal form is what counts.
+	if got, err := Mul(1, 999_999_999_999_999_900); err != nil || got != 999_999_999_999_999_900 {
+		t.Errorf("Mul(0.01, 999999999999999900) = %v, %v; want 9999999999999999.00", got, err)
+	}
+	var oe *OverflowError
+	if _, err := Mul(12500, 1e15); !errors.As(err, &oe) || oe.Op != "125.00 × 1e+15" {
+		t.Errorf("overflow error %v does not say what overflowed", err)
+	}
+}
+
+func TestAddAndSum(t *testing.T) {
+	if s, err := Sum(175000, 4250, -50); err != nil || s != 179200 {
+		t.Errorf("Sum = %v, %v", s, err)
+	}
+	if s, err := Sum(); err != nil || s != 0 {
+		t.Errorf("Sum() = %v, %v", s, err)
+	}
+	if s, err := Add(Max-1, 1); err != nil || s != Max {
+		t.Errorf("Add(Max-1, 1) = %v, %v", s, err)
+	}
+	for _, c := range [][2]Amount{{Max, 1}, {-Max, -1}, {math.MaxInt64, 0}, {math.MinInt64, 0}} {
+		if s, err := Add(c[0], c[1]); !errors.Is(err, ErrOverflow) {
+			t.Errorf("Add(%d, %d) = %v, %v; want ErrOverflow", c[0], c[1], s, err)
+		}
+	}
+	// Each addend fits; their sum does not. int64 would not have wrapped
+	// here, but X12's 18 digits are the limit that matters.
+	if s, err := Sum(Max/2+1, Max/2+1); !errors.Is(err, ErrOverflow) {
+		t.Errorf("Sum past Max = %v, %v", s, err)
 	}
 }

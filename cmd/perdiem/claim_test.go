@@ -254,3 +254,30 @@ func TestClaimSplitsLongClaims(t *testing.T) {
 		}
 	}
 }
+
+// A charge no X12 amount can carry is bad input, not a wrong SV102: 10^15
+// units of a 200.00 supply once wrote SV1*HC:A4216*15532559262904483.84 (the
+// cents wrapped around int64) and a CLM02 to match, and exited 0.
+func TestClaimChargeOverflowIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	in := jsonlDocs(t, 1, func(_ int, doc map[string]any) {
+		doc["supplies"] = []any{map[string]any{"hcpcs": "A4216", "date": "2026-01-03", "units": 1e15}}
+		doc["claim"].(map[string]any)["charges"].(map[string]any)["A4216"] = 200
+	})
+	code, stdout, stderr := runClaimCmd(t, in, "-", "--state", filepath.Join(dir, "state"))
+	if code != exitInput || stdout != "" {
+		t.Fatalf("exit %d, stdout %q; want 2 and nothing written", code, stdout)
+	}
+	if !strings.Contains(stderr, "-: claim.charges.A4216: lines[") || !strings.Contains(stderr, "200.00 × 1e+15 is beyond the largest amount") {
+		t.Errorf("stderr does not name the charge that overflows:\n%s", stderr)
+	}
+	// The largest charge that fits is still written, exactly.
+	in = jsonlDocs(t, 1, func(_ int, doc map[string]any) {
+		doc["supplies"] = []any{map[string]any{"hcpcs": "A4216", "date": "2026-01-03", "units": 1e13}}
+		doc["claim"].(map[string]any)["charges"].(map[string]any)["A4216"] = 999.99
+	})
+	code, stdout, stderr = runClaimCmd(t, in, "-", "--state", filepath.Join(dir, "state"))
+	if code != exitOK || !strings.Contains(stdout, "SV1*HC:A4216*9999900000000000*UN*10000000000000") || !strings.Contains(stdout, "CLM*HIT2026010A*9999900000002470*") {
+		t.Errorf("exit %d, stderr %s; want SV102 9999900000000000 and CLM02 9999900000002470 in:\n%s", code, stderr, stdout)
+	}
+}

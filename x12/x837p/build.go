@@ -2,8 +2,6 @@ package x837p
 
 import (
 	"fmt"
-	"github.com/perdiem/perdiem/money"
-	"math/big"
 	"strconv"
 	"strings"
 
@@ -11,6 +9,7 @@ import (
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/ident"
+	"github.com/perdiem/perdiem/money"
 )
 
 // Build turns the document's claim block and its coded lines into a Claim.
@@ -342,7 +341,11 @@ func (b *builder) lines(c *Claim, res *claim.Result) {
 		case ok && per < 0:
 			b.fail("claim.charges."+l.Code, "%s: charges cannot be negative", per)
 		case ok:
-			out.Charge = lineCharge(per, l.Units)
+			charge, err := money.Mul(per, l.Units)
+			if err != nil {
+				b.fail("claim.charges."+l.Code, "%s: %v", path, err)
+			}
+			out.Charge = charge
 		}
 		if code, ok := b.codes.Lookup(l.Code); ok && code.NOC {
 			dp := b.descriptionPath(l, path)
@@ -360,7 +363,11 @@ func (b *builder) lines(c *Claim, res *claim.Result) {
 		out.Pointers = pointers(l.Kind, len(c.Diagnoses))
 		c.Lines = append(c.Lines, out)
 	}
-	c.Total = c.LineTotal()
+	total, err := c.LineTotal()
+	if err != nil {
+		b.fail("claim.charges", "the claim total (CLM02): %v", err)
+	}
+	c.Total = total
 }
 
 func (b *builder) drug(path string, l *claim.Line) *Drug {
@@ -437,22 +444,6 @@ func pointers(k claim.Kind, ndx int) []int {
 	return p
 }
 
-// lineCharge is units × the per-unit charge in exact decimal arithmetic,
-// rounded half up to the cent. Units arrive as float64; their shortest
-// decimal form is what the claim prints in SV104, so that is what is
-// multiplied.
-func lineCharge(per money.Amount, units float64) money.Amount {
-	s := strconv.FormatFloat(units, 'f', -1, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	m, _ := new(big.Int).SetString(whole+frac, 10)
-	m.Mul(m, big.NewInt(int64(per)))
-	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(len(frac))), nil)
-	// half up: (m + scale/2) / scale, for m ≥ 0
-	m.Add(m, new(big.Int).Rsh(scale, 1))
-	m.Quo(m, scale)
-	return money.Amount(m.Int64())
-}
-
 // Split divides a claim with more than MaxLines lines into claims of at most
 // MaxLines lines each, numbered <id>-1, <id>-2, … (each with its own
 // total). Line control numbers are kept, so they stay unique. A claim within
@@ -470,7 +461,7 @@ func Split(c *Claim) ([]*Claim, error) {
 		part := *c
 		part.ID = c.ID + "-" + strconv.Itoa(k+1)
 		part.Lines = c.Lines[k*MaxLines : min((k+1)*MaxLines, len(c.Lines))]
-		part.Total = part.LineTotal()
+		part.Total, _ = part.LineTotal() // a part of a claim whose total fits
 		out = append(out, &part)
 	}
 	return out, nil

@@ -173,6 +173,9 @@ func TestBuildProblems(t *testing.T) {
 		{"NDC unit must be a CTP05 code", func(_ *episode.Document, r *claim.Result) {
 			r.Lines[2].NDCUnit = "XX"
 		}, "lines[2].ndc_unit"},
+		{"a charge beyond what X12 carries", func(_ *episode.Document, r *claim.Result) {
+			r.Lines[1].Units = 1e15
+		}, "claim.charges.99601"},
 		{"nothing coded", func(_ *episode.Document, r *claim.Result) {
 			r.Lines = nil
 		}, "claim"},
@@ -190,29 +193,6 @@ func TestBuildProblems(t *testing.T) {
 				t.Errorf("problems %v; want one at %s", pe.Problems, tc.path)
 			}
 		})
-	}
-}
-
-func TestLineChargeIsExactAndRoundsHalfUp(t *testing.T) {
-	cases := []struct {
-		per   money.Amount
-		units float64
-		want  money.Amount
-	}{
-		{1250, 56, 70000},
-		{20000, 7, 140000},
-		{333, 0.5, 167},       // 166.5 cents rounds up
-		{1, 0.5, 1},           // half a cent rounds up
-		{1, 0.49, 0},          // below half rounds down
-		{19900, 1.005, 20000}, // 199.995 dollars → 200.00, not 199.99 as float64 would give
-		{10, 0.1, 1},
-		{7, 3.3333, 23}, // 23.3331
-		{999999, 1000, 999999000},
-	}
-	for _, c := range cases {
-		if got := lineCharge(c.per, c.units); got != c.want {
-			t.Errorf("lineCharge(%s, %v) = %s, want %s", c.per, c.units, got, c.want)
-		}
 	}
 }
 
@@ -243,8 +223,8 @@ func TestSplitKeepsLimitsAndTotals(t *testing.T) {
 	for _, p := range parts {
 		ids = append(ids, p.ID)
 		total += p.Total
-		if p.Total != p.LineTotal() {
-			t.Errorf("%s: total %s ≠ lines %s", p.ID, p.Total, p.LineTotal())
+		if lt, err := p.LineTotal(); err != nil || p.Total != lt {
+			t.Errorf("%s: total %s ≠ lines %s (%v)", p.ID, p.Total, lt, err)
 		}
 		for _, l := range p.Lines {
 			if seen[l.ControlNum] {

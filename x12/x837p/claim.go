@@ -145,11 +145,15 @@ type Drug struct {
 	Unit     string  `json:"unit"`     // CTP05-1: F2, GR, ME, ML, UN
 }
 
-// LineTotal returns the sum of the line charges, the value CLM02 must carry.
-func (c *Claim) LineTotal() money.Amount {
+// LineTotal returns the sum of the line charges, the value CLM02 must carry,
+// or an error wrapping money.ErrOverflow when no X12 amount can carry it.
+func (c *Claim) LineTotal() (money.Amount, error) {
 	var t money.Amount
 	for i := range c.Lines {
-		t += c.Lines[i].Charge
+		var err error
+		if t, err = money.Add(t, c.Lines[i].Charge); err != nil {
+			return 0, err
+		}
 	}
-	return t
+	return t, nil
 }

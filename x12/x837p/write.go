@@ -139,8 +139,10 @@ func check(claims []*Claim, ctl Control) error {
 			err = ErrEnvelopeIDSize
 		case len(c.Lines) > MaxLines:
 			err = ErrTooManyLines
-		case c.Total != c.LineTotal():
-			err = fmt.Errorf("%w: CLM02 %s, lines %s", ErrTotal, c.Total.X12(), c.LineTotal().X12())
+		case c.Total < -money.Max || c.Total > money.Max:
+			err = fmt.Errorf("%w: CLM02 %s", money.ErrOverflow, c.Total)
+		case lineTotalErr(c) != nil:
+			err = lineTotalErr(c)
 		case c.Submitter.Contact.Phone == "" && c.Submitter.Contact.Email == "":
 			err = ErrContact
 		default:
@@ -151,6 +153,24 @@ func check(claims []*Claim, ctl Control) error {
 		if err != nil {
 			return &EnvelopeError{Claim: i, ID: c.ID, Err: err}
 		}
+	}
+	return nil
+}
+
+// lineTotalErr checks that every line charge fits in SV102 and that they
+// add up to CLM02.
+func lineTotalErr(c *Claim) error {
+	for i := range c.Lines {
+		if m := c.Lines[i].Charge; m < -money.Max || m > money.Max {
+			return fmt.Errorf("%w: line %d charge (SV102) %s", money.ErrOverflow, i+1, m)
+		}
+	}
+	t, err := c.LineTotal()
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w: %w", ErrTotal, err)
+	case t != c.Total:
+		return fmt.Errorf("%w: CLM02 %s, lines %s", ErrTotal, c.Total.X12(), t.X12())
 	}
 	return nil
 }

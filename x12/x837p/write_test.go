@@ -152,7 +152,7 @@ func (g gen) claims(n int) []*Claim {
 			}
 			c.Lines = append(c.Lines, l)
 		}
-		c.Total = c.LineTotal()
+		c.Total, _ = c.LineTotal()
 		out[i] = c
 	}
 	return out
@@ -288,6 +288,15 @@ func TestWriteRefuses(t *testing.T) {
 		{"usage other than P or T", func(_ []*Claim, ctl *Control) { ctl.Usage = "X" }, ErrUsage},
 		{"second claim for another receiver", func(c []*Claim, _ *Control) { c[1].Receiver.ID = "OTHER" }, ErrMixedEnvelope},
 		{"CLM02 not the sum of SV102", func(c []*Claim, _ *Control) { c[1].Total++ }, ErrTotal},
+		{"SV102 beyond 18 digits", func(c []*Claim, _ *Control) {
+			c[0].Lines[0].Charge = money.Max + 1
+			c[0].Total = c[0].Lines[0].Charge
+		}, money.ErrOverflow},
+		{"line charges whose sum is beyond 18 digits", func(c []*Claim, _ *Control) {
+			c[0].Lines = append(c[0].Lines[:1], c[0].Lines[0])
+			c[0].Lines[0].Charge, c[0].Lines[1].Charge = money.Max, 1
+			c[0].Total = money.Max
+		}, money.ErrOverflow},
 		{"component separator in a name", func(c []*Claim, _ *Control) { c[1].Subscriber.Last = "DOE:SMITH" }, ErrDelimiter},
 		{"repetition separator in a note", func(c []*Claim, _ *Control) { c[0].Note = "A^B" }, ErrDelimiter},
 		{"modifier with a delimiter", func(c []*Claim, _ *Control) { c[0].Lines[0].Modifiers = []string{"S:"} }, ErrDelimiter},
@@ -300,7 +309,7 @@ func TestWriteRefuses(t *testing.T) {
 			for len(c[0].Lines) <= MaxLines {
 				c[0].Lines = append(c[0].Lines, c[0].Lines[0])
 			}
-			c[0].Total = c[0].LineTotal()
+			c[0].Total, _ = c[0].LineTotal()
 		}, ErrTooManyLines},
 	}
 	for _, tc := range cases {
