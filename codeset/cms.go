@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -87,13 +88,7 @@ func ReadCMS(r io.Reader) ([]Code, error) {
 		if cur == nil {
 			return
 		}
-		cur.Long = strings.Join(strings.Fields(long.String()), " ")
-		if cur.Kind == DrugKind {
-			cur.Dose, _ = ParseDose(cur.Long)
-		}
-		if len(cur.Versions) == 1 {
-			cur.Versions[0].Short, cur.Versions[0].Long = cur.Short, cur.Long
-		}
+		finish(cur, long.String())
 		out = append(out, *cur)
 		cur = nil
 	}
@@ -152,25 +147,10 @@ func ReadCMS(r io.Reader) ([]Code, error) {
 		if err != nil {
 			return nil, perr(colTerm, "termination date", "%v", err)
 		}
-		c := Code{
-			Code:      code,
-			Kind:      classify(code),
-			Short:     strings.TrimSpace(decode1252(field(line, colShort, colShortEnd))),
-			Effective: added,
-			Source:    cmsSource,
+		if term != 0 && term < added {
+			return nil, perr(colTerm, "termination date", "%s is before the add date %s", term, added)
 		}
-		if term != 0 {
-			if term < added {
-				return nil, perr(colTerm, "termination date", "%s is before the add date %s", term, added)
-			}
-			c.Terminated = &term
-		}
-		switch field(line, colAction, colAction+1) {
-		case "B", "C", "S":
-			if actionEff > added {
-				c.Versions = []Version{{From: actionEff, Source: cmsSource}}
-			}
-		}
+		c := fromRecord(code, decode1252(field(line, colShort, colShortEnd)), added, actionEff, term, field(line, colAction, colAction+1))
 		cur, seq = &c, s
 		long.Reset()
 		long.WriteString(decode1252(field(line, colLong, colShort)))
@@ -180,6 +160,44 @@ func ReadCMS(r io.Reader) ([]Code, error) {
 	}
 	flush()
 	return out, nil
+}
+
+// fromRecord makes a code of one CMS record's dates and action; finish
+// adds its long descriptor. Kind comes from the code's letter (classify).
+// When the action says the descriptor changed (B, C, S), Versions holds it
+// from the action's effective date, so a merge can date the change.
+func fromRecord(code, short string, added, actionEff, term civil.Date, action string) Code {
+	c := Code{
+		Code:      code,
+		Kind:      classify(code),
+		Short:     strings.TrimSpace(short),
+		Effective: added,
+		Source:    cmsSource,
+		changed:   actionEff,
+	}
+	if term != 0 {
+		c.Terminated = &term
+	}
+	switch action {
+	case "B", "C", "S":
+		if actionEff > added {
+			c.Versions = []Version{{From: actionEff, Source: cmsSource}}
+		}
+	}
+	return c
+}
+
+// finish sets the long descriptor, with runs of spaces made one, and the
+// dose read from it.
+func finish(c *Code, long string) {
+	c.Long = strings.Join(strings.Fields(long), " ")
+	if TakesDose(c.Code, c.Kind) {
+		c.Dose, c.DoseNote = ReadDose(c.Long)
+	}
+	if len(c.Versions) == 1 {
+		v := &c.Versions[0]
+		v.Short, v.Long, v.Dose, v.DoseNote = c.Short, c.Long, c.Dose, c.DoseNote
+	}
 }
 
 // recordCode returns the code of a record: five characters in columns 1–5
@@ -288,13 +306,45 @@ func decode1252(s string) string {
 	return b.String()
 }
 
-// OpenCMS reads a CMS HCPCS release: the fixed-width text file itself, or
-// the release zip, from which it reads the one text file whose name holds
-// "ANWEB" (the record layout and notes files are skipped).
+// OpenCMS reads the codes of a CMS HCPCS release file (see OpenRelease).
 func OpenCMS(path string) ([]Code, error) {
-	if strings.EqualFold(filepath.Ext(path), ".zip") {
-		return openCMSZip(path)
+	r, err := OpenRelease(path)
+	if err != nil {
+		return nil, err
 	}
+	return r.Codes, nil
+}
+
+// OpenRelease reads a CMS HCPCS release as CMS ships it: the fixed-width
+// text file, the Excel workbook (.xlsx), or the release zip, from which it
+// reads the one text file whose name holds "ANWEB" (the workbook, record
+// layout, transaction report and notes are skipped). The release's first
+// day comes from the file name (ReleaseDate), or is zero when the name
+// does not say. Errors name the file and, for a malformed record, the
+// line or cell.
+func OpenRelease(path string) (*Release, error) {
+	var (
+		r   *Release
+		err error
+	)
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".zip":
+		r, err = openCMSZip(path)
+	case ".xlsx":
+		r, err = openXLSX(path)
+	default:
+		r, err = openCMSText(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.Effective == 0 {
+		r.Effective, _ = ReleaseDate(filepath.Base(path))
+	}
+	return r, nil
+}
+
+func openCMSText(path string) (*Release, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -304,14 +354,13 @@ func OpenCMS(path string) ([]Code, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	setSource(codes, filepath.Base(path))
-	return codes, nil
+	return newRelease(filepath.Base(path), codes), nil
 }
 
-func openCMSZip(path string) ([]Code, error) {
+func openCMSZip(path string) (*Release, error) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	defer zr.Close()
 	var found []*zip.File
@@ -330,15 +379,23 @@ func openCMSZip(path string) ([]Code, error) {
 	}
 	rc, err := found[0].Open()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %s: %w", path, found[0].Name, err)
 	}
 	defer rc.Close()
 	codes, err := ReadCMS(rc)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", path, found[0].Name, err)
 	}
-	setSource(codes, filepath.Base(found[0].Name))
-	return codes, nil
+	return newRelease(filepath.Base(found[0].Name), codes), nil
+}
+
+// newRelease names the release's rows after its file and dates it from
+// the name.
+func newRelease(name string, codes []Code) *Release {
+	setSource(codes, name)
+	sort.SliceStable(codes, func(i, j int) bool { return codes[i].Code < codes[j].Code })
+	d, _ := ReleaseDate(name)
+	return &Release{Name: name, Effective: d, Codes: codes}
 }
 
 func setSource(codes []Code, name string) {

@@ -276,3 +276,41 @@ func FuzzReadCMS(f *testing.F) {
 		}
 	})
 }
+
+const release2025 = "../testdata/cms/january-2025-alpha-numeric-hcpcs-file.zip"
+
+// TestOpenRelease_2025 reads the January 2025 release the embedded table is
+// built from: its one ANWEB text file, dated from its name.
+func TestOpenRelease_2025(t *testing.T) {
+	r, err := OpenRelease(release2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Name != "HCPC2025_JAN_ANWEB_12172024.txt" || r.Effective != mustDate(t, "2025-01-01") {
+		t.Errorf("release %q from %s; want HCPC2025_JAN_ANWEB_12172024.txt from 2025-01-01", r.Name, r.Effective)
+	}
+	// Counted in the text file (see testdata/cms/README.md).
+	procedures, modifiers := 0, 0
+	byCode := map[string]Code{}
+	for _, c := range r.Codes {
+		if c.Kind == Modifier {
+			modifiers++
+		} else {
+			procedures++
+		}
+		byCode[c.Code] = c
+	}
+	if procedures != 8259 || modifiers != 383 {
+		t.Errorf("read %d procedures and %d modifiers; want 8259 and 383", procedures, modifiers)
+	}
+	s := byCode["S9500"]
+	if s.Short != "Hit antibiotic q24h diem" || !strings.HasPrefix(s.Long, "Home infusion therapy, antibiotic, antiviral, or antifungal therapy; once every 24 hours;") {
+		t.Errorf("S9500 = %q / %q", s.Short, s.Long)
+	}
+	if c := byCode["S9563"]; c.Effective != mustDate(t, "2023-04-01") {
+		t.Errorf("S9563 effective %s; want 2023-04-01", c.Effective)
+	}
+	if c := byCode["J1170"]; c.Terminated == nil || *c.Terminated != mustDate(t, "2024-09-30") {
+		t.Errorf("J1170 terminated %v; want 2024-09-30 (hydromorphone moved to J1171, 0.1 mg)", c.Terminated)
+	}
+}

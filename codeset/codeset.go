@@ -5,6 +5,7 @@
 package codeset
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
@@ -31,8 +32,19 @@ const (
 // descriptor ("500 mg", "per 250 mg", "up to 10 mg", "1000 units", "per 10 ml").
 type Dose struct {
 	Amount float64 `json:"amount"`
-	Unit   string  `json:"unit"` // mg, g, mcg, units, ml (normalised, lower case)
+	Unit   string  `json:"unit"` // mg, g, mcg, units, ml, calories, … (normalised, lower case)
 	Text   string  `json:"text"` // as written in the descriptor
+	// Parts are the components of a combination ("1 gram/0.125 grams"),
+	// whose sum is Amount: the dose of a combination is its combined amount.
+	Parts []float64 `json:"parts,omitempty"`
+}
+
+// String writes the dose as "1.125 g" (empty for nil).
+func (d *Dose) String() string {
+	if d == nil {
+		return ""
+	}
+	return strconv.FormatFloat(d.Amount, 'f', -1, 64) + " " + d.Unit
 }
 
 // Code is one row of the table.
@@ -44,13 +56,20 @@ type Code struct {
 	Effective  civil.Date  `json:"effective"`
 	Terminated *civil.Date `json:"terminated,omitempty"`
 	Dose       *Dose       `json:"dose,omitempty"`
-	Bundled    bool        `json:"bundled,omitempty"` // IN-1: included in the per diem
-	NOC        bool        `json:"noc,omitempty"`     // not otherwise classified: needs a description
-	Source     string      `json:"source,omitempty"`
+	// DoseNote says why a drug descriptor that states amounts gives no
+	// dose (ReadDose): the engine warns (BI-2) instead of guessing.
+	DoseNote string `json:"dose_note,omitempty"`
+	Bundled  bool   `json:"bundled,omitempty"` // IN-1: included in the per diem
+	NOC      bool   `json:"noc,omitempty"`     // not otherwise classified: needs a description
+	Source   string `json:"source,omitempty"`
 	// Versions are the dated descriptors where the history is known, oldest
 	// first; the last one is Short/Long. A single version only dates the
 	// current descriptor. Empty when nothing is known but Short/Long.
 	Versions []Version `json:"versions,omitempty"`
+
+	// changed is the CMS action effective date of the record: the last
+	// day CMS changed it, which dates a descriptor across releases.
+	changed civil.Date
 }
 
 // Version is a descriptor in force from a given day.
@@ -59,14 +78,17 @@ type Version struct {
 	Short  string     `json:"short"`
 	Long   string     `json:"long"`
 	Source string     `json:"source,omitempty"`
+	// Dose and DoseNote are read from Long, as for the code.
+	Dose     *Dose  `json:"dose,omitempty"`
+	DoseNote string `json:"dose_note,omitempty"`
 }
 
-// DescriptorOn returns the short and long descriptors in force on day d:
-// the latest version starting on or before d, the oldest known one for
-// earlier days, or Short and Long when there is no history.
-func (c *Code) DescriptorOn(d civil.Date) (short, long string) {
+// On returns the descriptor and dose in force on day d: the latest version
+// starting on or before d, the oldest known one for earlier days, or the
+// code's own when there is no history.
+func (c *Code) On(d civil.Date) Version {
 	if len(c.Versions) == 0 {
-		return c.Short, c.Long
+		return Version{From: c.Effective, Short: c.Short, Long: c.Long, Source: c.Source, Dose: c.Dose, DoseNote: c.DoseNote}
 	}
 	v := c.Versions[0]
 	for _, w := range c.Versions[1:] {
@@ -74,7 +96,33 @@ func (c *Code) DescriptorOn(d civil.Date) (short, long string) {
 			v = w
 		}
 	}
+	return v
+}
+
+// DescriptorOn returns the short and long descriptors in force on day d:
+// the latest version starting on or before d, the oldest known one for
+// earlier days, or Short and Long when there is no history.
+func (c *Code) DescriptorOn(d civil.Date) (short, long string) {
+	v := c.On(d)
 	return v.Short, v.Long
+}
+
+// TakesDose reports whether the code's descriptor is read for a dose: the
+// drugs (J, the curated drug rows), the Q codes, the enteral and parenteral
+// nutrients (B4, B5), and the S-code drugs and solutions (S0, S50, S55).
+func TakesDose(code string, kind Kind) bool {
+	if len(code) != 5 {
+		return false
+	}
+	if kind == DrugKind || kind == EnteralParenteral {
+		return true
+	}
+	for _, p := range []string{"J", "Q", "B4", "B5", "S0", "S50", "S55"} {
+		if strings.HasPrefix(code, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // IsPerDiem reports whether the code bills per day: the home infusion per

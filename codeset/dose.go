@@ -1,6 +1,8 @@
 package codeset
 
 import (
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -22,6 +24,7 @@ var unitWords = []struct{ word, unit string }{
 	{"usp unit", "units"},
 	{"grams", "g"},
 	{"gram", "g"},
+	{"calories", "calories"},
 	{"units", "units"},
 	{"unit", "units"},
 	{"i.u.", "units"},
@@ -45,51 +48,229 @@ type candidate struct {
 	afterSlash bool // "1 g/0.125 g": the second component of a combination
 	afterEq    bool // "500 ml = 1 unit": the "1 unit" side
 	beforeEq   bool // "500 ml = 1 unit": the "500 ml" side
+	rate       bool // "10 mg/ml", "180 mcg per ml": a concentration
+	bound      bool // "less than or equal to 3 mg", "10 to 51 grams": a range that chooses the code
+	pack       bool // "provided in 1.1 mg vial": the package, not the unit
 }
 
 // ParseDose reads the amount of drug one HCPCS unit stands for from a
+// descriptor; see ReadDose. It reports false when there is none.
+func ParseDose(descriptor string) (*Dose, bool) {
+	d, _ := ReadDose(descriptor)
+	return d, d != nil
+}
+
+// ReadDose reads the amount of drug one HCPCS unit stands for from a
 // descriptor: "Injection, cefazolin sodium, 500 mg" gives 500 mg, "per 250
 // mg" 250 mg, "up to 10 mg" 10 mg, "per i.u." 1 unit, "(500 ml = 1 unit)"
-// 500 ml, "1 g/0.125 g (1.125 g)" 1 g (the first component of a combination
-// is the billing amount). When a descriptor holds several amounts, the last
-// one outside parentheses wins, since CMS puts the billing unit at the end
-// ("..., 300 micrograms (1500 i.u.)"). It reports false when the descriptor
-// states no amount ("per vial", "Unclassified drugs").
-func ParseDose(descriptor string) (*Dose, bool) {
-	cands := scanAmounts(descriptor)
+// 500 ml, "100 calories = 1 unit" 100 calories, "10 grams lipids" 10 g
+// (of lipids). A combination is billed by its combined amount: "1
+// gram/0.125 grams (1.125 grams)" is 1.125 g and "ceftolozane 50 mg and
+// tazobactam 25 mg" 75 mg, with the components in Parts. When a descriptor
+// holds several amounts of one drug, the last one outside parentheses wins,
+// since CMS puts the billing unit at the end ("..., 300 micrograms (1500
+// i.u.)"); a concentration ("10 mg/ml") counts only when nothing else does.
+//
+// It returns no dose and no problem when the descriptor states no amount
+// per unit: none at all ("per vial", "Unclassified drugs"), a package
+// ("150 mg, per bottle of 60 tablets", "..., each") or a range that chooses
+// the code rather than sizes the unit ("less than or equal to 100 mg", "10
+// to 51 grams of protein"). It returns a problem, and no dose, when the
+// amounts are there but do not make one unit: a combination in different
+// units, or a stated total that is not the sum of its parts.
+func ReadDose(descriptor string) (*Dose, string) {
+	all := scanAmounts(descriptor)
+	low := asciiLower(descriptor)
+	var cands []candidate
+	for _, c := range all {
+		if !c.bound && !c.pack {
+			cands = append(cands, c)
+		}
+	}
 	if len(cands) == 0 {
-		return nil, false
+		return nil, ""
 	}
-	best := -1
-	for i, c := range cands {
+	for _, c := range cands {
 		if c.beforeEq {
-			best = i
-			break
+			return &Dose{Amount: c.amount, Unit: c.unit, Text: descriptor[c.start:c.end]}, ""
 		}
 	}
-	if best < 0 {
-		outside := false
-		for _, c := range cands {
-			if !c.afterSlash && !c.afterEq && !c.inParens {
-				outside = true
-			}
-		}
+	// The billing candidates: outside parentheses and not a concentration
+	// when there are such; else what there is.
+	pick := func(ok func(candidate) bool) []int {
+		var idx []int
 		for i, c := range cands {
-			if c.afterSlash || c.afterEq || (outside && c.inParens) {
-				continue
+			if !c.afterSlash && !c.afterEq && ok(c) {
+				idx = append(idx, i)
 			}
-			best = i
+		}
+		return idx
+	}
+	idx := pick(func(c candidate) bool { return !c.inParens && !c.rate })
+	if len(idx) == 0 {
+		idx = pick(func(c candidate) bool { return !c.inParens })
+	}
+	if len(idx) == 0 {
+		idx = pick(func(c candidate) bool { return !c.rate })
+	}
+	if len(idx) == 0 {
+		return nil, ""
+	}
+	last := idx[len(idx)-1]
+	if perItemAfter(low, cands[last].end) {
+		return nil, ""
+	}
+	// "acetaminophen 10 mg and ibuprofen 3 mg": amounts of different drugs
+	// joined by "and" are one combined unit.
+	if len(idx) > 1 {
+		first := idx[0]
+		span := low[cands[first].end:cands[last].start]
+		if strings.Contains(span, " and ") && !strings.Contains(span, ";") {
+			parts := make([]candidate, 0, len(idx))
+			for _, i := range idx {
+				parts = append(parts, cands[i])
+			}
+			return combine(descriptor, parts, cands[first].start, cands[last].end, -1)
 		}
 	}
-	if best < 0 {
-		return nil, false
-	}
-	c := cands[best]
+	c := cands[last]
+	// "1 gram/0.125 grams (1.125 grams)": the components after the slash,
+	// and the total in parentheses when CMS states it.
+	parts := []candidate{c}
 	end := c.end
-	if best+1 < len(cands) && cands[best+1].afterSlash && onlySpaceOrSlash(descriptor[c.end:cands[best+1].start]) {
-		end = cands[best+1].end
+	for k := last + 1; k < len(cands) && cands[k].afterSlash && onlySpaceOrSlash(descriptor[end:cands[k].start]); k++ {
+		parts = append(parts, cands[k])
+		end = cands[k].end
 	}
-	return &Dose{Amount: c.amount, Unit: c.unit, Text: descriptor[c.start:end]}, true
+	if len(parts) == 1 {
+		return &Dose{Amount: c.amount, Unit: c.unit, Text: descriptor[c.start:c.end]}, ""
+	}
+	total := -1.0
+	if k := last + len(parts); k < len(cands) && cands[k].inParens && strings.Trim(descriptor[end:cands[k].start], " (") == "" {
+		if cands[k].unit != c.unit {
+			return nil, fmt.Sprintf("the combination %q states its total %q in another unit", descriptor[c.start:end], descriptor[cands[k].start:cands[k].end])
+		}
+		total = cands[k].amount
+		end = strings.IndexByte(descriptor[cands[k].end:], ')') + cands[k].end + 1
+	}
+	return combine(descriptor, parts, c.start, end, total)
+}
+
+// combine makes the dose of a combination from its components, which must
+// share a unit; total is the combined amount CMS states, or -1.
+func combine(descriptor string, parts []candidate, start, end int, total float64) (*Dose, string) {
+	text := descriptor[start:end]
+	d := &Dose{Unit: parts[0].unit, Text: text}
+	for _, p := range parts {
+		if p.unit != d.Unit {
+			return nil, fmt.Sprintf("the combination %q has components in different units (%s and %s), so no one amount is the unit", text, d.Unit, p.unit)
+		}
+		d.Parts = append(d.Parts, p.amount)
+	}
+	d.Amount = sumParts(d.Parts)
+	if total >= 0 && math.Abs(total-d.Amount) > 1e-9*math.Max(1, total) {
+		return nil, fmt.Sprintf("the combination %q states a total that is not the sum of its components (%s)", text, strconv.FormatFloat(d.Amount, 'f', -1, 64))
+	}
+	return d, ""
+}
+
+// sumParts adds amounts written with up to a few decimals exactly enough
+// that 1 + 0.125 is 1.125, not 1.1250000000000002.
+func sumParts(ps []float64) float64 {
+	const scale = 1e6
+	var n float64
+	for _, p := range ps {
+		n += math.Round(p * scale)
+	}
+	return n / scale
+}
+
+// perItemAfter reports whether, after the amount ending at i, the
+// descriptor bills a package or an item: "per bottle of 60 tablets",
+// "per single dose vial", ", each" at the end. Text in parentheses and
+// "per" with a number ("per 24 hours") do not count.
+func perItemAfter(low string, i int) bool {
+	rest := low[i:]
+	depth := 0
+	var b strings.Builder
+	for k := 0; k < len(rest); k++ {
+		switch rest[k] {
+		case '(':
+			depth++
+		case ')':
+			if depth > 0 {
+				depth--
+			}
+		default:
+			if depth == 0 {
+				b.WriteByte(rest[k])
+			}
+		}
+	}
+	out := strings.TrimSpace(b.String())
+	if strings.HasSuffix(out, ", each") || strings.HasSuffix(out, "; each") {
+		return true
+	}
+	for k := strings.Index(out, "per "); k >= 0; k = nextPer(out, k) {
+		if k > 0 && isAlnum(out[k-1]) {
+			continue
+		}
+		w := out[k+4:]
+		if w == "" || isDigit(w[0]) || w[0] == '.' {
+			continue
+		}
+		if _, n := readUnit(w[len(qualifier(w)):]); n == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadDoses sets the dose of the code and of each of its versions from
+// their long descriptors, when the code takes one (TakesDose).
+func ReadDoses(c *Code) {
+	takes := TakesDose(c.Code, c.Kind)
+	read := func(long string) (*Dose, string) {
+		if !takes {
+			return nil, ""
+		}
+		return ReadDose(long)
+	}
+	c.Dose, c.DoseNote = read(c.Long)
+	for i := range c.Versions {
+		v := &c.Versions[i]
+		v.Dose, v.DoseNote = read(v.Long)
+	}
+}
+
+// FormatDoseAmount writes a dose's amount as codes.tsv holds it: "500",
+// or the parts of a combination, "1+0.125".
+func FormatDoseAmount(d *Dose) string {
+	if len(d.Parts) == 0 {
+		return strconv.FormatFloat(d.Amount, 'f', -1, 64)
+	}
+	s := make([]string, len(d.Parts))
+	for i, p := range d.Parts {
+		s[i] = strconv.FormatFloat(p, 'f', -1, 64)
+	}
+	return strings.Join(s, "+")
+}
+
+// parseDoseAmount reads what FormatDoseAmount writes.
+func parseDoseAmount(s string) (float64, []float64, error) {
+	if !strings.Contains(s, "+") {
+		v, err := strconv.ParseFloat(s, 64)
+		return v, nil, err
+	}
+	var parts []float64
+	for _, f := range strings.Split(s, "+") {
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return 0, nil, err
+		}
+		parts = append(parts, v)
+	}
+	return sumParts(parts), parts, nil
 }
 
 func onlySpaceOrSlash(s string) bool {
@@ -132,6 +313,8 @@ func scanAmounts(s string) []candidate {
 			c = candidate{start: i, end: j + m, amount: amount, unit: u}
 		case strings.HasPrefix(low[i:], "per "):
 			j := skipSpaces(low, i+4)
+			// "per factor viii i.u.": the unit of one component.
+			j += len(qualifier(low[j:]))
 			if j < len(low) && (isDigit(low[j]) || low[j] == '.') {
 				continue // "per 250 mg": the number is read on its own
 			}
@@ -142,6 +325,10 @@ func scanAmounts(s string) []candidate {
 			c = candidate{start: i, end: j + m, amount: 1, unit: u}
 		default:
 			continue
+		}
+		// "10 grams lipids": the unit counts one nutrient of the solution.
+		if k := c.end; strings.HasPrefix(low[k:], " lipids") || strings.HasPrefix(low[k:], " of protein") {
+			c.end = k + 1 + wordEnd(low[k+1:])
 		}
 		if c.unit == "million units" {
 			c.amount *= 1e6
@@ -157,10 +344,88 @@ func scanAmounts(s string) []candidate {
 		if k := skipSpaces(low, c.end); k < len(low) && low[k] == '=' {
 			c.beforeEq = true
 		}
+		c.rate = isRate(low[c.end:])
+		next := c.end
+		if c.rate && strings.HasPrefix(low[c.end:], " per ") {
+			// "180 mcg per ml": the "per ml" is the concentration's, not a unit.
+			j := skipSpaces(low, c.end+5)
+			_, m := readUnit(low[j:])
+			next = j + m
+		}
+		c.bound = isBound(low[:c.start])
+		c.pack = strings.HasSuffix(low[:c.start], "provided in ")
 		out = append(out, c)
-		i = c.end - 1
+		i = next - 1
 	}
 	return out
+}
+
+func nextPer(s string, k int) int {
+	if i := strings.Index(s[k+1:], "per "); i >= 0 {
+		return k + 1 + i
+	}
+	return -1
+}
+
+// qualifier is a name between "per" and a unit that says which component
+// the unit counts: "factor viii " in "per factor viii i.u.".
+func qualifier(s string) string {
+	for _, q := range []string{"factor viii "} {
+		if strings.HasPrefix(s, q) {
+			return q
+		}
+	}
+	return ""
+}
+
+// wordEnd is the length of the words of a component name: "lipids", "of
+// protein".
+func wordEnd(s string) int {
+	if strings.HasPrefix(s, "of ") {
+		return 3 + wordEnd(s[3:])
+	}
+	n := 0
+	for n < len(s) && isAlnum(s[n]) {
+		n++
+	}
+	return n
+}
+
+// isRate reports whether the text after an amount makes it a
+// concentration: "/ml", "/kg", " per ml".
+func isRate(after string) bool {
+	switch {
+	case strings.HasPrefix(after, "/"):
+		_, n := readUnit(strings.TrimLeft(after[1:], " "))
+		return n > 0 || strings.HasPrefix(after[1:], "kg")
+	case strings.HasPrefix(after, " per "):
+		rest := strings.TrimLeft(after[5:], " ")
+		if rest == "" || isDigit(rest[0]) {
+			return false
+		}
+		_, n := readUnit(rest)
+		return n > 0
+	}
+	return false
+}
+
+// bounds are the words before an amount that make it one end of a range.
+var bounds = []string{"less than or equal to ", "greater than ", "less than ", "more than ", "over ", "at least ", "minimum of "}
+
+// isBound reports whether the text before an amount makes it one end of a
+// range ("less than or equal to 3 mg", "10 to 51 grams", "52-73 grams").
+func isBound(before string) bool {
+	for _, b := range bounds {
+		if strings.HasSuffix(before, b) {
+			return true
+		}
+	}
+	for _, sep := range []string{" to ", "-", " - "} {
+		if t, ok := strings.CutSuffix(before, sep); ok && t != "" && isDigit(t[len(t)-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // withLead widens a match that starts at i to take in a preceding "per " or

@@ -44,9 +44,10 @@ func TestParseDose_DR1(t *testing.T) {
 		// The amount in parentheses restates the billing amount in other units.
 		{"Injection, rho d immune globulin, human, full dose, 300 micrograms (1500 i.u.)", 300, "mcg", "300 micrograms"},
 		{"Injection, hyaluronidase, ovine, preservative free, per 1 usp unit (up to 999 usp units)", 1, "units", "per 1 usp unit"},
-		// A combination is billed by its first component.
-		{"Injection, piperacillin sodium/tazobactam sodium, 1 gram/0.125 grams (1.125 grams)", 1, "g", "1 gram/0.125 grams"},
-		{"Injection, ceftazidime and avibactam, 0.5 g/0.125 g", 0.5, "g", "0.5 g/0.125 g"},
+		// A combination is billed by its combined amount: 4.5 g of
+		// piperacillin/tazobactam is 4 units of 1.125 g, not 5 of 1 g.
+		{"Injection, piperacillin sodium/tazobactam sodium, 1 gram/0.125 grams (1.125 grams)", 1.125, "g", "1 gram/0.125 grams (1.125 grams)"},
+		{"Injection, ceftazidime and avibactam, 0.5 g/0.125 g", 0.625, "g", "0.5 g/0.125 g"},
 		// A note in parentheses after the amount does not hide it.
 		{"Injection, abatacept, 10 mg (code may be used for medicare when drug administered under the direct supervision of a physician)", 10, "mg", "10 mg"},
 		{"Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg", 500, "mg", "500 mg"},

@@ -231,12 +231,16 @@ func Overlay(old *Code, newer Code) *Code {
 		if sameText(old.Long, c.Long) {
 			c.Versions = old.Versions
 		} else {
-			history := old.Versions
-			if len(history) == 0 {
-				history = []Version{{From: old.Effective, Short: old.Short, Long: old.Long, Source: old.Source}}
+			history := old.history()
+			last := history[len(history)-1].From
+			var later []Version
+			for _, v := range c.Versions {
+				if v.From > last {
+					later = append(later, v)
+				}
 			}
-			if k := len(c.Versions); k > 0 && c.Versions[k-1].From > history[len(history)-1].From {
-				c.Versions = append(slices.Clone(history), c.Versions[k-1])
+			if len(later) > 0 {
+				c.Versions = append(history, later...)
 			} else {
 				c.Versions = nil
 			}

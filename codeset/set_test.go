@@ -77,7 +77,7 @@ func TestDefault_Lookup(t *testing.T) {
 		{"G0090", MedicareHIT, ""},
 		{"E0781", DME, ""},
 		{"A4222", SupplyKind, ""},
-		{"B4150", EnteralParenteral, ""},
+		{"B4150", EnteralParenteral, "100 calories"},
 		{"J0690", DrugKind, "500 mg"},
 		{"J0696", DrugKind, "per 250 mg"},
 		{"J1756", DrugKind, "1 mg"},
@@ -227,7 +227,7 @@ func TestSearch(t *testing.T) {
 	}{
 		{"S950", []string{"S9500", "S9501", "S9502", "S9503", "S9504"}},
 		{"j0690", []string{"J0690"}},
-		{"cefazolin", []string{"J0690"}},
+		{"cefazolin", []string{"J0687", "J0688", "J0689", "J0690"}}, // J0687–J0689 added 2025-01-01
 		{"Ceftriaxone SODIUM", []string{"J0696"}},
 		{"tpn liter", []string{"S9365", "S9366", "S9367", "S9368"}},
 		{"palivizumab", []string{"S9562"}},

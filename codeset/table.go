@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
@@ -114,12 +113,15 @@ func decodeCodes(text string) ([]*Code, error) {
 				}
 				c.Terminated = &t
 			}
-			if f[5] != "" {
-				amt, err := strconv.ParseFloat(f[5], 64)
+			switch {
+			case f[5] != "":
+				amt, parts, err := parseDoseAmount(f[5])
 				if err != nil {
-					return nil, bad("dose amount %q: want a number", f[5])
+					return nil, bad("dose amount %q: want a number, or numbers joined by +", f[5])
 				}
-				c.Dose = &Dose{Amount: amt, Unit: f[6], Text: f[7]}
+				c.Dose = &Dose{Amount: amt, Unit: f[6], Text: f[7], Parts: parts}
+			case f[7] != "":
+				c.DoseNote = f[7]
 			}
 			src, ok := sources[f[8]]
 			if !ok {
@@ -143,7 +145,11 @@ func decodeCodes(text string) ([]*Code, error) {
 				return nil, bad("source %q is not defined above", f[2])
 			}
 			c := codes[len(codes)-1]
-			c.Versions = append(c.Versions, Version{From: from, Short: f[3], Long: f[4], Source: src})
+			v := Version{From: from, Short: f[3], Long: f[4], Source: src}
+			if TakesDose(c.Code, c.Kind) {
+				v.Dose, v.DoseNote = ReadDose(v.Long)
+			}
+			c.Versions = append(c.Versions, v)
 		default:
 			return nil, bad("record type %q; want S, C or V", f[0])
 		}

@@ -1,23 +1,26 @@
 // Command gen writes the code set's embedded table, data/codes.tsv, from the
-// CMS HCPCS annual file and the curated CSVs, and reports how many J codes
-// got a dose from their descriptor. Run it with `go generate ./codeset`.
+// CMS HCPCS releases (build.CMSReleases, or the files given, oldest first)
+// and the curated CSVs, and reports how many drug codes got a dose from
+// their descriptor. Run it with `go generate ./codeset`.
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/perdiem/perdiem/codeset/internal/build"
 )
 
 func main() {
-	cms := flag.String("cms", build.CMSRelease, "CMS HCPCS release (.zip or the ANWEB .txt)")
 	out := flag.String("o", build.Output, "table to write")
-	quiet := flag.Bool("q", false, "do not list the J codes without a dose")
+	quiet := flag.Bool("q", false, "do not list the drug codes without a dose")
 	flag.Parse()
-	data, rep, err := build.Generate(*cms, build.Curated)
+	cms := build.CMSReleases
+	if flag.NArg() > 0 {
+		cms = flag.Args()
+	}
+	data, rep, err := build.Generate(cms, build.Curated)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
@@ -26,11 +29,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
-	fmt.Fprintf(os.Stderr, "gen: %s: %d codes, %d bytes; %d of %d J codes have a dose; dated descriptor history for %s\n",
-		*out, rep.Codes, len(data), rep.DrugsWithDose, rep.Drugs, strings.Join(rep.Versioned, " "))
+	fmt.Fprintf(os.Stderr, "gen: %s: %d codes, %d bytes; of %d drug and nutrient codes in force, %d have a dose, %d state no amount, %d cannot be read; dated descriptor history for %d codes\n",
+		*out, rep.Codes, len(data), rep.Drugs, rep.DrugsWithDose, len(rep.NoDose), len(rep.Unreadable), len(rep.Versioned))
+	for _, s := range rep.Unreadable {
+		fmt.Fprintln(os.Stderr, "  cannot read:", s)
+	}
 	if !*quiet {
 		for _, s := range rep.NoDose {
-			fmt.Fprintln(os.Stderr, "  no dose:", s)
+			fmt.Fprintln(os.Stderr, "  no amount:", s)
 		}
 	}
 }
