@@ -3,7 +3,9 @@ package episode
 import (
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/ident"
 )
 
@@ -55,6 +57,9 @@ func (d *Document) ValidateClaim() []Problem {
 	required(&c, "claim.subscriber.member_id", s.MemberID, "the member id")
 	required(&c, "claim.subscriber.last", s.Last, "the subscriber's last name")
 	required(&c, "claim.subscriber.first", s.First, "the subscriber's first name")
+	if s.DOB != nil {
+		d.birthDate(&c, "claim.subscriber.dob", *s.DOB)
+	}
 	c.enum(under("claim.subscriber"), "sex", s.Sex, sexes)
 	c.enum(under("claim.subscriber"), "relationship", s.Relationship, relationships)
 	if s.Address != nil {
@@ -71,6 +76,8 @@ func (d *Document) ValidateClaim() []Problem {
 		required(&c, "claim.patient.first", p.First, "the patient's first name")
 		if p.DOB == 0 {
 			c.add("claim.patient.dob", wantDate)
+		} else {
+			d.birthDate(&c, "claim.patient.dob", p.DOB)
 		}
 		if p.Sex == "" {
 			c.add("claim.patient.sex", "missing: want one of %s", strings.Join(sexes, ", "))
@@ -120,6 +127,53 @@ func (d *Document) ValidateClaim() []Problem {
 	}
 	sortByPath(c.probs)
 	return c.probs
+}
+
+// earliestBirth is the earliest date of birth a claim may carry: older
+// dates are typing errors (1090 for 1990), not patients.
+var earliestBirth = civil.FromYMD(1900, 1, 1)
+
+// today is the calendar day on this machine; tests may fix it.
+var today = func() civil.Date {
+	y, m, d := time.Now().Date()
+	return civil.FromYMD(y, int(m), d)
+}
+
+// birthDate checks a date of birth: from 1900 on, not in the future and not
+// after the first day of service.
+func (d *Document) birthDate(c *checker, path string, dob civil.Date) {
+	first := d.firstService()
+	switch {
+	case dob < earliestBirth:
+		c.add(path, "%s is before %s: want the date of birth (a year typed wrong?)", dob, earliestBirth)
+	case dob > today():
+		c.add(path, "%s is in the future: want the date of birth", dob)
+	case first != 0 && dob > first:
+		c.add(path, "%s is after the first day of service %s: want the date of birth", dob, first)
+	}
+}
+
+// firstService is the earliest day the document bills for, or 0.
+func (d *Document) firstService() civil.Date {
+	var first civil.Date
+	see := func(day civil.Date) {
+		if day != 0 && (first == 0 || day < first) {
+			first = day
+		}
+	}
+	for _, t := range d.Therapies {
+		see(t.Start)
+	}
+	for _, v := range d.Visits {
+		see(v.Date)
+	}
+	for _, x := range d.Drugs {
+		see(x.From)
+	}
+	for _, x := range d.Supplies {
+		see(x.Date)
+	}
+	return first
 }
 
 func required(c *checker, path, v, what string) {
