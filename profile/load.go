@@ -16,6 +16,7 @@ import (
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/internal/strictjson"
 )
 
 // Error lists every problem of a profile file, each at its field path such
@@ -74,28 +75,102 @@ func SettingNames() []string {
 	return names
 }
 
-// Load reads a profile file strictly: unknown fields and settings, values of
-// the wrong type or outside the allowed set, and any setting that differs
-// from nhia without a source are errors with their path.
+// Load reads a user's profile file strictly: unknown fields and settings,
+// values of the wrong type or outside the allowed set, text that is not
+// UTF-8, and any setting that differs from nhia without a source are errors
+// with their path. A UTF-8 byte order mark before the file is skipped. The
+// id of a shipped profile may be used only by a file that is that profile
+// unchanged (what "perdiem profiles ID --format json" prints): a contract of
+// one's own needs an id of its own.
 func Load(r io.Reader) (*Profile, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	return parse(data)
+	if bytes.HasPrefix(data, utf8BOM) {
+		// Blanks in its place keep the byte offsets of messages right.
+		data = append([]byte("   "), data[len(utf8BOM):]...)
+	}
+	p, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	if m, _ := shipped(); m[p.ID] != nil {
+		if diff := differs(m[p.ID], p); diff != "" {
+			var c checker
+			c.add("id", "%q is a shipped profile and this file changes its %s: give your own profile an id of its own", p.ID, diff)
+			return nil, c.err()
+		}
+		return m[p.ID], nil
+	}
+	return p, nil
 }
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// differs names what b changes from a, or returns "".
+func differs(a, b *Profile) string {
+	var names []string
+	if a.Name != b.Name {
+		names = append(names, "name")
+	}
+	if a.Effective != b.Effective {
+		names = append(names, "effective")
+	}
+	if a.Source != b.Source {
+		names = append(names, "source")
+	}
+	for _, name := range SettingNames() {
+		av, as := a.Setting(name)
+		bv, bs := b.Setting(name)
+		if !reflect.DeepEqual(av, bv) || as != bs {
+			names = append(names, "settings."+name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// fileType is the Go type of a profile file for the strict check: each
+// setting is an object of its value, typed as in Settings, and its source.
+var fileType = func() reflect.Type {
+	t := reflect.TypeFor[Settings]()
+	fields := make([]reflect.StructField, t.NumField())
+	for i := range fields {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		fields[i] = reflect.StructField{
+			Name: fmt.Sprintf("S%d", i),
+			Type: reflect.PointerTo(reflect.StructOf([]reflect.StructField{
+				{Name: "Value", Type: reflect.PointerTo(t.Field(i).Type), Tag: `json:"value"`},
+				{Name: "Source", Type: reflect.TypeFor[string](), Tag: `json:"source"`},
+			})),
+			Tag: reflect.StructTag(`json:"` + name + `"`),
+		}
+	}
+	return reflect.StructOf([]reflect.StructField{
+		{Name: "ID", Type: reflect.TypeFor[string](), Tag: `json:"id"`},
+		{Name: "Name", Type: reflect.TypeFor[string](), Tag: `json:"name"`},
+		{Name: "Effective", Type: reflect.TypeFor[civil.Date](), Tag: `json:"effective"`},
+		{Name: "Source", Type: reflect.TypeFor[string](), Tag: `json:"source"`},
+		{Name: "Settings", Type: reflect.StructOf(fields), Tag: `json:"settings"`},
+	})
+}()
+
+var checkFile = strictjson.Checker{Type: fileType, Noun: "profile", Text: true}
 
 func parse(data []byte) (*Profile, error) {
 	var c checker
-	var f file
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		c.add("", "%s: want an object with id, name, effective, source and settings", jsonMessage(err))
+	if probs := checkFile.Check(data); len(probs) > 0 {
+		for _, p := range probs {
+			c.probs = append(c.probs, episode.Problem(p))
+		}
 		return nil, c.err()
 	}
-	if dec.More() {
-		c.add("", "unexpected data after the profile")
+	// The check above has found the file well formed, so what remains are
+	// the rules of the values themselves.
+	var f file
+	if err := json.Unmarshal(data, &f); err != nil {
+		c.add("", "%v", err)
+		return nil, c.err()
 	}
 	p := &Profile{ID: f.ID, Name: f.Name, Source: f.Source, Settings: NHIA()}
 	if f.ID == "" {
@@ -121,33 +196,37 @@ func parse(data []byte) (*Profile, error) {
 	settings := reflect.ValueOf(&p.Settings).Elem()
 	for _, name := range names {
 		sp := "settings." + name
-		i, ok := settingFields[name]
-		if !ok {
-			c.add(sp, "unknown setting %q: want one of %s", name, strings.Join(SettingNames(), ", "))
+		i := settingFields[name]
+		var s setting
+		if err := json.Unmarshal(f.Settings[name], &s); err != nil {
+			c.add(sp, "%v", err)
 			continue
 		}
-		var s setting
-		sd := json.NewDecoder(bytes.NewReader(f.Settings[name]))
-		sd.DisallowUnknownFields()
-		if err := sd.Decode(&s); err != nil {
-			c.add(sp, "%s: want {\"value\": ..., \"source\": ...}", jsonMessage(err))
-			continue
+		switch settings.Field(i).Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Map:
+			// null is "none", as the JSON of a profile writes it.
+		default:
+			if s.Value == nil || string(s.Value) == "null" {
+				c.add(sp+".value", "missing: want the setting's value, or leave the setting out to inherit nhia")
+				continue
+			}
 		}
 		if s.Value == nil {
-			c.add(sp+".value", "missing")
+			c.add(sp+".value", "missing: want the setting's value (null for none), or leave the setting out to inherit nhia")
 			continue
 		}
 		v := reflect.New(settings.Field(i).Type())
-		vd := json.NewDecoder(bytes.NewReader(s.Value))
-		vd.DisallowUnknownFields()
-		if err := vd.Decode(v.Interface()); err != nil {
-			c.add(sp+".value", "%s", jsonMessage(err))
+		if err := json.Unmarshal(s.Value, v.Interface()); err != nil {
+			c.add(sp+".value", "%v", err)
 			continue
 		}
 		settings.Field(i).Set(v.Elem())
 		if !reflect.DeepEqual(v.Elem().Interface(), defaults.Field(i).Interface()) {
-			if strings.TrimSpace(s.Source) == "" {
+			switch strings.TrimSpace(s.Source) {
+			case "":
 				c.add(sp+".source", "missing: the value differs from nhia, so cite the policy it comes from")
+			case "nhia":
+				c.add(sp+".source", "\"nhia\", but the value differs from nhia: cite the policy it comes from")
 			}
 			if p.Sources == nil {
 				p.Sources = map[string]string{}
@@ -168,9 +247,6 @@ func order(name string) int {
 	}
 	return len(settingFields)
 }
-
-// jsonMessage drops encoding/json's "json: " prefix.
-func jsonMessage(err error) string { return strings.TrimPrefix(err.Error(), "json: ") }
 
 type checker struct{ probs []episode.Problem }
 
@@ -395,4 +471,57 @@ func (p *Profile) Setting(name string) (value any, source string) {
 		return value, s
 	}
 	return value, "nhia"
+}
+
+// MarshalJSON writes the profile as a profile file that Load reads back:
+// every setting in the order of Settings, each with its value and source
+// ("nhia" for an inherited one). Text is written as it is, without
+// encoding/json's HTML escapes.
+func (p Profile) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	put := func(v any) error {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
+		return nil
+	}
+	b.WriteString(`{"id":`)
+	put(p.ID)
+	b.WriteString(`,"name":`)
+	put(p.Name)
+	b.WriteString(`,"effective":`)
+	put(p.Effective)
+	b.WriteString(`,"source":`)
+	put(p.Source)
+	b.WriteString(`,"settings":{`)
+	for i, name := range SettingNames() {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		v, src := p.Setting(name)
+		put(name)
+		b.WriteString(`:{"value":`)
+		if err := put(v); err != nil {
+			return nil, fmt.Errorf("profile %s: settings.%s: %w", p.ID, name, err)
+		}
+		b.WriteString(`,"source":`)
+		put(src)
+		b.WriteByte('}')
+	}
+	b.WriteString("}}")
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads a profile file as Load does, without Load's check of
+// the id against the shipped profiles.
+func (p *Profile) UnmarshalJSON(data []byte) error {
+	q, err := parse(data)
+	if err != nil {
+		return err
+	}
+	*p = *q
+	return nil
 }

@@ -148,10 +148,12 @@ func isTerminal(f *os.File) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// writeJSON prints v as indented JSON on standard output.
+// writeJSON prints v as indented JSON on standard output, text as it is
+// (no \u003e for >: the output is not for an HTML page).
 func writeJSON(e *env, cmd string, v any) int {
 	enc := json.NewEncoder(e.stdout)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		fmt.Fprintf(e.stderr, "perdiem %s: %v\n", cmd, err)
 		return exitFindings

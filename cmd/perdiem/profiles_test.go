@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -102,4 +105,59 @@ func lineWith(out, prefix string) string {
 		}
 	}
 	return ""
+}
+
+// TestProfilesJSONLoadsAsProfileFile: for every shipped profile, what
+// "profiles ID --format json" prints is a profile file that code, claim and
+// profiles take with --profile-file, coding exactly as --profile ID does.
+func TestProfilesJSONLoadsAsProfileFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range profile.List() {
+		code, out, errs := runProfilesCmd(t, "", p.ID, "--format", "json")
+		if code != exitOK {
+			t.Fatalf("profiles %s --format json: exit %d: %s", p.ID, code, errs)
+		}
+		file := filepath.Join(dir, p.ID+".json")
+		if err := os.WriteFile(file, []byte(out), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var byID, byFile bytes.Buffer
+		c1 := run(&env{stdout: &byID, stderr: io.Discard}, []string{"code", "../../examples/episode.json", "--profile", p.ID})
+		c2 := run(&env{stdout: &byFile, stderr: &byFile}, []string{"code", "../../examples/episode.json", "--profile-file", file})
+		if c1 != exitOK || c2 != exitOK || byID.String() != byFile.String() {
+			t.Errorf("%s: --profile exit %d, --profile-file exit %d; outputs differ:\n%s\n---\n%s", p.ID, c1, c2, byID.String(), byFile.String())
+		}
+		code, table, errs := runProfilesCmd(t, "", "--profile-file", file)
+		_, want, _ := runProfilesCmd(t, "", p.ID)
+		if code != exitOK || table != want {
+			t.Errorf("profiles --profile-file %s: exit %d %s\n%s\nwant\n%s", file, code, errs, table, want)
+		}
+	}
+}
+
+func TestProfileFileMayNotReuseAShippedID(t *testing.T) {
+	_, out, _ := runProfilesCmd(t, "", "hmsa", "--format", "json")
+	changed := strings.Replace(out, `"value": "general"`, `"value": "specific"`, 1)
+	if changed == out {
+		t.Fatal("the hmsa JSON has no specificity general to change")
+	}
+	file := filepath.Join(t.TempDir(), "hmsa.json")
+	if err := os.WriteFile(file, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"code", "../../examples/episode.json", "--profile-file", file}, {"profiles", "--profile-file", file}} {
+		var stdout, stderr bytes.Buffer
+		code := run(&env{stdout: &stdout, stderr: &stderr}, args)
+		if code != exitInput || stdout.Len() != 0 || !strings.Contains(stderr.String(), `id: "hmsa" is a shipped profile and this file changes its settings.specificity: give your own profile an id of its own`) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout.String(), stderr.String())
+		}
+	}
+}
+
+func TestProfilesJSONWritesTextAsIs(t *testing.T) {
+	p := `{"id":"acme","name":"Acme <East> & West","effective":"2026-01-01","source":"contract §4 > rider","settings":{}}`
+	code, out, errs := runProfilesCmd(t, p, "--profile-file", "-", "--format", "json")
+	if code != exitOK || !strings.Contains(out, `"name": "Acme <East> & West"`) || !strings.Contains(out, `"source": "contract §4 > rider"`) {
+		t.Errorf("exit %d, stderr %q, out:\n%s", code, errs, out)
+	}
 }
