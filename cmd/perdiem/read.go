@@ -25,10 +25,18 @@ The kind is taken from the first transaction set (ST01). An 837P becomes its
 claims (billing provider, subscriber, patient, payer, claim and service lines
 with NDCs); --tree gives instead the whole interchange as loops and segments,
 which keeps every segment of any 837P. An 835 becomes typed remittances
-(payer, payee, payment, claims with adjustments and service lines, provider
-adjustments); a 999 becomes the accepted and rejected transaction sets with
-their errors. A file that cannot be read is reported with its segment
-number and byte offset, exit status 2.`,
+(payer, payee, payment, provider summaries, claims with adjustments, contacts
+and service lines, provider adjustments); a 999 becomes the accepted and
+rejected transaction sets with their errors. A file that cannot be read is
+reported with its segment number and byte offset, exit status 2.
+
+An 835 is read as far as it can be: a bad element, a segment out of place or
+a balance that does not hold (service line, claim, or BPR02 = ΣCLP04 − ΣPLB)
+is a finding in the remittance's "findings", with its segment number, byte
+offset and line, and everything around it is still read. If the input stops
+being X12 part way, the remittances before that point are written and the
+one it cut short is marked "incomplete". Exit status 1 when there are
+findings.`,
 		run: runRead,
 	})
 }
@@ -40,6 +48,9 @@ type readOutput struct {
 	Interchange  *x222.Interchange  `json:"interchange,omitempty"`
 	Remittances  []*x835.Remittance `json:"remittances,omitempty"`
 	Acknowledges []*x999.Ack        `json:"acknowledgments,omitempty"`
+	// Findings are the 835 problems outside any remittance (stray
+	// segments, sets that are not 835s); each remittance has its own.
+	Findings []*x835.Error `json:"findings,omitempty"`
 }
 
 func runRead(e *env, args []string) int {
@@ -70,7 +81,7 @@ func runRead(e *env, args []string) int {
 		out.Type = "837P"
 		out.Claims, err = x837p.Read(br)
 	case kind == "835":
-		out.Remittances, err = x835.Read(br)
+		return read835(e, name, br)
 	case kind == "999":
 		out.Acknowledges, err = x999.Read(br)
 	default:
@@ -81,6 +92,34 @@ func runRead(e *env, args []string) int {
 		return exitInput
 	}
 	return writeJSON(e, "read", out)
+}
+
+// read835 writes what could be read of an 835: every remittance with its
+// findings, even when the input stops being X12 part way (an ERA that
+// arrives is money). The exit status is 1 when there are findings or the
+// input was cut short, 2 when nothing could be read.
+func read835(e *env, name string, r io.Reader) int {
+	rems, outside, err := x835.Read(r)
+	if err != nil && len(rems) == 0 {
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, err)
+		return exitInput
+	}
+	if code := writeJSON(e, "read", readOutput{Type: "835", Remittances: rems, Findings: outside}); code != exitOK {
+		return code
+	}
+	findings := len(outside)
+	for _, rem := range rems {
+		findings += len(rem.Findings)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %v; the %d remittances before it are written\n", name, err, len(rems))
+		return exitFindings
+	}
+	if findings > 0 {
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %d remittances, %d findings (in the JSON)\n", name, len(rems), findings)
+		return exitFindings
+	}
+	return exitOK
 }
 
 // transactionKind peeks at the start of the input for the first ST01 and

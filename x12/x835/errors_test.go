@@ -25,7 +25,7 @@ func minimal(body ...string) string {
 }
 
 func TestMinimalRemittance(t *testing.T) {
-	rems, err := Read(strings.NewReader(minimal(
+	rems, _, err := Read(strings.NewReader(minimal(
 		"LX*1",
 		"CLP*HIT20260101A*1*2470*1400*0*CI*PAYERICN1*12*1",
 		"CAS*CO*45*1070",
@@ -74,47 +74,79 @@ func TestMinimalRemittance(t *testing.T) {
 }
 
 func TestSECountMayHaveLeadingZeros(t *testing.T) {
-	if _, err := Read(strings.NewReader(strings.Replace(minimal(), "SE*6*", "SE*006*", 1))); err != nil {
-		t.Fatal(err)
+	rems, _, err := Read(strings.NewReader(strings.Replace(minimal(), "SE*6*", "SE*006*", 1)))
+	if err != nil || len(rems) != 1 {
+		t.Fatalf("err %v, %d remittances", err, len(rems))
+	}
+	for _, f := range rems[0].Findings {
+		if errors.Is(f, ErrControl) {
+			t.Errorf("finding %v", f)
+		}
 	}
 }
 
-func TestErrorsSayWhere(t *testing.T) {
+func TestMinimalRemittanceHasNoFindings(t *testing.T) {
+	rems, outside, err := Read(strings.NewReader(minimal("LX*1", "CLP*A*1*1400*1400**12*ICN")))
+	if err != nil || len(outside) > 0 || len(rems) != 1 || len(rems[0].Findings) > 0 {
+		t.Fatalf("err %v, outside %v, remittances %d, findings %v", err, outside, len(rems), rems[0].Findings)
+	}
+}
+
+// TestFindingsSayWhere: each problem is a finding at its segment and
+// element, and the remittance is still read (except a set that is not an
+// 835, which is skipped, and stray segments, which belong to none).
+func TestFindingsSayWhere(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
 		want    error
 		segment int
 		where   string // "CLP04" etc.
+		rems    int
 	}{
-		{"amount with letters", minimal("CLP*A*1*12X*0"), ErrAmount, 8, "CLP03"},
-		{"amount with fractions of a cent", minimal("CLP*A*1*12.345*0"), ErrAmount, 8, "CLP03"},
-		{"paid amount missing", minimal("CLP*A*1*12"), ErrMissing, 8, "CLP04"},
-		{"bad production date", strings.Replace(minimal(), "N1*PR", "DTM*405*20260230~N1*PR", 1), ErrDate, 6, "DTM02"},
-		{"SE count wrong", strings.Replace(minimal(), "SE*6*", "SE*7*", 1), ErrControl, 8, "SE01"},
-		{"SE count not a number", strings.Replace(minimal(), "SE*6*", "SE*six*", 1), ErrControl, 8, "SE01"},
-		{"SE control number wrong", strings.Replace(minimal(), "SE*6*0001", "SE*6*0002", 1), ErrControl, 8, "SE02"},
-		{"service line before a claim", minimal("SVC*HC:99601*300*0"), ErrOutOfPlace, 8, "SVC"},
-		{"claim before the payee", strings.Replace(minimal(), "N1*PE", "CLP*A*1*1*1~N1*PE", 1), ErrOutOfPlace, 7, "CLP"},
-		{"CAS amount without reason", minimal("CLP*A*1*1*1", "CAS*CO**10"), ErrMissing, 9, "CAS02"},
-		{"CAS with no reason at all", minimal("CLP*A*1*1*1", "CAS*CO"), ErrMissing, 9, "CAS02"},
-		{"unknown segment", minimal("CLP*A*1*1*1", "HI*ABK:Z452"), ErrUnexpected, 9, "HI"},
-		{"not an 835", strings.Replace(minimal(), "ST*835", "ST*837", 1), ErrUnexpected, 3, "ST01"},
-		{"no payer", strings.Replace(minimal(), "N1*PR*EXAMPLE HEALTH PLAN~", "", 1), ErrOutOfPlace, 6, "N101"},
-		{"no BPR", strings.Replace(minimal(), "BPR*I*1400*C*CHK************20260301~", "", 1), ErrMissing, 7, "SE"},
-		{"input ends before SE", minimal()[:strings.Index(minimal(), "SE*")], ErrControl, 3, "ST"},
-		{"segment outside ST", strings.Replace(minimal(), "ST*835", "BPR*I~ST*835", 1), ErrOutOfPlace, 3, "BPR"},
+		{"amount with letters", minimal("CLP*A*1*12X*0"), ErrAmount, 8, "CLP03", 1},
+		{"amount with fractions of a cent", minimal("CLP*A*1*12.345*0"), ErrAmount, 8, "CLP03", 1},
+		{"paid amount missing", minimal("CLP*A*1*12"), ErrMissing, 8, "CLP04", 1},
+		{"bad production date", strings.Replace(minimal(), "N1*PR", "DTM*405*20260230~N1*PR", 1), ErrDate, 6, "DTM02", 1},
+		{"SE count wrong", strings.Replace(minimal(), "SE*6*", "SE*7*", 1), ErrControl, 8, "SE01", 1},
+		{"SE count not a number", strings.Replace(minimal(), "SE*6*", "SE*six*", 1), ErrControl, 8, "SE01", 1},
+		{"SE control number wrong", strings.Replace(minimal(), "SE*6*0001", "SE*6*0002", 1), ErrControl, 8, "SE02", 1},
+		{"service line before a claim", minimal("SVC*HC:99601*300*0"), ErrOutOfPlace, 8, "SVC", 1},
+		{"claim before the payee", strings.Replace(minimal(), "N1*PE", "CLP*A*1*1*1~N1*PE", 1), ErrOutOfPlace, 7, "CLP", 1},
+		{"CAS amount without reason", minimal("CLP*A*1*1*1", "CAS*CO**10"), ErrMissing, 9, "CAS02", 1},
+		{"CAS with no reason at all", minimal("CLP*A*1*1*1", "CAS*CO"), ErrMissing, 9, "CAS02", 1},
+		{"unknown segment", minimal("CLP*A*1*1*1", "HI*ABK:Z452"), ErrUnexpected, 9, "HI", 1},
+		{"claim date in a line's qualifier", minimal("CLP*A*1*1*1", "DTM*472*20260101"), ErrUnexpected, 9, "DTM01", 1},
+		{"no payer", strings.Replace(minimal(), "N1*PR*EXAMPLE HEALTH PLAN~", "", 1), ErrMissing, 7, "SE", 1},
+		{"no BPR", strings.Replace(minimal(), "BPR*I*1400*C*CHK************20260301~", "", 1), ErrMissing, 7, "SE", 1},
+		{"input ends before SE", minimal()[:strings.Index(minimal(), "SE*")], ErrCutShort, 3, "ST", 1},
+		{"not an 835", strings.Replace(minimal(), "ST*835", "ST*837", 1), ErrUnexpected, 3, "ST01", 0},
+		{"segment outside ST", strings.Replace(minimal(), "ST*835", "BPR*I~ST*835", 1), ErrOutOfPlace, 3, "BPR", 1},
+		{"payment does not balance", minimal("LX*1", "CLP*A*1*1500*1300**12*ICN", "CAS*CO*45*200"), ErrUnbalanced, 4, "BPR02", 1},
+		{"claim does not balance", minimal("LX*1", "CLP*A*1*1500*1400**12*ICN", "CAS*CO*45*200"), ErrUnbalanced, 9, "CLP04", 1},
+		{"line does not balance", minimal("LX*1", "CLP*A*1*1500*1400**12*ICN", "SVC*HC:S9500*1500*1400", "CAS*CO*45*200"), ErrUnbalanced, 10, "SVC03", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Read(strings.NewReader(tt.in))
-			var e *Error
-			if !errors.As(err, &e) || !errors.Is(err, tt.want) {
-				t.Fatalf("err = %v, want an *Error wrapping %v", err, tt.want)
+			rems, outside, err := Read(strings.NewReader(tt.in))
+			if err != nil {
+				t.Fatalf("err = %v, want findings only", err)
 			}
-			if e.Pos.Segment != tt.segment || !strings.Contains(err.Error(), "("+tt.where+")") {
-				t.Errorf("err = %v, want it at segment %d (%s)", err, tt.segment, tt.where)
+			if len(rems) != tt.rems {
+				t.Fatalf("%d remittances, want %d", len(rems), tt.rems)
 			}
+			all := outside
+			for _, r := range rems {
+				all = append(all, r.Findings...)
+			}
+			var found []string
+			for _, f := range all {
+				found = append(found, f.Error())
+				if errors.Is(f, tt.want) && f.Pos.Segment == tt.segment && strings.Contains(f.Error(), "("+tt.where+")") {
+					return
+				}
+			}
+			t.Errorf("no finding wrapping %v at segment %d (%s); findings:\n%s", tt.want, tt.segment, tt.where, strings.Join(found, "\n"))
 		})
 	}
 }

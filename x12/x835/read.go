@@ -1,35 +1,71 @@
 package x835
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/perdiem/perdiem/money"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/x12"
 )
 
-// Error reports an 835 that is well-formed X12 but not a readable
-// remittance: a missing or malformed element, or a segment out of place.
+// Error is a problem in an 835 that is well-formed X12: a missing or
+// malformed element, a segment out of place, an envelope count that is off,
+// or a balance that does not hold. The Reader reports it as a finding of
+// the remittance it is in and reads on.
 type Error struct {
 	Pos       x12.Position
 	SegmentID string
-	Element   int // 1-based; 0 when the error concerns the whole segment
+	Element   int    // 1-based; 0 when the error concerns the whole segment
+	Claim     string // CLP01 of the claim it is in, if any
 	Err       error
 }
 
 func (e *Error) Error() string {
-	where := e.SegmentID
-	if e.Element > 0 {
-		where = fmt.Sprintf("%s%02d", e.SegmentID, e.Element)
-	}
-	return fmt.Sprintf("x835: segment %d (%s) at byte %d, line %d: %v", e.Pos.Segment, where, e.Pos.Offset, e.Pos.Line, e.Err)
+	return fmt.Sprintf("x835: segment %d (%s) at byte %d, line %d: %v", e.Pos.Segment, e.where(), e.Pos.Offset, e.Pos.Line, e.Err)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+func (e *Error) where() string {
+	if e.Element > 0 {
+		return fmt.Sprintf("%s%02d", e.SegmentID, e.Element)
+	}
+	return e.SegmentID
+}
+
+// Kind names the sentinel error the finding wraps: "missing", "amount",
+// "unbalanced", ….
+func (e *Error) Kind() string {
+	for _, k := range kinds {
+		if errors.Is(e.Err, k.err) {
+			return k.name
+		}
+	}
+	return "other"
+}
+
+// MarshalJSON gives the finding with its position, kind and message.
+func (e *Error) MarshalJSON() ([]byte, error) {
+	element := ""
+	if e.Element > 0 {
+		element = e.where()
+	}
+	return json.Marshal(struct {
+		Segment   int    `json:"segment"`
+		Offset    int64  `json:"offset"`
+		Line      int    `json:"line"`
+		SegmentID string `json:"segment_id"`
+		Element   string `json:"element,omitempty"`
+		Kind      string `json:"kind"`
+		Claim     string `json:"claim,omitempty"`
+		Message   string `json:"message"`
+	}{e.Pos.Segment, e.Pos.Offset, e.Pos.Line, e.SegmentID, element, e.Kind(), e.Claim, e.Err.Error()})
+}
 
 // Sentinel errors wrapped in an *Error; test for them with errors.Is.
 var (
@@ -40,25 +76,52 @@ var (
 	ErrOutOfPlace = errors.New("segment out of place")
 	ErrUnexpected = errors.New("unexpected value")
 	ErrControl    = errors.New("envelope mismatch")
+	ErrUnbalanced = errors.New("does not balance")
+	ErrCutShort   = errors.New("transaction set cut short")
 )
 
-// Read reads every 835 transaction set in r, one Remittance per ST … SE.
-func Read(r io.Reader) ([]*Remittance, error) { return x12.ReadAll(NewReader(r).Next) }
+var kinds = []struct {
+	name string
+	err  error
+}{
+	{"missing", ErrMissing}, {"amount", ErrAmount}, {"decimal", ErrDecimal}, {"date", ErrDate},
+	{"out_of_place", ErrOutOfPlace}, {"unexpected", ErrUnexpected}, {"envelope", ErrControl},
+	{"unbalanced", ErrUnbalanced}, {"cut_short", ErrCutShort},
+}
+
+// Read reads every 835 transaction set in r, one Remittance per ST … SE,
+// each with its findings. Outside are the findings that belong to no
+// remittance: segments outside a transaction set, sets that are not 835s.
+// The error is non-nil only when the input stops being X12 (an
+// *x12.SyntaxError) or cannot be read; the remittances before that point
+// are returned with it, the one it cut short marked Incomplete.
+func Read(r io.Reader) (rems []*Remittance, outside []*Error, err error) {
+	rd := NewReader(r)
+	rems, err = x12.ReadAll(rd.Next)
+	return rems, rd.Outside(), err
+}
 
 // Reader reads remittances one transaction set at a time, so a file of any
 // size is read with the memory of its largest transaction set.
 type Reader struct {
 	x                 *x12.Reader
 	isa13, gs06, gs08 string
+	pending           *x12.Segment // a header that ended the previous set early
+	outside           []*Error
 	err               error
 }
 
 // NewReader returns a Reader that reads 835 transaction sets from r.
 func NewReader(r io.Reader) *Reader { return &Reader{x: x12.NewReader(r)} }
 
-// Next returns the next remittance, or io.EOF after the last one. Errors are
-// *x12.SyntaxError for broken X12 and *Error for a broken 835; after an
-// error every call returns it again.
+// Outside returns the findings read so far that belong to no remittance.
+func (r *Reader) Outside() []*Error { return r.outside }
+
+// Next returns the next remittance, or io.EOF after the last one. Problems
+// inside a transaction set are its Findings, not errors. The error is an
+// *x12.SyntaxError when the input stops being X12, or the underlying
+// reader's; a set it cuts short is returned first, marked Incomplete, and
+// every later call returns the error.
 func (r *Reader) Next() (*Remittance, error) {
 	if r.err != nil {
 		return nil, r.err
@@ -70,9 +133,17 @@ func (r *Reader) Next() (*Remittance, error) {
 	return rem, err
 }
 
+func (r *Reader) segment() (*x12.Segment, error) {
+	if s := r.pending; s != nil {
+		r.pending = nil
+		return s, nil
+	}
+	return r.x.Next()
+}
+
 func (r *Reader) next() (*Remittance, error) {
 	for {
-		s, err := r.x.Next()
+		s, err := r.segment()
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +155,11 @@ func (r *Reader) next() (*Remittance, error) {
 		case "GE", "IEA":
 		case "ST":
 			if s.Element(1) != "835" {
-				return nil, fail(s, 1, ErrUnexpected, "transaction set %q, want 835", s.Element(1))
+				r.outside = append(r.outside, fail(s, 1, ErrUnexpected, "transaction set %s %q is not an 835; it is skipped", s.Element(1), s.Element(2)))
+				if err := r.skipSet(); err != nil {
+					return nil, err
+				}
+				continue
 			}
 			p := &parser{rem: &Remittance{
 				InterchangeControlNumber: r.isa13,
@@ -93,9 +168,29 @@ func (r *Reader) next() (*Remittance, error) {
 				ControlNumber:            s.Element(2),
 				Claims:                   []*Claim{},
 			}, st: s.Pos()}
-			return p.transaction(r.x)
+			return p.transaction(r)
 		default:
-			return nil, fail(s, 0, ErrOutOfPlace, "%s outside a transaction set (ST … SE)", s.ID())
+			r.outside = append(r.outside, fail(s, 0, ErrOutOfPlace, "%s outside a transaction set (ST … SE)", s.ID()))
+		}
+	}
+}
+
+// skipSet reads past a transaction set that is not an 835.
+func (r *Reader) skipSet() error {
+	for {
+		s, err := r.segment()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch s.ID() {
+		case "SE":
+			return nil
+		case "ST", "GE", "GS", "IEA", "ISA":
+			r.pending = s
+			return nil
 		}
 	}
 }
@@ -106,7 +201,7 @@ func fail(s *x12.Segment, i int, kind error, format string, args ...any) *Error 
 }
 
 // loop is where in the transaction set the parser is; segments that repeat
-// in several loops (REF, DTM, CAS, AMT) attach to the innermost one.
+// in several loops (REF, DTM, CAS, AMT, PER) attach to the innermost one.
 type loop int
 
 const (
@@ -123,68 +218,153 @@ type parser struct {
 	rem      *Remittance
 	st       x12.Position
 	at       loop
-	seen     map[string]bool // BPR, TRN, N1*PR, N1*PE
+	seen     [4]bool // BPR, TRN, N1*PR, N1*PE
 	lx       string
+	summary  *ProviderSummary
 	claim    *Claim
 	line     *ServiceLine
 	segments int
-	err      *Error // first element error in the current segment
+	// unreadable says an amount that enters the transaction balance (BPR02,
+	// CLP04, PLB) could not be read.
+	unreadable bool
 }
 
-func (p *parser) transaction(x *x12.Reader) (*Remittance, error) {
-	p.seen = map[string]bool{}
+const (
+	seenBPR = iota
+	seenTRN
+	seenPayer
+	seenPayee
+)
+
+func (p *parser) transaction(r *Reader) (*Remittance, error) {
 	p.segments = 1 // ST
 	for {
-		s, err := x.Next()
+		s, err := r.segment()
 		if err == io.EOF {
-			return nil, &Error{Pos: p.st, SegmentID: "ST", Err: fmt.Errorf("%w: input ends inside transaction set %s, before its SE", ErrControl, p.rem.ControlNumber)}
+			p.cutShort(p.st, "ST", "input ends inside transaction set %s, before its SE", p.rem.ControlNumber)
+			return p.rem, nil
 		}
 		if err != nil {
+			var se *x12.SyntaxError
+			if errors.As(err, &se) {
+				p.cutShort(se.Pos, se.SegmentID, "the input stops being X12 here (%v); the rest of transaction set %s is not read", se.Err, p.rem.ControlNumber)
+				return p.rem, nil
+			}
 			return nil, err
+		}
+		switch s.ID() {
+		case "SE":
+			p.segments++
+			p.end(s)
+			return p.rem, nil
+		case "ST", "GE", "GS", "IEA", "ISA":
+			r.pending = s
+			p.cutShort(s.Pos(), s.ID(), "%s before the SE of transaction set %s", s.ID(), p.rem.ControlNumber)
+			return p.rem, nil
 		}
 		p.segments++
-		if s.ID() == "SE" {
-			return p.end(s)
-		}
-		if err := p.segment(s); err != nil {
-			return nil, err
-		}
-		if p.err != nil {
-			return nil, p.err
-		}
+		p.segment(s)
 	}
 }
 
-func (p *parser) end(s *x12.Segment) (*Remittance, error) {
-	for _, need := range []string{"BPR", "TRN", "N1*PR", "N1*PE"} {
-		if !p.seen[need] {
-			return nil, fail(s, 0, ErrMissing, "transaction set %s has no %s", p.rem.ControlNumber, need)
+func (p *parser) finding(e *Error) {
+	if p.claim != nil && p.at >= inClaim && p.at <= inService {
+		e.Claim = p.claim.PatientControlNumber
+	}
+	p.rem.Findings = append(p.rem.Findings, e)
+}
+
+// cutShort ends a transaction set that has no SE: what was read is kept,
+// the balances are not checked (the rest of the money is missing).
+func (p *parser) cutShort(pos x12.Position, id, format string, args ...any) {
+	p.rem.Incomplete = true
+	p.rem.Findings = append(p.rem.Findings, &Error{Pos: pos, SegmentID: id, Err: fmt.Errorf("%w: "+format, append([]any{ErrCutShort}, args...)...)})
+}
+
+func (p *parser) end(s *x12.Segment) {
+	for i, need := range []string{"BPR", "TRN", "N1*PR", "N1*PE"} {
+		if !p.seen[i] {
+			p.finding(fail(s, 0, ErrMissing, "transaction set %s has no %s", p.rem.ControlNumber, need))
 		}
 	}
 	if n, err := strconv.Atoi(s.Element(1)); err != nil || n != p.segments {
-		return nil, fail(s, 1, ErrControl, "segment count %q, but ST … SE holds %d segments", s.Element(1), p.segments)
+		p.finding(fail(s, 1, ErrControl, "segment count %q, but ST … SE holds %d segments", s.Element(1), p.segments))
 	}
 	if c := s.Element(2); c != p.rem.ControlNumber {
-		return nil, fail(s, 2, ErrControl, "control number %q, but ST02 is %q", c, p.rem.ControlNumber)
+		p.finding(fail(s, 2, ErrControl, "control number %q, but ST02 is %q", c, p.rem.ControlNumber))
 	}
-	return p.rem, nil
+	p.balance()
 }
 
-func (p *parser) outOfPlace(s *x12.Segment, where string) error {
-	return fail(s, 0, ErrOutOfPlace, "%s must be %s", s.ID(), where)
+// balance checks the three 835 balances on what was read: each service
+// line (SVC02 − its CAS = SVC03), each claim (CLP03 − its CAS and its
+// lines' CAS = CLP04) and the transaction (ΣCLP04 − ΣPLB = BPR02). A
+// balance with an unreadable amount in it is not checked: that amount is a
+// finding already.
+func (p *parser) balance() {
+	rem := p.rem
+	var paid money.Amount
+	for _, c := range rem.Claims {
+		paid += c.Paid
+		if c.unreadable {
+			continue
+		}
+		adj := sumCAS(c.Adjustments)
+		for _, l := range c.ServiceLines {
+			lineAdj := sumCAS(l.Adjustments)
+			adj += lineAdj
+			if l.Charge-lineAdj != l.Paid {
+				rem.Findings = append(rem.Findings, &Error{Pos: l.pos, SegmentID: "SVC", Element: 3, Claim: c.PatientControlNumber,
+					Err: fmt.Errorf("%w: service line charge %s (SVC02) − adjustments %s (CAS) = %s, but paid (SVC03) is %s",
+						ErrUnbalanced, l.Charge, lineAdj, l.Charge-lineAdj, l.Paid)})
+			}
+		}
+		if c.Charge-adj != c.Paid {
+			rem.Findings = append(rem.Findings, &Error{Pos: c.pos, SegmentID: "CLP", Element: 4, Claim: c.PatientControlNumber,
+				Err: fmt.Errorf("%w: claim charge %s (CLP03) − adjustments %s (CAS of the claim and its lines) = %s, but paid (CLP04) is %s",
+					ErrUnbalanced, c.Charge, adj, c.Charge-adj, c.Paid)})
+		}
+	}
+	var plb money.Amount
+	for _, a := range rem.ProviderAdjustments {
+		for _, it := range a.Items {
+			plb += it.Amount
+		}
+	}
+	if p.seen[seenBPR] && !p.unreadable && paid-plb != rem.Payment.Amount {
+		rem.Findings = append(rem.Findings, &Error{Pos: rem.bprPos, SegmentID: "BPR", Element: 2,
+			Err: fmt.Errorf("%w: paid on claims %s (ΣCLP04) − provider adjustments %s (ΣPLB) = %s, but the payment (BPR02) is %s",
+				ErrUnbalanced, paid, plb, paid-plb, rem.Payment.Amount)})
+	}
 }
 
-func (p *parser) segment(s *x12.Segment) error {
+func sumCAS(adj []Adjustment) money.Amount {
+	var s money.Amount
+	for _, a := range adj {
+		for _, r := range a.Reasons {
+			s += r.Amount
+		}
+	}
+	return s
+}
+
+func (p *parser) outOfPlace(s *x12.Segment, where string) {
+	p.finding(fail(s, 0, ErrOutOfPlace, "%s must be %s; it is skipped", s.ID(), where))
+}
+
+func (p *parser) segment(s *x12.Segment) {
 	rem := p.rem
 	switch s.ID() {
 	case "BPR":
-		if p.at != inHeader || p.seen["BPR"] {
-			return p.outOfPlace(s, "the first segment after ST")
+		if p.at != inHeader || p.seen[seenBPR] {
+			p.outOfPlace(s, "the first segment after ST")
+			return
 		}
-		p.seen["BPR"] = true
+		p.seen[seenBPR] = true
+		rem.bprPos = s.Pos()
 		rem.Payment = Payment{
 			HandlingCode:          p.req(s, 1),
-			Amount:                p.money(s, 2, true),
+			Amount:                p.total(s, 2),
 			CreditDebit:           p.req(s, 3),
 			Method:                p.req(s, 4),
 			Format:                s.Element(5),
@@ -200,14 +380,40 @@ func (p *parser) segment(s *x12.Segment) error {
 			Date:                  p.date(s, 16),
 		}
 	case "TRN":
-		if p.at != inHeader {
-			return p.outOfPlace(s, "in the header, before N1*PR")
+		if p.at != inHeader || p.seen[seenTRN] {
+			p.outOfPlace(s, "in the header, once, before N1*PR")
+			return
 		}
-		p.seen["TRN"] = true
+		p.seen[seenTRN] = true
 		rem.Trace = Trace{Type: p.req(s, 1), Number: p.req(s, 2), OriginatingCompanyID: s.Element(3), Supplemental: s.Element(4)}
-	case "CUR", "RDM", "TS3", "TS2":
-		// Currency, remittance delivery method and provider summary
-		// totals are not modelled; they do not change what was paid.
+	case "CUR":
+		if p.at != inHeader {
+			p.outOfPlace(s, "in the header, before N1*PR")
+			return
+		}
+		p.req(s, 1)
+		rem.Currency = p.req(s, 2)
+	case "RDM":
+		if p.at != inPayee {
+			p.outOfPlace(s, "in the payee loop (N1*PE)")
+			return
+		}
+		rem.Payee.Delivery = &Delivery{Method: p.req(s, 1), Name: s.Element(2), Communication: s.Element(3)}
+	case "TS3":
+		if p.at != inHeaderNumber || p.summary != nil {
+			p.outOfPlace(s, "right after LX, once")
+			return
+		}
+		p.summary = &ProviderSummary{HeaderNumber: p.lx, ProviderID: p.req(s, 1), FacilityType: p.req(s, 2),
+			FiscalPeriodEnd: p.date(s, 3), Claims: p.decimal(s, 4, true), TotalCharge: p.money(s, 5, true)}
+		p.summaryAmounts(s, 6, map[int]bool{15: true, 17: true})
+		rem.ProviderSummaries = append(rem.ProviderSummaries, p.summary)
+	case "TS2":
+		if p.at != inHeaderNumber || p.summary == nil {
+			p.outOfPlace(s, "right after TS3")
+			return
+		}
+		p.summaryAmounts(s, 1, map[int]bool{7: true, 10: true, 11: true, 12: true, 13: true, 14: true, 16: true})
 	case "REF":
 		ref := Ref{Qualifier: p.req(s, 1), Value: p.req(s, 2)}
 		switch p.at {
@@ -229,94 +435,117 @@ func (p *parser) segment(s *x12.Segment) error {
 				p.line.Refs = append(p.line.Refs, ref)
 			}
 		default:
-			return p.outOfPlace(s, "in the header, a party, a claim or a service line")
+			p.outOfPlace(s, "in the header, a party, a claim or a service line")
 		}
 	case "DTM":
-		q, d := p.req(s, 1), p.date(s, 2)
+		q := s.Element(1)
+		where := map[loop]string{inHeader: "405", inClaim: "232, 233, 036 or 050", inService: "150, 151 or 472"}[p.at]
 		switch {
-		case p.at == inHeader && q == "405":
+		case p.at == inHeader && q == "405",
+			p.at == inClaim && (q == "232" || q == "233" || q == "036" || q == "050"),
+			p.at == inService && (q == "150" || q == "151" || q == "472"):
+		case where == "":
+			p.outOfPlace(s, "in the header, a claim or a service line")
+			return
+		default:
+			p.finding(fail(s, 1, ErrUnexpected, "DTM*%s is not expected here (want %s); it is skipped", q, where))
+			return
+		}
+		d := p.date(s, 2)
+		switch {
+		case q == "405":
 			rem.ProductionDate = &d
-		case p.at == inClaim && q == "232":
+		case q == "232":
 			p.claim.StatementFrom = &d
-		case p.at == inClaim && q == "233":
+		case q == "233":
 			p.claim.StatementTo = &d
 		case p.at == inClaim:
 			p.claim.Dates = append(p.claim.Dates, Dated{Qualifier: q, Date: d})
-		case p.at == inService && q == "472":
+		case q == "472":
 			p.line.ServiceDate = &d
-		case p.at == inService && q == "150":
+		case q == "150":
 			p.line.From = &d
-		case p.at == inService && q == "151":
+		case q == "151":
 			p.line.To = &d
-		default:
-			return fail(s, 1, ErrUnexpected, "DTM*%s is not expected here", q)
 		}
 	case "N1":
 		switch q := s.Element(1); {
 		case q == "PR" && p.at == inHeader:
 			p.at = inPayer
-			p.seen["N1*PR"] = true
+			p.seen[seenPayer] = true
 			rem.Payer = p.partyName(s)
-		case q == "PE" && p.at == inPayer:
+		case q == "PE" && (p.at == inPayer || p.at == inHeader && !p.seen[seenPayer]):
 			p.at = inPayee
-			p.seen["N1*PE"] = true
+			p.seen[seenPayee] = true
 			rem.Payee = p.partyName(s)
 		case q == "PR" || q == "PE":
-			return fail(s, 1, ErrOutOfPlace, "N1*%s: the payer (N1*PR) follows the header, then comes the payee (N1*PE), once each", q)
+			p.finding(fail(s, 1, ErrOutOfPlace, "N1*%s: the payer (N1*PR) follows the header, then comes the payee (N1*PE), once each; it is skipped", q))
 		default:
-			return fail(s, 1, ErrUnexpected, "entity %q, want PR (payer) or PE (payee)", q)
+			p.finding(fail(s, 1, ErrUnexpected, "entity %q, want PR (payer) or PE (payee); it is skipped", q))
 		}
-	case "N3", "N4", "PER":
+	case "N3", "N4":
 		if p.at != inPayer && p.at != inPayee {
-			return p.outOfPlace(s, "in the payer or payee loop")
+			p.outOfPlace(s, "in the payer or payee loop")
+			return
 		}
 		party := p.party()
-		if party.Address == nil && s.ID() != "PER" {
+		if party.Address == nil {
 			party.Address = &Address{}
 		}
-		switch s.ID() {
-		case "N3":
+		if s.ID() == "N3" {
 			party.Address.Lines = append(party.Address.Lines, nonEmpty(p.req(s, 1), s.Element(2))...)
-		case "N4":
-			a := party.Address
-			a.City, a.State, a.PostalCode, a.Country = p.req(s, 1), s.Element(2), s.Element(3), s.Element(4)
-		case "PER":
-			c := Contact{Function: p.req(s, 1), Name: s.Element(2)}
-			for i := 3; i <= 7; i += 2 {
-				if q := s.Element(i); q != "" {
-					c.Numbers = append(c.Numbers, Ref{Qualifier: q, Value: p.req(s, i+1)})
-				}
+			return
+		}
+		a := party.Address
+		a.City, a.State, a.PostalCode, a.Country = p.req(s, 1), s.Element(2), s.Element(3), s.Element(4)
+	case "PER":
+		c := Contact{Function: p.req(s, 1), Name: s.Element(2)}
+		for i := 3; i <= 7; i += 2 {
+			if q := s.Element(i); q != "" {
+				c.Numbers = append(c.Numbers, Ref{Qualifier: q, Value: p.req(s, i+1)})
 			}
+		}
+		switch p.at {
+		case inPayer, inPayee:
+			party := p.party()
 			party.Contacts = append(party.Contacts, c)
+		case inClaim:
+			p.claim.Contacts = append(p.claim.Contacts, c)
+		default:
+			p.outOfPlace(s, "in the payer loop or a claim, before its service lines")
 		}
 	case "LX":
 		if p.at < inPayee {
-			return p.outOfPlace(s, "after N1*PE")
+			p.outOfPlace(s, "after N1*PE")
+			return
 		}
 		p.at = inHeaderNumber
 		p.lx = p.req(s, 1)
+		p.summary = nil
+		p.claim, p.line = nil, nil
 	case "CLP":
 		if p.at < inPayee || p.at == inProviderAdjustments {
-			return p.outOfPlace(s, "after N1*PE and before PLB")
+			p.outOfPlace(s, "after N1*PE and before PLB")
+			return
 		}
 		p.at = inClaim
 		p.line = nil
-		p.claim = &Claim{
-			HeaderNumber:            p.lx,
-			PatientControlNumber:    p.req(s, 1),
-			Status:                  p.req(s, 2),
-			Charge:                  p.money(s, 3, true),
-			Paid:                    p.money(s, 4, true),
-			PatientResponsibility:   p.money(s, 5, false),
-			FilingIndicator:         s.Element(6),
-			PayerClaimControlNumber: s.Element(7),
-			FacilityType:            s.Element(8),
-			Frequency:               s.Element(9),
-		}
-		rem.Claims = append(rem.Claims, p.claim)
+		p.claim = &Claim{HeaderNumber: p.lx, PatientControlNumber: s.Element(1), pos: s.Pos()}
+		c := p.claim
+		p.req(s, 1)
+		c.Status = p.req(s, 2)
+		c.Charge = p.money(s, 3, true)
+		c.Paid = p.total(s, 4)
+		c.PatientResponsibility = p.money(s, 5, false)
+		c.FilingIndicator = s.Element(6)
+		c.PayerClaimControlNumber = s.Element(7)
+		c.FacilityType = s.Element(8)
+		c.Frequency = s.Element(9)
+		rem.Claims = append(rem.Claims, c)
 	case "NM1":
 		if p.at != inClaim {
-			return p.outOfPlace(s, "in a claim, before its service lines")
+			p.outOfPlace(s, "in a claim, before its service lines")
+			return
 		}
 		n := Name{
 			Entity: p.req(s, 1), Type: s.Element(2), Last: s.Element(3), First: s.Element(4),
@@ -337,7 +566,8 @@ func (p *parser) segment(s *x12.Segment) error {
 		}
 	case "MIA", "MOA":
 		if p.at != inClaim {
-			return p.outOfPlace(s, "in a claim, before its service lines")
+			p.outOfPlace(s, "in a claim, before its service lines")
+			return
 		}
 		codes := []int{3, 4, 5, 6, 7} // MOA03-07
 		if s.ID() == "MIA" {
@@ -349,70 +579,77 @@ func (p *parser) segment(s *x12.Segment) error {
 			}
 		}
 	case "CAS":
+		if p.at != inClaim && p.at != inService {
+			p.outOfPlace(s, "in a claim or a service line")
+			return
+		}
 		a := p.adjustment(s)
-		switch p.at {
-		case inClaim:
+		if p.at == inClaim {
 			p.claim.Adjustments = append(p.claim.Adjustments, a)
-		case inService:
+		} else {
 			p.line.Adjustments = append(p.line.Adjustments, a)
-		default:
-			return p.outOfPlace(s, "in a claim or a service line")
 		}
 	case "AMT":
+		if p.at != inClaim && p.at != inService {
+			p.outOfPlace(s, "in a claim or a service line")
+			return
+		}
 		a := Amount{Qualifier: p.req(s, 1), Amount: p.money(s, 2, true)}
 		switch {
 		case p.at == inClaim:
 			p.claim.Amounts = append(p.claim.Amounts, a)
-		case p.at == inService && a.Qualifier == "B6":
+		case a.Qualifier == "B6":
 			p.line.AllowedAmount = &a.Amount
-		case p.at == inService:
-			p.line.Amounts = append(p.line.Amounts, a)
 		default:
-			return p.outOfPlace(s, "in a claim or a service line")
+			p.line.Amounts = append(p.line.Amounts, a)
 		}
 	case "QTY":
+		if p.at != inClaim && p.at != inService {
+			p.outOfPlace(s, "in a claim or a service line")
+			return
+		}
 		q := Quantity{Qualifier: p.req(s, 1), Quantity: p.decimal(s, 2, true)}
-		switch p.at {
-		case inClaim:
+		if p.at == inClaim {
 			p.claim.Quantities = append(p.claim.Quantities, q)
-		case inService:
+		} else {
 			p.line.Quantities = append(p.line.Quantities, q)
-		default:
-			return p.outOfPlace(s, "in a claim or a service line")
 		}
 	case "SVC":
 		if p.at != inClaim && p.at != inService {
-			return p.outOfPlace(s, "in a claim")
+			p.outOfPlace(s, "in a claim")
+			return
 		}
 		p.at = inService
-		p.line = &ServiceLine{
-			Procedure:     p.procedure(s, 1, true),
-			Charge:        p.money(s, 2, true),
-			Paid:          p.money(s, 3, true),
-			RevenueCode:   s.Element(4),
-			Units:         p.decimal(s, 5, false),
-			OriginalUnits: p.decimal(s, 7, false),
-		}
+		p.line = &ServiceLine{pos: s.Pos()}
+		l := p.line
+		l.Procedure = p.procedure(s, 1, true)
+		l.Charge = p.money(s, 2, true)
+		l.Paid = p.money(s, 3, true)
+		l.RevenueCode = s.Element(4)
+		l.Units = p.decimal(s, 5, false)
+		l.OriginalUnits = p.decimal(s, 7, false)
 		if s.Element(6) != "" {
 			orig := p.procedure(s, 6, false)
-			p.line.OriginalProcedure = &orig
+			l.OriginalProcedure = &orig
 		}
-		p.claim.ServiceLines = append(p.claim.ServiceLines, p.line)
+		p.claim.ServiceLines = append(p.claim.ServiceLines, l)
 	case "LQ":
 		if p.at != inService {
-			return p.outOfPlace(s, "in a service line")
+			p.outOfPlace(s, "in a service line")
+			return
 		}
 		p.line.Remarks = append(p.line.Remarks, Remark{Qualifier: p.req(s, 1), Code: p.req(s, 2)})
 	case "PLB":
 		if p.at < inPayee {
-			return p.outOfPlace(s, "after the claims")
+			p.outOfPlace(s, "after the claims")
+			return
 		}
 		p.at = inProviderAdjustments
+		p.claim, p.line = nil, nil
 		rem.ProviderAdjustments = append(rem.ProviderAdjustments, p.providerAdjustment(s))
 	default:
-		return fail(s, 0, ErrUnexpected, "segment %s is not part of an 835", s.ID())
+		p.finding(fail(s, 0, ErrUnexpected, "segment %s is not part of an 835; it is skipped", s.ID()))
 	}
-	return nil
 }
 
 func (p *parser) party() *Party {
@@ -433,6 +670,22 @@ func (p *parser) partyName(s *x12.Segment) Party {
 	return party
 }
 
+// summaryAmounts adds the elements of a TS3 (from TS306) or a TS2 to the
+// current provider summary: amounts, or quantities at the positions given.
+func (p *parser) summaryAmounts(s *x12.Segment, from int, quantities map[int]bool) {
+	for i := from; i <= s.Len(); i++ {
+		if s.Element(i) == "" {
+			continue
+		}
+		name := fmt.Sprintf("%s%02d", s.ID(), i)
+		if quantities[i] {
+			p.summary.Quantities = append(p.summary.Quantities, Quantity{Qualifier: name, Quantity: p.decimal(s, i, false)})
+			continue
+		}
+		p.summary.Amounts = append(p.summary.Amounts, Amount{Qualifier: name, Amount: p.money(s, i, false)})
+	}
+}
+
 // adjustment reads a CAS: a group code and up to six (reason, amount,
 // quantity) triples in CAS02-04, CAS05-07, … CAS17-19.
 func (p *parser) adjustment(s *x12.Segment) Adjustment {
@@ -441,14 +694,15 @@ func (p *parser) adjustment(s *x12.Segment) Adjustment {
 		reason := s.Element(i)
 		if reason == "" {
 			if s.Element(i+1) != "" || s.Element(i+2) != "" {
-				p.setErr(fail(s, i, ErrMissing, "an adjustment amount without its reason code"))
+				p.finding(fail(s, i, ErrMissing, "an adjustment amount without its reason code"))
+				p.markUnreadable()
 			}
 			continue
 		}
 		a.Reasons = append(a.Reasons, AdjustmentReason{Reason: reason, Amount: p.money(s, i+1, true), Quantity: p.decimal(s, i+2, false)})
 	}
-	if len(a.Reasons) == 0 {
-		p.setErr(fail(s, 2, ErrMissing, "CAS without a reason code"))
+	if len(a.Reasons) == 0 && s.Element(3) == "" {
+		p.finding(fail(s, 2, ErrMissing, "CAS without a reason code"))
 	}
 	return a
 }
@@ -460,18 +714,19 @@ func (p *parser) providerAdjustment(s *x12.Segment) ProviderAdjustment {
 	for i := 3; i <= 13; i += 2 {
 		if s.Element(i) == "" {
 			if s.Element(i+1) != "" {
-				p.setErr(fail(s, i, ErrMissing, "an adjustment amount without its reason code"))
+				p.finding(fail(s, i, ErrMissing, "an adjustment amount without its reason code"))
+				p.unreadable = true
 			}
 			continue
 		}
 		a.Items = append(a.Items, ProviderAdjustmentItem{
 			Reason:    s.Component(i, 1),
 			Reference: s.Component(i, 2),
-			Amount:    p.money(s, i+1, true),
+			Amount:    p.total(s, i+1),
 		})
 	}
-	if len(a.Items) == 0 {
-		p.setErr(fail(s, 3, ErrMissing, "PLB without an adjustment"))
+	if len(a.Items) == 0 && s.Element(4) == "" {
+		p.finding(fail(s, 3, ErrMissing, "PLB without an adjustment"))
 	}
 	return a
 }
@@ -491,36 +746,51 @@ func (p *parser) procedure(s *x12.Segment, i int, required bool) Procedure {
 		}
 	}
 	if (required || len(c) > 0) && (pr.Qualifier == "" || pr.Code == "") {
-		p.setErr(fail(s, i, ErrMissing, "procedure %q needs a qualifier and a code", s.Element(i)))
+		p.finding(fail(s, i, ErrMissing, "procedure %q needs a qualifier and a code", s.Element(i)))
 	}
 	return pr
-}
-
-func (p *parser) setErr(e *Error) {
-	if p.err == nil {
-		p.err = e
-	}
 }
 
 func (p *parser) req(s *x12.Segment, i int) string {
 	v := s.Element(i)
 	if v == "" {
-		p.setErr(fail(s, i, ErrMissing, "%s%02d is required", s.ID(), i))
+		p.finding(fail(s, i, ErrMissing, "%s%02d is required", s.ID(), i))
 	}
 	return v
 }
 
+// markUnreadable notes that an amount of the current claim (or the set's
+// totals, outside a claim) could not be read, so its balance is not checked.
+func (p *parser) markUnreadable() {
+	if p.claim != nil && (p.at == inClaim || p.at == inService) {
+		p.claim.unreadable = true
+	}
+}
+
+// total reads an amount that enters the transaction balance (BPR02, CLP04,
+// PLB amounts).
+func (p *parser) total(s *x12.Segment, i int) money.Amount {
+	n := len(p.rem.Findings)
+	m := p.money(s, i, true)
+	if len(p.rem.Findings) > n {
+		p.unreadable = true
+	}
+	return m
+}
+
 func (p *parser) money(s *x12.Segment, i int, required bool) money.Amount {
-	v := s.Element(i)
-	if v == "" {
+	v := s.ElementBytes(i)
+	if len(v) == 0 {
 		if required {
-			p.setErr(fail(s, i, ErrMissing, "%s%02d is required", s.ID(), i))
+			p.finding(fail(s, i, ErrMissing, "%s%02d is required", s.ID(), i))
+			p.markUnreadable()
 		}
 		return 0
 	}
-	m, ok := parseAmount(v)
+	m, ok := money.ParseX12(v)
 	if !ok {
-		p.setErr(fail(s, i, ErrAmount, "%q, want a decimal amount with at most two decimals", v))
+		p.finding(fail(s, i, ErrAmount, "%q, want a decimal amount with at most two decimals", v))
+		p.markUnreadable()
 	}
 	return m
 }
@@ -529,12 +799,12 @@ func (p *parser) decimal(s *x12.Segment, i int, required bool) string {
 	v := s.Element(i)
 	if v == "" {
 		if required {
-			p.setErr(fail(s, i, ErrMissing, "%s%02d is required", s.ID(), i))
+			p.finding(fail(s, i, ErrMissing, "%s%02d is required", s.ID(), i))
 		}
 		return ""
 	}
 	if !isDecimal(v) {
-		p.setErr(fail(s, i, ErrDecimal, "%q", v))
+		p.finding(fail(s, i, ErrDecimal, "%q", v))
 	}
 	return v
 }
@@ -546,7 +816,7 @@ func (p *parser) date(s *x12.Segment, i int) civil.Date {
 	}
 	d, err := civil.ParseCompact(v)
 	if err != nil {
-		p.setErr(fail(s, i, ErrDate, "%q", v))
+		p.finding(fail(s, i, ErrDate, "%q", v))
 	}
 	return d
 }

@@ -41,7 +41,11 @@ func readFile(t *testing.T, name string) ([]*Remittance, error) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	return Read(f)
+	rems, outside, err := Read(f)
+	if len(outside) > 0 {
+		t.Errorf("%s: findings outside the remittances: %v", name, outside)
+	}
+	return rems, err
 }
 
 func TestSamplesGolden(t *testing.T) {
@@ -178,16 +182,12 @@ func TestSamplesBalance(t *testing.T) {
 			if total != r.Payment.Amount {
 				t.Errorf("%s ST %s: ΣCLP04 − ΣPLB = %v, BPR02 = %v", name, r.ControlNumber, total, r.Payment.Amount)
 			}
+			// The reader's own balance findings say the same.
+			for _, f := range r.Findings {
+				if !errors.Is(f, ErrUnbalanced) || !claimUnbalanced[name+" "+r.ControlNumber+" "+f.Claim] || f.SegmentID != "CLP" {
+					t.Errorf("%s: finding %v", name, f)
+				}
+			}
 		}
 	}
-}
-
-func sumCAS(adj []Adjustment) money.Amount {
-	var s money.Amount
-	for _, a := range adj {
-		for _, r := range a.Reasons {
-			s += r.Amount
-		}
-	}
-	return s
 }

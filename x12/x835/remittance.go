@@ -3,12 +3,18 @@
 // and for each claim and service line what was paid and why the rest was not.
 //
 // Amounts are exact integer cents parsed from the decimal text, never
-// float64. Errors say which segment and element is wrong and where it is.
+// float64. An 835 that arrives is money, so the reader reads what it can: a
+// bad element or a segment out of place is a Finding, positioned by segment,
+// byte offset and line, in the remittance it belongs to, and the rest of
+// that remittance and the ones around it are still read. The three balances
+// (service line, claim, transaction) are checked and reported the same way.
+// Only input that stops being X12 ends the reading.
 package x835
 
 import (
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/money"
+	"github.com/perdiem/perdiem/x12"
 )
 
 // Remittance is one 835 transaction set (ST … SE).
@@ -25,11 +31,27 @@ type Remittance struct {
 	ProductionDate *civil.Date `json:"production_date,omitempty"` // DTM*405
 	Refs           []Ref       `json:"refs,omitempty"`            // other header REF
 
+	// Currency is CUR02 when the payer names one (USD when absent).
+	Currency string `json:"currency,omitempty"`
+
 	Payer Party `json:"payer"` // loop 1000A, N1*PR
 	Payee Party `json:"payee"` // loop 1000B, N1*PE
 
+	// ProviderSummaries are the TS3/TS2 totals of the header numbers (LX)
+	// that carry them (institutional and Medicare Part A remits).
+	ProviderSummaries   []*ProviderSummary   `json:"provider_summaries,omitempty"`
 	Claims              []*Claim             `json:"claims"`
 	ProviderAdjustments []ProviderAdjustment `json:"provider_adjustments,omitempty"` // PLB
+
+	// Findings are the problems met while reading this remittance and its
+	// balances, in input order. A remittance with findings is still what the
+	// payer sent, as far as it could be read.
+	Findings []*Error `json:"findings,omitempty"`
+	// Incomplete says the input ended, or a new ST came, before this
+	// transaction set's SE: what follows the last segment read is missing.
+	Incomplete bool `json:"incomplete,omitempty"`
+
+	bprPos x12.Position
 }
 
 // Payment is the BPR financial information.
@@ -72,6 +94,30 @@ type Party struct {
 	Address     *Address  `json:"address,omitempty"`
 	Refs        []Ref     `json:"refs,omitempty"`
 	Contacts    []Contact `json:"contacts,omitempty"` // PER
+	// Delivery is the payee's RDM: how the remittance is sent when not with
+	// the payment.
+	Delivery *Delivery `json:"delivery,omitempty"`
+}
+
+// Delivery is an RDM segment.
+type Delivery struct {
+	Method        string `json:"method"` // RDM01: BM by mail, EM e-mail, FT file transfer, OL online
+	Name          string `json:"name,omitempty"`
+	Communication string `json:"communication,omitempty"` // RDM03: address, URL, e-mail
+}
+
+// ProviderSummary is the TS3 (and TS2) of one header number.
+type ProviderSummary struct {
+	HeaderNumber    string       `json:"header_number"`     // LX01
+	ProviderID      string       `json:"provider_id"`       // TS301
+	FacilityType    string       `json:"facility_type"`     // TS302
+	FiscalPeriodEnd civil.Date   `json:"fiscal_period_end"` // TS303
+	Claims          string       `json:"claims"`            // TS304, a count
+	TotalCharge     money.Amount `json:"total_charge"`      // TS305
+	// Amounts are the other TS3 and the TS2 amounts, each named by its
+	// element ("TS313", "TS201"); quantities keep their decimal text.
+	Amounts    []Amount   `json:"amounts,omitempty"`
+	Quantities []Quantity `json:"quantities,omitempty"`
 }
 
 // Address is an N3/N4 pair.
@@ -122,10 +168,14 @@ type Claim struct {
 	StatementFrom *civil.Date  `json:"statement_from,omitempty"` // DTM*232
 	StatementTo   *civil.Date  `json:"statement_to,omitempty"`   // DTM*233
 	Dates         []Dated      `json:"dates,omitempty"`          // other DTM (050 received, 036 coverage expiration, …)
+	Contacts      []Contact    `json:"contacts,omitempty"`       // PER*CX, the payer's claim contact
 	Amounts       []Amount     `json:"amounts,omitempty"`        // AMT (AU coverage amount, …)
 	Quantities    []Quantity   `json:"quantities,omitempty"`     // QTY
 
 	ServiceLines []*ServiceLine `json:"service_lines,omitempty"`
+
+	pos        x12.Position
+	unreadable bool // an amount of the claim or its lines could not be read
 }
 
 // Name is an NM1 segment.
@@ -192,6 +242,8 @@ type ServiceLine struct {
 	Amounts               []Amount      `json:"amounts,omitempty"`        // other AMT
 	Quantities            []Quantity    `json:"quantities,omitempty"`
 	Remarks               []Remark      `json:"remarks,omitempty"` // LQ
+
+	pos x12.Position
 }
 
 // Procedure is a composite procedure identifier (SVC01, SVC06).
