@@ -53,6 +53,29 @@ func TestParseDose_DR1(t *testing.T) {
 		{"Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg", 500, "mg", "500 mg"},
 		{"INJECTION, VANCOMYCIN HCL, 500 MG", 500, "mg", "500 MG"},
 		{"Injection, something, .5 mg", 0.5, "mg", ".5 mg"},
+		// The phrasings of the January 2025 release, one real descriptor each.
+		{"Injection, meropenem and vaborbactam, 10mg/10mg (20mg)", 20, "mg", "10mg/10mg (20mg)"},
+		{"Injection, cabotegravir and rilpivirine, 2mg/3mg", 5, "mg", "2mg/3mg"},
+		{"Injection, ceftolozane 50 mg and tazobactam 25 mg", 75, "mg", "50 mg and tazobactam 25 mg"},
+		{"Injection, imipenem 4 mg, cilastatin 4 mg and relebactam 2 mg", 10, "mg", "4 mg, cilastatin 4 mg and relebactam 2 mg"},
+		{"Injection, betamethasone acetate 3 mg and betamethasone sodium phosphate 3 mg", 6, "mg", "3 mg and betamethasone sodium phosphate 3 mg"},
+		{"Albuterol, up to 2.5 mg and ipratropium bromide, up to 0.5 mg, fda-approved final product, non-compounded, administered through dme", 3, "mg", "up to 2.5 mg and ipratropium bromide, up to 0.5 mg"},
+		{"Injection, daratumumab, 10 mg and hyaluronidase-fihj", 10, "mg", "10 mg"},
+		{"Injection, quinupristin/dalfopristin, 500 mg (150/350)", 500, "mg", "500 mg"},
+		{"Enteral formula, nutritionally complete with intact nutrients, includes proteins, fats, carbohydrates, vitamins and minerals, may include fiber, administered through an enteral feeding tube, 100 calories = 1 unit", 100, "calories", "100 calories"},
+		{"Parenteral nutrition solution, not otherwise specified, 10 grams lipids", 10, "g", "10 grams lipids"},
+		{"Parenteral nutrition solution, per 10 grams lipids", 10, "g", "per 10 grams lipids"},
+		{"Injection, antihemophilic factor viii/von willebrand factor complex (human), per factor viii i.u.", 1, "units", "per factor viii i.u."},
+		{"Injection, von willebrand factor complex (human), wilate, 1 i.u. vwf:rco", 1, "units", "1 i.u."},
+		{"Injection, torsemide, 10 mg/ml", 10, "mg", "10 mg"},
+		{"Injection, pegylated interferon alfa-2a, 180 mcg per ml", 180, "mcg", "180 mcg"},
+		{"High osmolar contrast material, up to 149 mg/ml iodine concentration, per ml", 1, "ml", "per ml"},
+		{"Phenylephrine 10.16 mg/ml and ketorolac 2.88 mg/ml ophthalmic irrigation solution, 1 ml", 1, "ml", "1 ml"},
+		{"Injection, thyrotropin alpha, 0.9 mg, provided in 1.1 mg vial", 0.9, "mg", "0.9 mg"},
+		{"Carbidopa 5 mg/levodopa 20 mg enteral suspension, 100 ml", 100, "ml", "100 ml"},
+		{"Injection, hyaluronidase, recombinant, 1 usp unit", 1, "units", "1 usp unit"},
+		{"Injection, darbepoetin alfa, 1 microgram (non-esrd use)", 1, "mcg", "1 microgram"},
+		{"Injection, acetaminophen, not otherwise specified,10 mg", 10, "mg", "10 mg"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.descriptor, func(t *testing.T) {
@@ -83,9 +106,36 @@ func TestParseDose_NoAmount(t *testing.T) {
 		"",
 		"per",
 		"0 mg",
+		// A range chooses the code; each administration is a unit.
+		"Injection, buprenorphine extended-release (sublocade), less than or equal to 100 mg",
+		"Injection, buprenorphine extended-release (sublocade), greater than 100 mg",
+		"Buprenorphine/naloxone, oral, greater than 3 mg, but less than or equal to 6 mg buprenorphine",
+		"Injection, gamma globulin, intramuscular, over 10 cc",
+		"Parenteral nutrition solution; compounded amino acid and carbohydrates with electrolytes, trace elements, and vitamins, including preparation, any strength, 10 to 51 grams of protein - premix",
+		// A package or an item is the unit.
+		"Bupropion hcl sustained release tablet, 150 mg, per bottle of 60 tablets",
+		"Segesterone acetate and ethinyl estradiol 0.15mg, 0.013mg per 24 hours; yearly vaginal system, each",
+		"Injection, pegaspargase, per single dose vial",
+		"Parenteral nutrition supply kit; premix, per day",
 	} {
 		if d, ok := ParseDose(s); ok {
 			t.Errorf("ParseDose(%q) = %+v; want no dose", s, *d)
+		}
+	}
+}
+
+// TestReadDose_Problems pins descriptors whose amounts make no one unit:
+// the engine says why (BI-2) instead of picking one.
+func TestReadDose_Problems(t *testing.T) {
+	for _, tt := range []struct{ descriptor, says string }{
+		{"Instillation, taurolidine 1.35 mg and heparin sodium 100 units (central venous catheter lock for adult patients receiving chronic hemodialysis)", "different units (mg and units)"},
+		{"Injection, testdrug and otherdrug, 1 g/0.5 g (2 g)", "not the sum of its components (1.5)"},
+		{"Injection, testdrug and otherdrug, 1 g/200 mg", "different units (g and mg)"},
+		{"Injection, testdrug and otherdrug, 1 g/0.5 g (1500 mg)", "total \"1500 mg\" in another unit"},
+	} {
+		d, why := ReadDose(tt.descriptor)
+		if d != nil || !strings.Contains(why, tt.says) {
+			t.Errorf("ReadDose(%q) = %v, %q; want no dose and a reason saying %q", tt.descriptor, d, why, tt.says)
 		}
 	}
 }

@@ -75,17 +75,26 @@ func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line) (string, bool
 	if code.NOC {
 		return c.nocDrugLine(g, path, l, profile.DrugNOCNDC)
 	}
-	if code.Dose == nil {
+	// The descriptor in force on the first day of the drug line (CS-10).
+	v := code.On(g.From)
+	if v.Dose == nil {
 		if g.Doses <= 0 {
 			c.fail(path.dot("doses"), "%s's descriptor states no amount, so the units are the number of administrations: want doses > 0", code.Code)
 			return "", false
 		}
 		l.Units = float64(g.Doses)
+		if v.DoseNote != "" {
+			// The amounts are there but make no one unit: say so (BI-2)
+			// rather than guess which one bills.
+			l.Why = append(l.Why, claim.Reason{Rule: "BI-2", Text: code.Code + "'s descriptor cannot be read for a dose -> one unit per administration"})
+			c.warn("BI-2", "%s: %s's descriptor cannot be read for a dose: %s; units are the %d administrations: check them against the descriptor", path, code.Code, v.DoseNote, g.Doses)
+			return code.Code, true
+		}
 		l.Why = append(l.Why, claim.Reason{Rule: "DR-1", Text: code.Code + "'s descriptor states no amount -> one unit per administration"})
 		c.warn("DR-1", "%s: %s's descriptor states no amount; units are the %d administrations", path, code.Code, g.Doses)
 		return code.Code, true
 	}
-	per, err := unitsPerDose(g, code.Dose)
+	per, err := unitsPerDose(g, v.Dose)
 	if err != nil {
 		c.fail(path.dot("dose_unit"), "%s: %v", code.Code, err)
 		return "", false
@@ -99,7 +108,11 @@ func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line) (string, bool
 		return "", false
 	}
 	l.Units = float64(per * g.Doses)
-	l.Why = append(l.Why, claim.Reason{Rule: "DR-1", Text: code.Code + " is " + code.Dose.Text + ": " + formatNumber(g.Dose) + " " + g.DoseUnit + " a dose -> " + strconv.Itoa(per) + " unit(s) a dose × " + strconv.Itoa(g.Doses) + " doses"})
+	is := v.Dose.Text
+	if len(v.Dose.Parts) > 0 {
+		is += ", combined " + v.Dose.String()
+	}
+	l.Why = append(l.Why, claim.Reason{Rule: "DR-1", Text: code.Code + " is " + is + ": " + formatNumber(g.Dose) + " " + g.DoseUnit + " a dose -> " + strconv.Itoa(per) + " unit(s) a dose × " + strconv.Itoa(g.Doses) + " doses"})
 	return code.Code, true
 }
 
