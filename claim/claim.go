@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/money"
 )
 
 // Kind says what a line bills; it orders lines and decides how X12 writes them.
@@ -52,20 +53,27 @@ func (e *UnknownKindError) Error() string {
 
 // Line is one coded service line. Units are whole numbers for per diem,
 // nursing and HCPCS drug lines; NOC drug lines may carry the profile's unit.
+//
+// ID and Charge belong to a line on a Claim: the id is the line item
+// control number (REF*6R) that an 835 answers with, unique in the claim
+// and kept when a claim is split; the charge is the units times the
+// provider's charge per unit. Coding an episode leaves both empty.
 type Line struct {
-	Code        string     `json:"code"`
-	Modifiers   []string   `json:"modifiers"`
-	From        civil.Date `json:"from"`
-	To          civil.Date `json:"to"`
-	Units       float64    `json:"units"`
-	POS         string     `json:"pos"`
-	Kind        Kind       `json:"kind"`
-	Therapy     string     `json:"therapy,omitempty"`
-	NDC         string     `json:"ndc,omitempty"`
-	NDCQuantity float64    `json:"ndc_quantity,omitempty"`
-	NDCUnit     string     `json:"ndc_unit,omitempty"`
-	Description string     `json:"description,omitempty"`
-	Why         []Reason   `json:"why"`
+	ID          string       `json:"id,omitempty"`
+	Code        string       `json:"code"`
+	Modifiers   []string     `json:"modifiers"`
+	From        civil.Date   `json:"from"`
+	To          civil.Date   `json:"to"`
+	Units       float64      `json:"units"`
+	Charge      money.Amount `json:"charge,omitempty"`
+	POS         string       `json:"pos"`
+	Kind        Kind         `json:"kind"`
+	Therapy     string       `json:"therapy,omitempty"`
+	NDC         string       `json:"ndc,omitempty"`
+	NDCQuantity float64      `json:"ndc_quantity,omitempty"`
+	NDCUnit     string       `json:"ndc_unit,omitempty"`
+	Description string       `json:"description,omitempty"`
+	Why         []Reason     `json:"why"`
 }
 
 // Reason is one rule that made or shaped a line: the rule's ID in

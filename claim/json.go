@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/perdiem/perdiem/money"
 )
 
 // AppendJSON appends the result's JSON, byte for byte what encoding/json
@@ -47,7 +49,13 @@ func (r *Result) AppendJSON(b []byte) []byte {
 }
 
 func (l *Line) appendJSON(b []byte) []byte {
-	b = append(b, `{"code":`...)
+	b = append(b, '{')
+	if l.ID != "" {
+		b = append(b, `"id":`...)
+		b = appendString(b, l.ID)
+		b = append(b, ',')
+	}
+	b = append(b, `"code":`...)
 	b = appendString(b, l.Code)
 	b = append(b, `,"modifiers":`...)
 	b = appendStrings(b, l.Modifiers)
@@ -57,6 +65,10 @@ func (l *Line) appendJSON(b []byte) []byte {
 	b = append(b, l.To.String()...)
 	b = append(b, `","units":`...)
 	b = appendFloat(b, l.Units)
+	if l.Charge != 0 {
+		b = append(b, `,"charge":`...)
+		b = appendAmount(b, l.Charge)
+	}
 	b = append(b, `,"pos":`...)
 	b = appendString(b, l.POS)
 	b = append(b, `,"kind":`...)
@@ -84,6 +96,18 @@ func (l *Line) appendJSON(b []byte) []byte {
 	b = append(b, `,"why":`...)
 	b = appendReasons(b, l.Why)
 	return append(b, '}')
+}
+
+// appendAmount writes an amount as money.Amount's MarshalJSON does: dollars
+// with two decimals.
+func appendAmount(b []byte, m money.Amount) []byte {
+	c := int64(m)
+	if c < 0 {
+		b = append(b, '-')
+		c = -c
+	}
+	b = strconv.AppendInt(b, c/100, 10)
+	return append(b, '.', byte('0'+c%100/10), byte('0'+c%10))
 }
 
 func appendStrings(b []byte, ss []string) []byte {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/money"
 )
 
 func randomString(r *rand.Rand) string {
@@ -32,6 +33,9 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 				l := Line{Code: randomString(r), From: civil.Date(r.Intn(30000)), To: civil.Date(r.Intn(30000)),
 					Units: floats[r.Intn(len(floats))], POS: randomString(r), Kind: Kind(r.Intn(4)), Therapy: randomString(r),
 					NDC: randomString(r), NDCQuantity: floats[r.Intn(len(floats))], NDCUnit: randomString(r), Description: randomString(r)}
+				if r.Intn(2) > 0 {
+					l.ID, l.Charge = randomString(r), money.Amount(r.Int63n(2e18)-1e18)
+				}
 				if r.Intn(3) > 0 {
 					l.Modifiers = []string{randomString(r), randomString(r)}
 				}

@@ -6,22 +6,17 @@ import (
 	"time"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/ident"
 )
 
-// Relationships of patient to subscriber the claim block accepts; the X12
-// writer maps them to individual relationship codes.
-var relationships = []string{"self", "spouse", "child", "employee", "unknown", "life-partner", "other"}
-
-// claimFrequencies are the CLM05-3 codes a claim may carry: original (1),
-// replacement (7) and void (8).
-var claimFrequencies = []string{"1", "7", "8"}
-
-// filingCodes are the X12 claim filing indicator codes (SBR09).
-var filingCodes = []string{
-	"11", "12", "13", "14", "15", "16", "17", "AM", "BL", "CH", "CI", "DS",
-	"FI", "HM", "LM", "MA", "MB", "MC", "OF", "TV", "VA", "WC", "ZZ",
-}
+// The claim block's vocabularies are the claim's (package claim), defined
+// once for the document, the 837P writer and the tests.
+var (
+	relationships    = claim.RelationshipWords()
+	claimFrequencies = claim.Frequencies
+	filingCodes      = claim.FilingCodes
+)
 
 var sexes = []string{"F", "M", "U"}
 
@@ -36,8 +31,8 @@ func (d *Document) ValidateClaim() []Problem {
 		return c.probs
 	}
 	required(&c, "claim.id", cl.ID, "the claim id (CLM01)")
-	if len(cl.ID) > 38 {
-		c.add("claim.id", "%d characters: want at most 38", len(cl.ID))
+	if len(cl.ID) > claim.MaxIDLength {
+		c.add("claim.id", "%d characters: want at most %d (CLM01 as the 837P guide limits it)", len(cl.ID), claim.MaxIDLength)
 	}
 	c.enum(under("claim"), "frequency", cl.Frequency, claimFrequencies)
 	if (cl.Frequency == "7" || cl.Frequency == "8") && cl.OriginalRef == "" {

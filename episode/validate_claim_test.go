@@ -34,7 +34,8 @@ func TestValidateClaim(t *testing.T) {
 		want   []Problem // Message is a substring
 	}{
 		{"claim id missing", func(c *Claim) { c.ID = "" }, []Problem{{"claim.id", "missing"}}},
-		{"claim id too long", func(c *Claim) { c.ID = strings.Repeat("X", 39) }, []Problem{{"claim.id", "at most 38"}}},
+		{"claim id longer than CLM01 carries", func(c *Claim) { c.ID = strings.Repeat("X", 21) }, []Problem{{"claim.id", "at most 20"}}},
+		{"claim id of 20 characters", func(c *Claim) { c.ID = strings.Repeat("X", 20) }, nil},
 		{"unknown frequency", func(c *Claim) { c.Frequency = "2" }, []Problem{{"claim.frequency", "want one of 1, 7, 8"}}},
 		{"replacement without original", func(c *Claim) { c.Frequency = "7" }, []Problem{{"claim.original_ref", "frequency 7"}}},
 		{"void without original", func(c *Claim) { c.Frequency = "8" }, []Problem{{"claim.original_ref", "frequency 8"}}},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/ctlnum"
 	"github.com/perdiem/perdiem/episode"
@@ -211,9 +212,17 @@ func buildClaimDoc(data []byte, opt coding.Options) (claimDoc, error) {
 	if res, err = coding.Code(doc, opt); err != nil {
 		return claimDoc{}, err
 	}
-	c, err := x837p.Build(doc, res)
+	cl, err := coding.Claim(doc, res)
 	if err != nil {
 		return claimDoc{}, err
+	}
+	codes := opt.Codes
+	if codes == nil {
+		codes = codeset.Default()
+	}
+	c, err := x837p.Build(cl, x837p.Options{Codes: codes})
+	if err != nil {
+		return claimDoc{}, coding.InDocument(doc, cl, err)
 	}
 	claims, err := x837p.Split(c)
 	if err != nil {

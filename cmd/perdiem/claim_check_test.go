@@ -54,7 +54,11 @@ func TestClaimsWeWriteValidate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		built, err := x837p.Build(doc, res)
+		cl, err := coding.Claim(doc, res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		built, err := x837p.Build(cl, x837p.Options{Codes: codeset.Default()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,38 +2,52 @@ package x837p
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/codeset"
-	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/ident"
 	"github.com/perdiem/perdiem/money"
 )
 
-// Build turns the document's claim block and its coded lines into a Claim.
-// It reports every problem it finds at once, as an *episode.Error whose
-// paths point into the document (claim.charges.S9500, claim.diagnoses[2],
-// drugs[1].description…). Text is upper-cased, as payers expect. A claim
-// with more than MaxLines lines is built whole; Split divides it.
-func Build(doc *episode.Document, res *claim.Result) (*Claim, error) {
-	b := builder{doc: doc, codes: codeset.Default()}
-	c := b.build(res)
-	if len(b.probs) > 0 {
-		return nil, &episode.Error{Problems: b.probs}
+// Options are what Build needs besides the claim.
+type Options struct {
+	// Codes is the code set that says which codes are not otherwise
+	// classified and so carry a description in SV101-7. Required: Build
+	// never reaches for a default, so one process can write claims against
+	// several code set versions.
+	Codes *codeset.Set
+}
+
+// Build turns a claim into its 837P form. It reports every problem it
+// finds at once, as an *errs.Error (code errs.Invalid) whose paths point
+// into the claim (billing_provider.npi, diagnoses[2], lines[3].ndc_unit…);
+// coding.InDocument turns them into paths of the episode document. Text is
+// upper-cased, as payers expect. A claim with more than MaxLines lines is
+// built whole; Split divides it.
+func Build(c *claim.Claim, opt Options) (*Claim, error) {
+	if opt.Codes == nil {
+		return nil, errs.Errorf(errs.Internal, "x837p.Build: Options.Codes is nil")
 	}
-	return c, nil
+	b := builder{cl: c, codes: opt.Codes}
+	out := b.build()
+	if len(b.probs) > 0 {
+		return nil, errs.Invalids(b.probs)
+	}
+	return out, nil
 }
 
 type builder struct {
-	doc   *episode.Document
+	cl    *claim.Claim
 	codes *codeset.Set
-	probs []episode.Problem
+	probs []errs.Problem
 }
 
 func (b *builder) fail(path, format string, args ...any) {
-	b.probs = append(b.probs, episode.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	b.probs = append(b.probs, errs.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
 // text upper-cases s and checks it can travel in an element: printable
@@ -64,18 +78,14 @@ func (b *builder) text(path, s string, max int, required bool) string {
 // delimiters are the separators Write uses; data may not contain them.
 const delimiters = "*:^~"
 
-func (b *builder) build(res *claim.Result) *Claim {
-	cb := b.doc.Claim
-	if cb == nil {
-		b.fail("claim", "required: perdiem claim needs the claim block (who bills whom)")
-		return nil
-	}
+func (b *builder) build() *Claim {
+	cl := b.cl
 	c := &Claim{
-		ID:          b.text("claim.id", cb.ID, MaxClaimID, true),
-		Frequency:   cb.Frequency,
-		OriginalRef: b.text("claim.original_ref", cb.OriginalRef, 50, false),
-		PriorAuth:   b.text("claim.prior_auth", cb.PriorAuth, 50, false),
-		Note:        b.text("claim.note", cb.Note, MaxNote, false),
+		ID:          b.text("id", cl.ID, MaxClaimID, true),
+		Frequency:   cl.Frequency,
+		OriginalRef: b.text("original_ref", cl.OriginalRef, 50, false),
+		PriorAuth:   b.text("prior_auth", cl.PriorAuth, 50, false),
+		Note:        b.text("note", cl.Note, MaxNote, false),
 	}
 	switch c.Frequency {
 	case "":
@@ -83,51 +93,54 @@ func (b *builder) build(res *claim.Result) *Claim {
 	case "1":
 	case "7", "8":
 		if c.OriginalRef == "" {
-			b.fail("claim.original_ref", "required with frequency %s: the payer's claim number of the claim being replaced or voided (REF*F8)", c.Frequency)
+			b.fail("original_ref", "required with frequency %s: the payer's claim number of the claim being replaced or voided (REF*F8)", c.Frequency)
 		}
 	default:
-		b.fail("claim.frequency", "%q: want 1 (original), 7 (replacement) or 8 (void)", c.Frequency)
+		b.fail("frequency", "%q: want 1 (original), 7 (replacement) or 8 (void)", c.Frequency)
 	}
 	if c.Frequency == "1" && c.OriginalRef != "" {
-		b.fail("claim.original_ref", "only for frequency 7 or 8")
+		b.fail("original_ref", "only for frequency 7 or 8")
 	}
 
-	bp := &cb.BillingProvider
+	bp := &cl.BillingProvider
 	c.Submitter = Submitter{
-		Name:    b.text("claim.billing_provider.name", bp.Name, 60, true),
-		ID:      b.text("claim.interchange.sender", cb.Interchange.Sender, 15, true),
-		Contact: b.contact(bp.Contact),
+		Name:    b.text("submitter.name", cl.Submitter.Name, 60, true),
+		ID:      b.text("submitter.id", cl.Submitter.ID, 15, true),
+		Contact: b.contact(&cl.Submitter.Contact),
 	}
 	c.Receiver = Party{
-		Name: b.text("claim.payer.name", cb.Payer.Name, 60, true),
-		ID:   b.text("claim.interchange.receiver", cb.Interchange.Receiver, 15, true),
+		Name: b.text("receiver.name", cl.Receiver.Name, 60, true),
+		ID:   b.text("receiver.id", cl.Receiver.ID, 15, true),
 	}
 	c.Billing = Billing{
-		Name:     c.Submitter.Name,
-		NPI:      b.npi("claim.billing_provider.npi", bp.NPI),
-		TaxID:    b.taxID("claim.billing_provider.tax_id", bp.TaxID),
-		Taxonomy: b.text("claim.billing_provider.taxonomy", bp.Taxonomy, 50, false),
-		Address:  b.address("claim.billing_provider.address", &bp.Address),
+		Name:     b.text("billing_provider.name", bp.Name, 60, true),
+		NPI:      b.npi("billing_provider.npi", bp.NPI),
+		TaxID:    b.taxID("billing_provider.tax_id", bp.TaxID),
+		Taxonomy: b.text("billing_provider.taxonomy", bp.Taxonomy, 50, false),
+		Address:  b.address("billing_provider.address", &bp.Address),
 	}
 	if ident.LooksLikePOBox(c.Billing.Address.Line1) || ident.LooksLikePOBox(c.Billing.Address.Line2) {
-		b.fail("claim.billing_provider.address", "a post office or lock box; the billing provider needs a street address")
+		b.fail("billing_provider.address", "a post office or lock box; the billing provider needs a street address")
 	}
 	if !ident.ValidZIP9(c.Billing.Address.Zip) {
-		b.fail("claim.billing_provider.address.zip", "%q: the billing provider needs a 9-digit ZIP+4", bp.Address.Zip)
+		b.fail("billing_provider.address.zip", "%q: the billing provider needs a 9-digit ZIP+4", bp.Address.Zip)
 	}
-	c.Payer = Party{Name: c.Receiver.Name, ID: b.text("claim.payer.id", cb.Payer.ID, 80, true)}
-	b.subscriber(c, cb)
-	b.diagnoses(c, cb.Diagnoses)
-	if r := cb.Rendering; r != nil && r.NPI != bp.NPI {
-		c.Rendering = b.person("claim.rendering", r, true)
+	c.Payer = Party{
+		Name: b.text("payer.name", cl.Payer.Name, 60, true),
+		ID:   b.text("payer.id", cl.Payer.ID, 80, true),
 	}
-	b.lines(c, res)
+	b.subscriber(c)
+	b.diagnoses(c, cl.Diagnoses)
+	if r := cl.Rendering; r != nil && r.NPI != bp.NPI {
+		c.Rendering = b.person("rendering", r, true)
+	}
+	b.lines(c)
 	return c
 }
 
-func (b *builder) contact(ct *episode.Contact) Contact {
-	const path = "claim.billing_provider.contact"
-	if ct == nil || ct.Phone == "" && ct.Email == "" {
+func (b *builder) contact(ct *claim.Contact) Contact {
+	const path = "submitter.contact"
+	if ct.Phone == "" && ct.Email == "" {
 		b.fail(path, "required: a phone or email for the submitter contact (1000A PER)")
 		return Contact{}
 	}
@@ -164,7 +177,7 @@ func (b *builder) taxID(path, s string) string {
 	return t
 }
 
-func (b *builder) address(path string, a *episode.Address) Address {
+func (b *builder) address(path string, a *claim.Address) Address {
 	out := Address{
 		Line1: b.text(path+".line1", a.Line1, 55, true),
 		Line2: b.text(path+".line2", a.Line2, 55, false),
@@ -176,21 +189,6 @@ func (b *builder) address(path string, a *episode.Address) Address {
 		b.fail(path+".zip", "%q: want a 5- or 9-digit ZIP code", a.Zip)
 	}
 	return out
-}
-
-// filingCodes are the SBR09 claim filing indicator codes of 005010X222A1.
-var filingCodes = map[string]bool{
-	"11": true, "12": true, "13": true, "14": true, "15": true, "16": true, "17": true,
-	"AM": true, "BL": true, "CH": true, "CI": true, "DS": true, "FI": true, "HM": true,
-	"LM": true, "MA": true, "MB": true, "MC": true, "OF": true, "TV": true, "VA": true,
-	"WC": true, "ZZ": true,
-}
-
-// relationships maps the document's words (and the codes themselves) to PAT01.
-var relationships = map[string]string{
-	"spouse": "01", "child": "19", "employee": "20", "unknown": "21",
-	"life-partner": "53", "life_partner": "53", "life partner": "53", "other": "G8",
-	"01": "01", "19": "19", "20": "20", "21": "21", "53": "53", "G8": "G8",
 }
 
 func sex(s string) (string, bool) {
@@ -205,28 +203,29 @@ func sex(s string) (string, bool) {
 	return "", false
 }
 
-func (b *builder) subscriber(c *Claim, cb *episode.Claim) {
-	const path = "claim.subscriber"
-	s := &cb.Subscriber
+func (b *builder) subscriber(c *Claim) {
+	const path = "subscriber"
+	cl := b.cl
+	s := &cl.Subscriber
 	c.Subscriber = Subscriber{
 		Responsibility: "P",
 		Group:          b.text(path+".group", s.Group, 50, false),
-		Filing:         cb.Payer.Filing,
+		Filing:         cl.Payer.Filing,
 		MemberID:       b.text(path+".member_id", s.MemberID, 80, true),
 		Last:           b.text(path+".last", s.Last, 60, true),
 		First:          b.text(path+".first", s.First, 35, false),
 		Middle:         b.text(path+".middle", s.Middle, 25, false),
 	}
 	if c.Subscriber.Filing == "" {
-		c.Subscriber.Filing = "CI"
-	} else if !filingCodes[c.Subscriber.Filing] {
-		b.fail("claim.payer.filing", "%q is not a claim filing indicator code (CI commercial, BL Blue Cross, HM HMO, MB Medicare Part B, MC Medicaid, …)", cb.Payer.Filing)
+		c.Subscriber.Filing = claim.DefaultFiling
+	} else if !slices.Contains(claim.FilingCodes, c.Subscriber.Filing) {
+		b.fail("payer.filing", "%q is not a claim filing indicator code (CI commercial, BL Blue Cross, HM HMO, MB Medicare Part B, MC Medicaid, …)", cl.Payer.Filing)
 	}
-	if p := cb.Patient; p != nil {
-		const pp = "claim.patient"
-		rel, ok := relationships[strings.ToLower(p.Relationship)]
-		if !ok {
-			b.fail(pp+".relationship", "%q: want spouse, child, employee, life-partner, other or unknown", p.Relationship)
+	if p := cl.Patient; p != nil {
+		const pp = "patient"
+		rel, ok := claim.RelationshipCode(p.Relationship)
+		if !ok || rel == selfCode {
+			b.fail(pp+".relationship", "%q: want one of %s (not self: a patient apart from the subscriber)", p.Relationship, strings.Join(claim.RelationshipWords(), ", "))
 		}
 		sx, ok := sex(p.Sex)
 		if !ok {
@@ -244,8 +243,8 @@ func (b *builder) subscriber(c *Claim, cb *episode.Claim) {
 		return
 	}
 	// The subscriber is the patient: 2010BA carries the address and DMG.
-	if s.Relationship != "" && s.Relationship != "self" && s.Relationship != "18" {
-		b.fail(path+".relationship", "%q without a patient block: the subscriber is the patient (\"self\"); put the patient in claim.patient", s.Relationship)
+	if code, _ := claim.RelationshipCode(s.Relationship); s.Relationship != "" && code != selfCode {
+		b.fail(path+".relationship", "%q without a patient: the subscriber is the patient (\"self\"), or the patient is given apart", s.Relationship)
 	}
 	if s.Address == nil {
 		b.fail(path+".address", "required when the subscriber is the patient")
@@ -266,23 +265,27 @@ func (b *builder) subscriber(c *Claim, cb *episode.Claim) {
 	c.Subscriber.Sex = sx
 }
 
+// selfCode is the relationship code of a subscriber who is the patient
+// (SBR02); a patient apart from the subscriber has another (PAT01).
+const selfCode = "18"
+
 func (b *builder) diagnoses(c *Claim, dx []string) {
 	switch {
 	case len(dx) == 0:
-		b.fail("claim.diagnoses", "required: at least the principal diagnosis")
+		b.fail("diagnoses", "required: at least the principal diagnosis")
 	case len(dx) > MaxDiagnoses:
-		b.fail("claim.diagnoses", "%d codes; the 837P carries at most %d", len(dx), MaxDiagnoses)
+		b.fail("diagnoses", "%d codes; the 837P carries at most %d", len(dx), MaxDiagnoses)
 	}
 	for i, d := range dx {
 		n, err := ident.NormalizeICD10(d)
 		if err != nil {
-			b.fail(fmt.Sprintf("claim.diagnoses[%d]", i), "%v", err)
+			b.fail(fmt.Sprintf("diagnoses[%d]", i), "%v", err)
 		}
 		c.Diagnoses = append(c.Diagnoses, n)
 	}
 }
 
-func (b *builder) person(path string, p *episode.Person, taxonomy bool) *Provider {
+func (b *builder) person(path string, p *claim.Person, taxonomy bool) *Provider {
 	out := &Provider{
 		Last:  b.text(path+".last", p.Last, 60, true),
 		First: b.text(path+".first", p.First, 35, false),
@@ -300,21 +303,22 @@ var ndcUnits = map[string]string{
 	"ML": "ML", "UN": "UN", "EA": "UN", "EACH": "UN", "UNIT": "UN", "UNITS": "UN",
 }
 
-func (b *builder) lines(c *Claim, res *claim.Result) {
-	if res == nil || len(res.Lines) == 0 {
-		b.fail("claim", "the episode coded to no lines: nothing to bill")
+func (b *builder) lines(c *Claim) {
+	cl := b.cl
+	if len(cl.Lines) == 0 {
+		b.fail("lines", "no lines: nothing to bill")
 		return
 	}
-	cb := b.doc.Claim
 	var ordering *Provider
-	if cb.Ordering != nil {
-		ordering = b.person("claim.ordering", cb.Ordering, false)
+	if cl.Ordering != nil {
+		ordering = b.person("ordering", cl.Ordering, false)
 	}
-	c.POS = claimPOS(res.Lines)
-	missing := map[string]bool{}
-	for i := range res.Lines {
-		l := &res.Lines[i]
-		path := fmt.Sprintf("lines[%d]", i)
+	c.POS = claimPOS(cl.Lines)
+	ids := make(map[string]bool, len(cl.Lines))
+	charges := make([]money.Amount, len(cl.Lines))
+	for i := range cl.Lines {
+		l := &cl.Lines[i]
+		path := "lines[" + strconv.Itoa(i) + "]"
 		out := Line{
 			Code:       l.Code,
 			Modifiers:  l.Modifiers,
@@ -322,8 +326,13 @@ func (b *builder) lines(c *Claim, res *claim.Result) {
 			POS:        l.POS,
 			From:       l.From,
 			To:         l.To,
-			ControlNum: c.ID + "-" + strconv.Itoa(i+1),
+			Charge:     l.Charge,
+			ControlNum: b.text(path+".id", l.ID, MaxLineCtlNum, true),
 		}
+		if ids[out.ControlNum] && out.ControlNum != "" {
+			b.fail(path+".id", "%q is the id of an earlier line; each line needs its own (REF*6R)", l.ID)
+		}
+		ids[out.ControlNum] = true
 		if out.POS == "" {
 			out.POS = c.POS
 		}
@@ -333,26 +342,18 @@ func (b *builder) lines(c *Claim, res *claim.Result) {
 		if l.To < l.From {
 			b.fail(path, "service ends %s before it starts %s", l.To, l.From)
 		}
-		per, ok := cb.Charges[l.Code]
 		switch {
-		case !ok && !missing[l.Code]:
-			missing[l.Code] = true
-			b.fail("claim.charges."+l.Code, "no charge for %s (billed on %s, %s…%s); charges are per unit", l.Code, path, l.From, l.To)
-		case ok && per < 0:
-			b.fail("claim.charges."+l.Code, "%s: charges cannot be negative", per)
-		case ok:
-			charge, err := money.Mul(per, l.Units)
-			if err != nil {
-				b.fail("claim.charges."+l.Code, "%s: %v", path, err)
-			}
-			out.Charge = charge
+		case l.Charge < 0:
+			b.fail(path+".charge", "%s: charges cannot be negative", l.Charge)
+		case l.Charge > money.Max:
+			b.fail(path+".charge", "%s: %v", l.Charge, money.ErrOverflow)
 		}
+		charges[i] = l.Charge
 		if code, ok := b.codes.Lookup(l.Code); ok && code.NOC {
-			dp := b.descriptionPath(l, path)
 			if strings.TrimSpace(l.Description) == "" {
-				b.fail(dp, "%s is a not-otherwise-classified code: the 837P needs a description of what was given (SV101-7)", l.Code)
+				b.fail(path+".description", "%s is a not-otherwise-classified code: the 837P needs a description of what was given (SV101-7)", l.Code)
 			}
-			out.Description = b.text(dp, l.Description, MaxLineDesc, false)
+			out.Description = b.text(path+".description", l.Description, MaxLineDesc, false)
 		}
 		if l.Kind == claim.Drug && l.NDC != "" {
 			out.Drug = b.drug(path, l)
@@ -363,9 +364,12 @@ func (b *builder) lines(c *Claim, res *claim.Result) {
 		out.Pointers = pointers(l.Kind, len(c.Diagnoses))
 		c.Lines = append(c.Lines, out)
 	}
-	total, err := c.LineTotal()
-	if err != nil {
-		b.fail("claim.charges", "the claim total (CLM02): %v", err)
+	total, err := money.Sum(charges...)
+	switch {
+	case err != nil:
+		b.fail("total", "the sum of the line charges: %v", err)
+	case total != cl.Total:
+		b.fail("total", "%s, but the line charges add up to %s", cl.Total, total)
 	}
 	c.Total = total
 }
@@ -384,22 +388,6 @@ func (b *builder) drug(path string, l *claim.Line) *Drug {
 	}
 	d.Unit = u
 	return d
-}
-
-// descriptionPath points a missing NOC description at the document field
-// it comes from: the drug entry billed on the line, or the therapy.
-func (b *builder) descriptionPath(l *claim.Line, fallback string) string {
-	for i, d := range b.doc.Drugs {
-		if d.HCPCS == l.Code && d.From == l.From && d.To == l.To {
-			return fmt.Sprintf("drugs[%d].description", i)
-		}
-	}
-	for i, t := range b.doc.Therapies {
-		if l.Therapy != "" && t.ID == l.Therapy {
-			return fmt.Sprintf("therapies[%d].description", i)
-		}
-	}
-	return fallback + ".description"
 }
 
 // claimPOS is CLM05-1: the place of service the per diem lines share, or

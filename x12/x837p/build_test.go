@@ -3,24 +3,25 @@ package x837p
 import (
 	"bytes"
 	"errors"
-	"github.com/perdiem/perdiem/money"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/perdiem/perdiem/claim"
-	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/money"
 )
 
 // written builds and writes the skeleton document after mut has changed it,
 // and returns the segments as "ID*el*el" strings.
-func written(t *testing.T, mut func(*episode.Document, *claim.Result)) []string {
+func written(t *testing.T, mut func(*claim.Claim)) []string {
 	t.Helper()
-	doc, res := loadDoc(t, "home-infusion.json"), skeletonLines()
+	cl := loadClaim(t)
 	if mut != nil {
-		mut(doc, res)
+		mut(cl)
 	}
-	c, err := Build(doc, res)
+	c, err := Build(cl, testOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,62 +46,62 @@ func hasPrefix(segs []string, p string) bool {
 func TestSituationalSegments(t *testing.T) {
 	cases := []struct {
 		rule      string
-		mut       func(*episode.Document, *claim.Result)
+		mut       func(*claim.Claim)
 		want, not []string
 	}{
 		{"6.2 subscriber is the patient: SBR02 18, 2010BA N3/N4/DMG, no 2000C", nil,
 			[]string{"SBR*P*18*GRP12345******CI", "HL*2*1*22*0", "DMG*D8*19600101*F"}, []string{"PAT*", "NM1*QC", "HL*3"}},
-		{"6.2 patient differs: 2000C with PAT, SBR02 empty, no DMG in 2010BA", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Subscriber.Relationship = "spouse"
-			d.Claim.Patient = &episode.Patient{Last: "DOE", First: "JOHN", DOB: d.Claim.Subscriber.DOB.AddDays(400), Sex: "M",
-				Relationship: "spouse", Address: *d.Claim.Subscriber.Address}
+		{"6.2 patient differs: 2000C with PAT, SBR02 empty, no DMG in 2010BA", func(c *claim.Claim) {
+			c.Subscriber.Relationship = "spouse"
+			c.Patient = &claim.Patient{Last: "DOE", First: "JOHN", DOB: c.Subscriber.DOB.AddDays(400), Sex: "M",
+				Relationship: "spouse", Address: *c.Subscriber.Address}
 		}, []string{"SBR*P**GRP12345******CI", "HL*2*1*22*1", "HL*3*2*23*0", "PAT*01", "NM1*QC*1*DOE*JOHN", "DMG*D8*19610204*M"},
 			[]string{"DMG*D8*19600101"}},
-		{"6.2 child is PAT01 19", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Patient = &episode.Patient{Last: "DOE", First: "JIM", DOB: *d.Claim.Subscriber.DOB, Sex: "M",
-				Relationship: "child", Address: *d.Claim.Subscriber.Address}
+		{"6.2 child is PAT01 19", func(c *claim.Claim) {
+			c.Patient = &claim.Patient{Last: "DOE", First: "JIM", DOB: *c.Subscriber.DOB, Sex: "M",
+				Relationship: "child", Address: *c.Subscriber.Address}
 		}, []string{"PAT*19"}, nil},
-		{"6.4 rendering equal to billing: no 2310B", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Rendering.NPI = d.Claim.BillingProvider.NPI
+		{"6.4 rendering equal to billing: no 2310B", func(c *claim.Claim) {
+			c.Rendering.NPI = c.BillingProvider.NPI
 		}, nil, []string{"NM1*82", "PRV*PE"}},
-		{"6.4 rendering without taxonomy: NM1*82 without PRV*PE", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Rendering.Taxonomy = ""
+		{"6.4 rendering without taxonomy: NM1*82 without PRV*PE", func(c *claim.Claim) {
+			c.Rendering.Taxonomy = ""
 		}, []string{"NM1*82*1*NURSE*NANCY****XX*1987654328"}, []string{"PRV*PE"}},
-		{"6.5 frequency 7: CLM05-3 7 and REF*F8", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Frequency, d.Claim.OriginalRef = "7", "PAYERCLM77"
+		{"6.5 frequency 7: CLM05-3 7 and REF*F8", func(c *claim.Claim) {
+			c.Frequency, c.OriginalRef = "7", "PAYERCLM77"
 		}, []string{"CLM*HIT20260101A*2470***12:B:7*Y*A*Y*Y", "REF*F8*PAYERCLM77"}, nil},
 		{"6.5 original claim: no REF*F8", nil, []string{"CLM*HIT20260101A*2470***12:B:1"}, []string{"REF*F8"}},
-		{"6.6 SV105 only on a line whose POS differs from CLM05-1", func(_ *episode.Document, r *claim.Result) {
-			r.Lines[1].POS = "11"
+		{"6.6 SV105 only on a line whose POS differs from CLM05-1", func(c *claim.Claim) {
+			c.Lines[1].POS = "11"
 		}, []string{"SV1*HC:99601*300*UN*1*11**1", "SV1*HC:S9500*1400*UN*7***1:2"}, nil},
-		{"CLM05-1 is the per diem lines' POS even when more lines have another", func(_ *episode.Document, r *claim.Result) {
-			for i := 1; i < len(r.Lines); i++ {
-				r.Lines[i].POS = "49"
+		{"CLM05-1 is the per diem lines' POS even when more lines have another", func(c *claim.Claim) {
+			for i := 1; i < len(c.Lines); i++ {
+				c.Lines[i].POS = "49"
 			}
 		}, []string{"CLM*HIT20260101A*2470***12:B:1", "SV1*HC:99601*300*UN*1*49**1"}, nil},
 		{"6.7 SV101-7 description on the NOC code only", nil,
 			[]string{"SV1*HC:J3490:::::SODIUM CHLORIDE 0.9% 100 ML SEE NDC*70*UN*1***1", "SV1*HC:J0696*700*UN*56***1"}, nil},
-		{"modifiers go in SV101-3…6", func(_ *episode.Document, r *claim.Result) {
-			r.Lines[0].Modifiers = []string{"SH"}
+		{"modifiers go in SV101-3…6", func(c *claim.Claim) {
+			c.Lines[0].Modifiers = []string{"SH"}
 		}, []string{"SV1*HC:S9500:SH*1400*UN*7***1:2"}, nil},
 		{"6.8 drug line with NDC: LIN N4 and CTP", nil, []string{"LIN**N4*00338004938", "CTP****700*ML"}, nil},
-		{"6.8 drug line without NDC: no 2410", func(_ *episode.Document, r *claim.Result) {
-			r.Lines[2].NDC = ""
+		{"6.8 drug line without NDC: no 2410", func(c *claim.Claim) {
+			c.Lines[2].NDC = ""
 		}, nil, []string{"LIN**N4*00004196501"}},
 		{"6.9 HI ABK then ABF, no dots; 6.10 CLM02 is the sum of SV102", nil,
 			[]string{"HI*ABK:M8610*ABF:Z452", "CLM*HIT20260101A*2470*"}, nil},
-		{"per diem lines point at up to four diagnoses", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Diagnoses = []string{"M86.10", "Z45.2", "B95.61", "Z79.2", "I10"}
+		{"per diem lines point at up to four diagnoses", func(c *claim.Claim) {
+			c.Diagnoses = []string{"M86.10", "Z45.2", "B95.61", "Z79.2", "I10"}
 		}, []string{"SV1*HC:S9500*1400*UN*7***1:2:3:4", "HI*ABK:M8610*ABF:Z452*ABF:B9561*ABF:Z792*ABF:I10"}, nil},
 		{"6.11 D8 for one day, RD8 for a span", nil, []string{"DTP*472*D8*20260101", "DTP*472*RD8*20260101-20260107"}, nil},
-		{"2420E ordering provider on drug lines only", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Ordering = &episode.Person{NPI: "1679576722", Last: "Welby", First: "Marcus"}
+		{"2420E ordering provider on drug lines only", func(c *claim.Claim) {
+			c.Ordering = &claim.Person{NPI: "1679576722", Last: "Welby", First: "Marcus"}
 		}, []string{"NM1*DK*1*WELBY*MARCUS****XX*1679576722"}, nil},
-		{"PER without email", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.BillingProvider.Contact.Email = ""
+		{"PER without email", func(c *claim.Claim) {
+			c.Submitter.Contact.Email = ""
 		}, []string{"PER*IC*BILLING OFFICE*TE*5555551234"}, []string{"PER*IC*BILLING OFFICE*TE*5555551234*EM"}},
-		{"no NTE without a note, no REF*G1 without prior auth", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Note, d.Claim.PriorAuth = "", ""
+		{"no NTE without a note, no REF*G1 without prior auth", func(c *claim.Claim) {
+			c.Note, c.PriorAuth = "", ""
 		}, nil, []string{"NTE*", "REF*G1"}},
 	}
 	for _, tc := range cases {
@@ -119,8 +120,8 @@ func TestSituationalSegments(t *testing.T) {
 		})
 	}
 	// The ordering provider goes on the two drug lines, not on the others.
-	got := written(t, func(d *episode.Document, _ *claim.Result) {
-		d.Claim.Ordering = &episode.Person{NPI: "1679576722", Last: "WELBY"}
+	got := written(t, func(c *claim.Claim) {
+		c.Ordering = &claim.Person{NPI: "1679576722", Last: "WELBY"}
 	})
 	n := 0
 	for _, s := range got {
@@ -133,80 +134,118 @@ func TestSituationalSegments(t *testing.T) {
 	}
 }
 
-// TestBuildProblems pins the errors Build reports, each at its field path.
+// TestBuildProblems pins the errors Build reports, each at its path in the
+// claim (coding.InDocument maps them to the episode document).
 func TestBuildProblems(t *testing.T) {
 	cases := []struct {
 		rule string
-		mut  func(*episode.Document, *claim.Result)
+		mut  func(*claim.Claim)
 		path string
 	}{
-		{"a code without a charge names claim.charges.CODE", func(d *episode.Document, _ *claim.Result) {
-			delete(d.Claim.Charges, "J0696")
-		}, "claim.charges.J0696"},
-		{"NOC drug without description points at the drug entry", func(_ *episode.Document, r *claim.Result) {
-			r.Lines[3].Description = ""
-		}, "drugs[1].description"},
-		{"NOC description longer than 80", func(_ *episode.Document, r *claim.Result) {
-			r.Lines[3].Description = strings.Repeat("X", 81)
-		}, "drugs[1].description"},
-		{"delimiter in data", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Note = "Q24H*7"
-		}, "claim.note"},
-		{"frequency 8 needs the original claim number", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Frequency = "8"
-		}, "claim.original_ref"},
-		{"CLM01 at most 20 characters", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.ID = strings.Repeat("A", 21)
-		}, "claim.id"},
-		{"submitter contact needs a phone or email", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.BillingProvider.Contact = nil
-		}, "claim.billing_provider.contact"},
-		{"billing provider ZIP+4", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.BillingProvider.Address.Zip = "62701"
-		}, "claim.billing_provider.address.zip"},
-		{"billing provider street address, not a box", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.BillingProvider.Address.Line1 = "PO BOX 12"
-		}, "claim.billing_provider.address"},
-		{"at most 12 diagnoses", func(d *episode.Document, _ *claim.Result) {
-			d.Claim.Diagnoses = slices.Repeat([]string{"Z45.2"}, 13)
-		}, "claim.diagnoses"},
-		{"NDC unit must be a CTP05 code", func(_ *episode.Document, r *claim.Result) {
-			r.Lines[2].NDCUnit = "XX"
+		{"a negative charge", func(c *claim.Claim) {
+			c.Lines[2].Charge = -1
+			c.Total = 1699
+		}, "lines[2].charge"},
+		{"NOC drug without description", func(c *claim.Claim) {
+			c.Lines[3].Description = ""
+		}, "lines[3].description"},
+		{"NOC description longer than 80", func(c *claim.Claim) {
+			c.Lines[3].Description = strings.Repeat("X", 81)
+		}, "lines[3].description"},
+		{"delimiter in data", func(c *claim.Claim) {
+			c.Note = "Q24H*7"
+		}, "note"},
+		{"frequency 8 needs the original claim number", func(c *claim.Claim) {
+			c.Frequency = "8"
+		}, "original_ref"},
+		{"CLM01 at most 20 characters", func(c *claim.Claim) {
+			c.ID = strings.Repeat("A", 21)
+		}, "id"},
+		{"submitter contact needs a phone or email", func(c *claim.Claim) {
+			c.Submitter.Contact = claim.Contact{Name: "BILLING"}
+		}, "submitter.contact"},
+		{"interchange sender id at most 15 characters", func(c *claim.Claim) {
+			c.Submitter.ID = strings.Repeat("S", 16)
+		}, "submitter.id"},
+		{"billing provider ZIP+4", func(c *claim.Claim) {
+			c.BillingProvider.Address.Zip = "62701"
+		}, "billing_provider.address.zip"},
+		{"billing provider street address, not a box", func(c *claim.Claim) {
+			c.BillingProvider.Address.Line1 = "PO BOX 12"
+		}, "billing_provider.address"},
+		{"at most 12 diagnoses", func(c *claim.Claim) {
+			c.Diagnoses = slices.Repeat([]string{"Z45.2"}, 13)
+		}, "diagnoses"},
+		{"a diagnosis that is not ICD-10-CM", func(c *claim.Claim) {
+			c.Diagnoses[1] = "250.00"
+		}, "diagnoses[1]"},
+		{"filing indicator from the one list", func(c *claim.Claim) {
+			c.Payer.Filing = "XX"
+		}, "payer.filing"},
+		{"a patient apart from the subscriber is not self", func(c *claim.Claim) {
+			c.Patient = &claim.Patient{Last: "DOE", First: "JIM", DOB: *c.Subscriber.DOB, Sex: "M", Relationship: "self",
+				Address: *c.Subscriber.Address}
+		}, "patient.relationship"},
+		{"NDC unit must be a CTP05 code", func(c *claim.Claim) {
+			c.Lines[2].NDCUnit = "XX"
 		}, "lines[2].ndc_unit"},
-		{"a charge beyond what X12 carries", func(_ *episode.Document, r *claim.Result) {
-			r.Lines[1].Units = 1e15
-		}, "claim.charges.99601"},
-		{"nothing coded", func(_ *episode.Document, r *claim.Result) {
-			r.Lines = nil
-		}, "claim"},
+		{"every line has an id", func(c *claim.Claim) {
+			c.Lines[0].ID = ""
+		}, "lines[0].id"},
+		{"line ids are unique", func(c *claim.Claim) {
+			c.Lines[1].ID = c.Lines[0].ID
+		}, "lines[1].id"},
+		{"a charge beyond what X12 carries", func(c *claim.Claim) {
+			c.Lines[1].Charge = money.Max + 1
+		}, "lines[1].charge"},
+		{"line charges whose sum is beyond what X12 carries", func(c *claim.Claim) {
+			c.Lines[0].Charge, c.Lines[1].Charge = money.Max, money.Max
+		}, "total"},
+		{"a total that is not the sum of the lines", func(c *claim.Claim) {
+			c.Total++
+		}, "total"},
+		{"nothing coded", func(c *claim.Claim) {
+			c.Lines = nil
+		}, "lines"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.rule, func(t *testing.T) {
-			doc, res := loadDoc(t, "home-infusion.json"), skeletonLines()
-			tc.mut(doc, res)
-			c, err := Build(doc, res)
-			var pe *episode.Error
-			if !errors.As(err, &pe) {
-				t.Fatalf("Build = %v, %v; want *episode.Error", c, err)
+			cl := loadClaim(t)
+			tc.mut(cl)
+			c, err := Build(cl, testOptions)
+			if errs.CodeOf(err) != errs.Invalid {
+				t.Fatalf("Build = %v, %v; want an invalid error", c, err)
 			}
-			if !slices.ContainsFunc(pe.Problems, func(p episode.Problem) bool { return p.Path == tc.path }) {
-				t.Errorf("problems %v; want one at %s", pe.Problems, tc.path)
+			probs := errs.ProblemsOf(err)
+			if !slices.ContainsFunc(probs, func(p errs.Problem) bool { return p.Path == tc.path }) {
+				t.Errorf("problems %v; want one at %s", probs, tc.path)
 			}
 		})
 	}
 }
 
+// The code set comes in through Options; Build never falls back to a
+// default of its own.
+func TestBuildNeedsTheCodeSet(t *testing.T) {
+	c, err := Build(loadClaim(t), Options{})
+	if c != nil || errs.CodeOf(err) != errs.Internal {
+		t.Errorf("Build without a code set = %v, %v; want an internal error", c, err)
+	}
+}
+
 func TestSplitKeepsLimitsAndTotals(t *testing.T) {
-	doc, res := loadDoc(t, "home-infusion.json"), skeletonLines()
-	base := res.Lines[0]
-	res.Lines = nil
+	cl := loadClaim(t)
+	base := cl.Lines[0]
+	cl.Lines, cl.Total = nil, 0
 	for i := range 120 {
 		l := base
+		l.ID = cl.ID + "-" + strconv.Itoa(i+1)
 		l.From, l.To = base.From.AddDays(i), base.From.AddDays(i)
-		l.Units = 1
-		res.Lines = append(res.Lines, l)
+		l.Units, l.Charge = 1, 20000
+		cl.Lines = append(cl.Lines, l)
+		cl.Total += l.Charge
 	}
-	c, err := Build(doc, res)
+	c, err := Build(cl, testOptions)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,12 @@
 // Package x837p writes and reads X12 837P (005010X222A1) professional claims
-// for home infusion: Build turns an episode's claim block and its coded lines
-// into a typed Claim, Write puts claims into one interchange, and Read turns
-// an 837P back into Claims.
+// for home infusion: Build turns a coded claim (claim.Claim) into a typed
+// Claim in X12 form, Write puts claims into one interchange, and Read turns
+// an 837P back into Claims. It knows nothing of the episode document.
 //
 // The Claim type holds what the 837P says, already in X12 form (codes
 // without dots, NDCs in 11 digits, upper-case text), so that Write is a
 // straight transcription and Read(Write(c)) gives c back. The rules of
-// docs/x12-837p.md §6 that depend on the document (2000C only when the
+// docs/x12-837p.md §6 that depend on the claim (2000C only when the
 // patient is not the subscriber, 2310B only when rendering differs from
 // billing, SV105 only when it differs from CLM05-1, SV101-7 for NOC codes)
 // are decided in Build.
@@ -14,19 +14,20 @@ package x837p
 
 import (
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/money"
 )
 
 // Limits of the 005010X222A1 structure.
 const (
-	MaxLines      = 50  // loop 2400 repeats per claim
-	MaxClaims     = 100 // loop 2300 repeats per 2000B/2000C
-	MaxDiagnoses  = 12  // HI composites
-	MaxPointers   = 4   // SV107 components
-	MaxClaimID    = 20  // CLM01
-	MaxNote       = 80  // NTE02
-	MaxLineDesc   = 80  // SV101-7
-	MaxLineCtlNum = 50  // REF*6R
+	MaxLines      = 50                // loop 2400 repeats per claim
+	MaxClaims     = 100               // loop 2300 repeats per 2000B/2000C
+	MaxDiagnoses  = 12                // HI composites
+	MaxPointers   = 4                 // SV107 components
+	MaxClaimID    = claim.MaxIDLength // CLM01
+	MaxNote       = 80                // NTE02
+	MaxLineDesc   = 80                // SV101-7
+	MaxLineCtlNum = 50                // REF*6R
 )
 
 // Claim is one 2300 loop with everything above it in the hierarchy.

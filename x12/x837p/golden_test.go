@@ -2,56 +2,37 @@ package x837p
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/claim"
-	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/x12"
 )
 
-// skeletonLines are the coded lines the skeleton claim of docs/x12-837p.md
-// §1 bills: they are what the coding engine makes of
-// testdata/home-infusion.json, written out here so this package's tests do
-// not depend on the engine.
-func skeletonLines() *claim.Result {
-	d := func(s string) civil.Date {
-		v, err := civil.Parse(s)
-		if err != nil {
-			panic(err)
-		}
-		return v
-	}
-	from, to := d("2026-01-01"), d("2026-01-07")
-	return &claim.Result{Profile: "nhia", Period: civil.Span{From: from, To: to}, Lines: []claim.Line{
-		{Code: "S9500", Modifiers: []string{}, From: from, To: to, Units: 7, POS: "12", Kind: claim.PerDiem, Therapy: "abx"},
-		{Code: "99601", Modifiers: []string{}, From: from, To: from, Units: 1, POS: "12", Kind: claim.Nursing, Therapy: "abx"},
-		{Code: "J0696", Modifiers: []string{}, From: from, To: to, Units: 56, POS: "12", Kind: claim.Drug, Therapy: "abx",
-			NDC: "00004196501", NDCQuantity: 7, NDCUnit: "UN"},
-		{Code: "J3490", Modifiers: []string{}, From: from, To: to, Units: 1, POS: "12", Kind: claim.Drug, Therapy: "abx",
-			NDC: "00338004938", NDCQuantity: 700, NDCUnit: "ML", Description: "Sodium chloride 0.9% 100 mL see NDC"},
-	}}
-}
-
-func loadDoc(t testing.TB, name string) *episode.Document {
+// loadClaim reads testdata/home-infusion.claim.json: the claim of
+// testdata/home-infusion.json (its header as coding.Claim makes it, which
+// a coding test checks) with the lines of the validated sample file and
+// their charges, so that these tests do not depend on the engine.
+func loadClaim(t testing.TB) *claim.Claim {
 	t.Helper()
-	data, err := os.ReadFile("testdata/" + name)
+	data, err := os.ReadFile("testdata/home-infusion.claim.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := episode.Decode(data)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
+	var c claim.Claim
+	if err := json.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
 	}
-	if probs := doc.ValidateClaim(); len(probs) > 0 {
-		t.Fatalf("%s: %v", name, probs)
-	}
-	return doc
+	return &c
 }
+
+// testOptions give Build the embedded code set.
+var testOptions = Options{Codes: codeset.Default()}
 
 // skeletonControl is the envelope of the validated sample file.
 var skeletonControl = Control{Number: 101, Time: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), Usage: "T"}
@@ -93,8 +74,7 @@ func segs(t testing.TB, data []byte) [][]string {
 //     drugs (input-format.md), the sample puts nursing last; so the 2400
 //     loops are matched by procedure code and LX01 follows our order.
 func TestGoldenSkeleton(t *testing.T) {
-	doc := loadDoc(t, "home-infusion.json")
-	c, err := Build(doc, skeletonLines())
+	c, err := Build(loadClaim(t), testOptions)
 	if err != nil {
 		t.Fatal(err)
 	}

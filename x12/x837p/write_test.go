@@ -433,8 +433,7 @@ func FuzzRead(f *testing.F) {
 // BenchmarkWrite writes interchanges of 1,000 claims of 4 lines each, the
 // shape of the skeleton, and reports claims per second.
 func BenchmarkWrite(b *testing.B) {
-	doc, res := loadDoc(b, "home-infusion.json"), skeletonLines()
-	c, err := Build(doc, res)
+	c, err := Build(loadClaim(b), testOptions)
 	if err != nil {
 		b.Fatal(err)
 	}
