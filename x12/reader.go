@@ -2,6 +2,7 @@ package x12
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -48,12 +49,13 @@ type Reader struct {
 	rerr       error // from r; reported once buffered input is used up
 	err        error // sticky: every later Next returns it
 	seg        Segment
-	ids        map[string]string
+	ids        idCache
+	skim       bool // Skip: find the segment but do not split it
 }
 
 // NewReader returns a Reader that reads from r. It buffers its input.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{r: r, line: 1, ids: make(map[string]string)}
+	return &Reader{r: r, line: 1}
 }
 
 // Delimiters returns the delimiters of the current interchange. They are
@@ -129,6 +131,27 @@ func (r *Reader) next() (*Segment, error) {
 		return nil, r.errAt(pos, fmt.Errorf("%w: %d bytes, the limit is %d", ErrSegmentTooLong, n, limit))
 	}
 	return r.tokenize(pos, n)
+}
+
+// Skip reads past the next segment like Next, but does not split it into
+// elements: it returns the segment's ID, its text without the terminator
+// and where it starts. The text is valid until the next call. Programs that
+// only route segments use it (to cut an interchange into transaction sets
+// that are then tokenized elsewhere with Segment.Tokenize); an ISA is still
+// read whole, since it sets the delimiters. Errors are those of Next, less
+// the ones only splitting finds (too many elements).
+func (r *Reader) Skip() (id string, raw []byte, pos Position, err error) {
+	if r.err != nil {
+		return "", nil, Position{}, r.err
+	}
+	r.skim = true
+	seg, err := r.next()
+	r.skim = false
+	if err != nil {
+		r.err = err
+		return "", nil, Position{}, err
+	}
+	return seg.id, seg.raw, seg.pos, nil
 }
 
 // skipSpace moves past whitespace, counting lines, and reports whether a
@@ -217,31 +240,29 @@ func (r *Reader) readISA(pos Position) (*Segment, error) {
 // and the terminator that follows.
 func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 	raw := r.buf[r.start : r.start+n]
-	es := r.delim.Element
-	seps := append(r.seg.seps[:0], -1)
-	lines := 0
-	for i, c := range raw {
-		if c == es {
-			if len(seps) > MaxElements {
-				r.seg.seps = seps
-				return nil, r.errAt(pos, fmt.Errorf("%w: more than %d", ErrTooManyElements, MaxElements))
+	s := &r.seg
+	var lines int
+	if r.skim {
+		i := bytes.IndexByte(raw, r.delim.Element)
+		if i < 0 {
+			i = n
+		}
+		if !validID(raw[:i]) {
+			return nil, &SyntaxError{Pos: pos, Err: fmt.Errorf("%w: %q, want 2 or 3 capital letters or digits", ErrBadSegmentID, head(raw[:i], 20))}
+		}
+		s.raw, s.seps, s.id, s.delim, s.pos = raw, s.seps[:0], r.intern(raw[:i]), r.delim, pos
+		if bytes.IndexByte(raw, '\n') >= 0 {
+			lines = bytes.Count(raw, []byte{'\n'})
+		}
+	} else {
+		var err error
+		if lines, err = s.tokenize(raw, r.delim, pos, r.intern); err != nil {
+			if errors.Is(err, ErrTooManyElements) {
+				return nil, r.errAt(pos, err)
 			}
-			seps = append(seps, i)
-		} else if c == '\n' {
-			lines++
+			return nil, err
 		}
 	}
-	seps = append(seps, n)
-	r.seg.seps = seps
-	id := raw[:seps[1]]
-	if !validID(id) {
-		return nil, &SyntaxError{Pos: pos, Err: fmt.Errorf("%w: %q, want 2 or 3 capital letters or digits", ErrBadSegmentID, head(id, 20))}
-	}
-	s := &r.seg
-	s.raw = raw
-	s.id = r.intern(id)
-	s.delim = r.delim
-	s.pos = pos
 	r.nseg++
 	r.start += n + 1
 	r.line += lines
@@ -251,16 +272,8 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 	return s, nil
 }
 
-// intern returns id as a string without allocating for IDs seen before. The
-// map stays small because IDs are validated first.
-func (r *Reader) intern(id []byte) string {
-	if s, ok := r.ids[string(id)]; ok {
-		return s
-	}
-	s := string(id)
-	r.ids[s] = s
-	return s
-}
+// intern returns id as a string without allocating for IDs seen before.
+func (r *Reader) intern(id []byte) string { return r.ids.intern(id) }
 
 // fill reads more input into the buffer, compacting or growing it when
 // full. It reports whether any bytes were added.

@@ -1,6 +1,10 @@
 package x12
 
-import "bytes"
+import (
+	"bytes"
+	"errors"
+	"fmt"
+)
 
 // Segment is one tokenized segment. The Segment returned by Reader.Next is
 // reused by the following call; use Clone to keep one.
@@ -13,6 +17,86 @@ type Segment struct {
 	id    string
 	delim Delimiters
 	pos   Position
+	ids   *idCache // Tokenize's, made on first use
+}
+
+// Tokenize makes s the segment whose text (without its terminator) is raw,
+// split with the delimiters d, as a Reader would at position pos. raw is
+// kept, not copied. It reports a bad segment ID or too many elements as a
+// *SyntaxError at pos. Programs that cut the input with Reader.Skip use it to
+// tokenize the segments elsewhere, for instance on other goroutines.
+func (s *Segment) Tokenize(raw []byte, d Delimiters, pos Position) error {
+	if s.ids == nil {
+		s.ids = new(idCache)
+	}
+	_, err := s.tokenize(raw, d, pos, s.ids.intern)
+	if err != nil && errors.Is(err, ErrTooManyElements) {
+		err = &SyntaxError{Pos: pos, SegmentID: s.id, Err: err}
+	}
+	return err
+}
+
+// tokenize splits raw into elements; it returns the line breaks inside
+// raw, which the Reader counts.
+func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, intern func([]byte) string) (int, error) {
+	es := d.Element
+	seps := append(s.seps[:0], -1)
+	lines := 0
+	for i, c := range raw {
+		if c == es {
+			if len(seps) > MaxElements {
+				s.seps = seps
+				if id := raw[:seps[1]]; validID(id) {
+					s.id = intern(id)
+				} else {
+					s.id = ""
+				}
+				return 0, fmt.Errorf("%w: more than %d", ErrTooManyElements, MaxElements)
+			}
+			seps = append(seps, i)
+		} else if c == '\n' {
+			lines++
+		}
+	}
+	seps = append(seps, len(raw))
+	s.seps = seps
+	id := raw[:seps[1]]
+	if !validID(id) {
+		return 0, &SyntaxError{Pos: pos, Err: fmt.Errorf("%w: %q, want 2 or 3 capital letters or digits", ErrBadSegmentID, head(id, 20))}
+	}
+	s.raw, s.id, s.delim, s.pos = raw, intern(id), d, pos
+	return lines, nil
+}
+
+// idCache turns segment IDs into strings without allocating for IDs seen
+// before: an open-addressed table keyed by the ID's bytes, faster than a
+// map for the two or three bytes of an ID. A transaction set uses a few
+// dozen IDs; once the table is full, new IDs are allocated each time.
+type idCache struct {
+	slots [128]struct {
+		key uint32
+		id  string
+	}
+}
+
+func (c *idCache) intern(id []byte) string {
+	var k uint32
+	for _, b := range id {
+		k = k<<8 | uint32(b)
+	}
+	h := k * 0x9E3779B1 >> 25
+	for range 8 {
+		e := &c.slots[h]
+		if e.key == k {
+			return e.id
+		}
+		if e.key == 0 {
+			e.key, e.id = k, string(id)
+			return e.id
+		}
+		h = (h + 1) & 127
+	}
+	return string(id)
 }
 
 // ID returns the segment identifier, e.g. "CLM".
@@ -102,5 +186,6 @@ func (s *Segment) Clone() *Segment {
 	c := *s
 	c.raw = bytes.Clone(s.raw)
 	c.seps = append([]int(nil), s.seps...)
+	c.ids = nil
 	return &c
 }
