@@ -2,11 +2,12 @@ package main
 
 import (
 	"bufio"
-	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/codeset"
@@ -22,7 +23,7 @@ import (
 func init() {
 	register(command{
 		name:  "validate",
-		usage: "validate FILE|- [--999 OUT] [--format text|json] [--cms FILE] [--control N] [--state FILE]",
+		usage: "validate FILE|- [--999 OUT] [--format text|json] [--sets] [--workers N] [--cms FILE] [--control N] [--state FILE]",
 		summary: `Validate an 837P (005010X222A1) or an 835 (005010X221A1) file as a
 clearinghouse front end does.
 
@@ -34,24 +35,37 @@ for an 837P claim balancing, NPI check digits, billing address, diagnosis
 pointers, NDC and ICD-10 shapes, procedure codes and modifiers against the
 code set in force on each date of service; for an 835 its three balances
 (each service line SVC02 − CAS = SVC03, each claim CLP03 − CAS = CLP04, the
-transaction ΣCLP04 − ΣPLB = BPR02). Prints one line per finding:
+transaction ΣCLP04 − ΣPLB = BPR02).
+
+The report streams: each transaction set is written when its SE closes, so a
+file of any size is checked in flat memory, and sets are checked on every
+CPU. The text report has one line per finding:
 
   level segment-number SEGID loop element: message
 
-then a summary. Exit status 0 when there are no findings, 1 when there are,
-2 when the input cannot be read as X12 at all.
+then a line for each transaction set with findings, and a summary. Exit
+status 0 when there are no findings, 1 when there are, 2 when the input
+cannot be read as X12 at all.
 
   --999 OUT           also write the 999 acknowledgment to OUT. Business findings
                       are not in it: a 999 has no place for them (a 277CA does)
   --control N         interchange and group control number of the first 999 (default: the
                       next number in the state file, so no 999 reuses one)
   --state FILE        control number state file (default: .perdiem-control beside the 999)
-  --format text|json  text (default) or the whole report as JSON
+  --format text|json  text (default), or JSON Lines: one object per line, in file
+                      order, with "type" interchange, finding (outside a set), set
+                      (with its findings), group, and last summary
+  --sets              list every transaction set, not only those with findings
+  --workers N         transaction sets checked at once (default: one per CPU; the
+                      report is the same for any number)
   --cms FILE          a newer CMS HCPCS release (.zip or fixed-width .txt) over the embedded
                       code set, for the procedure code and modifier checks`,
 		run: runValidate,
 	})
 }
+
+// maxValidateWorkers caps --workers: more than the CPUs gains nothing.
+const maxValidateWorkers = 64
 
 func runValidate(e *env, args []string) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
@@ -61,6 +75,8 @@ func runValidate(e *env, args []string) int {
 	control := fs.Int64("control", 0, "control number of the first 999 (default: the next in the state file)")
 	cms := fs.String("cms", "", "CMS HCPCS release to overlay on the embedded code set")
 	state := fs.String("state", "", "control number state file (default: "+ctlnum.DefaultName+" beside the 999)")
+	allSets := fs.Bool("sets", false, "list every transaction set")
+	workers := fs.Int("workers", 0, "transaction sets checked at once (default: one per CPU)")
 	name, err := parseWithFile(fs, args)
 	if err != nil {
 		return exitInput
@@ -73,7 +89,11 @@ func runValidate(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem validate: --control %d: want 1 to %d\n", *control, ctlnum.Max)
 		return exitInput
 	}
-	opt := x222.Options{Codes: codeset.Default(), Today: today()}
+	if *workers < 0 || *workers > maxValidateWorkers {
+		fmt.Fprintf(e.stderr, "perdiem validate: --workers %d: want 1 to %d (0: one per CPU)\n", *workers, maxValidateWorkers)
+		return exitInput
+	}
+	opt := x222.Options{Codes: codeset.Default(), Today: today(), Workers: *workers}
 	if *cms != "" {
 		rows, err := codeset.OpenCMS(*cms)
 		if err != nil {
@@ -90,50 +110,87 @@ func runValidate(e *env, args []string) int {
 	defer in.Close()
 	src, stop := readProgress(e, in, "validated")
 	br := bufio.NewReaderSize(src, 1<<16)
-	validate := func(r io.Reader) (*x222.Report, error) { return x222.Validate(r, opt) }
+	check := func(r io.Reader, sink x222.Sink) (*x222.Report, error) {
+		o := opt
+		o.Sink = sink
+		return x222.Validate(r, o)
+	}
 	// Input that is not X12, or has no ST near its start, goes to the 837P
 	// validator, which says where it breaks.
-	switch kind, version, _ := transactionKind(br); kind {
+	kind, version, _ := transactionKind(br)
+	switch kind {
 	case "", "837":
 	case "835":
-		validate = func(r io.Reader) (*x222.Report, error) {
-			return x221.Validate(r, guide.Options{MaxFindings: opt.MaxFindings})
+		check = func(r io.Reader, sink x222.Sink) (*x222.Report, error) {
+			return x221.Validate(r, guide.Options{MaxFindings: opt.MaxFindings, Workers: opt.Workers, Sink: sink})
 		}
 	default:
 		stop()
 		fmt.Fprintf(e.stderr, "perdiem validate: %s: this is a %s; validate checks 837P (005010X222A1) and 835 (005010X221A1)\n", name, describeKind(kind, version))
 		return exitInput
 	}
-	rep, err := validate(br)
-	stop()
-	if err != nil {
-		var se *x12.SyntaxError
-		if errors.As(err, &se) {
-			fmt.Fprintf(e.stderr, "perdiem validate: %s: %v\n", name, err)
-		} else {
-			fmt.Fprintf(e.stderr, "perdiem validate: reading %s: %v\n", name, err)
-		}
-		return exitInput
-	}
+	out := bufio.NewWriterSize(e.stdout, 64<<10)
+	var rs reportSink = &textReport{w: out, all: *allSets}
 	if *format == "json" {
-		if code := writeJSON(e, "validate", rep); code != exitOK {
-			return code
-		}
-	} else {
-		for _, f := range rep.Findings {
-			fmt.Fprintln(e.stdout, f)
-		}
-		printSummary(e, rep)
+		rs = &jsonReport{w: out, all: *allSets}
 	}
-	if *ackOut != "" {
+	validate := func(sink x222.Sink) (*x222.Report, error) {
+		rep, err := check(br, sink)
+		stop()
+		return rep, err
+	}
+	var rep *x222.Report
+	var ackErr error
+	if *ackOut == "" {
+		rep, err = validate(rs)
+	} else {
 		statePath := *state
 		if statePath == "" {
 			statePath = ctlnum.DefaultPath(*ackOut)
 		}
-		if err := writeAcks(e, rep, *ackOut, statePath, *control); err != nil {
-			fmt.Fprintf(e.stderr, "perdiem validate: writing the 999: %v\n", err)
-			return exitInput
+		// The 999 is written as the sets are checked, into a file that
+		// appears whole or not at all.
+		ackErr = writeFileAtomic(*ackOut, func(w io.Writer) error {
+			acks := &ackSink{reportSink: rs, w: w, statePath: statePath, first: *control, t: now().UTC()}
+			rep, err = validate(acks)
+			if err != nil {
+				return err
+			}
+			return acks.finish()
+		})
+		if ackErr != nil && err == nil {
+			err = &ackError{ackErr}
 		}
+	}
+	if err != nil {
+		var se *x12.SyntaxError
+		var oe *outputError
+		var ae *ackError
+		switch {
+		case errors.As(err, &ae):
+			out.Flush()
+			fmt.Fprintf(e.stderr, "perdiem validate: writing the 999: %v\n", ae.err)
+			return exitInput
+		case errors.As(err, &oe):
+			fmt.Fprintf(e.stderr, "perdiem validate: writing the report: %v\n", oe.err)
+			return exitFindings
+		case errors.As(err, &se):
+			fmt.Fprintf(e.stderr, "perdiem validate: %s: %v\n", name, err)
+		default:
+			fmt.Fprintf(e.stderr, "perdiem validate: reading %s: %v\n", name, err)
+		}
+		return exitInput
+	}
+	if err := rs.summary(rep); err != nil {
+		fmt.Fprintf(e.stderr, "perdiem validate: writing the report: %v\n", err)
+		return exitFindings
+	}
+	if *ackOut != "" {
+		left := "business findings are not in it (they belong on a 277CA)"
+		if kind == "835" {
+			left = "business findings (the balances) are not in it: a 999 has no place for them"
+		}
+		fmt.Fprintf(e.stderr, "perdiem validate: wrote the 999 to %s; %s\n", *ackOut, left)
 	}
 	if rep.Valid() {
 		return exitOK
@@ -141,82 +198,254 @@ func runValidate(e *env, args []string) int {
 	return exitFindings
 }
 
-func printSummary(e *env, rep *x222.Report) {
-	counts := map[string]int{}
-	for _, f := range rep.Findings {
-		counts[f.Level]++
+// ackError is a failure to write the 999.
+type ackError struct{ err error }
+
+func (e *ackError) Error() string { return e.err.Error() }
+
+func wrapAck(err error) error {
+	if err == nil {
+		return nil
 	}
-	fmt.Fprintf(e.stdout, "%d segments, %d findings", rep.Segments, len(rep.Findings))
-	if rep.Truncated {
-		fmt.Fprint(e.stdout, " (list truncated)")
-	}
-	for _, l := range []string{x222.LevelSyntax, x222.LevelEnvelope, x222.LevelStructure, x222.LevelElement, x222.LevelBusiness} {
-		if counts[l] > 0 {
-			fmt.Fprintf(e.stdout, ", %s %d", l, counts[l])
-		}
-	}
-	fmt.Fprintln(e.stdout)
-	for _, g := range rep.Groups {
-		for _, s := range g.Sets {
-			verdict := "accepted"
-			if !s.Accepted {
-				verdict = "rejected"
-			}
-			fmt.Fprintf(e.stdout, "group %s set %s: %s in a 999 (%d errors); %d claims, %d business findings",
-				g.Control, s.Control, verdict, s.Errors, s.Claims, s.Business)
-			switch {
-			case s.Business > 0 && s.ID == "835":
-				fmt.Fprint(e.stdout, " (balancing: not carried in a 999)")
-			case s.Business > 0:
-				fmt.Fprint(e.stdout, " (277CA-level: not carried in a 999)")
-			}
-			fmt.Fprintln(e.stdout)
-		}
-	}
+	return &ackError{err}
 }
 
-// writeAcks writes one 999 interchange per functional group, from the
-// receiver back to the sender. Control numbers come from the state file
-// (or start at --control) and are reserved before anything is written, so a
-// failed write burns numbers rather than reusing them; the file appears
-// whole or not at all.
-func writeAcks(e *env, rep *x222.Report, path, statePath string, first int64) error {
-	t := now().UTC()
-	var isa x222.InterchangeInfo
-	if len(rep.Interchanges) > 0 {
-		isa = rep.Interchanges[0]
+// outputError is a failure to write the report, told apart from a failure
+// to read the input.
+type outputError struct{ err error }
+
+func (e *outputError) Error() string { return e.err.Error() }
+
+func wrapOutput(err error) error {
+	if err == nil {
+		return nil
 	}
-	var buf bytes.Buffer
-	for i, g := range rep.Groups {
-		var n int64
-		var err error
-		if i == 0 && first > 0 {
-			n, err = ctlnum.Use(statePath, first)
-		} else {
-			n, err = ctlnum.Next(statePath)
-		}
-		if err != nil {
-			return err
-		}
-		env := x999.Envelope{
-			SenderQualifier: isa.ReceiverQualifier, SenderID: isa.ReceiverID,
-			ReceiverQualifier: isa.SenderQualifier, ReceiverID: isa.SenderID,
-			AppSender: g.Receiver, AppReceiver: g.Sender,
-			Control: int(n), Date: t.Format("20060102"), Time: t.Format("1504"), Usage: isa.Usage,
-		}
-		if err := x999.Write(&buf, x999.FromReport(rep, i), env); err != nil {
-			return err
+	return &outputError{err}
+}
+
+// reportSink writes the report as Validate streams it, then its summary.
+type reportSink interface {
+	x222.Sink
+	summary(rep *x222.Report) error
+}
+
+// textReport writes one line per finding, a line for each transaction set
+// with findings (or every set), and a summary.
+type textReport struct {
+	w   *bufio.Writer
+	all bool
+}
+
+func (r *textReport) Interchange(x222.InterchangeInfo) error { return nil }
+
+func (r *textReport) Finding(f x222.Finding) error {
+	_, err := fmt.Fprintln(r.w, f)
+	return wrapOutput(err)
+}
+
+func (r *textReport) Set(g *x222.GroupResult, s *x222.SetResult, findings []x222.Finding) error {
+	for _, f := range findings {
+		fmt.Fprintln(r.w, f)
+	}
+	if !r.all && s.Errors == 0 && s.Business == 0 {
+		return nil
+	}
+	verdict := "accepted"
+	if !s.Accepted {
+		verdict = "rejected"
+	}
+	fmt.Fprintf(r.w, "group %s set %s: %s in a 999 (%d errors); %d claims, %d business findings",
+		g.Control, s.Control, verdict, s.Errors, s.Claims, s.Business)
+	switch {
+	case s.Business > 0 && s.ID == "835":
+		fmt.Fprint(r.w, " (balancing: not carried in a 999)")
+	case s.Business > 0:
+		fmt.Fprint(r.w, " (277CA-level: not carried in a 999)")
+	}
+	_, err := fmt.Fprintln(r.w)
+	return wrapOutput(err)
+}
+
+func (r *textReport) Group(*x222.GroupResult) error { return nil }
+
+func (r *textReport) summary(rep *x222.Report) error {
+	total := 0
+	for _, n := range rep.Counts {
+		total += n
+	}
+	fmt.Fprintf(r.w, "%d segments, %d findings", rep.Segments, total)
+	if rep.Truncated {
+		fmt.Fprint(r.w, " (list truncated)")
+	}
+	for _, l := range levels {
+		if rep.Counts[l] > 0 {
+			fmt.Fprintf(r.w, ", %s %d", l, rep.Counts[l])
 		}
 	}
-	if err := writeFileAtomic(path, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+	fmt.Fprintf(r.w, "\n%d transaction sets: %d accepted, %d rejected in a 999\n", rep.Sets, rep.Accepted, rep.Sets-rep.Accepted)
+	return r.w.Flush()
+}
+
+var levels = []string{x222.LevelSyntax, x222.LevelEnvelope, x222.LevelStructure, x222.LevelElement, x222.LevelBusiness}
+
+// jsonReport writes JSON Lines: one object per interchange, finding outside
+// a set, set (with its findings) and group, in file order, then a summary.
+type jsonReport struct {
+	w   *bufio.Writer
+	all bool
+	buf []byte
+}
+
+func (r *jsonReport) line(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
 		return err
 	}
-	left := "business findings are not in it (they belong on a 277CA)"
-	if len(rep.Groups) > 0 && len(rep.Groups[0].Sets) > 0 && rep.Groups[0].Sets[0].ID == "835" {
-		left = "business findings (the balances) are not in it: a 999 has no place for them"
+	r.buf = append(append(r.buf[:0], b...), '\n')
+	_, err = r.w.Write(r.buf)
+	return wrapOutput(err)
+}
+
+func (r *jsonReport) Interchange(info x222.InterchangeInfo) error {
+	return r.line(struct {
+		Type string `json:"type"`
+		x222.InterchangeInfo
+	}{"interchange", info})
+}
+
+func (r *jsonReport) Finding(f x222.Finding) error {
+	return r.line(struct {
+		Type string `json:"type"`
+		x222.Finding
+	}{"finding", f})
+}
+
+func (r *jsonReport) Set(g *x222.GroupResult, s *x222.SetResult, findings []x222.Finding) error {
+	if findings == nil {
+		findings = []x222.Finding{}
 	}
-	fmt.Fprintf(e.stderr, "perdiem validate: wrote the 999 to %s; %s\n", path, left)
-	return nil
+	return r.line(struct {
+		Type  string `json:"type"`
+		Group string `json:"group"`
+		*x222.SetResult
+		Findings []x222.Finding `json:"findings"`
+	}{"set", g.Control, s, findings})
+}
+
+func (r *jsonReport) Group(g *x222.GroupResult) error {
+	c := *g
+	c.Sets = nil
+	return r.line(struct {
+		Type string `json:"type"`
+		*x222.GroupResult
+		Sets []int `json:"sets,omitempty"` // hides GroupResult.Sets, kept empty when streaming
+	}{"group", &c, nil})
+}
+
+func (r *jsonReport) summary(rep *x222.Report) error {
+	total := 0
+	for _, n := range rep.Counts {
+		total += n
+	}
+	err := r.line(struct {
+		Type         string         `json:"type"`
+		Segments     int            `json:"segments"`
+		Findings     int            `json:"findings"`
+		Counts       map[string]int `json:"counts"`
+		Interchanges int            `json:"interchanges"`
+		Sets         int            `json:"sets"`
+		Accepted     int            `json:"accepted"`
+		Truncated    bool           `json:"truncated,omitempty"`
+		Valid        bool           `json:"valid"`
+	}{"summary", rep.Segments, total, rep.Counts, rep.InterchangeCount, rep.Sets, rep.Accepted, rep.Truncated, rep.Valid()})
+	if err != nil {
+		return err
+	}
+	return r.w.Flush()
+}
+
+// ackSink writes the 999 as the sets are checked: one 999 interchange per
+// functional group, from the receiver back to the sender. Control numbers
+// come from the state file (or start at --control) and are reserved before
+// a 999 is begun, so a failed write burns numbers rather than reusing them.
+type ackSink struct {
+	reportSink
+	w         io.Writer
+	statePath string
+	first     int64
+	t         time.Time
+	isa       x222.InterchangeInfo
+	group     *x222.GroupResult // whose 999 is begun
+	gw        *x999.GroupWriter
+	n         int // 999s begun
+}
+
+func (a *ackSink) Interchange(info x222.InterchangeInfo) error {
+	a.isa = info
+	return a.reportSink.Interchange(info)
+}
+
+func (a *ackSink) Set(g *x222.GroupResult, s *x222.SetResult, findings []x222.Finding) error {
+	if err := a.begin(g); err != nil {
+		return err
+	}
+	if err := a.gw.Set(x999.SetAck(s, findings)); err != nil {
+		return wrapAck(err)
+	}
+	return a.reportSink.Set(g, s, findings)
+}
+
+func (a *ackSink) Group(g *x222.GroupResult) error {
+	if err := a.begin(g); err != nil {
+		return err
+	}
+	if err := a.gw.End(x999.GroupAck(g)); err != nil {
+		return wrapAck(err)
+	}
+	a.gw, a.group = nil, nil
+	return a.reportSink.Group(g)
+}
+
+// begin starts the 999 of group g unless it is begun.
+func (a *ackSink) begin(g *x222.GroupResult) error {
+	if a.group == g {
+		return nil
+	}
+	if a.gw != nil {
+		if err := a.gw.End(x999.GroupAck(a.group)); err != nil {
+			return wrapAck(err)
+		}
+	}
+	var n int64
+	var err error
+	if a.n == 0 && a.first > 0 {
+		n, err = ctlnum.Use(a.statePath, a.first)
+	} else {
+		n, err = ctlnum.Next(a.statePath)
+	}
+	if err != nil {
+		return wrapAck(err)
+	}
+	a.n++
+	env := x999.Envelope{
+		SenderQualifier: a.isa.ReceiverQualifier, SenderID: a.isa.ReceiverID,
+		ReceiverQualifier: a.isa.SenderQualifier, ReceiverID: a.isa.SenderID,
+		AppSender: g.Receiver, AppReceiver: g.Sender,
+		Control: int(n), Date: a.t.Format("20060102"), Time: a.t.Format("1504"), Usage: a.isa.Usage,
+	}
+	a.group = g
+	a.gw, err = x999.Begin(a.w, x999.GroupAck(g), env)
+	return wrapAck(err)
+}
+
+// finish ends a 999 whose group never closed (a set outside any group).
+func (a *ackSink) finish() error {
+	if a.gw == nil {
+		return nil
+	}
+	err := a.gw.End(x999.GroupAck(a.group))
+	a.gw, a.group = nil, nil
+	return wrapAck(err)
 }
 
 // today is the local calendar date, for the future date of service check.

@@ -76,29 +76,50 @@ func TestValidateJSON(t *testing.T) {
 	if code != exitFindings {
 		t.Fatalf("exit %d", code)
 	}
-	var rep struct {
-		Findings []struct {
-			Level   string `json:"level"`
-			Segment int    `json:"segment"`
-			Element string `json:"element"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Findings) != 7 {
-		t.Fatalf("%d findings, want 7", len(rep.Findings))
-	}
-	// Six planted defects are business findings; HL04=1 without a child
-	// breaks the guide's hierarchy rule and is an element finding.
-	for _, f := range rep.Findings {
-		want := "business"
-		if f.Element == "HL04" {
-			want = "element"
+	// JSON Lines: the set with its findings, the group, then the summary.
+	var types []string
+	var findings int
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var rec struct {
+			Type     string `json:"type"`
+			Findings json.RawMessage
 		}
-		if f.Level != want {
-			t.Errorf("finding %+v: want level %s", f, want)
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("%v: %s", err, line)
 		}
+		types = append(types, rec.Type)
+		if rec.Type == "set" {
+			var fs []struct {
+				Level   string `json:"level"`
+				Segment int    `json:"segment"`
+				Element string `json:"element"`
+			}
+			if err := json.Unmarshal(rec.Findings, &fs); err != nil {
+				t.Fatal(err)
+			}
+			findings += len(fs)
+			// Six planted defects are business findings; HL04=1 without a
+			// child breaks the guide's hierarchy rule and is an element
+			// finding.
+			for _, f := range fs {
+				want := "business"
+				if f.Element == "HL04" {
+					want = "element"
+				}
+				if f.Level != want {
+					t.Errorf("finding %+v: want level %s", f, want)
+				}
+			}
+		}
+		if rec.Type == "summary" && string(rec.Findings) != "7" {
+			t.Errorf("summary counts %s findings, want 7", rec.Findings)
+		}
+	}
+	if got := strings.Join(types, " "); got != "interchange set group summary" {
+		t.Errorf("records %s, want interchange set group summary", got)
+	}
+	if findings != 7 {
+		t.Fatalf("%d findings, want 7", findings)
 	}
 }
 
@@ -153,5 +174,38 @@ func TestValidate999ControlNumbersAreNotReused(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "ack.999")); !os.IsNotExist(err) {
 		t.Errorf("a refused 999 must not be written")
+	}
+}
+
+// The text report lists the sets with findings, or every set with --sets,
+// and is the same whatever the number of workers.
+func TestValidateListsSets(t *testing.T) {
+	good, err := os.ReadFile(x12Samples + "synthetic__home-infusion-good.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The good set, then a copy of it whose SE miscounts.
+	st, ge := bytes.Index(good, []byte("ST*")), bytes.Index(good, []byte("GE*"))
+	bad := bytes.Replace(bytes.Replace(good[st:ge], []byte("SE*42*0001"), []byte("SE*41*0002"), 1), []byte("ST*837*0001"), []byte("ST*837*0002"), 1)
+	in := string(good[:ge]) + string(bad) + strings.Replace(string(good[ge:]), "GE*1*", "GE*2*", 1)
+	code, out, errOut := runValidateCmd(t, in, "-")
+	if code != exitFindings {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "set 0001") || !strings.Contains(out, "group 101 set 0002: rejected in a 999 (1 errors)") ||
+		!strings.HasSuffix(out, "2 transaction sets: 1 accepted, 1 rejected in a 999\n") {
+		t.Errorf("default report:\n%s", out)
+	}
+	_, all, _ := runValidateCmd(t, in, "--sets", "-")
+	if !strings.Contains(all, "group 101 set 0001: accepted in a 999 (0 errors); 1 claims, 0 business findings\n") ||
+		!strings.Contains(all, "group 101 set 0002: rejected") {
+		t.Errorf("--sets report:\n%s", all)
+	}
+	for _, format := range []string{"text", "json"} {
+		_, one, _ := runValidateCmd(t, in, "--format", format, "--sets", "--workers", "1", "-")
+		_, four, _ := runValidateCmd(t, in, "--format", format, "--sets", "--workers", "4", "-")
+		if one != four {
+			t.Errorf("%s report of 4 workers differs from 1 worker's:\n%s\n%s", format, one, four)
+		}
 	}
 }

@@ -63,6 +63,14 @@ type Report struct {
 	// Truncated says more findings were found than Options.MaxFindings;
 	// counts in the results still include them.
 	Truncated bool `json:"truncated,omitempty"`
+
+	// Totals, kept whether or not a Sink takes the findings and results:
+	// findings by level, transaction sets (and those a 999 accepts) and
+	// interchanges.
+	Counts           map[string]int `json:"counts"`
+	Sets             int            `json:"sets"`
+	Accepted         int            `json:"accepted"`
+	InterchangeCount int            `json:"interchange_count"`
 }
 
 // InterchangeInfo is what an acknowledgment needs from an ISA.
@@ -87,6 +95,10 @@ type GroupResult struct {
 	Codes []string `json:"codes,omitempty"`
 	// Declared is GE01 (number of transaction sets it says it holds).
 	Declared int `json:"declared"`
+	// Received counts its transaction sets, Accepted those a 999 accepts
+	// (kept when a Sink takes the sets themselves).
+	Received int `json:"received"`
+	Accepted int `json:"accepted"`
 }
 
 // SetResult is one transaction set (ST … SE).
@@ -109,6 +121,11 @@ type SetResult struct {
 func (r *Report) Valid() bool {
 	if len(r.Findings) > 0 || r.Truncated {
 		return false
+	}
+	for _, n := range r.Counts {
+		if n > 0 {
+			return false
+		}
 	}
 	for _, g := range r.Groups {
 		for _, s := range g.Sets {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -12,10 +13,35 @@ import (
 
 // Options tune Validate.
 type Options struct {
-	// MaxFindings bounds the findings kept in the Report (0: 10000), so a
-	// badly broken file of any size keeps memory flat. Counts in the
-	// results still include the ones left out.
+	// MaxFindings bounds the findings kept in the Report, and those kept
+	// for one transaction set until it closes (0: 10000), so a badly broken
+	// file of any size keeps memory flat. Counts in the results still
+	// include the ones left out.
 	MaxFindings int
+	// Workers is how many transaction sets are checked at once (0: one per
+	// CPU; 1: all in the calling goroutine). The results are the same, in
+	// the same order, whatever the number.
+	Workers int
+	// Sink, when set, receives the results in file order as they are
+	// known, and the Report keeps only totals: memory stays flat however
+	// many sets and findings the input has.
+	Sink Sink
+}
+
+// A Sink receives what Validate finds, in file order. A method that
+// returns an error stops Validate, which returns that error.
+type Sink interface {
+	// Interchange is called at each ISA.
+	Interchange(InterchangeInfo) error
+	// Finding is called for each finding outside a transaction set.
+	Finding(Finding) error
+	// Set is called when a transaction set closes (at its SE, or where the
+	// input cuts it short) with its result and findings, which are not
+	// kept after Set returns. g is the group it is in.
+	Set(g *GroupResult, s *SetResult, findings []Finding) error
+	// Group is called when a functional group closes (at its GE, or where
+	// the input cuts it short).
+	Group(g *GroupResult) error
 }
 
 // ErrNotX12 is returned (wrapped) by Validate and Parse when the input has
@@ -23,15 +49,25 @@ type Options struct {
 var ErrNotX12 = x12.ErrNotX12
 
 // Validate reads an interchange and checks it at every level against the
-// guide g, with rules (nil: none) for the business level. It streams:
-// memory holds the loop stack and what rules keep, whatever the input size.
-// The error is non-nil only when the input is not X12 at all or cannot be
-// read; everything else is a Finding.
-func Validate(g *Guide, r io.Reader, rules Rules, opt Options) (*Report, error) {
-	m := newMachine(g, opt, false)
-	if rules != nil {
-		m.rules = rules
+// guide g, with business rules from rules (nil: none), called once for each
+// goroutine that checks transaction sets. It streams: memory holds the loop
+// stack, what the rules keep and the findings of the sets being checked,
+// whatever the input size. The error is non-nil only when the input is not
+// X12 at all, cannot be read, or the Sink fails; everything else is a
+// Finding.
+func Validate(g *Guide, r io.Reader, rules func() Rules, opt Options) (*Report, error) {
+	if rules == nil {
+		rules = func() Rules { return noRules{} }
 	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	m := newMachine(g, opt, false)
+	if workers > 1 {
+		return m.rep, m.parallel(r, rules, min(workers, maxWorkers))
+	}
+	m.rules = rules()
 	if err := m.run(x12.NewReader(r)); err != nil {
 		return nil, err
 	}
@@ -41,7 +77,9 @@ func Validate(g *Guide, r io.Reader, rules Rules, opt Options) (*Report, error) 
 // Rules are the business checks of one transaction type. The machine calls
 // them as it walks each transaction set: StartSet at ST, Enter and Exit as
 // loops open and close, Segment for each segment placed in the guide's tree,
-// EndSet at SE (or where the set is cut short).
+// EndSet at SE (or where the set is cut short). One Rules value sees the
+// sets one at a time, but not every set of the input: sets are checked in
+// parallel, each goroutine with its own Rules.
 type Rules interface {
 	StartSet()
 	Enter(m *Machine, loop string)
@@ -88,6 +126,13 @@ type frame struct {
 
 // Machine walks the segments of an interchange through a guide's loop tree,
 // checking them or (in tree mode) building the tree.
+//
+// It has two parts. The set part walks one transaction set (ST … SE) and
+// keeps its findings until it closes; the envelope part follows
+// interchanges and groups and hands results on in file order. One Machine
+// does both when sets are checked in the calling goroutine; in parallel,
+// each worker has a Machine for the set part and one more does the
+// envelope part.
 type Machine struct {
 	g     *Guide
 	opt   Options
@@ -95,23 +140,32 @@ type Machine struct {
 	build bool
 
 	cur       *x12.Segment
-	delim     x12.Delimiters
 	syntaxErr *x12.SyntaxError // where the input stopped being X12
+	err       error            // from the Sink: stop
 
-	// envelope
-	inISA, inGS, inST bool
-	isa13             string
-	groups, sets      int
-	gs06              string
-	group             *GroupResult
-	set               *SetResult
-	st02              string
-	setPos            int
-	setOrdinal        int
+	// envelope part
+	inISA, inGS  bool
+	isa13        string
+	groups, sets int
+	gs06         string
+	group        *GroupResult
 
-	stack []frame
-
-	rules Rules
+	// set part
+	inST       bool
+	set        *SetResult
+	st02       string
+	stPos      x12.Position
+	setPos     int
+	setOrdinal int
+	findings   []Finding      // of the open set
+	counts     map[string]int // of the open set's findings by level, with any left out
+	truncated  bool           // the open set had more than MaxFindings
+	stack      []frame
+	rules      Rules
+	// closed receives each set as it closes: the envelope part of the same
+	// Machine, or a worker's list for the envelope part to take in order.
+	closed func(*closedSet)
+	events []event // a worker's, for the chunk it walks
 
 	// tree mode: the loop tree is built and the guide's element and
 	// business checks, whose findings Parse drops, are skipped.
@@ -122,19 +176,33 @@ type Machine struct {
 	curSet   *Set
 }
 
+// closedSet is a transaction set the set part has finished with.
+type closedSet struct {
+	res       *SetResult
+	findings  []Finding
+	counts    map[string]int
+	truncated bool
+	st        x12.Position // where its ST is
+	tree      *Set
+}
+
 func newMachine(g *Guide, opt Options, build bool) *Machine {
 	if opt.MaxFindings <= 0 {
 		opt.MaxFindings = 10000
 	}
-	return &Machine{g: g, opt: opt, rep: &Report{Findings: []Finding{}, Interchanges: []InterchangeInfo{}, Groups: []*GroupResult{}}, build: build, rules: noRules{}}
+	m := &Machine{g: g, opt: opt, build: build, rules: noRules{},
+		rep: &Report{Findings: []Finding{}, Interchanges: []InterchangeInfo{}, Groups: []*GroupResult{}, Counts: map[string]int{}}}
+	m.closed = m.setClosed
+	return m
 }
 
 func (m *Machine) run(r *x12.Reader) error {
-	for {
+	for m.err == nil {
 		seg, err := r.Next()
 		if err == io.EOF {
+			m.endOfSet("input ends inside transaction set %s: SE missing")
 			m.eof()
-			return nil
+			break
 		}
 		if err != nil {
 			var se *x12.SyntaxError
@@ -145,21 +213,43 @@ func (m *Machine) run(r *x12.Reader) error {
 				return err
 			}
 			m.syntax(se)
-			return nil
+			break
 		}
 		m.rep.Segments++
 		m.cur = seg
-		m.segment(seg)
+		if !m.setSegment(seg) {
+			m.segment(seg)
+		}
 		if m.treeErr != nil {
 			return m.treeErr
 		}
 	}
+	return m.err
 }
 
+// syntax reports where the input stopped being X12 and closes what is open.
 func (m *Machine) syntax(se *x12.SyntaxError) {
+	f := syntaxFinding(se)
+	inSet := m.inST
+	if inSet {
+		m.addAt(f)
+		m.endOfSet("input ends inside transaction set %s: SE missing")
+	}
+	m.syntaxEnd(se, f, inSet)
+}
+
+func syntaxFinding(se *x12.SyntaxError) Finding {
+	return Finding{Level: LevelSyntax, Segment: se.Pos.Segment, SegmentID: se.SegmentID, Message: se.Err.Error(),
+		Offset: se.Pos.Offset, Line: se.Pos.Line}
+}
+
+// syntaxEnd is the envelope part of syntax: the finding, when it was not in
+// a set, and the envelopes left open.
+func (m *Machine) syntaxEnd(se *x12.SyntaxError, f Finding, inSet bool) {
 	m.syntaxErr = se
-	m.addAt(Finding{Level: LevelSyntax, Segment: se.Pos.Segment, SegmentID: se.SegmentID, Message: se.Err.Error(),
-		Offset: se.Pos.Offset, Line: se.Pos.Line})
+	if !inSet {
+		m.addAt(f)
+	}
 	m.eof()
 }
 
@@ -170,22 +260,48 @@ func (m *Machine) add(level, loop, element, code, msg string) {
 		Code: code, Message: msg, Offset: p.Offset, Line: p.Line})
 }
 
+// addAt records a finding: in the open set until it closes, or handed on
+// at once outside a set.
 func (m *Machine) addAt(f Finding) {
-	if m.inST {
-		f.Set = m.setOrdinal
-		if f.SetPosition == 0 && f.Segment == m.cur.Pos().Segment {
-			f.SetPosition = m.setPos
-		}
-		if f.Level == LevelBusiness {
-			m.set.Business++
-		} else {
-			m.set.Errors++
-			m.set.Accepted = false
-		}
-		if f.Claim == "" {
-			f.Claim = m.rules.Claim()
-		}
+	if !m.inST {
+		m.emit(f)
+		return
 	}
+	f.Set = m.setOrdinal
+	if f.SetPosition == 0 && f.Segment == m.cur.Pos().Segment {
+		f.SetPosition = m.setPos
+	}
+	if f.Level == LevelBusiness {
+		m.set.Business++
+	} else {
+		m.set.Errors++
+		m.set.Accepted = false
+	}
+	if f.Claim == "" {
+		f.Claim = m.rules.Claim()
+	}
+	if m.counts == nil {
+		m.counts = map[string]int{}
+	}
+	m.counts[f.Level]++
+	if len(m.findings) >= m.opt.MaxFindings {
+		m.truncated = true
+		return
+	}
+	m.findings = append(m.findings, f)
+}
+
+// emit hands on a finding outside a set.
+func (m *Machine) emit(f Finding) {
+	m.rep.Counts[f.Level]++
+	if m.opt.Sink != nil {
+		m.fail(m.opt.Sink.Finding(f))
+		return
+	}
+	m.keep(f)
+}
+
+func (m *Machine) keep(f Finding) {
 	if len(m.rep.Findings) >= m.opt.MaxFindings {
 		m.rep.Truncated = true
 		return
@@ -193,10 +309,47 @@ func (m *Machine) addAt(f Finding) {
 	m.rep.Findings = append(m.rep.Findings, f)
 }
 
+func (m *Machine) fail(err error) {
+	if err != nil && m.err == nil {
+		m.err = err
+	}
+}
+
 func (m *Machine) envelope(element, code, format string, a ...any) {
 	m.add(LevelEnvelope, "", element, code, fmt.Sprintf(format, a...))
 }
 
+// setSegment is the set part's step: it walks seg when it belongs to a
+// transaction set, and closes the open set when an envelope segment cuts
+// it short. It reports whether seg was taken; the envelope part takes the
+// others.
+func (m *Machine) setSegment(seg *x12.Segment) bool {
+	switch id := seg.ID(); id {
+	case "ST":
+		m.endOfSet("ST before SE of transaction set %s")
+		m.st(seg)
+		return true
+	case "SE":
+		if !m.inST {
+			return false
+		}
+		m.se(seg)
+		return true
+	case "ISA", "IEA", "GS", "GE":
+		m.endOfSet(id + " before SE of transaction set %s")
+		return false
+	default:
+		if !m.inST {
+			return false
+		}
+		m.setPos++
+		m.walk(seg)
+		return true
+	}
+}
+
+// segment is the envelope part's step, for the segments the set part did
+// not take.
 func (m *Machine) segment(seg *x12.Segment) {
 	switch seg.ID() {
 	case "ISA":
@@ -207,32 +360,32 @@ func (m *Machine) segment(seg *x12.Segment) {
 		m.gs(seg)
 	case "GE":
 		m.ge(seg)
-	case "ST":
-		m.st(seg)
 	case "SE":
-		m.se(seg)
+		m.envelope("", "", "SE without ST")
 	default:
-		if !m.inST {
-			m.envelope("", "", "segment %s outside a transaction set (ST … SE)", seg.ID())
-			return
-		}
-		m.setPos++
-		m.walk(seg)
+		m.envelope("", "", "segment %s outside a transaction set (ST … SE)", seg.ID())
 	}
 }
 
+// endOfSet closes a set left open, with an IK5 2 finding (msg names its
+// ST02) at the current segment.
+func (m *Machine) endOfSet(msg string) {
+	if !m.inST {
+		return
+	}
+	m.envelope("", "2", msg, m.st02)
+	m.set.Codes = append(m.set.Codes, "2")
+	m.endSet()
+}
+
+// eof closes the envelopes left open at the end of the input.
 func (m *Machine) eof() {
 	if m.cur == nil {
 		return
 	}
-	if m.inST {
-		m.envelope("", "2", "input ends inside transaction set %s: SE missing", m.st02)
-		m.endSet()
-		m.set.Codes = append(m.set.Codes, "2")
-	}
 	if m.inGS {
 		m.groupError("", "3", "input ends inside functional group %s: GE missing", m.gs06)
-		m.inGS = false
+		m.closeGroup()
 	}
 	if m.inISA {
 		m.envelope("", "", "input ends inside interchange %s: IEA missing", m.isa13)
@@ -242,14 +395,19 @@ func (m *Machine) eof() {
 
 func (m *Machine) isa(seg *x12.Segment) {
 	if m.inISA {
-		m.eofBefore("ISA")
+		m.groupBefore("ISA")
 	}
-	m.delim = seg.Delimiters()
 	m.inISA, m.groups, m.isa13 = true, 0, seg.Element(13)
-	m.rep.Interchanges = append(m.rep.Interchanges, InterchangeInfo{
+	info := InterchangeInfo{
 		SenderQualifier: seg.Element(5), SenderID: strings.TrimSpace(seg.Element(6)),
 		ReceiverQualifier: seg.Element(7), ReceiverID: strings.TrimSpace(seg.Element(8)),
-		Control: m.isa13, Usage: seg.Element(15)})
+		Control: m.isa13, Usage: seg.Element(15)}
+	m.rep.InterchangeCount++
+	if m.opt.Sink != nil {
+		m.fail(m.opt.Sink.Interchange(info))
+	} else {
+		m.rep.Interchanges = append(m.rep.Interchanges, info)
+	}
 	m.checkEnvelopeElements(seg)
 	for _, c := range []struct {
 		i     int
@@ -264,21 +422,24 @@ func (m *Machine) isa(seg *x12.Segment) {
 			m.treeErr = fmt.Errorf("x12/guide: segment %d: a second interchange; Parse reads one", seg.Pos().Segment)
 			return
 		}
-		m.tree = &Interchange{Delimiters: delimitersOf(m.delim), ISA: elements(seg), Groups: []*Group{}}
+		m.tree = &Interchange{Delimiters: delimitersOf(seg.Delimiters()), ISA: elements(seg), Groups: []*Group{}}
 	}
 }
 
-// eofBefore closes open envelopes when a new header arrives without the
-// trailers of the previous one.
-func (m *Machine) eofBefore(id string) {
-	if m.inST {
-		m.envelope("", "2", "%s before SE of transaction set %s", id, m.st02)
-		m.set.Codes = append(m.set.Codes, "2")
-		m.endSet()
-	}
-	if m.inGS && id != "ST" {
+// groupBefore closes a group left open when a new header or an IEA
+// arrives without its GE.
+func (m *Machine) groupBefore(id string) {
+	if m.inGS {
 		m.groupError("", "3", "%s before GE of group %s", id, m.gs06)
-		m.inGS = false
+		m.closeGroup()
+	}
+}
+
+// closeGroup hands on the group that ends here.
+func (m *Machine) closeGroup() {
+	m.inGS = false
+	if m.opt.Sink != nil && m.group != nil {
+		m.fail(m.opt.Sink.Group(m.group))
 	}
 }
 
@@ -287,7 +448,7 @@ func (m *Machine) iea(seg *x12.Segment) {
 		m.envelope("", "", "IEA without ISA")
 		return
 	}
-	m.eofBefore("IEA")
+	m.groupBefore("IEA")
 	m.checkEnvelopeElements(seg)
 	if n, err := strconv.Atoi(seg.Element(1)); err != nil || n != m.groups {
 		m.envelope("IEA01", "", "IEA01 is %q but the interchange has %d functional groups", seg.Element(1), m.groups)
@@ -312,12 +473,11 @@ func (m *Machine) gs(seg *x12.Segment) {
 	if !m.inISA {
 		m.envelope("", "", "GS outside an interchange")
 	}
-	m.eofBefore("GS")
+	m.groupBefore("GS")
 	m.inGS, m.sets, m.gs06 = true, 0, seg.Element(6)
 	m.groups++
-	m.group = &GroupResult{FunctionalID: seg.Element(1), Control: m.gs06, Version: seg.Element(8),
-		Sender: seg.Element(2), Receiver: seg.Element(3), Sets: []*SetResult{}}
-	m.rep.Groups = append(m.rep.Groups, m.group)
+	m.newGroup(&GroupResult{FunctionalID: seg.Element(1), Control: m.gs06, Version: seg.Element(8),
+		Sender: seg.Element(2), Receiver: seg.Element(3), Sets: []*SetResult{}})
 	m.checkEnvelopeElements(seg)
 	if v := seg.Element(1); v != m.g.FunctionalID {
 		m.groupError("GS01", "1", "GS01 is %q, want %s", v, m.g.FunctionalID)
@@ -331,12 +491,18 @@ func (m *Machine) gs(seg *x12.Segment) {
 	}
 }
 
+func (m *Machine) newGroup(g *GroupResult) {
+	m.group = g
+	if m.opt.Sink == nil {
+		m.rep.Groups = append(m.rep.Groups, g)
+	}
+}
+
 func (m *Machine) ge(seg *x12.Segment) {
 	if !m.inGS {
 		m.envelope("", "", "GE without GS")
 		return
 	}
-	m.eofBefore("ST") // an open ST ends here; the group is closed below
 	m.checkEnvelopeElements(seg)
 	n, err := strconv.Atoi(seg.Element(1))
 	m.group.Declared = n
@@ -346,26 +512,17 @@ func (m *Machine) ge(seg *x12.Segment) {
 	if seg.Element(2) != m.gs06 {
 		m.groupError("GE02", "4", "GE02 %q does not match GS06 %q", seg.Element(2), m.gs06)
 	}
-	m.inGS = false
 	if m.build && m.curGroup != nil {
 		m.curGroup.GE = elements(seg)
 	}
+	m.closeGroup()
 }
 
+// st opens a transaction set (the set part).
 func (m *Machine) st(seg *x12.Segment) {
-	if !m.inGS {
-		m.envelope("", "", "ST outside a functional group")
-	}
-	m.eofBefore("ST")
-	m.sets++
 	m.setOrdinal++
-	m.inST, m.setPos, m.st02 = true, 1, seg.Element(2)
+	m.inST, m.setPos, m.st02, m.stPos = true, 1, seg.Element(2), seg.Pos()
 	m.set = &SetResult{Ordinal: m.setOrdinal, ID: seg.Element(1), Control: m.st02, Version: seg.Element(3), Accepted: true}
-	if m.group == nil {
-		m.group = &GroupResult{Sets: []*SetResult{}}
-		m.rep.Groups = append(m.rep.Groups, m.group)
-	}
-	m.group.Sets = append(m.group.Sets, m.set)
 	m.checkEnvelopeElements(seg)
 	if v := seg.Element(1); v != m.g.TransactionSet {
 		m.envelope("ST01", "6", "ST01 is %q, want %s", v, m.g.TransactionSet)
@@ -381,17 +538,10 @@ func (m *Machine) st(seg *x12.Segment) {
 	m.rules.StartSet()
 	if m.build {
 		m.curSet = &Set{ST: elements(seg), Root: m.stack[0].node}
-		if m.curGroup != nil {
-			m.curGroup.Sets = append(m.curGroup.Sets, m.curSet)
-		}
 	}
 }
 
 func (m *Machine) se(seg *x12.Segment) {
-	if !m.inST {
-		m.envelope("", "", "SE without ST")
-		return
-	}
 	m.setPos++
 	m.checkEnvelopeElements(seg)
 	if n, err := strconv.Atoi(seg.Element(1)); err != nil || n != m.setPos {
@@ -402,13 +552,14 @@ func (m *Machine) se(seg *x12.Segment) {
 		m.envelope("SE02", "3", "SE02 %q does not match ST02 %q", v, m.st02)
 		m.set.Codes = append(m.set.Codes, "3")
 	}
-	m.endSet()
 	if m.build && m.curSet != nil {
 		m.curSet.SE = elements(seg)
 	}
+	m.endSet()
 }
 
-// endSet closes every open loop of the transaction set.
+// endSet closes every open loop of the transaction set and hands the set
+// on.
 func (m *Machine) endSet() {
 	for len(m.stack) > 0 {
 		m.pop()
@@ -418,6 +569,46 @@ func (m *Machine) endSet() {
 		m.set.Codes = append(m.set.Codes, "5")
 	}
 	m.inST = false
+	c := &closedSet{res: m.set, findings: m.findings, counts: m.counts, truncated: m.truncated, st: m.stPos, tree: m.curSet}
+	m.set, m.findings, m.counts, m.truncated, m.curSet = nil, nil, nil, false, nil
+	m.closed(c)
+}
+
+// setClosed is the envelope part's side of a set: its place in the group,
+// the totals, and the Sink or the Report.
+func (m *Machine) setClosed(c *closedSet) {
+	if !m.inGS {
+		m.addAt(Finding{Level: LevelEnvelope, Segment: c.st.Segment, SegmentID: "ST", Message: "ST outside a functional group",
+			Offset: c.st.Offset, Line: c.st.Line})
+	}
+	m.sets++
+	if m.group == nil {
+		m.newGroup(&GroupResult{Sets: []*SetResult{}})
+	}
+	s := c.res
+	m.group.Received++
+	m.rep.Sets++
+	if s.Accepted {
+		m.group.Accepted++
+		m.rep.Accepted++
+	}
+	for l, n := range c.counts {
+		m.rep.Counts[l] += n
+	}
+	if c.truncated {
+		m.rep.Truncated = true
+	}
+	if m.build && m.curGroup != nil && c.tree != nil {
+		m.curGroup.Sets = append(m.curGroup.Sets, c.tree)
+	}
+	if m.opt.Sink != nil {
+		m.fail(m.opt.Sink.Set(m.group, s, c.findings))
+		return
+	}
+	m.group.Sets = append(m.group.Sets, s)
+	for _, f := range c.findings {
+		m.keep(f)
+	}
 }
 
 func (m *Machine) checkEnvelopeElements(seg *x12.Segment) {

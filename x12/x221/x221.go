@@ -32,7 +32,7 @@ var X221A1 = sync.OnceValue(func() *guide.Guide { return guide.MustParse(guideTe
 // input size. The error is non-nil only when the input is not X12 at all or
 // cannot be read; everything else is a Finding.
 func Validate(r io.Reader, opt guide.Options) (*guide.Report, error) {
-	return guide.Validate(X221A1(), r, &balances{}, opt)
+	return guide.Validate(X221A1(), r, func() guide.Rules { return &balances{} }, opt)
 }
 
 // Parse reads one 835 interchange into its loop tree, as guide.Tree does.

@@ -35,6 +35,7 @@ type (
 	Loop            = guide.Loop
 	Segment         = guide.Segment
 	Delims          = guide.Delims
+	Sink            = guide.Sink
 
 	machine = guide.Machine
 )
@@ -57,11 +58,14 @@ var ErrNotX12 = guide.ErrNotX12
 // input size. The error is non-nil only when the input is not X12 at all or
 // cannot be read; everything else is a Finding.
 func Validate(r io.Reader, opt Options) (*Report, error) {
-	b := &business{perDiemUnits: -1}
+	var noc, perDiem *CodeList
 	if opt.Codes != nil {
-		b.noc, b.perDiem = nocCodes(opt.Codes), perDiemCodes(opt.Codes)
+		noc, perDiem = nocCodes(opt.Codes), perDiemCodes(opt.Codes)
 	}
-	return guide.Validate(X222A1(), r, b, guide.Options{MaxFindings: opt.MaxFindings})
+	rules := func() guide.Rules {
+		return &business{perDiemUnits: -1, noc: noc, perDiem: perDiem}
+	}
+	return guide.Validate(X222A1(), r, rules, guide.Options{MaxFindings: opt.MaxFindings, Workers: opt.Workers, Sink: opt.Sink})
 }
 
 // Options tune Validate.
@@ -77,6 +81,11 @@ type Options struct {
 	// files against several code set versions. Nil: those checks are not
 	// made.
 	Codes *codeset.Set
+	// Workers and Sink are those of the guide machinery: how many
+	// transaction sets are checked at once, and where the results go as
+	// they are known.
+	Workers int
+	Sink    Sink
 	// Today is the day the file is checked: a date of service after it is
 	// in the future. Zero (1970-01-01) means not given, and the check is
 	// not made. Passing it in keeps results reproducible.

@@ -18,37 +18,65 @@ func FromReport(rep *x222.Report, g int) *Ack {
 		return nil
 	}
 	gr := rep.Groups[g]
-	ack := &Ack{FunctionalID: gr.FunctionalID, GroupControl: gr.Control, Version: gr.Version,
-		Included: gr.Declared, Received: len(gr.Sets), Codes: limit(gr.Codes, 5)}
-	if ack.Included == 0 {
-		ack.Included = len(gr.Sets)
-	}
+	ack := GroupAck(gr)
 	bySet := map[int][]x222.Finding{}
 	for _, f := range rep.Findings {
-		if f.Set > 0 && (f.Level == x222.LevelStructure || f.Level == x222.LevelElement) {
+		if f.Set > 0 {
 			bySet[f.Set] = append(bySet[f.Set], f)
 		}
 	}
 	for _, sr := range gr.Sets {
-		s := &Set{ID: sr.ID, Control: sr.Control, Version: sr.Version, Status: "A"}
-		if !sr.Accepted {
-			s.Status = "R"
-			s.Codes = limit(sr.Codes, 5)
-		} else {
-			ack.Accepted++
+		ack.Sets = append(ack.Sets, SetAck(sr, bySet[sr.Ordinal]))
+	}
+	return ack
+}
+
+// GroupAck is the AK1 and AK9 of the 999 for a validated functional group,
+// from its counts, without the sets: a program that acknowledges sets as
+// they are checked writes them with a GroupWriter.
+func GroupAck(gr *x222.GroupResult) *Ack {
+	received := max(gr.Received, len(gr.Sets))
+	accepted := gr.Accepted
+	if len(gr.Sets) > 0 {
+		accepted = 0
+		for _, s := range gr.Sets {
+			if s.Accepted {
+				accepted++
+			}
 		}
-		s.Segments = segmentErrors(bySet[sr.Ordinal])
-		ack.Sets = append(ack.Sets, s)
+	}
+	ack := &Ack{FunctionalID: gr.FunctionalID, GroupControl: gr.Control, Version: gr.Version,
+		Included: gr.Declared, Received: received, Accepted: accepted, Codes: limit(gr.Codes, 5)}
+	if ack.Included == 0 {
+		ack.Included = received
 	}
 	switch {
-	case len(gr.Codes) > 0 || ack.Accepted == 0:
+	case len(gr.Codes) > 0 || accepted == 0:
 		ack.Status = "R"
-	case ack.Accepted < len(gr.Sets):
+	case accepted < received:
 		ack.Status = "P"
 	default:
 		ack.Status = "A"
 	}
 	return ack
+}
+
+// SetAck is the AK2 … IK5 of one validated transaction set, from its result
+// and its findings (those of other levels and sets are passed over).
+func SetAck(sr *x222.SetResult, findings []x222.Finding) *Set {
+	s := &Set{ID: sr.ID, Control: sr.Control, Version: sr.Version, Status: "A"}
+	if !sr.Accepted {
+		s.Status = "R"
+		s.Codes = limit(sr.Codes, 5)
+	}
+	var fs []x222.Finding
+	for _, f := range findings {
+		if f.Set == sr.Ordinal && (f.Level == x222.LevelStructure || f.Level == x222.LevelElement) {
+			fs = append(fs, f)
+		}
+	}
+	s.Segments = segmentErrors(fs)
+	return s
 }
 
 // segmentErrors groups findings into IK3s: one per structure finding and

@@ -213,67 +213,100 @@ type Envelope struct {
 
 // Write writes ack as a complete 999 interchange.
 func Write(w io.Writer, ack *Ack, env Envelope) error {
+	gw, err := Begin(w, ack, env)
+	if err != nil {
+		return err
+	}
+	for _, s := range ack.Sets {
+		if err := gw.Set(s); err != nil {
+			return err
+		}
+	}
+	return gw.End(ack)
+}
+
+// A GroupWriter writes a 999 interchange one transaction set at a time, so
+// that acknowledging a file of any size keeps memory flat: Begin writes the
+// envelope and AK1, Set an AK2 … IK5, End the AK9 and the trailers.
+type GroupWriter struct {
+	xw        *x12.Writer
+	d         x12.Delimiters
+	ctl, gctl string
+	err       error
+}
+
+// Begin writes the envelope of a 999 and the AK1 of ack (its sets and AK9
+// are left to Set and End).
+func Begin(w io.Writer, ack *Ack, env Envelope) (*GroupWriter, error) {
 	d := env.Delimiters
 	if d == (x12.Delimiters{}) {
 		d = x12.DefaultDelimiters
 	}
 	if len(env.Date) != 8 || len(env.Time) != 4 {
-		return fmt.Errorf("x999: envelope date %q and time %q must be CCYYMMDD and HHMM", env.Date, env.Time)
+		return nil, fmt.Errorf("x999: envelope date %q and time %q must be CCYYMMDD and HHMM", env.Date, env.Time)
 	}
 	usage := env.Usage
 	if usage == "" {
 		usage = "P"
 	}
-	xw := x12.NewWriter(w, d)
-	var err error
-	put := func(id string, els ...string) {
-		if err == nil {
-			err = xw.WriteSegment(id, els...)
-		}
-	}
-	ctl := fmt.Sprintf("%09d", env.Control)
-	gctl := strconv.Itoa(env.Control)
+	g := &GroupWriter{xw: x12.NewWriter(w, d), d: d, ctl: fmt.Sprintf("%09d", env.Control), gctl: strconv.Itoa(env.Control)}
 	rep := "^"
 	if d.Repetition != 0 {
 		rep = string(d.Repetition)
 	}
-	put("ISA", "00", "", "00", "", qual(env.SenderQualifier), env.SenderID, qual(env.ReceiverQualifier), env.ReceiverID,
-		env.Date[2:], env.Time, rep, "00501", ctl, "0", usage, string(d.Component))
-	put("GS", "FA", or(env.AppSender, env.SenderID), or(env.AppReceiver, env.ReceiverID), env.Date, env.Time, gctl, "X", "005010X231A1")
-	xw.ResetCount()
-	put("ST", "999", "0001", "005010X231A1")
-	put("AK1", ack.FunctionalID, ack.GroupControl, ack.Version)
-	for _, s := range ack.Sets {
-		put("AK2", s.ID, s.Control, s.Version)
-		for _, e := range s.Segments {
-			put("IK3", e.ID, strconv.Itoa(e.Position), e.Loop, e.Code)
-			for _, c := range e.Context {
-				put("CTX", ctx(d, c)...)
+	g.put("ISA", "00", "", "00", "", qual(env.SenderQualifier), env.SenderID, qual(env.ReceiverQualifier), env.ReceiverID,
+		env.Date[2:], env.Time, rep, "00501", g.ctl, "0", usage, string(d.Component))
+	g.put("GS", "FA", or(env.AppSender, env.SenderID), or(env.AppReceiver, env.ReceiverID), env.Date, env.Time, g.gctl, "X", "005010X231A1")
+	g.xw.ResetCount()
+	g.put("ST", "999", "0001", "005010X231A1")
+	g.put("AK1", ack.FunctionalID, ack.GroupControl, ack.Version)
+	return g, g.err
+}
+
+func (g *GroupWriter) put(id string, els ...string) {
+	if g.err == nil {
+		g.err = g.xw.WriteSegment(id, els...)
+	}
+}
+
+// Set writes the AK2 … IK5 of one transaction set.
+func (g *GroupWriter) Set(s *Set) error {
+	d := g.d
+	g.put("AK2", s.ID, s.Control, s.Version)
+	for _, e := range s.Segments {
+		g.put("IK3", e.ID, strconv.Itoa(e.Position), e.Loop, e.Code)
+		for _, c := range e.Context {
+			g.put("CTX", ctx(d, c)...)
+		}
+		for _, el := range e.Elements {
+			pos := []string{strconv.Itoa(el.Position), "", ""}
+			if el.Component > 0 {
+				pos[1] = strconv.Itoa(el.Component)
 			}
-			for _, el := range e.Elements {
-				pos := []string{strconv.Itoa(el.Position), "", ""}
-				if el.Component > 0 {
-					pos[1] = strconv.Itoa(el.Component)
-				}
-				if el.Repetition > 0 {
-					pos[2] = strconv.Itoa(el.Repetition)
-				}
-				put("IK4", x12.Composite(d, pos...), el.Ref, el.Code, clean(el.Value, d))
-				for _, c := range el.Context {
-					put("CTX", ctx(d, c)...)
-				}
+			if el.Repetition > 0 {
+				pos[2] = strconv.Itoa(el.Repetition)
+			}
+			g.put("IK4", x12.Composite(d, pos...), el.Ref, el.Code, clean(el.Value, d))
+			for _, c := range el.Context {
+				g.put("CTX", ctx(d, c)...)
 			}
 		}
-		put("IK5", append([]string{s.Status}, s.Codes...)...)
 	}
-	put("AK9", append([]string{ack.Status, strconv.Itoa(ack.Included), strconv.Itoa(ack.Received), strconv.Itoa(ack.Accepted)}, ack.Codes...)...)
-	put("SE", strconv.Itoa(xw.Segments()+1), "0001")
-	put("GE", "1", gctl)
-	put("IEA", "1", ctl)
-	if err != nil {
-		return err
+	g.put("IK5", append([]string{s.Status}, s.Codes...)...)
+	return g.err
+}
+
+// End writes the AK9 of ack (its status, counts and codes) and the
+// trailers, and flushes.
+func (g *GroupWriter) End(ack *Ack) error {
+	g.put("AK9", append([]string{ack.Status, strconv.Itoa(ack.Included), strconv.Itoa(ack.Received), strconv.Itoa(ack.Accepted)}, ack.Codes...)...)
+	g.put("SE", strconv.Itoa(g.xw.Segments()+1), "0001")
+	g.put("GE", "1", g.gctl)
+	g.put("IEA", "1", g.ctl)
+	if g.err != nil {
+		return g.err
 	}
-	return xw.Flush()
+	return g.xw.Flush()
 }
 
 func ctx(d x12.Delimiters, c Context) []string {

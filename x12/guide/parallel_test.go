@@ -1,0 +1,99 @@
+package guide
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/perdiem/perdiem/x12"
+)
+
+// inputs are the 837P samples of the repository, and variants of them cut
+// short, with bad bytes, missing trailers and sets repeated, so that every
+// way a set can end (SE, another ST, GE, IEA, a syntax error, the end of
+// the input) falls inside a chunk and at its edges.
+func inputs(t *testing.T) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob("../../testdata/x12/837p/*")
+	if err != nil || len(files) == 0 {
+		t.Fatal("no 837P samples", err)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(f)
+		out[name] = b
+		for _, cut := range []int{len(b) / 3, len(b) / 2, len(b) - 40} {
+			out[fmt.Sprintf("%s cut at %d", name, cut)] = b[:cut]
+		}
+		mid := len(b) / 2
+		out[name+" with a bad byte"] = append(append(bytes.Clone(b[:mid]), '\x01', '~', '!', '*'), b[mid:]...)
+		out[name+" without SE"] = bytes.Replace(b, []byte("SE*"), []byte("ZZ*"), 1)
+		out[name+" without GE"] = bytes.Replace(b, []byte("GE*"), []byte("ZZ*"), 1)
+		if st, ge := bytes.Index(b, []byte("ST*")), bytes.LastIndex(b, []byte("GE*")); st > 0 && ge > st {
+			sets := bytes.Repeat(b[st:ge], 5)
+			out[name+" sets repeated"] = append(append(append([]byte(nil), b[:st]...), sets...), b[ge:]...)
+			out[name+" twice"] = append(bytes.Clone(b), b...)
+		}
+	}
+	return out
+}
+
+func reportJSON(t *testing.T, g *Guide, in []byte, workers, maxFindings int) string {
+	t.Helper()
+	rep, err := Validate(g, bytes.NewReader(in), nil, Options{Workers: workers, MaxFindings: maxFindings})
+	if err != nil {
+		var se *x12.SyntaxError
+		if !errors.As(err, &se) {
+			t.Fatalf("workers %d: %v", workers, err)
+		}
+		return "error: " + err.Error()
+	}
+	b, err := json.MarshalIndent(rep, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestWorkersGiveTheSameReport checks that checking sets in parallel, with
+// chunks cut anywhere, gives the report of checking them one by one.
+func TestWorkersGiveTheSameReport(t *testing.T) {
+	g := x222Guide(t)
+	defer func(n int) { chunkSize = n }(chunkSize)
+	for name, in := range inputs(t) {
+		chunkSize = defaultChunkSize
+		want := reportJSON(t, g, in, 1, 0)
+		for _, c := range []struct{ workers, chunk, max int }{{2, defaultChunkSize, 0}, {2, 1, 0}, {3, 300, 0}} {
+			chunkSize = c.chunk
+			if got := reportJSON(t, g, in, c.workers, c.max); got != want {
+				t.Errorf("%s: %d workers, chunks of %d bytes: the report differs from one worker's:\n%s", name, c.workers, c.chunk, diff(want, got))
+			}
+		}
+		chunkSize = defaultChunkSize
+		want = reportJSON(t, g, in, 1, 3)
+		chunkSize = 100
+		if got := reportJSON(t, g, in, 4, 3); got != want {
+			t.Errorf("%s: at most 3 findings: the report of 4 workers differs from one worker's:\n%s", name, diff(want, got))
+		}
+	}
+}
+
+// diff shows the first line where two reports differ.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := range min(len(w), len(g)) {
+		if w[i] != g[i] {
+			return fmt.Sprintf("line %d: want %s\n got %s", i+1, w[i], g[i])
+		}
+	}
+	return fmt.Sprintf("want %d lines, got %d", len(w), len(g))
+}
