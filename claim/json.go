@@ -8,8 +8,9 @@ import (
 	"github.com/perdiem/perdiem/money"
 )
 
-// AppendJSON appends the result's JSON, byte for byte what encoding/json
-// writes for it, without reflection: batch coding writes millions of them.
+// AppendJSON appends the result's JSON, byte for byte what an encoding/json
+// Encoder with SetEscapeHTML(false) writes for it (so "->" in a reason stays
+// "->"), without reflection: batch coding writes millions of them.
 func (r *Result) AppendJSON(b []byte) []byte {
 	b = append(b, `{"profile":`...)
 	b = appendString(b, r.Profile)
@@ -171,15 +172,17 @@ func appendFloat(b []byte, f float64) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// safeASCII marks the ASCII bytes encoding/json writes as they are.
+// safeASCII marks the ASCII bytes encoding/json writes as they are when
+// HTML escaping is off.
 var safeASCII = func() (t [utf8.RuneSelf]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+		t[c] = c != '"' && c != '\\'
 	}
 	return t
 }()
 
-// appendString quotes s as encoding/json does with HTML escaping on.
+// appendString quotes s as encoding/json does with HTML escaping off:
+// control characters, invalid UTF-8, U+2028 and U+2029 are still escaped.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = appendEscaped(b, s)

@@ -221,6 +221,7 @@ func readLine(r *bufio.Reader, buf []byte) ([]byte, error) {
 
 func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
 	enc := json.NewEncoder(&ch.out)
+	enc.SetEscapeHTML(false)
 	var buf []byte
 	for i := range ch.ends {
 		doc := ch.doc(i)
