@@ -27,8 +27,12 @@ func samples(t testing.TB) []string {
 	return files
 }
 
-// paddedISA is the sample whose ISA has spaces around its separators.
-const paddedISA = "x12org-via-tmc__005010x221-example-5a.edi"
+// paddedISA is the sample whose ISA has spaces around its separators;
+// bareST is a transaction set sent without its ISA and GS.
+const (
+	paddedISA = "x12org-via-tmc__005010x221-example-5a.edi"
+	bareST    = "keironstoddart__blue_cross_nc_sample.x12"
+)
 
 // readAll tokenizes data and returns clones of its segments.
 func readAll(t testing.TB, data []byte) ([]*Segment, error) {
@@ -65,6 +69,13 @@ func TestSamplesTokenize(t *testing.T) {
 				}
 				return
 			}
+			if filepath.Base(f) == bareST {
+				var se *SyntaxError
+				if !errors.As(err, &se) || !errors.Is(err, ErrNotX12) || se.Pos.Offset != 0 || len(segs) > 0 {
+					t.Fatalf("err = %v, want a SyntaxError wrapping ErrNotX12 at byte 0", err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +107,7 @@ func TestSamplesTokenize(t *testing.T) {
 
 func TestSamplesRoundTrip(t *testing.T) {
 	for _, f := range samples(t) {
-		if filepath.Base(f) == paddedISA {
+		if filepath.Base(f) == paddedISA || filepath.Base(f) == bareST {
 			continue
 		}
 		t.Run(filepath.Base(f), func(t *testing.T) {

@@ -91,10 +91,34 @@ type balances struct {
 	svc03   total
 	lineCAS total
 	lines   int
+	// last is the number of the last segment placed in the guide's tree;
+	// a gap before the next one means segments were not placed (they are
+	// structure findings), and a balance they might belong to is not
+	// checked: their amounts are not known to be the claim's.
+	last    int
+	claimOK bool
+	lineOK  bool
+	setOK   bool
+}
+
+// placed notes that the machine's current segment was placed, and whether
+// any segment since the last placed one was not.
+func (b *balances) placed(m *guide.Machine) {
+	n := m.Cur().Pos().Segment
+	if b.last > 0 && n != b.last+1 {
+		b.claimOK, b.lineOK, b.setOK = false, false, false
+	}
+	b.last = n
+}
+
+// gapBefore reports whether segments before the current one (which closes
+// a loop) were left unplaced.
+func (b *balances) gapBefore(m *guide.Machine) bool {
+	return b.last > 0 && m.Cur().Pos().Segment != b.last+1
 }
 
 func (b *balances) StartSet() {
-	*b = balances{claim: b.claim[:0]}
+	*b = balances{claim: b.claim[:0], setOK: true}
 	b.paid.ok, b.plb.ok = true, true
 }
 
@@ -106,15 +130,26 @@ func (b *balances) Claim() string {
 }
 
 func (b *balances) Enter(m *guide.Machine, loop string) {
+	// Segments left unplaced before a claim or a line belong to what came
+	// before it: the set, or the claim.
+	if b.gapBefore(m) {
+		switch loop {
+		case "2100":
+			b.setOK = false
+		case "2110":
+			b.claimOK, b.setOK = false, false
+		}
+		b.last = m.Cur().Pos().Segment - 1
+	}
 	switch loop {
 	case "2100":
-		b.claim, b.claimID, b.clpAt, b.lines = b.claim[:0], "", hereOf(m), 0
+		b.claim, b.claimID, b.clpAt, b.lines, b.claimOK = b.claim[:0], "", hereOf(m), 0, true
 		b.cas = total{ok: true}
 		if s := m.Set(); s != nil {
 			s.Claims++
 		}
 	case "2110":
-		b.inLine, b.svcAt, b.lineCAS = true, hereOf(m), total{ok: true}
+		b.inLine, b.svcAt, b.lineCAS, b.lineOK = true, hereOf(m), total{ok: true}, true
 		b.lines++
 	}
 }
@@ -123,12 +158,18 @@ func (b *balances) Exit(m *guide.Machine, loop string) {
 	switch loop {
 	case "2110":
 		b.inLine = false
-		if b.svc02.ok && b.svc03.ok && b.lineCAS.ok && b.svc02.sum-b.lineCAS.sum != b.svc03.sum {
+		if b.gapBefore(m) {
+			b.claimOK, b.lineOK, b.setOK = false, false, false
+		}
+		if b.lineOK && b.svc02.ok && b.svc03.ok && b.lineCAS.ok && b.svc02.sum-b.lineCAS.sum != b.svc03.sum {
 			b.at(m, b.svcAt, "2110", "SVC", "SVC03", fmt.Sprintf("service line does not balance: charge %s (SVC02) − adjustments %s (CAS) = %s, but paid (SVC03) is %s",
 				b.svc02.sum, b.lineCAS.sum, b.svc02.sum-b.lineCAS.sum, b.svc03.sum))
 		}
 	case "2100":
-		if b.charge.ok && b.clp04.ok && b.cas.ok && b.charge.sum-b.cas.sum != b.clp04.sum {
+		if b.gapBefore(m) {
+			b.claimOK, b.setOK = false, false
+		}
+		if b.claimOK && b.charge.ok && b.clp04.ok && b.cas.ok && b.charge.sum-b.cas.sum != b.clp04.sum {
 			b.at(m, b.clpAt, "2100", "CLP", "CLP04", fmt.Sprintf("claim does not balance: charge %s (CLP03) − adjustments %s (CAS of the claim and its lines) = %s, but paid (CLP04) is %s",
 				b.charge.sum, b.cas.sum, b.charge.sum-b.cas.sum, b.clp04.sum))
 		}
@@ -137,13 +178,17 @@ func (b *balances) Exit(m *guide.Machine, loop string) {
 }
 
 func (b *balances) EndSet(m *guide.Machine) {
-	if b.hasBPR && b.bpr02.ok && b.paid.ok && b.plb.ok && b.paid.sum-b.plb.sum != b.bpr02.sum {
+	if b.gapBefore(m) {
+		b.setOK = false
+	}
+	if b.setOK && b.hasBPR && b.bpr02.ok && b.paid.ok && b.plb.ok && b.paid.sum-b.plb.sum != b.bpr02.sum {
 		b.at(m, b.bprAt, "ST", "BPR", "BPR02", fmt.Sprintf("transaction does not balance: paid on claims %s (ΣCLP04) − provider adjustments %s (ΣPLB) = %s, but the payment (BPR02) is %s",
 			b.paid.sum, b.plb.sum, b.paid.sum-b.plb.sum, b.bpr02.sum))
 	}
 }
 
 func (b *balances) Segment(m *guide.Machine, seg *x12.Segment, loop string) {
+	b.placed(m)
 	switch seg.ID() {
 	case "BPR":
 		b.hasBPR, b.bprAt = true, hereOf(m)
