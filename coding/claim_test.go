@@ -201,3 +201,26 @@ func TestInDocumentPaths(t *testing.T) {
 		t.Errorf("sample filing %q", doc.Claim.Payer.Filing)
 	}
 }
+
+// A therapy whose code the code set marks not otherwise classified needs a
+// description (CS-7); catheter care, which falls back to its NOC code for
+// lack of a fact, describes itself (BI-2).
+func TestCS7_NOCTherapyNeedsDescription(t *testing.T) {
+	for _, typ := range []string{"infusion-noc", "injectable-noc"} {
+		for _, desc := range []string{``, `,"description":"  "`} {
+			_, err := tryCode(`{"therapies":[{"id":"x","type":"`+typ+`","start":"2026-04-06","end":"2026-04-10"`+desc+`}]}`, "")
+			probs := errs.ProblemsOf(err)
+			if len(probs) != 1 || probs[0].Path != "therapies[0].description" || !strings.Contains(probs[0].Message, "CS-7") {
+				t.Errorf("%s%s: %v; want one CS-7 problem at therapies[0].description", typ, desc, err)
+			}
+		}
+		res := code(t, `{"therapies":[{"id":"x","type":"`+typ+`","start":"2026-04-06","end":"2026-04-10","description":"IV iron"}]}`, "")
+		if len(res.Lines) != 1 || res.Lines[0].Description != "IV iron" {
+			t.Errorf("%s with a description: %+v", typ, res.Lines)
+		}
+	}
+	res := code(t, `{"therapies":[{"id":"c","type":"catheter-care","start":"2026-04-06","end":"2026-04-10"}]}`, "")
+	if len(res.Lines) != 1 || res.Lines[0].Code != "S5497" || res.Lines[0].Description != "CATHETER CARE" {
+		t.Errorf("catheter care without lumens: %+v", res.Lines)
+	}
+}

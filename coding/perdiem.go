@@ -4,6 +4,7 @@ import (
 	"github.com/perdiem/perdiem/money"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/claim"
@@ -21,6 +22,8 @@ type therapyDays struct {
 	days  []day      // days[i] is from+i
 	// catheter therapies bill only on days nothing else covers (CS-8).
 	catheter bool
+	// nocNoted: the missing description of a NOC code was reported.
+	nocNoted bool
 	// continuous on some day, for elapsed-24h counting (PD-6).
 	continuousDays bool
 	// intervalNoted: the PD-3 note has been given for this therapy.
@@ -697,11 +700,17 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 		Why:       why,
 	}
 	if k, ok := c.codes.Lookup(l.Code); ok && k.NOC {
-		// The decoder requires a description of the NOC therapy types;
-		// only catheter care falls back to its NOC code without one (BI-2).
+		// The code set says which codes are not otherwise classified
+		// (CS-7); only catheter care falls back to its NOC code for lack
+		// of a fact (BI-2), and so describes itself.
 		l.Description = td.t.Description
-		if l.Description == "" {
+		switch {
+		case strings.TrimSpace(l.Description) != "":
+		case td.catheter:
 			l.Description = "CATHETER CARE"
+		case !td.nocNoted:
+			td.nocNoted = true
+			c.fail(td.path.dot("description"), "missing: type %s bills %s, a not-otherwise-classified code, which needs a description of the therapy (CS-7)", td.t.Type, l.Code)
 		}
 	}
 	c.emit(l, td.path)

@@ -129,10 +129,6 @@ func TestDecodeTherapy(t *testing.T) {
 			[]Problem{{"therapies[0].device", "want one of implanted"}}},
 		{"zero lumens", `{"therapies":[{"id":"c","type":"catheter-care","start":"2026-03-02","lumens":0}]}`,
 			[]Problem{{"therapies[0].lumens", "want 1 or more"}}},
-		{"infusion NOC without description CS-7", `{"therapies":[{"id":"x","type":"infusion-noc","start":"2026-04-06"}]}`,
-			[]Problem{{"therapies[0].description", "CS-7"}}},
-		{"injectable NOC blank description CS-7", `{"therapies":[{"id":"x","type":"injectable-noc","start":"2026-04-06","description":"  "}]}`,
-			[]Problem{{"therapies[0].description", "CS-7"}}},
 		{"infusion day outside therapy", therapy(`,"infusion_days":["2026-03-02","2026-03-16"]`),
 			[]Problem{{"therapies[0].infusion_days[1]", "outside the therapy (2026-03-02 to 2026-03-15)"}}},
 	})
@@ -291,6 +287,10 @@ func acceptanceCases(t testing.TB) []acceptanceCase {
 	return cases
 }
 
+// engineErrors are the acceptance cases whose error the engine finds, not
+// the decoder: which codes need a description is the code set's to say.
+var engineErrors = map[string]bool{"v14-noc-needs-description": true}
+
 // TestDecodeAcceptanceInputs decodes every acceptance input: the ones that
 // expect an error must fail to decode, the others must decode and survive a
 // round trip through JSON unchanged.
@@ -299,7 +299,7 @@ func TestDecodeAcceptanceInputs(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			doc, err := Decode(c.Input)
 			if c.Expect.Error {
-				if err == nil {
+				if err == nil && !engineErrors[c.Name] {
 					t.Fatal("Decode accepted an input the case says is an error")
 				}
 				return

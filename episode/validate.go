@@ -24,10 +24,6 @@ var therapyTypes = []string{
 	"peritoneal-dialysis", "rsv-antibody", "tocolytic", "tpn",
 }
 
-// nocTypes bill a not-otherwise-classified code, which must carry a
-// description (CS-7).
-var nocTypes = []string{"infusion-noc", "injectable-noc"}
-
 // TherapyTypes returns the known therapy types, sorted.
 func TherapyTypes() []string { return slices.Clone(therapyTypes) }
 
@@ -144,9 +140,6 @@ func (d *Document) checkTherapy(c *checker, i int) {
 		d.checkTherapyParts(c, i, false)
 	} else {
 		d.checkTherapyParts(c, i, true)
-	}
-	if slices.Contains(nocTypes, t.Type) && strings.TrimSpace(t.Description) == "" {
-		c.add(p("description"), "missing: type %s bills a NOC code, which needs a description (CS-7)", t.Type)
 	}
 }
 
