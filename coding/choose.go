@@ -32,7 +32,7 @@ type choice struct {
 
 // familyRule codes one therapy type. Each type's function is the rule of
 // coding-standard.md section 4 that names its codes.
-type familyRule func(f facts, s *profile.Settings) choice
+type familyRule func(f facts, p *profile.Profile) choice
 
 // general is the family's general code, used when the profile asks for it
 // (specificity: general) and when a fact is missing (BI-2).
@@ -84,7 +84,7 @@ var families = map[string]family{
 
 func single(code string, why claim.Reason) family {
 	c := choice{code: code, why: why}
-	return family{rule: func(facts, *profile.Settings) choice { return c }}
+	return family{rule: func(facts, *profile.Profile) choice { return c }}
 }
 
 var antiInfectiveByHours = map[float64]choice{
@@ -96,9 +96,10 @@ var antiInfectiveByHours = map[float64]choice{
 	24: {code: "S9500", why: claim.Reason{Rule: "CS-2", Text: "every 24 hours -> S9500"}},
 }
 
-func antiInfective(f facts, s *profile.Settings) choice {
+func antiInfective(f facts, p *profile.Profile) choice {
+	other := p.Settings.AntiInfectiveOtherInterval
 	if f.continuous != nil && *f.continuous {
-		return choice{code: s.AntiInfectiveOtherInterval, why: claim.Reason{Rule: "CS-2", Text: "continuous anti-infective -> " + s.AntiInfectiveOtherInterval}}
+		return choice{code: other, why: claim.Reason{Rule: "CS-2", Text: "continuous anti-infective -> " + other + setting(p, "anti_infective_other_interval", other)}}
 	}
 	if f.everyHours == 0 {
 		return choice{code: "S9494", why: claim.Reason{Rule: "CS-2", Text: "dosing interval not given -> S9494"}, missing: "every_hours"}
@@ -106,10 +107,10 @@ func antiInfective(f facts, s *profile.Settings) choice {
 	if c, ok := antiInfectiveByHours[f.everyHours]; ok {
 		return c
 	}
-	return choice{code: s.AntiInfectiveOtherInterval, why: claim.Reason{Rule: "CS-2", Text: "every " + formatNumber(f.everyHours) + " hours has no specific code -> " + s.AntiInfectiveOtherInterval}}
+	return choice{code: other, why: claim.Reason{Rule: "CS-2", Text: "every " + formatNumber(f.everyHours) + " hours has no specific code -> " + other + setting(p, "anti_infective_other_interval", other)}}
 }
 
-func pain(f facts, _ *profile.Settings) choice {
+func pain(f facts, _ *profile.Profile) choice {
 	switch {
 	case f.implanted:
 		return choice{code: "S9328", why: claim.Reason{Rule: "CS-3", Text: "pain management by implanted pump -> S9328"}}
@@ -121,7 +122,7 @@ func pain(f facts, _ *profile.Settings) choice {
 	return choice{code: "S9327", why: claim.Reason{Rule: "CS-3", Text: "intermittent pain management -> S9327"}}
 }
 
-func chemotherapy(f facts, _ *profile.Settings) choice {
+func chemotherapy(f facts, _ *profile.Profile) choice {
 	switch {
 	case f.continuous == nil:
 		return choice{code: "S9329", why: claim.Reason{Rule: "CS-3", Text: "chemotherapy, continuous or intermittent not given -> S9329"}, missing: "continuous"}
@@ -140,7 +141,7 @@ func volume(name string, codes [5]string) familyRule {
 		{Rule: "CS-4", Text: name + ", over 2 to 3 liters a day -> " + codes[3]},
 		{Rule: "CS-4", Text: name + ", over 3 liters a day -> " + codes[4]},
 	}
-	return func(f facts, _ *profile.Settings) choice {
+	return func(f facts, _ *profile.Profile) choice {
 		i := 4
 		switch l := f.litersPerDay; {
 		case l == 0:
@@ -156,7 +157,7 @@ func volume(name string, codes [5]string) familyRule {
 	}
 }
 
-func enteral(f facts, _ *profile.Settings) choice {
+func enteral(f facts, _ *profile.Profile) choice {
 	switch f.method {
 	case "gravity":
 		return choice{code: "S9341", why: claim.Reason{Rule: "CS-5", Text: "enteral by gravity -> S9341"}}
@@ -168,7 +169,7 @@ func enteral(f facts, _ *profile.Settings) choice {
 	return choice{code: "S9340", why: claim.Reason{Rule: "CS-5", Text: "enteral, method not given -> S9340"}, missing: "method"}
 }
 
-func catheterCare(f facts, _ *profile.Settings) choice {
+func catheterCare(f facts, _ *profile.Profile) choice {
 	switch {
 	case f.device == "implanted":
 		return choice{code: "S5502", why: claim.Reason{Rule: "CS-8", Text: "implanted access device not in use -> S5502"}}
@@ -183,9 +184,9 @@ func catheterCare(f facts, _ *profile.Settings) choice {
 // choose returns the code of therapy type t on days with facts f.
 func (c *coder) choose(t string, f facts) *choice {
 	fam := families[t]
-	ch := fam.rule(f, c.s)
+	ch := fam.rule(f, c.prof)
 	if c.s.Specificity == profile.General && fam.general != "" && ch.code != fam.general {
-		ch = choice{code: fam.general, why: claim.Reason{Rule: "CS-1", Text: "profile " + c.prof.ID + " bills the general code -> " + fam.general}}
+		ch = choice{code: fam.general, why: claim.Reason{Rule: "CS-1", Text: "the family's general code -> " + fam.general + c.setting("specificity", c.s.Specificity)}}
 	}
 	return &ch
 }

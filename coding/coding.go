@@ -109,6 +109,7 @@ func (c *coder) run() (*claim.Result, error) {
 		return nil, &episode.Error{Problems: c.problems}
 	}
 	c.sortLines()
+	c.extendedVisits()
 	if c.warnings == nil {
 		c.warnings = []claim.Warning{}
 	}
@@ -303,9 +304,16 @@ func lineBefore(a, b *claim.Line) bool {
 }
 
 // reasons are the profile-dependent texts of why, built once per profile.
+// Each reason a profile setting decided names the profile and the setting.
 type reasons struct {
-	pd6Infusion, pd6Elapsed, cc3, suite, span, unusedSV claim.Reason
-	visits                                              [4]visitKind
+	pd1, pd1Intermittent, pd6Infusion, pd6Elapsed  claim.Reason
+	cc3, suite, span, unusedSV, drugHCPCS, drugPOS claim.Reason
+	// cc2 says what ranked a line among concurrent therapies, by the
+	// criterion that decided (rankByRate, rankByStart, rankByOrder);
+	// ln5 goes with a rank the contracted rates decided.
+	cc2    [3]claim.Reason
+	ln5    claim.Reason
+	visits [4]visitKind
 }
 
 // shippedReasons caches the texts of the shipped profiles, a fixed set.
@@ -331,17 +339,45 @@ func (c *coder) reasons() *reasons {
 	return c.why
 }
 
+// setting names the profile setting behind a reason, to end its text:
+// " (profile nhia, setting span: calendar-month)".
+func setting(p *profile.Profile, name, value string) string {
+	return " (profile " + p.ID + ", setting " + name + ": " + value + ")"
+}
+
+func (c *coder) setting(name, value string) string { return setting(c.prof, name, value) }
+
 func newReasons(p *profile.Profile) *reasons {
 	s := &p.Settings
-	return &reasons{
-		pd6Infusion: claim.Reason{Rule: "PD-6", Text: "profile " + p.ID + " counts only days with an infusion or nursing visit"},
-		pd6Elapsed:  claim.Reason{Rule: "PD-6", Text: "profile " + p.ID + " counts a continuous infusion per 24 hours elapsed"},
-		cc3:         claim.Reason{Rule: "CC-3", Text: "profile " + p.ID + " adds " + s.ConcurrencyExtraModifier + " with SH/SJ"},
-		suite:       claim.Reason{Rule: "LN-1", Text: "infusion suite -> SS, place of service " + s.SuitePOS},
-		span:        claim.Reason{Rule: "LN-2", Text: "consecutive days with the same code, modifiers and site; span " + s.Span},
-		visits:      visitKinds(claim.Reason{Rule: "LN-1", Text: "place of service " + s.SuitePOS}),
-		unusedSV:    claim.Reason{Rule: "DR-4", Text: "delivered but not used -> SV (profile " + p.ID + ")"},
+	days := setting(p, "per_diem_days", s.PerDiemDays)
+	primary := setting(p, "primary_therapy", s.PrimaryTherapy)
+	suitePOS := setting(p, "suite_pos", s.SuitePOS)
+	r := &reasons{
+		pd1:             claim.Reason{Rule: "PD-1", Text: "one unit per day of access to the therapy" + days},
+		pd1Intermittent: claim.Reason{Rule: "PD-1", Text: "one unit per day of access to the therapy, which is not a continuous infusion counted by the hour" + days},
+		pd6Infusion:     claim.Reason{Rule: "PD-6", Text: "only days with an infusion or a nursing visit count" + days},
+		pd6Elapsed:      claim.Reason{Rule: "PD-6", Text: "a continuous infusion counts one per diem per 24 hours elapsed" + days},
+		cc3:             claim.Reason{Rule: "CC-3", Text: s.ConcurrencyExtraModifier + " with SH/SJ" + setting(p, "concurrency_extra_modifier", s.ConcurrencyExtraModifier)},
+		suite:           claim.Reason{Rule: "LN-1", Text: "infusion suite -> SS, place of service " + s.SuitePOS + suitePOS},
+		span:            claim.Reason{Rule: "LN-2", Text: "consecutive days with the same code, modifiers and site" + setting(p, "span", s.Span)},
+		visits:          visitKinds(claim.Reason{Rule: "LN-1", Text: "place of service " + s.SuitePOS + suitePOS}),
+		unusedSV:        claim.Reason{Rule: "DR-4", Text: "delivered but not used -> SV" + setting(p, "unused_drug", s.UnusedDrug)},
+		drugHCPCS:       claim.Reason{Rule: "DR-5", Text: "the drug's own HCPCS code with its NDC" + setting(p, "drug_coding", s.DrugCoding)},
+		drugPOS:         claim.Reason{Rule: "LN-1", Text: "given in the infusion suite -> place of service " + s.SuitePOS + suitePOS},
+		ln5:             claim.Reason{Rule: "LN-5", Text: "the profile's contracted per diem rates ranked this line (CC-2); they decide nothing else in coding, and the line's charge is priced apart from them"},
 	}
+	switch s.PrimaryTherapy {
+	case profile.PrimaryFirstBilled:
+		r.cc2[rankByOrder] = claim.Reason{Rule: "CC-2", Text: "ranked among the concurrent therapies in document order" + primary}
+	case profile.PrimaryRate:
+		r.cc2[rankByRate] = claim.Reason{Rule: "CC-2", Text: "ranked among the concurrent therapies by contracted rate, the higher first" + primary}
+		r.cc2[rankByOrder] = claim.Reason{Rule: "CC-2", Text: "ranked among the concurrent therapies by contracted rate; equal rates keep document order" + primary}
+	default:
+		r.cc2[rankByRate] = claim.Reason{Rule: "CC-2", Text: "ranked among the concurrent therapies by contracted rate, the higher first" + primary}
+		r.cc2[rankByStart] = claim.Reason{Rule: "CC-2", Text: "ranked among the concurrent therapies by start, the earlier first, the rates not deciding" + primary}
+		r.cc2[rankByOrder] = claim.Reason{Rule: "CC-2", Text: "ranked among the concurrent therapies: same start and the rates not deciding, so document order" + primary}
+	}
+	return r
 }
 
 // ref names a field of the document; the path text is built only when a

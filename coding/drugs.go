@@ -33,7 +33,7 @@ func (c *coder) drugs() {
 			continue
 		}
 		l := claim.Line{Modifiers: []string{}, From: g.From, To: g.To, POS: c.drugPOS(g), Kind: claim.Drug, Therapy: g.Therapy,
-			NDCQuantity: g.NDCQuantity, NDCUnit: g.NDCUnit, Why: make([]claim.Reason, 0, 4)}
+			NDCQuantity: g.NDCQuantity, NDCUnit: g.NDCUnit, Why: make([]claim.Reason, 0, 6)}
 		l.Why = append(l.Why, claim.Reason{Rule: "DR-1", Text: "every drug on its own line"})
 		if g.NDC != "" {
 			ndc, err := ident.NormalizeNDC(g.NDC)
@@ -52,6 +52,9 @@ func (c *coder) drugs() {
 		if g.Unused {
 			l.Modifiers = append(l.Modifiers, "SV")
 			l.Why = append(l.Why, c.reasons().unusedSV)
+		}
+		if l.POS != "12" {
+			l.Why = append(l.Why, c.reasons().drugPOS)
 		}
 		c.emit(l, path)
 	}
@@ -86,11 +89,11 @@ func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line) (string, bool
 		if v.DoseNote != "" {
 			// The amounts are there but make no one unit: say so (BI-2)
 			// rather than guess which one bills.
-			l.Why = append(l.Why, claim.Reason{Rule: "BI-2", Text: code.Code + "'s descriptor cannot be read for a dose -> one unit per administration"})
+			l.Why = append(l.Why, c.reasons().drugHCPCS, claim.Reason{Rule: "BI-2", Text: code.Code + "'s descriptor cannot be read for a dose -> one unit per administration"})
 			c.warn("BI-2", "%s: %s's descriptor cannot be read for a dose: %s; units are the %d administrations: check them against the descriptor", path, code.Code, v.DoseNote, g.Doses)
 			return code.Code, true
 		}
-		l.Why = append(l.Why, claim.Reason{Rule: "DR-1", Text: code.Code + "'s descriptor states no amount -> one unit per administration"})
+		l.Why = append(l.Why, c.reasons().drugHCPCS, claim.Reason{Rule: "DR-1", Text: code.Code + "'s descriptor states no amount -> one unit per administration"})
 		c.warn("DR-1", "%s: %s's descriptor states no amount; units are the %d administrations", path, code.Code, g.Doses)
 		return code.Code, true
 	}
@@ -112,7 +115,7 @@ func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line) (string, bool
 	if len(v.Dose.Parts) > 0 {
 		is += ", combined " + v.Dose.String()
 	}
-	l.Why = append(l.Why, claim.Reason{Rule: "DR-1", Text: code.Code + " is " + is + ": " + formatNumber(g.Dose) + " " + g.DoseUnit + " a dose -> " + strconv.Itoa(per) + " unit(s) a dose × " + strconv.Itoa(g.Doses) + " doses"})
+	l.Why = append(l.Why, c.reasons().drugHCPCS, claim.Reason{Rule: "DR-1", Text: code.Code + " is " + is + ": " + formatNumber(g.Dose) + " " + g.DoseUnit + " a dose -> " + strconv.Itoa(per) + " unit(s) a dose × " + strconv.Itoa(g.Doses) + " doses"})
 	return code.Code, true
 }
 
@@ -146,12 +149,12 @@ func (c *coder) nocDrugLine(g *episode.Drug, path ref, l *claim.Line, mode strin
 			return "", false
 		}
 		l.Units = g.NDCQuantity
-		l.Why = append(l.Why, claim.Reason{Rule: "DR-5", Text: "profile " + c.prof.ID + " bills drugs by NDC: units are the NDC quantity"})
+		l.Why = append(l.Why, claim.Reason{Rule: "DR-5", Text: "billed by NDC: units are the NDC quantity" + c.setting("drug_coding", c.s.DrugCoding)})
 	default:
 		l.Units = 1
 		why := claim.Reason{Rule: "DR-3", Text: "no specific code -> " + code + " with NDC and description, 1 unit per NDC line; quantity in the NDC"}
 		if mode == profile.DrugNOCNDC && c.s.DrugCoding == profile.DrugNOCNDC {
-			why = claim.Reason{Rule: "DR-5", Text: "profile " + c.prof.ID + " bills drugs as " + code + " with NDC and description, 1 unit per NDC line"}
+			why = claim.Reason{Rule: "DR-5", Text: "billed as " + code + " with NDC and description, 1 unit per NDC line" + c.setting("drug_coding", c.s.DrugCoding)}
 		}
 		l.Why = append(l.Why, why)
 	}

@@ -97,3 +97,31 @@ func therapy(fields string) string {
 }
 
 var ruleID = regexp.MustCompile(`^(PD|CS|CC|NU|DR|IN|LN|BI|MC)-[0-9]+$`)
+
+// reasonOf returns the line's first reason of the rule, or "".
+func reasonOf(l claim.Line, rule string) string {
+	for _, r := range l.Why {
+		if r.Rule == rule {
+			return r.Text
+		}
+	}
+	return ""
+}
+
+func lineOf(res *claim.Result, code string) *claim.Line {
+	for i := range res.Lines {
+		if res.Lines[i].Code == code {
+			return &res.Lines[i]
+		}
+	}
+	return nil
+}
+
+func warningAbout(res *claim.Result, rule, text string) bool {
+	for _, w := range res.Warnings {
+		if w.Rule == rule && strings.Contains(w.Message, text) {
+			return true
+		}
+	}
+	return false
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/profile"
 )
 
@@ -36,10 +37,15 @@ func (c *coder) nursing() {
 				k |= 2
 			}
 		}
+		c.inpatientVisit(i, v)
 		vk := &c.reasons().visits[k]
 		c.emit(claim.Line{Code: "99601", Modifiers: vk.mods, From: v.Date, To: v.Date, Units: 1, POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: vk.why601}, path)
 		if extra := extraHours(v.Minutes, c.s.NursingExtraHourMinutes); extra > 0 {
-			why := append(vk.why602, claim.Reason{Rule: "NU-2", Text: strconv.Itoa(v.Minutes) + " minutes -> " + strconv.Itoa(extra) + " additional hour(s) (a part hour counts from " + strconv.Itoa(c.s.NursingExtraHourMinutes) + " minutes)"})
+			// The NU-1 reason that names the visit's 99601 line is added
+			// once the lines have their places (extendedVisits).
+			why := make([]claim.Reason, len(vk.why602), len(vk.why602)+2)
+			copy(why, vk.why602)
+			why = append(why, claim.Reason{Rule: "NU-2", Text: strconv.Itoa(v.Minutes) + " minutes -> " + strconv.Itoa(extra) + " additional hour(s), a part hour counting from " + strconv.Itoa(c.s.NursingExtraHourMinutes) + " minutes" + c.setting("nursing_extra_hour_minutes", strconv.Itoa(c.s.NursingExtraHourMinutes))})
 			c.emit(claim.Line{Code: "99602", Modifiers: vk.mods, From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: why}, path.dot("minutes"))
 		}
 	}
@@ -72,7 +78,7 @@ func visitKinds(nursingSuite claim.Reason) (vk [4]visitKind) {
 			mods = []string{}
 		}
 		why601 := append([]claim.Reason{{Rule: "NU-1", Text: "one 99601 per visit, up to two hours"}, {Rule: "NU-5", Text: "each visit on its own line"}}, notes...)
-		why602 := append(notes, claim.Reason{Rule: "NU-1", Text: "99602 each additional hour with a 99601 the same day"})
+		why602 := slices.Clone(notes)
 		vk[k] = visitKind{mods: slices.Clip(mods), why601: slices.Clip(why601), why602: slices.Clip(why602)}
 	}
 	return vk
@@ -131,6 +137,46 @@ func (c *coder) nursingCaps(caps *profile.NursingCaps) {
 		}
 		if caps.VisitsPer7Days > 0 && visits > caps.VisitsPer7Days {
 			c.warn("NU-4", "7 days to %s: %d visits exceed profile %s's cap of %d visits in 7 days", d, visits, c.prof.ID, caps.VisitsPer7Days)
+		}
+	}
+}
+
+// inpatientVisit warns about a home nursing visit on a day the patient is
+// in hospital: a day inside a hold whose reason is inpatient, of any
+// therapy (PD-4). The visit is still coded; the biller checks the dates.
+func (c *coder) inpatientVisit(i int, v *episode.Visit) {
+	for k := range c.doc.Therapies {
+		t := &c.doc.Therapies[k]
+		for h := range t.Holds {
+			hold := &t.Holds[h]
+			if hold.Reason == "inpatient" && v.Date >= hold.From && v.Date <= hold.To {
+				c.warn("PD-4", "visits[%d] on %s: the patient is inpatient that day (therapies[%d].holds[%d], %s..%s); a home nursing visit is not expected during a hospital stay: check the visit's date or the hold", i, v.Date, k, h, hold.From, hold.To)
+				return
+			}
+		}
+	}
+}
+
+// extendedVisits tells each 99602 line which visit it extends: the visit's
+// date and the place (1-based) of the visit's 99601 line among the lines
+// (NU-1). It runs once the lines are in their final order.
+func (c *coder) extendedVisits() {
+	var first map[int]int // visit index -> place of its 99601 line
+	for k := range c.lines {
+		if m := &c.meta[k]; c.lines[k].Code == "99601" && m.path.list == "visits" {
+			if first == nil {
+				first = map[int]int{}
+			}
+			first[m.path.i] = k + 1
+		}
+	}
+	for k := range c.lines {
+		l, m := &c.lines[k], &c.meta[k]
+		if l.Code != "99602" || m.path.list != "visits" {
+			continue
+		}
+		if n, ok := first[m.path.i]; ok {
+			l.Why = append(l.Why, claim.Reason{Rule: "NU-1", Text: "each additional hour of the visit of " + l.From.String() + " (visits[" + strconv.Itoa(m.path.i) + "]) billed on line " + strconv.Itoa(n) + " as 99601"})
 		}
 	}
 }

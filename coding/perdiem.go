@@ -52,8 +52,19 @@ type day struct {
 	// intervalStart marks the days a PD-3 dosing interval starts.
 	intervalStart bool
 	rank          uint8 // 0 primary, 1 SH, 2+ SJ (CC-1)
-	continuous    bool
+	// rankedBy has bit 1<<k set when criterion k (rankByRate, rankByStart,
+	// rankByOrder) set the rank against a concurrent therapy (CC-2); 0 on
+	// days the therapy is alone.
+	rankedBy   uint8
+	continuous bool
 }
+
+// The criteria of CC-2, as bit numbers of day.rankedBy.
+const (
+	rankByRate = iota
+	rankByStart
+	rankByOrder
+)
 
 // perDiems builds every therapy's calendar, resolves families and
 // concurrency, and emits the per diem lines.
@@ -494,34 +505,49 @@ func (c *coder) rank() {
 			}
 		}
 		for r, td := range todays {
-			if r > 2 {
-				r = 2
+			x := td.at(d)
+			x.rank = uint8(min(r, 2))
+			// What set this therapy's place: the comparison with the one
+			// before it, and for the primary with the one after it.
+			if r > 0 {
+				_, by := c.compare(todays[r-1], td, d)
+				x.rankedBy |= 1 << by
 			}
-			td.at(d).rank = uint8(r)
+			if r+1 < len(todays) {
+				_, by := c.compare(td, todays[r+1], d)
+				x.rankedBy |= 1 << by
+			}
 		}
 	}
 }
 
 // before says whether therapy a is primary to b on day d (CC-2).
 func (c *coder) before(a, b *therapyDays, d civil.Date) bool {
+	first, _ := c.compare(a, b, d)
+	return first
+}
+
+// compare says whether therapy a is primary to b on day d under the
+// profile's primary_therapy (CC-2), and by which criterion.
+func (c *coder) compare(a, b *therapyDays, d civil.Date) (bool, int) {
 	switch c.s.PrimaryTherapy {
 	case profile.PrimaryFirstBilled:
-		return a.order < b.order
+		return a.order < b.order, rankByOrder
 	case profile.PrimaryRate:
 		ra, rb := c.rate(a, d), c.rate(b, d)
 		if ra != rb {
-			return ra > rb
+			return ra > rb, rankByRate
 		}
-		return a.order < b.order
+		return a.order < b.order, rankByOrder
 	}
 	ra, rb := c.rate(a, d), c.rate(b, d)
 	if ra != 0 && rb != 0 && ra != rb {
-		return ra > rb
+		return ra > rb, rankByRate
 	}
 	if a.t.Start != b.t.Start {
-		return a.t.Start < b.t.Start
+		return a.t.Start < b.t.Start, rankByStart
 	}
-	return a.order < b.order
+	return a.order < b.order, rankByOrder
 }
 
 func (c *coder) rate(td *therapyDays, d civil.Date) money.Amount {
@@ -639,7 +665,7 @@ var rankModifier = [...]string{"", "SH", "SJ"}
 func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 	x := &td.days[i]
 	units := j - i + 1
-	why := make([]claim.Reason, 0, 6)
+	why := make([]claim.Reason, 0, 8)
 	switch {
 	case x.interval > 0:
 		units = 0
@@ -660,13 +686,27 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 		why = append(why, c.reasons().pd6Infusion)
 	case c.s.PerDiemDays == profile.Elapsed24h && x.continuous:
 		why = append(why, c.reasons().pd6Elapsed)
+	case c.s.PerDiemDays == profile.Elapsed24h:
+		why = append(why, c.reasons().pd1Intermittent)
 	default:
-		why = append(why, claim.Reason{Rule: "PD-1", Text: "one unit per day of access to the therapy"})
+		why = append(why, c.reasons().pd1)
 	}
 	ch := td.choiceOf(x)
 	why = append(why, ch.why)
 	if td.catheter {
 		why = append(why, claim.Reason{Rule: "CS-8", Text: "catheter care only on days no other per diem covers"})
+	}
+	var rankedBy uint8
+	for k := i; k <= j; k++ {
+		rankedBy |= td.days[k].rankedBy
+	}
+	for by := range c.reasons().cc2 {
+		if rankedBy&(1<<by) != 0 {
+			why = append(why, c.reasons().cc2[by])
+		}
+	}
+	if rankedBy&(1<<rankByRate) != 0 {
+		why = append(why, c.reasons().ln5)
 	}
 	mods := make([]string, 0, 2)
 	if x.rank > 0 {

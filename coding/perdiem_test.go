@@ -190,7 +190,7 @@ func TestCS6_OneCodePerTherapyType(t *testing.T) {
 		}
 		doc := therapy(`"type":"` + typ + `","start":"2026-06-01","end":"2026-06-03","description":"X"`)
 		res := code(t, doc, "")
-		want := fam.rule(facts{}, &profile.Settings{}).code
+		want := fam.rule(facts{}, &profile.Profile{}).code
 		if len(res.Lines) != 1 || res.Lines[0].Code != want || res.Lines[0].Units != 3 {
 			t.Errorf("%s: %v, want %s x3", typ, brief(res), want)
 		}

@@ -38,7 +38,7 @@ func (c *coder) supplies() {
 		why := []claim.Reason{}
 		switch {
 		case c.billableOutside(code.Code):
-			why = append(why, claim.Reason{Rule: "IN-2", Text: "billed outside the per diem (profile " + c.prof.ID + " billable_outside_per_diem)"})
+			why = append(why, c.outsideReason(code.Code))
 		case code.Bundled && c.perDiemOn(s.Date):
 			c.warn("IN-1", "%s: %s is bundled into the per diem on %s and is not billed", path, code.Code, s.Date)
 			continue
@@ -54,6 +54,12 @@ func (c *coder) supplies() {
 		c.lines = append(c.lines, l)
 		c.meta = append(c.meta, lineMeta{path: path.dot("hcpcs"), supply: true})
 	}
+}
+
+// outsideReason cites the profile setting that bills code outside the per
+// diem.
+func (c *coder) outsideReason(code string) claim.Reason {
+	return claim.Reason{Rule: "IN-2", Text: code + " billed outside the per diem" + c.setting("billable_outside_per_diem", "lists "+code)}
 }
 
 func (c *coder) billableOutside(code string) bool {
