@@ -44,11 +44,21 @@ func (c *coder) drugs() {
 			l.NDC = ndc
 			l.Why = append(l.Why, claim.Reason{Rule: "DR-2", Text: "NDC " + g.NDC + " -> " + ndc + " (11 digits, 5-4-2)"})
 		}
+		var in3 claim.Reason
+		if row := nutrition(g.HCPCS); row != nil {
+			var keep bool
+			if in3, keep = c.nutritionDrug(g, row, path); !keep {
+				continue
+			}
+		}
 		code, ok := c.drugCode(g, path, &l)
 		if !ok {
 			continue
 		}
 		l.Code = code
+		if in3.Rule != "" {
+			l.Why = append(l.Why, in3)
+		}
 		if g.Unused {
 			l.Modifiers = append(l.Modifiers, "SV")
 			l.Why = append(l.Why, c.reasons().unusedSV)
@@ -225,4 +235,35 @@ func (c *coder) drugPOS(g *episode.Drug) string {
 		}
 	}
 	return "12"
+}
+
+// nutritionDrug applies IN-3 to a nutrition code given as a drug: a code
+// billed apart from its per diem says so; one inside it is not billed when
+// a per diem of its row covers every day of the drug's span, and is billed
+// with a warning when one covers only some: the engine cannot split the
+// administrations between the days. It returns the line's IN-3 reason and
+// whether the line stays.
+func (c *coder) nutritionDrug(g *episode.Drug, row *nutritionRow, path ref) (claim.Reason, bool) {
+	switch {
+	case !row.included:
+		return row.separateReason(g.HCPCS), true
+	case c.billableOutside(g.HCPCS):
+		return c.outsideReason(g.HCPCS), true
+	}
+	covered, pd := 0, ""
+	for d := g.From; d <= g.To; d++ {
+		if p := c.perDiemOf(row, d); p != "" {
+			covered, pd = covered+1, p
+		}
+	}
+	span := g.From.String() + ".." + g.To.String()
+	switch days := int(g.To-g.From) + 1; {
+	case covered == days:
+		c.warn("IN-3", "%s: %s (%s) is inside the %s per diem %s billed on %s and is not billed", path, g.HCPCS, row.what, row.perDiemName, pd, span)
+		return claim.Reason{}, false
+	case covered > 0:
+		c.warn("IN-3", "%s: %s (%s) is inside the %s per diem %s, billed on %d of the %d days %s; the drug is billed whole: give the days no %s per diem covers as a drug of their own", path, g.HCPCS, row.what, row.perDiemName, pd, covered, days, span, row.perDiemName)
+		return claim.Reason{Rule: "IN-3", Text: fmt.Sprintf("%s (%s) belongs inside the %s per diem %s, billed on only %d of the %d days %s, so it is billed", g.HCPCS, row.what, row.perDiemName, row.perDiemText, covered, days, span)}, true
+	}
+	return row.notCoveredReason(g.HCPCS, span), true
 }

@@ -36,9 +36,22 @@ func (c *coder) supplies() {
 			continue
 		}
 		why := []claim.Reason{}
+		row := nutrition(code.Code)
 		switch {
 		case c.billableOutside(code.Code):
 			why = append(why, c.outsideReason(code.Code))
+		case row != nil && row.included:
+			if pd := c.perDiemOf(row, s.Date); pd != "" {
+				c.warn("IN-3", "%s: %s (%s) is inside the %s per diem %s billed on %s and is not billed", path, code.Code, row.what, row.perDiemName, pd, s.Date)
+				continue
+			}
+			if code.Bundled && c.perDiemOn(s.Date) {
+				c.warn("IN-1", "%s: %s is bundled into the per diem on %s and is not billed", path, code.Code, s.Date)
+				continue
+			}
+			why = append(why, row.notCoveredReason(code.Code, s.Date.String()))
+		case row != nil:
+			why = append(why, row.separateReason(code.Code))
 		case code.Bundled && c.perDiemOn(s.Date):
 			c.warn("IN-1", "%s: %s is bundled into the per diem on %s and is not billed", path, code.Code, s.Date)
 			continue

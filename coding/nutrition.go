@@ -1,0 +1,160 @@
+package coding
+
+import (
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
+)
+
+// nutritionCSV is the IN-3 table: which nutrition codes are billed apart
+// from the TPN and enteral per diems and which are inside them.
+//
+//go:embed data/nutrition.csv
+var nutritionCSV string
+
+// nutritionRow is one row of data/nutrition.csv.
+type nutritionRow struct {
+	perDiem     []codeRange
+	perDiemName string // "TPN", "enteral"
+	codes       []codeRange
+	included    bool
+	what        string
+	source      string
+	perDiemText string // the per diem codes as written in the table
+}
+
+// codeRange is an inclusive range of HCPCS codes of one length: one
+// letter or digit and four digits, so they compare as strings.
+type codeRange struct{ from, to string }
+
+func (r codeRange) has(code string) bool {
+	return len(code) == len(r.from) && code >= r.from && code <= r.to
+}
+
+func inRanges(rs []codeRange, code string) bool {
+	for _, r := range rs {
+		if r.has(code) {
+			return true
+		}
+	}
+	return false
+}
+
+var nutritionTable = mustNutrition(nutritionCSV)
+
+func mustNutrition(text string) []nutritionRow {
+	rows, err := parseNutrition(text)
+	if err != nil {
+		panic(err)
+	}
+	return rows
+}
+
+// parseNutrition reads the IN-3 table; an error names the line.
+func parseNutrition(text string) ([]nutritionRow, error) {
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comment = '#'
+	r.FieldsPerRecord = 6
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("nutrition.csv: %w", err)
+	}
+	if want := "per_diem,per_diem_name,codes,billing,what,source"; strings.Join(header, ",") != want {
+		return nil, fmt.Errorf("nutrition.csv: header %q, want %q", strings.Join(header, ","), want)
+	}
+	var out []nutritionRow
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("nutrition.csv: %w", err)
+		}
+		line, _ := r.FieldPos(0)
+		bad := func(msg string, args ...any) error {
+			return fmt.Errorf("nutrition.csv line %d: %s", line, fmt.Sprintf(msg, args...))
+		}
+		row := nutritionRow{perDiemName: rec[1], what: rec[4], source: rec[5], perDiemText: rec[0]}
+		if row.perDiem, err = parseRanges(rec[0]); err != nil {
+			return nil, bad("per_diem: %v", err)
+		}
+		if row.codes, err = parseRanges(rec[2]); err != nil {
+			return nil, bad("codes: %v", err)
+		}
+		switch rec[3] {
+		case "separate":
+		case "included":
+			row.included = true
+		default:
+			return nil, bad("billing %q: want separate or included", rec[3])
+		}
+		if row.perDiemName == "" || row.what == "" || row.source == "" {
+			return nil, bad("per_diem_name, what and source are required")
+		}
+		for _, c := range row.codes {
+			for _, other := range out {
+				if inRanges(other.codes, c.from) || inRanges(other.codes, c.to) {
+					return nil, bad("%s-%s is already in the row for %s", c.from, c.to, other.what)
+				}
+			}
+		}
+		out = append(out, row)
+	}
+}
+
+// parseRanges reads "A B-C …": codes and inclusive ranges of codes.
+func parseRanges(s string) ([]codeRange, error) {
+	var out []codeRange
+	for _, f := range strings.Fields(s) {
+		from, to, isRange := strings.Cut(f, "-")
+		if !isRange {
+			to = from
+		}
+		if len(from) != 5 || len(to) != 5 || from > to {
+			return nil, fmt.Errorf("%q: want a five-character code or a range FROM-TO", f)
+		}
+		out = append(out, codeRange{from, to})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no codes")
+	}
+	return out, nil
+}
+
+// nutrition returns the IN-3 row of a code, or nil.
+func nutrition(code string) *nutritionRow {
+	for i := range nutritionTable {
+		if inRanges(nutritionTable[i].codes, code) {
+			return &nutritionTable[i]
+		}
+	}
+	return nil
+}
+
+// perDiemOf returns the per diem code of row billed on day d, or "".
+func (c *coder) perDiemOf(row *nutritionRow, d civil.Date) string {
+	for i := range c.lines {
+		l := &c.lines[i]
+		if l.Kind == claim.PerDiem && d >= l.From && d <= l.To && inRanges(row.perDiem, l.Code) {
+			return l.Code
+		}
+	}
+	return ""
+}
+
+// separateReason is why a nutrition code of a separate row is on its own line.
+func (row *nutritionRow) separateReason(code string) claim.Reason {
+	return claim.Reason{Rule: "IN-3", Text: code + " (" + row.what + ") is billed apart from the " + row.perDiemName + " per diem " + row.perDiemText}
+}
+
+// notCoveredReason is why an included code is billed: no per diem of its
+// row covers its days.
+func (row *nutritionRow) notCoveredReason(code, days string) claim.Reason {
+	return claim.Reason{Rule: "IN-3", Text: code + " (" + row.what + ") belongs inside the " + row.perDiemName + " per diem " + row.perDiemText + ", which is not billed on " + days + ", so it is billed"}
+}
