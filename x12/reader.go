@@ -28,7 +28,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // header, so one input may hold several interchanges with different
 // delimiters. Whitespace (line breaks, indentation) between a segment
 // terminator and the next segment ID is skipped, and a leading UTF-8 byte
-// order mark is ignored.
+// order mark is ignored. Line breaks are layout; spaces and tabs before a
+// segment ID are not X12, and Segment.Padded tells a validator they were
+// there.
 //
 // Memory use is bounded by the longest segment, whatever the input size.
 type Reader struct {
@@ -36,6 +38,15 @@ type Reader struct {
 	// terminator. A longer one is reported as ErrSegmentTooLong. Zero means
 	// DefaultMaxSegmentSize.
 	MaxSegmentSize int
+	// Resync makes the errors about one segment (a bad segment ID, too
+	// many elements, a segment longer than MaxSegmentSize) not sticky:
+	// Next (or Skip) returns the *SyntaxError, with Resynced set, and the
+	// following call goes on after the bad segment's terminator, so the
+	// rest of the input can still be checked. The skipped segment counts in
+	// segment numbers. Errors that leave nothing to resynchronise at (input
+	// that is not X12, a malformed ISA, a last segment without its
+	// terminator) stay sticky.
+	Resync bool
 
 	r          io.Reader
 	buf        []byte
@@ -51,6 +62,7 @@ type Reader struct {
 	seg        Segment
 	ids        idCache
 	skim       bool // Skip: find the segment but do not split it
+	padded     bool // spaces or tabs came before the current segment
 }
 
 // NewReader returns a Reader that reads from r. It buffers its input.
@@ -72,10 +84,59 @@ func (r *Reader) Next() (*Segment, error) {
 	}
 	seg, err := r.next()
 	if err != nil {
-		r.err = err
+		r.sticky(err)
 		return nil, err
 	}
 	return seg, nil
+}
+
+// sticky keeps err for every later call, unless the Reader resynchronised
+// after it.
+func (r *Reader) sticky(err error) {
+	if se, ok := err.(*SyntaxError); !ok || !se.Resynced {
+		r.err = err
+	}
+}
+
+// Padded reports whether spaces or tabs stood before the segment last
+// returned by Next or Skip (see Segment.Padded).
+func (r *Reader) Padded() bool { return r.padded }
+
+// skip consumes the segment at buf[start] whose terminator is n bytes on,
+// after an error about it, when Resync is set; it marks the error resynced.
+func (r *Reader) skip(n int, se *SyntaxError) *SyntaxError {
+	if !r.Resync {
+		return se
+	}
+	r.line += bytes.Count(r.buf[r.start:r.start+n], []byte{'\n'})
+	if r.delim.Segment == '\n' {
+		r.line++
+	}
+	r.start += n + 1
+	r.nseg++
+	se.Resynced = true
+	return se
+}
+
+// skipLong consumes a segment longer than the limit up to and including
+// its terminator, reading on as far as it goes, when Resync is set. At the
+// end of the input there is no terminator to resume after, and the error
+// stays sticky.
+func (r *Reader) skipLong(se *SyntaxError) *SyntaxError {
+	if !r.Resync {
+		return se
+	}
+	for {
+		b := r.buf[r.start:r.end]
+		if i := bytes.IndexByte(b, r.delim.Segment); i >= 0 {
+			return r.skip(i, se)
+		}
+		r.line += bytes.Count(b, []byte{'\n'})
+		r.start = r.end
+		if !r.fill() {
+			return se
+		}
+	}
 }
 
 func (r *Reader) next() (*Segment, error) {
@@ -87,6 +148,7 @@ func (r *Reader) next() (*Segment, error) {
 			r.start += len(utf8BOM)
 		}
 	}
+	r.padded = false
 	if !r.skipSpace() {
 		if r.rerr != io.EOF {
 			return nil, r.rerr
@@ -118,7 +180,7 @@ func (r *Reader) next() (*Segment, error) {
 		}
 		n = r.end - r.start
 		if n > limit {
-			return nil, r.errAt(pos, fmt.Errorf("%w: no terminator %q within %d bytes", ErrSegmentTooLong, r.delim.Segment, limit))
+			return nil, r.skipLong(r.errAt(pos, fmt.Errorf("%w: no terminator %q within %d bytes", ErrSegmentTooLong, r.delim.Segment, limit)))
 		}
 		if !r.fill() {
 			if r.rerr != io.EOF {
@@ -128,7 +190,7 @@ func (r *Reader) next() (*Segment, error) {
 		}
 	}
 	if n > limit {
-		return nil, r.errAt(pos, fmt.Errorf("%w: %d bytes, the limit is %d", ErrSegmentTooLong, n, limit))
+		return nil, r.skip(n, r.errAt(pos, fmt.Errorf("%w: %d bytes, the limit is %d", ErrSegmentTooLong, n, limit)))
 	}
 	return r.tokenize(pos, n)
 }
@@ -148,7 +210,7 @@ func (r *Reader) Skip() (id string, raw []byte, pos Position, err error) {
 	seg, err := r.next()
 	r.skim = false
 	if err != nil {
-		r.err = err
+		r.sticky(err)
 		return "", nil, Position{}, err
 	}
 	return seg.id, seg.raw, seg.pos, nil
@@ -164,6 +226,8 @@ func (r *Reader) skipSpace() bool {
 				r.line++
 			} else if !isSpace(c) {
 				return true
+			} else if c != '\r' {
+				r.padded = true
 			}
 			r.start++
 		}
@@ -248,7 +312,7 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 			i = n
 		}
 		if !validID(raw[:i]) {
-			return nil, &SyntaxError{Pos: pos, Err: fmt.Errorf("%w: %q, want 2 or 3 capital letters or digits", ErrBadSegmentID, head(raw[:i], 20))}
+			return nil, r.skip(n, badID(pos, raw, i))
 		}
 		s.raw, s.seps, s.id, s.delim, s.pos = raw, s.seps[:0], r.intern(raw[:i]), r.delim, pos
 		if bytes.IndexByte(raw, '\n') >= 0 {
@@ -258,11 +322,12 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 		var err error
 		if lines, err = s.tokenize(raw, r.delim, pos, r.intern); err != nil {
 			if errors.Is(err, ErrTooManyElements) {
-				return nil, r.errAt(pos, err)
+				return nil, r.skip(n, r.errAt(pos, err))
 			}
-			return nil, err
+			return nil, r.skip(n, err.(*SyntaxError))
 		}
 	}
+	s.padded = r.padded
 	r.nseg++
 	r.start += n + 1
 	r.line += lines

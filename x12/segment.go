@@ -18,7 +18,23 @@ type Segment struct {
 	delim Delimiters
 	pos   Position
 	ids   *idCache // Tokenize's, made on first use
+	// padded: spaces or tabs stood before the ID (Padded)
+	padded bool
 }
+
+// badID is the error for a segment whose first idLen bytes of raw are not
+// a segment ID.
+func badID(pos Position, raw []byte, idLen int) *SyntaxError {
+	return &SyntaxError{Pos: pos, Raw: string(head(raw, 20)),
+		Err: fmt.Errorf("%w: %q, want 2 or 3 capital letters or digits", ErrBadSegmentID, head(raw[:idLen], 20))}
+}
+
+// Padded reports whether spaces or tabs stood between the previous
+// segment's terminator and this segment's ID. Line breaks (CR, LF) there
+// are layout and do not count; spaces are not allowed by X12, and a front
+// end reports them. A segment made with Tokenize is not padded: the
+// program that cut the input asks its Reader (Reader.Padded).
+func (s *Segment) Padded() bool { return s.padded }
 
 // Tokenize makes s the segment whose text (without its terminator) is raw,
 // split with the delimiters d, as a Reader would at position pos. raw is
@@ -62,9 +78,9 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, intern func([
 	s.seps = seps
 	id := raw[:seps[1]]
 	if !validID(id) {
-		return 0, &SyntaxError{Pos: pos, Err: fmt.Errorf("%w: %q, want 2 or 3 capital letters or digits", ErrBadSegmentID, head(id, 20))}
+		return 0, badID(pos, raw, len(id))
 	}
-	s.raw, s.id, s.delim, s.pos = raw, intern(id), d, pos
+	s.raw, s.id, s.delim, s.pos, s.padded = raw, intern(id), d, pos, false
 	return lines, nil
 }
 

@@ -97,7 +97,13 @@ var (
 type SyntaxError struct {
 	Pos       Position
 	SegmentID string // "" when the segment has no readable ID
-	Err       error
+	// Raw is the start of a segment whose ID is bad (at most 20 bytes),
+	// for reports that must name it.
+	Raw string
+	Err error
+	// Resynced says the Reader skipped the bad segment and reads on
+	// (Reader.Resync); otherwise the error is sticky.
+	Resynced bool
 }
 
 func (e *SyntaxError) Error() string {

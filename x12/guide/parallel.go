@@ -33,14 +33,16 @@ var chunkSize = defaultChunkSize
 type chunk struct {
 	data  []byte
 	segs  []segRef
-	first x12.Position // of segs[0]: segment number, line and offset bases
-	sets  int          // transaction sets begun before the chunk
-	end   error        // after the last segment: io.EOF, a read or syntax error, or nil (more follows)
+	first x12.Position       // of segs[0]: segment number, line and offset bases
+	sets  int                // transaction sets begun before the chunk
+	end   error              // after the last segment: io.EOF, a read or syntax error, or nil (more follows)
+	bad   []*x12.SyntaxError // the segments the Reader skipped (segRef.bad), in order
 
 	// filled in by the worker
-	events []event
-	good   int // segments tokenized
-	done   chan struct{}
+	events   []event
+	good     int // segments tokenized or skipped
+	lastGood int // index of the last segment tokenized, -1: none
+	done     chan struct{}
 }
 
 // segRef is one segment of a chunk: its text is data[start:stop], and its
@@ -50,6 +52,8 @@ type segRef struct {
 	line        int32
 	offset      int32
 	delim       x12.Delimiters
+	padded      bool // spaces before the ID (x12.Reader.Padded)
+	bad         bool // the Reader skipped it: the next of chunk.bad
 }
 
 // event is something the envelope part must do, in order.
@@ -71,6 +75,7 @@ const (
 	evSyntax                   // the input stops being X12 here
 	evEnd                      // the input ends
 	evError                    // reading failed
+	evSkipped                  // the Reader skipped a segment outside a set
 )
 
 func (c *chunk) pos(i int) x12.Position {
@@ -98,7 +103,9 @@ func (m *Machine) parallel(r io.Reader, rules func() Rules, workers int) error {
 		w.rules = rules()
 		go w.work(queues[i])
 	}
-	go split(x12.NewReader(r), free, order, queues, quit)
+	xr := x12.NewReader(r)
+	xr.Resync = true
+	go split(xr, free, order, queues, quit)
 
 	stop := func(err error) error {
 		close(quit)
@@ -115,7 +122,10 @@ func (m *Machine) parallel(r io.Reader, rules func() Rules, workers int) error {
 			case evSegment:
 				c.tokenize(&seg, ev.seg)
 				m.cur = &seg
+				m.padded = c.segs[ev.seg].padded
 				m.segment(&seg)
+			case evSkipped:
+				m.resynced(ev.syntax)
 			case evSet:
 				m.setClosed(ev.set)
 			case evSyntax, evEnd:
@@ -143,8 +153,8 @@ func (m *Machine) parallel(r io.Reader, rules func() Rules, workers int) error {
 			}
 		}
 		m.rep.Segments += c.good
-		if c.good > 0 {
-			c.tokenize(&seg, c.good-1)
+		if c.lastGood >= 0 {
+			c.tokenize(&seg, c.lastGood)
 			last = *seg.Clone()
 			haveLast = true
 		}
@@ -203,8 +213,15 @@ func split(r *x12.Reader, free <-chan *chunk, order chan<- *chunk, queues []chan
 				c.data = make([]byte, 0, chunkSize+4<<10)
 				c.segs = make([]segRef, 0, chunkSize/16)
 			}
-			c.data, c.segs, c.events, c.good, c.end = c.data[:0], c.segs[:0], c.events[:0], 0, nil
+			c.data, c.segs, c.events, c.good, c.lastGood, c.end, c.bad = c.data[:0], c.segs[:0], c.events[:0], 0, -1, nil, c.bad[:0]
 			c.first, c.sets = pos, sets
+		}
+		if se, ok := err.(*x12.SyntaxError); ok && se.Resynced {
+			c.segs = append(c.segs, segRef{start: int32(len(c.data)), stop: int32(len(c.data)),
+				line: int32(se.Pos.Line - c.first.Line), offset: int32(se.Pos.Offset - c.first.Offset), delim: r.Delimiters(),
+				padded: r.Padded(), bad: true})
+			c.bad = append(c.bad, se)
+			continue
 		}
 		if err != nil {
 			c.end = err
@@ -212,7 +229,7 @@ func split(r *x12.Reader, free <-chan *chunk, order chan<- *chunk, queues []chan
 			return
 		}
 		c.segs = append(c.segs, segRef{start: int32(len(c.data)), stop: int32(len(c.data) + len(raw)),
-			line: int32(pos.Line - c.first.Line), offset: int32(pos.Offset - c.first.Offset), delim: r.Delimiters()})
+			line: int32(pos.Line - c.first.Line), offset: int32(pos.Offset - c.first.Offset), delim: r.Delimiters(), padded: r.Padded()})
 		c.data = append(c.data, raw...)
 		switch id {
 		case "ST":
@@ -241,20 +258,34 @@ func (m *Machine) work(q <-chan *chunk) {
 }
 
 func (m *Machine) chunkWork(c *chunk, seg *x12.Segment) {
+	bad := c.bad
 	for i := range c.segs {
-		if err := c.tokenize(seg, i); err != nil {
-			var se *x12.SyntaxError
+		var se *x12.SyntaxError
+		if c.segs[i].bad {
+			se, bad = bad[0], bad[1:]
+		} else if err := c.tokenize(seg, i); err != nil {
+			// too many elements, which only splitting finds: skipped
+			// like the segments the Reader skipped
 			errors.As(err, &se)
-			m.workSyntax(se, i-1)
-			return
+			se.Resynced = true
 		}
 		c.good++
+		if se != nil {
+			if m.inST {
+				m.resynced(se)
+			} else {
+				m.events = append(m.events, event{kind: evSkipped, syntax: se})
+			}
+			continue
+		}
+		c.lastGood = i
 		m.cur = seg
+		m.padded = c.segs[i].padded
 		if !m.setSegment(seg) {
 			m.events = append(m.events, event{kind: evSegment, seg: i})
 		}
 	}
-	last := len(c.segs) - 1
+	last := c.lastGood
 	var se *x12.SyntaxError
 	switch {
 	case c.end == nil:

@@ -16,7 +16,8 @@ import (
 // inputs are the 837P samples of the repository, and variants of them cut
 // short, with bad bytes, missing trailers and sets repeated, so that every
 // way a set can end (SE, another ST, GE, IEA, a syntax error, the end of
-// the input) falls inside a chunk and at its edges.
+// the input) falls inside a chunk and at its edges; and with segments the
+// tokenizer skips (resynchronising) or reports for their layout.
 func inputs(t *testing.T) map[string][]byte {
 	t.Helper()
 	files, err := filepath.Glob("../../testdata/x12/837p/*")
@@ -36,6 +37,10 @@ func inputs(t *testing.T) map[string][]byte {
 		}
 		mid := len(b) / 2
 		out[name+" with a bad byte"] = append(append(bytes.Clone(b[:mid]), '\x01', '~', '!', '*'), b[mid:]...)
+		out[name+" with a bad segment ID"] = bytes.Replace(b, []byte("N3*"), []byte("N@3*"), 1)
+		out[name+" with a bad segment between sets"] = bytes.Replace(b, []byte("ST*"), []byte("B@D*1~ST*"), 1)
+		out[name+" indented"] = bytes.ReplaceAll(b, []byte("~N"), []byte("~ N"))
+		out[name+" with trailing separators"] = bytes.ReplaceAll(b, []byte("~D"), []byte("*~D"))
 		out[name+" without SE"] = bytes.Replace(b, []byte("SE*"), []byte("ZZ*"), 1)
 		out[name+" without GE"] = bytes.Replace(b, []byte("GE*"), []byte("ZZ*"), 1)
 		if st, ge := bytes.Index(b, []byte("ST*")), bytes.LastIndex(b, []byte("GE*")); st > 0 && ge > st {

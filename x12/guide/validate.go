@@ -1,6 +1,7 @@
 package guide
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -68,7 +69,9 @@ func Validate(g *Guide, r io.Reader, rules func() Rules, opt Options) (*Report, 
 		return m.rep, m.parallel(r, rules, min(workers, maxWorkers))
 	}
 	m.rules = rules()
-	if err := m.run(x12.NewReader(r)); err != nil {
+	xr := x12.NewReader(r)
+	xr.Resync = true
+	if err := m.run(xr); err != nil {
 		return nil, err
 	}
 	return m.rep, nil
@@ -140,6 +143,7 @@ type Machine struct {
 	build bool
 
 	cur       *x12.Segment
+	padded    bool             // spaces stood before cur (x12.Segment.Padded)
 	syntaxErr *x12.SyntaxError // where the input stopped being X12
 	err       error            // from the Sink: stop
 
@@ -212,11 +216,17 @@ func (m *Machine) run(r *x12.Reader) error {
 			if m.rep.Segments == 0 {
 				return err
 			}
+			if se.Resynced {
+				m.rep.Segments++
+				m.resynced(se)
+				continue
+			}
 			m.syntax(se)
 			break
 		}
 		m.rep.Segments++
 		m.cur = seg
+		m.padded = seg.Padded()
 		if !m.setSegment(seg) {
 			m.segment(seg)
 		}
@@ -251,6 +261,68 @@ func (m *Machine) syntaxEnd(se *x12.SyntaxError, f Finding, inSet bool) {
 		m.addAt(f)
 	}
 	m.eof()
+}
+
+// resynced reports a segment the tokenizer could not read and skipped.
+// Inside a transaction set it takes its place in the count (the sender
+// counted it in SE01) and rejects the set: IK3 code 1 for a bad segment ID,
+// 8 for a segment with too many or too long elements.
+func (m *Machine) resynced(se *x12.SyntaxError) {
+	f := syntaxFinding(se)
+	if m.inST {
+		m.setPos++
+		f.SetPosition = m.setPos
+		f.Code = "8"
+		if errors.Is(se, x12.ErrBadSegmentID) {
+			f.Code, f.Value = "1", se.Raw
+		}
+	}
+	m.addAt(f)
+}
+
+// layout reports what the tokenizer tolerated but X12 does not allow:
+// spaces before the segment ID (IK3 code 1, as the ID is then not a
+// segment ID) and trailing element or component separators (IK3 code 8),
+// as pyx12 does. pos is the segment's position in its transaction set; 0
+// outside one, where these are envelope findings.
+func (m *Machine) layout(seg *x12.Segment, pos int) {
+	raw := seg.Raw()
+	d := seg.Delimiters()
+	trailing := ""
+	switch {
+	case len(raw) > 0 && raw[len(raw)-1] == d.Element:
+		trailing = fmt.Sprintf("%s ends with the element separator %q: empty elements at the end of a segment are left out, with their separators", seg.ID(), d.Element)
+	case seg.ID() != "ISA" && bytes.IndexByte(raw, d.Component) >= 0: // ISA16 is the separator itself
+		for i := 1; i <= seg.Len(); i++ {
+			if e := seg.ElementBytes(i); len(e) > 0 && e[len(e)-1] == d.Component {
+				trailing = fmt.Sprintf("%s ends with the component separator %q: empty components at the end of a composite are left out, with their separators", ElemName(seg.ID(), i, 0), d.Component)
+				break
+			}
+		}
+	}
+	if !m.padded && trailing == "" {
+		return
+	}
+	p := seg.Pos()
+	f := Finding{Level: LevelEnvelope, Segment: p.Segment, SegmentID: seg.ID(), Offset: p.Offset, Line: p.Line}
+	if pos > 0 {
+		f.Level, f.SetPosition = LevelStructure, pos
+	}
+	if m.padded {
+		g := f
+		g.Message = "spaces before the segment ID: only line breaks may stand between segments"
+		if pos > 0 {
+			g.Code = "1"
+		}
+		m.addAt(g)
+	}
+	if trailing != "" {
+		f.Message = trailing
+		if pos > 0 {
+			f.Code = "8"
+		}
+		m.addAt(f)
+	}
 }
 
 // add records a finding about the current segment.
@@ -328,11 +400,13 @@ func (m *Machine) setSegment(seg *x12.Segment) bool {
 	case "ST":
 		m.endOfSet("ST before SE of transaction set %s")
 		m.st(seg)
+		m.layout(seg, 1)
 		return true
 	case "SE":
 		if !m.inST {
 			return false
 		}
+		m.layout(seg, m.setPos+1)
 		m.se(seg)
 		return true
 	case "ISA", "IEA", "GS", "GE":
@@ -343,6 +417,7 @@ func (m *Machine) setSegment(seg *x12.Segment) bool {
 			return false
 		}
 		m.setPos++
+		m.layout(seg, m.setPos)
 		m.walk(seg)
 		return true
 	}
@@ -351,6 +426,7 @@ func (m *Machine) setSegment(seg *x12.Segment) bool {
 // segment is the envelope part's step, for the segments the set part did
 // not take.
 func (m *Machine) segment(seg *x12.Segment) {
+	m.layout(seg, 0)
 	switch seg.ID() {
 	case "ISA":
 		m.isa(seg)

@@ -65,9 +65,9 @@ func TestSampleVerdicts(t *testing.T) {
 		// SVC01 is "HC" alone, its amounts shifted one place right: pyx12
 		// reports SVC06-1 twice (too short, not a code), we once.
 		"linuxforhealth__tertiary-payment.x12": "element 4 BPR16 1|structure 11 PER 3|element 20 SVC01-2 1|element 20 SVC06-1 4|element 20 SVC06-2 1|business 20 SVC03 ",
-		// pyx12 also reports the trailing "*" of two segments, which the
-		// tokenizer accepts; the first claim is a cent off.
-		"moov__example_5010_835_sample1.x12":            "business 18 CLP04 ",
+		// Two SVC segments end with a trailing "*" (pyx12: SEG1, IK3
+		// code 8); the first claim is a cent off.
+		"moov__example_5010_835_sample1.x12":            "structure 28 SVC 8|business 18 CLP04 |structure 59 SVC 8",
 		"pyx12__835_mult_loops.x12":                     "",
 		"stupidedi__dollars-and-data-sent-together.edi": "",
 		"stupidedi__era-sample.edi":                     "",

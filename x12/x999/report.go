@@ -62,7 +62,8 @@ func GroupAck(gr *x222.GroupResult) *Ack {
 }
 
 // SetAck is the AK2 … IK5 of one validated transaction set, from its result
-// and its findings (those of other levels and sets are passed over).
+// and its findings (business findings, envelope ones and those of other
+// sets are passed over; IK5 codes carry the envelope ones).
 func SetAck(sr *x222.SetResult, findings []x222.Finding) *Set {
 	s := &Set{ID: sr.ID, Control: sr.Control, Version: sr.Version, Status: "A"}
 	if !sr.Accepted {
@@ -71,7 +72,7 @@ func SetAck(sr *x222.SetResult, findings []x222.Finding) *Set {
 	}
 	var fs []x222.Finding
 	for _, f := range findings {
-		if f.Set == sr.Ordinal && (f.Level == x222.LevelStructure || f.Level == x222.LevelElement) {
+		if f.Set == sr.Ordinal && (f.Level == x222.LevelStructure || f.Level == x222.LevelElement || f.Level == x222.LevelSyntax && f.Code != "") {
 			fs = append(fs, f)
 		}
 	}
@@ -79,17 +80,28 @@ func SetAck(sr *x222.SetResult, findings []x222.Finding) *Set {
 	return s
 }
 
-// segmentErrors groups findings into IK3s: one per structure finding and
-// one (code 8) per segment with element findings, in segment order.
+// segmentErrors groups findings into IK3s: one per structure finding (and
+// per segment the tokenizer skipped) and one (code 8) per segment with
+// element findings, in segment order.
 func segmentErrors(fs []x222.Finding) []*SegmentError {
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].SetPosition < fs[j].SetPosition })
 	var out []*SegmentError
 	elems := map[int]*SegmentError{}
 	for _, f := range fs {
-		if f.Level == x222.LevelStructure {
-			e := &SegmentError{ID: f.SegmentID, Position: f.SetPosition, Code: f.Code}
+		if f.Level != x222.LevelElement {
+			id := f.SegmentID
+			if id == "" { // a segment whose ID could not be read
+				id = badID(f.Value)
+			}
+			if f.Code == "8" && elems[f.SetPosition] != nil {
+				continue // the segment's IK3 code 8 is there already
+			}
+			e := &SegmentError{ID: id, Position: f.SetPosition, Code: f.Code}
 			addClaim(e, f.Claim)
 			out = append(out, e)
+			if f.Code == "8" {
+				elems[f.SetPosition] = e
+			}
 			continue
 		}
 		e := elems[f.SetPosition]
@@ -107,6 +119,23 @@ func segmentErrors(fs []x222.Finding) []*SegmentError {
 		e.Elements = append(e.Elements, ee)
 	}
 	return out
+}
+
+// badID is what IK301 says for a segment whose ID is not one: its first
+// letters and digits (at most three, as IK301 allows), or UNK.
+func badID(raw string) string {
+	n := 0
+	for n < len(raw) && n < 3 {
+		c := raw[n]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '@' || c == '#' || c == '&') {
+			break
+		}
+		n++
+	}
+	if n == 0 {
+		return "UNK"
+	}
+	return raw[:n]
 }
 
 func addClaim(e *SegmentError, claim string) {
