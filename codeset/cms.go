@@ -174,6 +174,7 @@ func fromRecord(code, short string, added, actionEff, term civil.Date, action st
 		Effective: added,
 		Source:    cmsSource,
 		changed:   actionEff,
+		action:    action,
 	}
 	if term != 0 {
 		c.Terminated = &term

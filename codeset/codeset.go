@@ -70,6 +70,8 @@ type Code struct {
 	// changed is the CMS action effective date of the record: the last
 	// day CMS changed it, which dates a descriptor across releases.
 	changed civil.Date
+	// action is the record's CMS action code (A, B, C, D, N, …).
+	action string
 }
 
 // Version is a descriptor in force from a given day.

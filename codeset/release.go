@@ -113,7 +113,7 @@ func MergeReleases(rs []*Release) []Code {
 		if len(c.Versions) == 1 && c.Versions[0].From <= c.Effective {
 			c.Versions = nil
 		}
-		c.changed = 0 // a record's action date, not the merged code's
+		c.changed, c.action = 0, "" // a record's, not the merged code's
 		out = append(out, *c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })

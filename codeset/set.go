@@ -229,7 +229,10 @@ func Overlay(old *Code, newer Code) *Code {
 			c.Kind = old.Kind
 		}
 		if sameText(old.Long, c.Long) {
-			c.Versions = old.Versions
+			// The same descriptor: keep the longer known history.
+			if len(c.Versions) < 2 || len(c.Versions) <= len(old.Versions) {
+				c.Versions = old.Versions
+			}
 		} else {
 			history := old.history()
 			last := history[len(history)-1].From

@@ -21,7 +21,7 @@ import (
 func init() {
 	register(command{
 		name:  "claim",
-		usage: "claim FILE|- [--out F] [--jsonl] [--profile ID] [--profile-file F] [--cms FILE] [--control N] [--state FILE] [--usage T|P]",
+		usage: "claim FILE|- [--out F] [--jsonl] [--profile ID] [--profile-file F] [--codes DIR | --cms FILE] [--control N] [--state FILE] [--usage T|P]",
 		summary: `Write an X12 837P claim file from episode documents with a claim block.
 
 Decodes each document, checks its claim block, codes it and writes all the
@@ -36,6 +36,7 @@ several claims <id>-1, <id>-2, … and a note says so.
   --jsonl         one document per input line, all in one interchange
   --profile ID    payer profile (overrides the documents' "profile")
   --profile-file F  a payer profile file of your own
+  --codes DIR     code against the CMS releases imported into DIR (perdiem codes import)
   --cms FILE      a newer CMS HCPCS release over the embedded code set
   --control N     use N as the interchange control number (ISA13/GS06); it must
                   be above the last number recorded in the state file
@@ -54,9 +55,9 @@ several claims <id>-1, <id>-2, … and a note says so.
 var now = time.Now
 
 type claimFlags struct {
-	out, profileID, profileFile, cms, state, usage string
-	jsonl                                          bool
-	control                                        int64
+	out, profileID, profileFile, cms, codes, state, usage string
+	jsonl                                                 bool
+	control                                               int64
 }
 
 // claimDoc is one input document on its way to the interchange.
@@ -75,6 +76,7 @@ func runClaim(e *env, args []string) int {
 	fs.StringVar(&f.profileID, "profile", "", "payer profile id")
 	fs.StringVar(&f.profileFile, "profile-file", "", "payer profile file")
 	fs.StringVar(&f.cms, "cms", "", "CMS HCPCS release to overlay")
+	fs.StringVar(&f.codes, "codes", "", "folder of imported CMS releases")
 	fs.Int64Var(&f.control, "control", 0, "interchange control number")
 	fs.StringVar(&f.state, "state", "", "control number state file")
 	fs.StringVar(&f.usage, "usage", "", "T or P")
@@ -92,7 +94,7 @@ func runClaim(e *env, args []string) int {
 	if f.control < 0 || f.control > ctlnum.Max {
 		return fail("--control %d: want 1..%d", f.control, ctlnum.Max)
 	}
-	opt, err := codingOptions(f.profileID, f.profileFile, f.cms)
+	opt, err := codingOptions(f.profileID, f.profileFile, f.cms, f.codes)
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -22,7 +22,7 @@ import (
 func init() {
 	register(command{
 		name:  "code",
-		usage: "code FILE|- [--profile ID] [--profile-file F] [--cms FILE] [--format json|table] [--jsonl] [--workers N]",
+		usage: "code FILE|- [--profile ID] [--profile-file F] [--codes DIR | --cms FILE] [--format json|table] [--jsonl] [--workers N]",
 		summary: `Code an episode document into per diem, nursing, drug and supply lines.
 
 Reads one episode document (JSON, see docs/input-format.md) and prints the
@@ -32,7 +32,10 @@ is printed on standard output.
 
   --profile ID        payer profile (overrides the document's "profile"); see 'perdiem profiles'
   --profile-file F    a payer profile file of your own
-  --cms FILE          a newer CMS HCPCS release (.zip or fixed-width .txt) over the embedded code set
+  --codes DIR         code against the CMS releases imported into DIR (perdiem codes
+                      import): each code's dates and each drug's dose as in force
+                      on its dates of service
+  --cms FILE          a newer CMS HCPCS release (.zip, fixed-width .txt or .xlsx) over the embedded code set
   --format json|table json (default) or a table for people
   --jsonl             batch: one document per input line, one result per output line, in order;
                       a document with errors gives {"line":N,"errors":[...]} and exit status 2 at the end
@@ -42,9 +45,9 @@ is printed on standard output.
 }
 
 type codeFlags struct {
-	profileID, profileFile, cms, format string
-	jsonl                               bool
-	workers                             int
+	profileID, profileFile, cms, codes, format string
+	jsonl                                      bool
+	workers                                    int
 }
 
 func runCode(e *env, args []string) int {
@@ -54,6 +57,7 @@ func runCode(e *env, args []string) int {
 	fs.StringVar(&f.profileID, "profile", "", "payer profile id")
 	fs.StringVar(&f.profileFile, "profile-file", "", "payer profile file")
 	fs.StringVar(&f.cms, "cms", "", "CMS HCPCS release to overlay")
+	fs.StringVar(&f.codes, "codes", "", "folder of imported CMS releases")
 	fs.StringVar(&f.format, "format", "json", "json or table")
 	fs.BoolVar(&f.jsonl, "jsonl", false, "one document per line")
 	fs.IntVar(&f.workers, "workers", 0, "batch workers")
@@ -65,7 +69,7 @@ func runCode(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem code: --format %q: want json or table\n", f.format)
 		return exitInput
 	}
-	opt, err := codingOptions(f.profileID, f.profileFile, f.cms)
+	opt, err := codingOptions(f.profileID, f.profileFile, f.cms, f.codes)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem code: %v\n", err)
 		return exitInput
@@ -121,10 +125,13 @@ func parseWithFile(fs *flag.FlagSet, args []string) (string, error) {
 
 // codingOptions resolves the profile and code set flags shared by the
 // commands that code episodes.
-func codingOptions(profileID, profileFile, cms string) (coding.Options, error) {
+func codingOptions(profileID, profileFile, cms, codes string) (coding.Options, error) {
 	var opt coding.Options
 	if profileID != "" && profileFile != "" {
 		return opt, errors.New("give --profile or --profile-file, not both")
+	}
+	if cms != "" && codes != "" {
+		return opt, errors.New("give --codes or --cms, not both")
 	}
 	if profileID != "" {
 		p, err := profile.Get(profileID)
@@ -151,6 +158,13 @@ func codingOptions(profileID, profileFile, cms string) (coding.Options, error) {
 			return opt, err
 		}
 		opt.Codes = codeset.Default().With(rows)
+	}
+	if codes != "" {
+		set, err := importedSet(codes)
+		if err != nil {
+			return opt, err
+		}
+		opt.Codes = set
 	}
 	return opt, nil
 }
