@@ -25,8 +25,16 @@ type Control struct {
 // Version is the implementation guide Write follows (GS08, ST03).
 const Version = "005010X222A1"
 
+// MaxSetClaims is the most claims Encode puts in one transaction set: the
+// 005010X222A1 guide recommends at most 5,000 claims (CLM segments) per
+// ST/SE, so a larger batch gets more sets in the same group.
+const MaxSetClaims = 5000
+
 // Encoder writes 837P interchanges. It keeps its scratch space between
 // calls, so one Encoder writing many interchanges allocates little.
+//
+// Encode writes a whole interchange from a slice; Begin, Add and End write
+// one claim at a time, so memory does not grow with the number of claims.
 type Encoder struct {
 	w   *x12.Writer
 	d   x12.Delimiters
@@ -36,6 +44,17 @@ type Encoder struct {
 	// Newlines puts a line break after each segment for people reading
 	// the file; receivers ignore it.
 	Newlines bool
+
+	// The interchange being written between Begin and End.
+	open      bool
+	first     *Claim // the envelope's sender and receiver
+	prev      *Claim // the last claim added
+	num, gs   string // ISA13 and GS06
+	t         time.Time
+	sets      int // transaction sets begun
+	claims    int // claims added
+	setClaims int // claims in the current set
+	subClaims int // claims under the current subscriber or patient HL
 }
 
 // NewEncoder returns an Encoder writing to w with the default delimiters.
@@ -44,14 +63,15 @@ func NewEncoder(w io.Writer) *Encoder {
 }
 
 // Write writes claims as one interchange: one ISA/GS, and one ST per run of
-// consecutive claims from the same submitter, receiver and billing provider.
+// consecutive claims from the same submitter, receiver and billing provider
+// (at most MaxSetClaims each).
 func Write(w io.Writer, claims []*Claim, ctl Control) error {
 	return NewEncoder(w).Encode(claims, ctl)
 }
 
 // EnvelopeError says why a set of claims cannot go into one interchange.
 type EnvelopeError struct {
-	Claim int    // index in the claims given to Encode; -1 for the whole set
+	Claim int    // index in the claims given to Encode (or count given to Add); -1 for the whole set
 	ID    string // CLM01 of that claim
 	Err   error
 }
@@ -76,6 +96,7 @@ var (
 	ErrEnvelopeIDSize = errors.New("interchange sender and receiver IDs are 1 to 15 characters")
 	ErrContact        = errors.New("submitter contact (PER) needs a phone or an email")
 	ErrDelimiter      = errors.New("data contains an X12 delimiter (* : ^ ~)")
+	ErrState          = errors.New("Add or End without Begin, or Begin twice")
 )
 
 // Encode writes claims as one interchange and flushes it. Claims that
@@ -86,73 +107,149 @@ func (e *Encoder) Encode(claims []*Claim, ctl Control) error {
 	if e.err != nil {
 		return e.err
 	}
-	if err := check(claims, ctl); err != nil {
+	if len(claims) == 0 {
+		return &EnvelopeError{Claim: -1, Err: ErrNoClaims}
+	}
+	if err := checkControl(ctl); err != nil {
 		return err
 	}
+	for i, c := range claims {
+		if err := Check(c, claims[0]); err != nil {
+			return &EnvelopeError{Claim: i, ID: c.ID, Err: err}
+		}
+	}
+	if err := e.Begin(claims[0], ctl); err != nil {
+		return err
+	}
+	for _, c := range claims {
+		if err := e.Add(c); err != nil {
+			return err
+		}
+	}
+	return e.End()
+}
+
+// Begin writes the interchange and group headers (ISA, GS) for claims
+// sent by first's submitter to first's receiver. first is not written:
+// give it to Add like the others.
+func (e *Encoder) Begin(first *Claim, ctl Control) error {
+	if e.err != nil {
+		return e.err
+	}
+	if e.open {
+		return &EnvelopeError{Claim: -1, Err: ErrState}
+	}
+	if err := checkControl(ctl); err != nil {
+		return err
+	}
+	if err := Check(first, first); err != nil {
+		return &EnvelopeError{Claim: 0, ID: first.ID, Err: err}
+	}
 	e.w.NewlineAfterSegment = e.Newlines
-	first := claims[0]
-	t := ctl.Time
+	e.open, e.first, e.prev, e.t = true, first, nil, ctl.Time
+	e.sets, e.claims, e.setClaims, e.subClaims = 0, 0, 0, 0
 	ack := "0"
 	if ctl.AckRequested {
 		ack = "1"
 	}
-	num := pad9(ctl.Number)
+	e.num = pad9(ctl.Number)
+	t := ctl.Time
 	e.seg("ISA", "00", "", "00", "", "ZZ", first.Submitter.ID, "ZZ", first.Receiver.ID,
-		t.Format("060102"), t.Format("1504"), string(e.d.Repetition), "00501", num, ack, ctl.Usage, string(e.d.Component))
-	gs := strconv.FormatInt(ctl.Number, 10)
-	e.seg("GS", "HC", first.Submitter.ID, first.Receiver.ID, t.Format("20060102"), t.Format("1504"), gs, "X", Version)
-	sets := 0
-	for i := 0; i < len(claims); {
-		j := i + 1
-		for j < len(claims) && sameTransaction(claims[i], claims[j]) {
-			j++
-		}
-		sets++
-		e.transaction(claims[i:j], num, sets, t)
-		i = j
+		t.Format("060102"), t.Format("1504"), string(e.d.Repetition), "00501", e.num, ack, ctl.Usage, string(e.d.Component))
+	e.gs = strconv.FormatInt(ctl.Number, 10)
+	e.seg("GS", "HC", first.Submitter.ID, first.Receiver.ID, t.Format("20060102"), t.Format("1504"), e.gs, "X", Version)
+	return e.err
+}
+
+// Add writes one claim: in the current transaction set and under the
+// current subscriber when it shares them with the claim before it (and
+// they have room), else under new ones. A claim that cannot be written
+// (see Check) is refused before any of it is written, and the Encoder can
+// go on.
+func (e *Encoder) Add(c *Claim) error {
+	if e.err != nil {
+		return e.err
 	}
-	e.seg("GE", strconv.Itoa(sets), gs)
-	e.seg("IEA", "1", num)
+	if !e.open {
+		return &EnvelopeError{Claim: -1, Err: ErrState}
+	}
+	if err := Check(c, e.first); err != nil {
+		return &EnvelopeError{Claim: e.claims, ID: c.ID, Err: err}
+	}
+	switch {
+	case e.prev != nil && sameTransaction(e.prev, c) && e.setClaims < MaxSetClaims:
+		if !sameSubscriber(e.prev, c) || e.subClaims >= MaxClaims {
+			e.subscriber(c)
+			e.subClaims = 0
+		}
+	default:
+		if e.prev != nil {
+			e.endTransaction()
+		}
+		e.beginTransaction(c)
+		e.subscriber(c)
+		e.setClaims, e.subClaims = 0, 0
+	}
+	e.claim(c)
+	e.prev = c
+	e.claims++
+	e.setClaims++
+	e.subClaims++
+	return e.err
+}
+
+// End closes the last transaction set, the group and the interchange, and
+// flushes.
+func (e *Encoder) End() error {
+	if e.err != nil {
+		return e.err
+	}
+	if !e.open {
+		return &EnvelopeError{Claim: -1, Err: ErrState}
+	}
+	if e.claims == 0 {
+		return &EnvelopeError{Claim: -1, Err: ErrNoClaims}
+	}
+	e.endTransaction()
+	e.seg("GE", strconv.Itoa(e.sets), e.gs)
+	e.seg("IEA", "1", e.num)
+	e.open, e.first, e.prev = false, nil, nil
 	if e.err != nil {
 		return e.err
 	}
 	return e.w.Flush()
 }
 
-func check(claims []*Claim, ctl Control) error {
+func checkControl(ctl Control) error {
 	whole := func(err error) error { return &EnvelopeError{Claim: -1, Err: err} }
 	switch {
-	case len(claims) == 0:
-		return whole(ErrNoClaims)
 	case ctl.Number < 1 || ctl.Number > 999999999:
 		return whole(ErrControlNumber)
 	case ctl.Usage != "P" && ctl.Usage != "T":
 		return whole(ErrUsage)
 	}
-	first := claims[0]
-	for i, c := range claims {
-		var err error
-		switch {
-		case c.Submitter.ID != first.Submitter.ID || c.Receiver.ID != first.Receiver.ID:
-			err = ErrMixedEnvelope
-		case len(c.Submitter.ID) < 1 || len(c.Submitter.ID) > 15 || len(c.Receiver.ID) < 1 || len(c.Receiver.ID) > 15:
-			err = ErrEnvelopeIDSize
-		case len(c.Lines) > MaxLines:
-			err = ErrTooManyLines
-		case c.Total < -money.Max || c.Total > money.Max:
-			err = fmt.Errorf("%w: CLM02 %s", money.ErrOverflow, c.Total)
-		case lineTotalErr(c) != nil:
-			err = lineTotalErr(c)
-		case c.Submitter.Contact.Phone == "" && c.Submitter.Contact.Email == "":
-			err = ErrContact
-		default:
-			if field := c.delimiterIn(); field != "" {
-				err = fmt.Errorf("%w: %s", ErrDelimiter, field)
-			}
-		}
-		if err != nil {
-			return &EnvelopeError{Claim: i, ID: c.ID, Err: err}
-		}
+	return nil
+}
+
+// Check says why c cannot be written in an interchange whose first claim
+// is first (one of the Err variables or money.ErrOverflow, wrapped), or nil.
+func Check(c, first *Claim) error {
+	switch {
+	case c.Submitter.ID != first.Submitter.ID || c.Receiver.ID != first.Receiver.ID:
+		return ErrMixedEnvelope
+	case len(c.Submitter.ID) < 1 || len(c.Submitter.ID) > 15 || len(c.Receiver.ID) < 1 || len(c.Receiver.ID) > 15:
+		return ErrEnvelopeIDSize
+	case len(c.Lines) > MaxLines:
+		return ErrTooManyLines
+	case c.Total < -money.Max || c.Total > money.Max:
+		return fmt.Errorf("%w: CLM02 %s", money.ErrOverflow, c.Total)
+	case lineTotalErr(c) != nil:
+		return lineTotalErr(c)
+	case c.Submitter.Contact.Phone == "" && c.Submitter.Contact.Email == "":
+		return ErrContact
+	}
+	if field := c.delimiterIn(); field != "" {
+		return fmt.Errorf("%w: %s", ErrDelimiter, field)
 	}
 	return nil
 }
@@ -244,15 +341,16 @@ func pad9(n int64) string {
 	return string(b[:])
 }
 
-func (e *Encoder) transaction(claims []*Claim, isa string, set int, t time.Time) {
-	st := strconv.Itoa(set)
+func (e *Encoder) beginTransaction(c *Claim) {
+	e.sets++
+	st := strconv.Itoa(e.sets)
 	for len(st) < 4 {
 		st = "0" + st
 	}
-	c := claims[0]
+	t := e.t
 	e.w.ResetCount()
 	e.seg("ST", "837", st, Version)
-	e.seg("BHT", "0019", "00", isa+st, t.Format("20060102"), t.Format("1504"), "CH")
+	e.seg("BHT", "0019", "00", e.num+st, t.Format("20060102"), t.Format("1504"), "CH")
 	e.seg("NM1", "41", "2", c.Submitter.Name, "", "", "", "", "46", c.Submitter.ID)
 	ct := &c.Submitter.Contact
 	if ct.Phone != "" && ct.Email != "" {
@@ -273,14 +371,12 @@ func (e *Encoder) transaction(claims []*Claim, isa string, set int, t time.Time)
 	e.seg("NM1", "85", "2", bp.Name, "", "", "", "", "XX", bp.NPI)
 	e.address(&bp.Address)
 	e.seg("REF", "EI", bp.TaxID)
+}
 
-	for i := 0; i < len(claims); {
-		j := i + 1
-		for j < len(claims) && j-i < MaxClaims && sameSubscriber(claims[i], claims[j]) {
-			j++
-		}
-		e.subscriber(claims[i:j])
-		i = j
+func (e *Encoder) endTransaction() {
+	st := strconv.Itoa(e.sets)
+	for len(st) < 4 {
+		st = "0" + st
 	}
 	e.seg("SE", strconv.Itoa(e.w.Segments()+1), st)
 }
@@ -299,8 +395,9 @@ func (e *Encoder) demographics(dob civil.Date, sex string) {
 	e.seg("DMG", "D8", dob.Compact(), sex)
 }
 
-func (e *Encoder) subscriber(claims []*Claim) {
-	c := claims[0]
+// subscriber writes the 2000B loop header (and 2000C for a patient who is
+// not the subscriber) that the claims after it belong to.
+func (e *Encoder) subscriber(c *Claim) {
 	s := &c.Subscriber
 	sub := e.nextHL()
 	child, rel := "0", "18"
@@ -323,9 +420,6 @@ func (e *Encoder) subscriber(claims []*Claim) {
 		e.seg("NM1", "QC", "1", p.Last, p.First, p.Middle)
 		e.address(&p.Address)
 		e.demographics(p.DOB, p.Sex)
-	}
-	for _, c := range claims {
-		e.claim(c)
 	}
 }
 

@@ -456,3 +456,81 @@ func BenchmarkWrite(b *testing.B) {
 	b.SetBytes(int64(buf.Len()))
 	b.ReportMetric(float64(b.N)*float64(len(claims))/b.Elapsed().Seconds(), "claims/s")
 }
+
+// TestSetsHoldAtMostMaxSetClaims: a batch larger than the guide's 5,000
+// claims per ST/SE is written as several sets of one group, each complete.
+func TestSetsHoldAtMostMaxSetClaims(t *testing.T) {
+	g := gen{rand.New(rand.NewPCG(3, 3))}
+	one := g.claims(1)[0]
+	one.Lines = one.Lines[:1]
+	one.Total, _ = one.LineTotal()
+	var claims []*Claim
+	for i := range 2*MaxSetClaims + 1 {
+		c := *one
+		c.ID = fmt.Sprintf("C%d", i)
+		claims = append(claims, &c)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, claims, Control{Number: 6, Time: time.Now(), Usage: "T"}); err != nil {
+		t.Fatal(err)
+	}
+	checkEnvelope(t, buf.Bytes())
+	var perSet []int
+	for _, s := range segs(t, buf.Bytes()) {
+		switch s[0] {
+		case "ST":
+			perSet = append(perSet, 0)
+		case "CLM":
+			perSet[len(perSet)-1]++
+		}
+	}
+	if want := []int{MaxSetClaims, MaxSetClaims, 1}; !reflect.DeepEqual(perSet, want) {
+		t.Errorf("claims per set %v, want %v", perSet, want)
+	}
+	back, err := Read(&buf)
+	if err != nil || len(back) != len(claims) {
+		t.Fatalf("read back %d claims, %v", len(back), err)
+	}
+}
+
+// TestAddMatchesEncode: claim by claim gives the same bytes as the whole
+// slice at once, and a refused claim leaves the Encoder able to go on.
+func TestAddMatchesEncode(t *testing.T) {
+	for seed := range uint64(10) {
+		g := gen{rand.New(rand.NewPCG(seed, 11))}
+		claims := g.claims(1 + g.r.IntN(30))
+		ctl := Control{Number: 77, Time: time.Date(2026, 2, 3, 4, 5, 0, 0, time.UTC), Usage: "T"}
+		var whole, streamed bytes.Buffer
+		if err := Write(&whole, claims, ctl); err != nil {
+			t.Fatal(err)
+		}
+		enc := NewEncoder(&streamed)
+		if err := enc.Begin(claims[0], ctl); err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range claims {
+			if err := enc.Add(c); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				bad := *c
+				bad.Total++
+				var ee *EnvelopeError
+				if err := enc.Add(&bad); !errors.As(err, &ee) || !errors.Is(err, ErrTotal) || ee.Claim != 1 {
+					t.Fatalf("bad claim: %v", err)
+				}
+			}
+		}
+		if err := enc.End(); err != nil {
+			t.Fatal(err)
+		}
+		if whole.String() != streamed.String() {
+			t.Fatalf("seed %d: Add/End output differs from Encode", seed)
+		}
+	}
+	var buf bytes.Buffer
+	enc := NewEncoder(&buf)
+	if err := enc.End(); !errors.Is(err, ErrState) {
+		t.Errorf("End without Begin: %v", err)
+	}
+}
