@@ -6,15 +6,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestNextStartsAtOneAndIncreases(t *testing.T) {
-	path := filepath.Join(t.TempDir(), DefaultName)
+	path := filepath.Join(t.TempDir(), "control-number")
 	for want := int64(1); want <= 5; want++ {
 		n, err := Next(path)
 		if err != nil {
@@ -80,17 +82,98 @@ func TestCorruptStateIsAnError(t *testing.T) {
 	}
 }
 
-func TestDefaultPathIsNextToTheOutput(t *testing.T) {
-	for out, want := range map[string]string{
-		"":                 DefaultName,
-		"-":                DefaultName,
-		"claims.x12":       DefaultName,
-		"out/2026/a.x12":   filepath.Join("out/2026", DefaultName),
-		"/srv/edi/out.837": filepath.Join("/srv/edi", DefaultName),
-	} {
-		if got := DefaultPath(out); got != want {
-			t.Errorf("DefaultPath(%q) = %q, want %q", out, got, want)
+func TestDefaultPathIsTheUsersStateDirectory(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", "/var/lib/someone/state")
+	if p, err := DefaultPath(); err != nil || p != filepath.Join("/var/lib/someone/state", "perdiem", "control-number") {
+		t.Errorf("with XDG_STATE_HOME: %q, %v", p, err)
+	}
+	// A relative XDG_STATE_HOME is ignored, as the XDG specification says:
+	// the state must not depend on the current directory.
+	t.Setenv("XDG_STATE_HOME", "state")
+	t.Setenv("HOME", "/home/biller")
+	p, err := DefaultPath()
+	if err != nil || !filepath.IsAbs(p) {
+		t.Errorf("with a relative XDG_STATE_HOME: %q, %v", p, err)
+	}
+	if runtime.GOOS == "linux" && p != "/home/biller/.local/state/perdiem/control-number" {
+		t.Errorf("linux default %q", p)
+	}
+}
+
+// Release puts the state back as it was: the numbers were never seen.
+func TestReleaseGivesNumbersBack(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "state")
+	r, err := Reserve(path, Request{Count: 3})
+	if err != nil || r.First() != 1 {
+		t.Fatalf("Reserve = %v, %v", r, err)
+	}
+	if last, _ := Last(path); last != 3 {
+		t.Errorf("while reserved, Last = %d; want 3 recorded before any output", last)
+	}
+	if err := r.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("state file after releasing the first reservation: %v; want none, as before", err)
+	}
+	if n, _ := Next(path); n != 1 {
+		t.Errorf("Next after Release = %d, want 1", n)
+	}
+	r, _ = Reserve(path, Request{})
+	r.Release()
+	r.Commit() // after Release: no effect
+	if last, _ := Last(path); last != 1 {
+		t.Errorf("Last = %d after a released reservation, want 1", last)
+	}
+	r, _ = Reserve(path, Request{})
+	r.Commit()
+	r.Release() // after Commit: no effect
+	if last, _ := Last(path); last != 2 {
+		t.Errorf("Last = %d after a committed reservation, want 2", last)
+	}
+}
+
+func TestFloorCountsAsUsed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state")
+	r, err := Reserve(path, Request{Floor: 41})
+	if err != nil || r.First() != 42 {
+		t.Fatalf("Reserve above floor 41 = %v, %v", r, err)
+	}
+	r.Commit()
+	var ue *UsedError
+	if _, err := Reserve(path, Request{First: 30, Floor: 41}); !errors.As(err, &ue) {
+		t.Errorf("First below the floor: %v", err)
+	}
+	if _, err := Reserve(path, Request{First: Max, Count: 2}); !errors.Is(err, ErrExhausted) {
+		t.Errorf("a run past Max: %v", err)
+	}
+}
+
+// A reservation holds the lock: a second one waits until the first is
+// committed, and then continues after its numbers.
+func TestReservationHoldsTheLock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state")
+	r, err := Reserve(path, Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan int64)
+	go func() {
+		n, err := Next(path)
+		if err != nil {
+			t.Error(err)
 		}
+		got <- n
+	}()
+	select {
+	case n := <-got:
+		t.Fatalf("a second reservation got %d while the first was held", n)
+	case <-time.After(200 * time.Millisecond):
+	}
+	r.Commit()
+	if n := <-got; n != 2 {
+		t.Errorf("second reservation %d, want 2", n)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 // lock takes an exclusive flock on path+".lock". The kernel drops the lock
 // when the process dies, so a crash never leaves the sequence locked.
 func lock(path string) (func() error, error) {
-	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, err
 	}

@@ -17,9 +17,19 @@ import (
 	"github.com/perdiem/perdiem/episode"
 )
 
-// maxDocumentLine bounds one JSONL document so a file without newlines
-// cannot take all memory.
-const maxDocumentLine = 16 << 20
+// maxDocument bounds one episode document (a file, or a JSONL line) so a
+// file without newlines cannot take all memory.
+const maxDocument = 16 << 20
+
+// maxWorkers bounds --workers: each worker holds a few chunks in memory.
+const maxWorkers = 64
+
+// chunkLines and chunkBytes bound a chunk: it is sent to a worker when it
+// holds either (a single longer line makes a chunk of its own).
+const (
+	chunkLines = 256
+	chunkBytes = 1 << 20
+)
 
 // batchChunk is a run of input lines coded by one worker; chunks are written
 // back in input order, so output line N answers input line N.
@@ -30,6 +40,7 @@ type batchChunk struct {
 	first   int    // input line number of the first document
 	data    []byte // the chunk's input lines, back to back
 	ends    []int  // end offset in data of each document
+	long    []int  // indexes of the lines longer than maxDocument (not kept in data)
 	out     bytes.Buffer
 	errs    bytes.Buffer
 	failed  int
@@ -38,7 +49,7 @@ type batchChunk struct {
 
 func (ch *batchChunk) reset(seq, first int) {
 	ch.seq, ch.first, ch.failed, ch.scanned = seq, first, 0, 0
-	ch.data, ch.ends = ch.data[:0], ch.ends[:0]
+	ch.data, ch.ends, ch.long = ch.data[:0], ch.ends[:0], ch.long[:0]
 	ch.out.Reset()
 	ch.errs.Reset()
 }
@@ -60,9 +71,13 @@ type batchError struct {
 // codeBatch codes one document per line, streaming: memory stays flat
 // whatever the input size, and output order follows input order.
 func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
+	if f.workers < 0 || f.workers > maxWorkers {
+		fmt.Fprintf(e.stderr, "perdiem code: --workers %d: want 1..%d, or 0 for the number of CPUs\n", f.workers, maxWorkers)
+		return exitInput
+	}
 	workers := f.workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+	if workers == 0 {
+		workers = min(runtime.GOMAXPROCS(0), maxWorkers)
 	}
 	var total int64
 	if fh, ok := in.(*os.File); ok {
@@ -150,9 +165,9 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 
 // readChunks reads the input into chunks until EOF, a read error, or quit
 // closing (the output failed). A line cut short by a read error is never
-// coded.
+// coded; a line longer than maxDocument is skipped and answered with an
+// error record.
 func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk, quit <-chan struct{}) error {
-	const chunkLines = 256
 	r := bufio.NewReaderSize(in, 1<<20)
 	line, seq := 0, 0
 	var ch *batchChunk
@@ -175,6 +190,11 @@ func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk, 
 		before := len(ch.data)
 		var err error
 		ch.data, err = readLine(r, ch.data)
+		if errors.Is(err, errLineTooLong) {
+			ch.long = append(ch.long, len(ch.ends))
+			ch.scanned += maxDocument
+			err = nil // answered with an error record; go on
+		}
 		if err != nil && err != io.EOF {
 			ch.data = ch.data[:before]
 			send()
@@ -184,7 +204,7 @@ func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk, 
 			line++
 			ch.ends = append(ch.ends, len(ch.data))
 			ch.scanned += int64(len(ch.data)-before) + 1
-			if len(ch.ends) == chunkLines {
+			if len(ch.ends) == chunkLines || len(ch.data) >= chunkBytes {
 				send()
 			}
 		}
@@ -195,17 +215,25 @@ func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk, 
 	}
 }
 
-var errLineTooLong = errors.New("document longer than 16 MiB on one line (is the input JSON Lines?)")
+var errLineTooLong = fmt.Errorf("document longer than %d MiB on one line (is the input JSON Lines?)", maxDocument>>20)
 
-// readLine appends the next line, without its line ending, to buf.
+// readLine appends the next line, without its line ending, to buf. A line
+// longer than maxDocument is read to its end and dropped: buf comes back as
+// it was, with errLineTooLong, and the next call reads the next line.
 func readLine(r *bufio.Reader, buf []byte) ([]byte, error) {
 	start := len(buf)
 	for {
 		frag, err := r.ReadSlice('\n')
-		buf = append(buf, frag...)
-		if len(buf)-start > maxDocumentLine {
+		if len(buf)-start+len(frag) > maxDocument+2 { // room for "\r\n"
+			for err == bufio.ErrBufferFull {
+				_, err = r.ReadSlice('\n')
+			}
+			if err != nil && err != io.EOF {
+				return buf[:start], err
+			}
 			return buf[:start], errLineTooLong
 		}
+		buf = append(buf, frag...)
 		if err == bufio.ErrBufferFull {
 			continue
 		}
@@ -219,13 +247,30 @@ func readLine(r *bufio.Reader, buf []byte) ([]byte, error) {
 	}
 }
 
+// readAllLimited reads a whole document of at most max bytes.
+func readAllLimited(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err == nil && int64(len(data)) > max {
+		return nil, fmt.Errorf("document larger than %d MiB", max>>20)
+	}
+	return data, err
+}
+
 func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
 	enc := json.NewEncoder(&ch.out)
 	enc.SetEscapeHTML(false)
 	var buf []byte
+	long := ch.long
 	for i := range ch.ends {
 		doc := ch.doc(i)
 		n := ch.first + i
+		if len(long) > 0 && long[0] == i {
+			long = long[1:]
+			ch.failed++
+			enc.Encode(batchError{Line: n, Errors: []episode.Problem{{Message: errLineTooLong.Error()}}})
+			fmt.Fprintf(&ch.errs, "line %d: %s\n", n, errLineTooLong)
+			continue
+		}
 		if len(bytes.TrimSpace(doc)) == 0 {
 			ch.out.WriteString("{\"line\":" + strconv.Itoa(n) + ",\"empty\":true}\n")
 			continue

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand"
 	"runtime"
@@ -147,3 +148,62 @@ func TestBatchEdges(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+// A line longer than a document may be gets its error record in place and
+// the batch goes on, also when it is the last line, and whatever its
+// length relative to the read buffer; so does claim --jsonl, which reports
+// it and writes nothing.
+func TestBatchTooLongLine(t *testing.T) {
+	doc := `{"therapies":[{"id":"a","type":"anti-infective","start":"2026-03-01","end":"2026-03-02","every_hours":24}]}`
+	for _, long := range []string{
+		strings.Repeat(" ", maxDocument+3) + doc,
+		`{"note":"` + strings.Repeat("x", maxDocument+(1<<20)) + `"}`,
+	} {
+		for _, last := range []bool{false, true} {
+			in := doc + "\n" + long + "\n" + doc + "\n"
+			if last {
+				in = doc + "\n" + doc + "\n" + long
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(&env{stdin: strings.NewReader(in), stdout: &stdout, stderr: &stderr}, []string{"code", "--jsonl", "-"})
+			lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+			bad := 1
+			if last {
+				bad = 2
+			}
+			if code != exitInput || len(lines) != 3 {
+				t.Fatalf("last=%v: exit %d, %d results; want 2 and 3 results", last, code, len(lines))
+			}
+			for i, l := range lines {
+				isErr := strings.HasPrefix(l, fmt.Sprintf(`{"line":%d,"errors":[{`, i+1)) && strings.Contains(l, "longer than 16 MiB")
+				if (i == bad) != isErr || len(l) > 10000 {
+					t.Errorf("last=%v: result %d: %.120s", last, i+1, l)
+				}
+			}
+		}
+	}
+	in := jsonlDocs(t, 1, nil) + strings.Repeat("x", maxDocument+10) + "\n" + jsonlDocs(t, 1, nil)
+	code, stdout, stderr := runClaimCmd(t, in, "-", "--jsonl")
+	if code != exitInput || stdout != "" || !strings.Contains(stderr, "-:2: document longer than 16 MiB") || strings.Contains(stderr, "-:3") {
+		t.Errorf("claim: exit %d, stdout %d bytes, stderr %.300s", code, len(stdout), stderr)
+	}
+}
+
+func TestWorkersAreBounded(t *testing.T) {
+	for _, w := range []string{"-1", "65", "100000000"} {
+		code, _, stderr := runCmd("", "code", "--jsonl", "--workers", w, "../../examples/month.jsonl")
+		if code != exitInput || !strings.Contains(stderr, "want 1..64") {
+			t.Errorf("--workers %s: exit %d, %s", w, code, stderr)
+		}
+	}
+	if code, _, stderr := runCmd("", "code", "--jsonl", "--workers", "64", "../../examples/month.jsonl"); code != exitOK {
+		t.Errorf("--workers 64: exit %d, %s", code, stderr)
+	}
+}
+
+func TestCodeDocumentSizeIsBounded(t *testing.T) {
+	code, stdout, stderr := runCmd(`{"therapies":[`+strings.Repeat(" ", maxDocument)+`]}`, "code", "-")
+	if code != exitInput || stdout != "" || !strings.Contains(stderr, "larger than 16 MiB") {
+		t.Errorf("exit %d, stdout %q, stderr %s", code, stdout, stderr)
+	}
+}

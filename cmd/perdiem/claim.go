@@ -14,7 +14,6 @@ import (
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/ctlnum"
 	"github.com/perdiem/perdiem/episode"
-	"github.com/perdiem/perdiem/internal/atomicfile"
 	"github.com/perdiem/perdiem/x12/x837p"
 )
 
@@ -25,14 +24,20 @@ func init() {
 		summary: `Write an X12 837P claim file from episode documents with a claim block.
 
 Decodes each document, checks its claim block, codes it and writes all the
-claims into one interchange (ISA…IEA). All or nothing: if any document has a
+claims into one interchange (ISA…IEA), at most 5,000 claims per transaction
+set (ST…SE) as the guide recommends. All or nothing: if any document has a
 problem, every problem is printed on standard error with its field path
 (and its line number with --jsonl), the exit status is 2, nothing is written
 and no control number is used. A claim of more than 50 lines is written as
-several claims <id>-1, <id>-2, … and a note says so.
+several claims <id>-1, <id>-2, … and a note says so. Memory stays flat at
+any batch size: the claims are checked in a first pass and kept in a
+temporary file (mode 0600, unlinked at once) until they are written.
 
-  --out F         write the interchange to F (through a temporary file renamed
-                  into place); default standard output
+  --out F         write the interchange to F; default standard output. A regular
+                  file is written whole or not at all (a temporary file beside it,
+                  renamed into place); a new one gets mode 0600, an existing one
+                  keeps its mode; a symbolic link's target is replaced; a device
+                  or FIFO is written through. F must not be one of the inputs
   --jsonl         one document per input line, all in one interchange
   --profile ID    payer profile (overrides the documents' "profile")
   --profile-file F  a payer profile file of your own
@@ -40,11 +45,15 @@ several claims <id>-1, <id>-2, … and a note says so.
   --cms FILE      a newer CMS HCPCS release over the embedded code set
   --control N     use N as the interchange control number (ISA13/GS06); it must
                   be above the last number recorded in the state file
-  --state FILE    control number state file; default .perdiem-control in the
-                  directory of --out (the current directory without --out).
-                  Every file written to one directory draws from one sequence,
-                  so no ISA13 repeats; a number is recorded before the file is
-                  written, so a failed write skips a number rather than reuse it
+  --state FILE    control number state file; default $PERDIEM_STATE, else
+                  $XDG_STATE_HOME/perdiem/control-number (~/.local/state/… on
+                  Unix, ~/Library/Application Support/… on macOS,
+                  %LocalAppData%\perdiem\… on Windows), whatever the current
+                  directory. The number is recorded before the first byte is
+                  written and given back if the output is lost before any of it
+                  could be seen (a temporary file removed, a full device);
+                  once part of it may have been seen, it stays used. No number
+                  is ever reused
   --usage T|P     ISA15 test or production; default the documents'
                   interchange.usage, else T`,
 		run: runClaim,
@@ -58,13 +67,6 @@ type claimFlags struct {
 	out, profileID, profileFile, cms, codes, state, usage string
 	jsonl                                                 bool
 	control                                               int64
-}
-
-// claimDoc is one input document on its way to the interchange.
-type claimDoc struct {
-	line   int // 1-based line with --jsonl, 0 otherwise
-	doc    *episode.Document
-	claims []*x837p.Claim
 }
 
 func runClaim(e *env, args []string) int {
@@ -104,94 +106,175 @@ func runClaim(e *env, args []string) int {
 	}
 	defer in.Close()
 
-	docs, bad := readClaimDocs(e, name, in, f.jsonl, opt)
-	usage, envBad := interchangeOf(e, name, docs, f.usage)
-	if bad || envBad {
+	// First pass: decode, check, code and build every document, keeping
+	// the claims in a spill (memory, then an unnamed temporary file), so
+	// nothing is written and no control number is taken unless all of
+	// them are good.
+	sp := newSpill()
+	defer sp.close()
+	b := claimBatch{e: e, name: name, flagUsage: f.usage, spill: sp, opt: opt}
+	b.read(in, f.jsonl)
+	if b.bad {
 		return exitInput
 	}
-	var claims []*x837p.Claim
-	for _, d := range docs {
-		claims = append(claims, d.claims...)
+	if b.err != nil {
+		fmt.Fprintf(e.stderr, "perdiem claim: %v\n", b.err)
+		return exitFindings
+	}
+	usage := b.usage
+	if usage == "" {
+		usage = "T"
 	}
 
-	state := f.state
-	if state == "" {
-		state = ctlnum.DefaultPath(f.out)
+	// Second pass: reserve the control number and write the claims back
+	// out of the spill.
+	out, err := openOutput(e, f.out, name, f.profileFile, f.cms, f.state)
+	if err != nil {
+		return fail("%v", err)
 	}
-	var num int64
-	if f.control != 0 {
-		num, err = ctlnum.Use(state, f.control)
-	} else {
-		num, err = ctlnum.Next(state)
-	}
+	res, err := writeNumbered(e, "claim", out, f.state, f.out, ctlnum.Request{First: f.control}, func(w io.Writer, num int64) error {
+		ctl := x837p.Control{Number: num, Time: now(), Usage: usage}
+		return sp.replay(func(next func() (*x837p.Claim, error)) error {
+			enc := x837p.NewEncoder(w)
+			if err := enc.Begin(b.first, ctl); err != nil {
+				return err
+			}
+			for {
+				c, err := next()
+				if err == io.EOF {
+					return enc.End()
+				}
+				if err != nil {
+					return err
+				}
+				if err := enc.Add(c); err != nil {
+					return err
+				}
+			}
+		})
+	})
 	var used *ctlnum.UsedError
 	switch {
 	case errors.As(err, &used):
 		return fail("--control: %v", err)
-	case err != nil:
+	case err != nil && res.first == 0:
 		fmt.Fprintf(e.stderr, "perdiem claim: control number: %v\n", err)
 		return exitFindings
-	}
-	ctl := x837p.Control{Number: num, Time: now(), Usage: usage}
-	if err := writeInterchange(e, f.out, claims, ctl); err != nil {
-		fmt.Fprintf(e.stderr, "perdiem claim: %v (control number %d is used up)\n", err, num)
+	case err != nil && res.burned:
+		fmt.Fprintf(e.stderr, "perdiem claim: writing %s: %v (part of interchange %09d may have been delivered: control number %d is used up)\n", outputName(f.out), err, res.first, res.first)
+		return exitFindings
+	case err != nil:
+		fmt.Fprintf(e.stderr, "perdiem claim: writing %s: %v (nothing written; control number %d not used)\n", outputName(f.out), err, res.first)
 		return exitFindings
 	}
-	dest := f.out
-	if dest == "" {
-		dest = "standard output"
-	}
-	fmt.Fprintf(e.stderr, "perdiem claim: %d claim(s) from %d document(s) in interchange %09d (%s) to %s\n", len(claims), len(docs), num, usage, dest)
+	fmt.Fprintf(e.stderr, "perdiem claim: %d claim(s) from %d document(s) in interchange %09d (%s) to %s\n", b.claims, b.docs, res.first, usage, outputName(f.out))
 	return exitOK
 }
 
-// readClaimDocs decodes, checks, codes and builds every document, printing
-// each problem; bad says whether there was any.
-func readClaimDocs(e *env, name string, in io.Reader, jsonl bool, opt coding.Options) (docs []claimDoc, bad bool) {
-	report := func(line int, err error) {
-		bad = true
-		printProblems(e.stderr, docName(name, line), err)
-	}
-	one := func(line int, data []byte) {
-		d, err := buildClaimDoc(data, opt)
+// claimBatch is the first pass over the documents: each is built and
+// checked, and its claims spilled; only what the interchange needs from
+// all of them (its envelope and usage) is kept.
+type claimBatch struct {
+	e         *env
+	name      string
+	flagUsage string
+	opt       coding.Options
+	spill     *spill
+
+	first   *x837p.Claim // the interchange's envelope comes from it
+	firstIC episode.Interchange
+	usage   string
+	docs    int
+	claims  int
+	bad     bool  // a document had problems (all are printed)
+	err     error // the spill failed
+}
+
+func (b *claimBatch) report(line int, err error) {
+	b.bad = true
+	printProblems(b.e.stderr, docName(b.name, line), err)
+}
+
+func (b *claimBatch) read(in io.Reader, jsonl bool) {
+	if !jsonl {
+		data, err := readAllLimited(in, maxDocument)
 		if err != nil {
-			report(line, err)
+			b.report(0, err)
 			return
 		}
-		d.line = line
-		if len(d.claims) > 1 {
-			fmt.Fprintf(e.stderr, "%s: note: claim %s has more than %d lines; written as %d claims %s-1 … %s-%d\n",
-				docName(name, line), d.doc.Claim.ID, x837p.MaxLines, len(d.claims), d.doc.Claim.ID, d.doc.Claim.ID, len(d.claims))
-		}
-		docs = append(docs, d)
-	}
-	if !jsonl {
-		data, err := io.ReadAll(in)
-		if err != nil {
-			report(0, err)
-			return nil, true
-		}
-		one(0, data)
-		return docs, bad
+		b.one(0, data)
+		return
 	}
 	r := bufio.NewReaderSize(in, 1<<16)
 	for line := 1; ; line++ {
 		data, err := readLine(r, nil)
+		if errors.Is(err, errLineTooLong) {
+			b.report(line, err)
+			err = nil
+		}
 		if len(bytes.TrimSpace(data)) > 0 {
-			one(line, data)
+			b.one(line, data)
 		}
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			report(line, err)
+			b.report(line, err)
 			break
 		}
 	}
-	if len(docs) == 0 && !bad {
-		report(0, errors.New("no documents"))
+	if b.docs == 0 && !b.bad {
+		b.report(0, errors.New("no documents"))
 	}
-	return docs, bad
+}
+
+// one builds one document and spills its claims.
+func (b *claimBatch) one(line int, data []byte) {
+	doc, claims, err := buildClaims(data, b.opt)
+	if err != nil {
+		b.report(line, err)
+		return
+	}
+	where := docName(b.name, line)
+	if len(claims) > 1 {
+		fmt.Fprintf(b.e.stderr, "%s: note: claim %s has more than %d lines; written as %d claims %s-1 … %s-%d\n",
+			where, doc.Claim.ID, x837p.MaxLines, len(claims), doc.Claim.ID, doc.Claim.ID, len(claims))
+	}
+	ic := doc.Claim.Interchange
+	if b.first == nil {
+		b.first, b.firstIC = claims[0], ic
+	}
+	if ic.Sender != b.firstIC.Sender || ic.Receiver != b.firstIC.Receiver {
+		fmt.Fprintf(b.e.stderr, "%s: claim.interchange: sender %q, receiver %q; the first document has %q, %q, and one interchange has one of each\n",
+			where, ic.Sender, ic.Receiver, b.firstIC.Sender, b.firstIC.Receiver)
+		b.bad = true
+	} else {
+		for _, c := range claims {
+			if err := x837p.Check(c, b.first); err != nil {
+				b.report(line, fmt.Errorf("claim %s: %w", c.ID, err))
+			}
+		}
+	}
+	if b.flagUsage != "" {
+		b.usage = b.flagUsage
+	} else if ic.Usage != "" {
+		if b.usage != "" && b.usage != ic.Usage {
+			fmt.Fprintf(b.e.stderr, "%s: claim.interchange.usage: %q, but an earlier document has %q; use --usage\n", where, ic.Usage, b.usage)
+			b.bad = true
+		}
+		b.usage = ic.Usage
+	}
+	b.docs++
+	b.claims += len(claims)
+	if b.bad || b.err != nil {
+		return // nothing will be written: stop spilling, keep checking
+	}
+	for _, c := range claims {
+		if err := b.spill.add(c); err != nil {
+			b.err = err
+			return
+		}
+	}
 }
 
 // docName names a document in messages: the input, and its line with --jsonl.
@@ -202,21 +285,23 @@ func docName(name string, line int) string {
 	return fmt.Sprintf("%s:%d", name, line)
 }
 
-func buildClaimDoc(data []byte, opt coding.Options) (claimDoc, error) {
+// buildClaims decodes, checks, codes and builds one document into its
+// claims (more than one when it has over 50 lines).
+func buildClaims(data []byte, opt coding.Options) (*episode.Document, []*x837p.Claim, error) {
 	doc, err := episode.Decode(data)
 	if err != nil {
-		return claimDoc{}, err
+		return nil, nil, err
 	}
 	if probs := doc.ValidateClaim(); len(probs) > 0 {
-		return claimDoc{}, &episode.Error{Problems: probs}
+		return nil, nil, &episode.Error{Problems: probs}
 	}
 	var res *claim.Result
 	if res, err = coding.Code(doc, opt); err != nil {
-		return claimDoc{}, err
+		return nil, nil, err
 	}
 	cl, err := coding.Claim(doc, res)
 	if err != nil {
-		return claimDoc{}, err
+		return nil, nil, err
 	}
 	codes := opt.Codes
 	if codes == nil {
@@ -224,61 +309,11 @@ func buildClaimDoc(data []byte, opt coding.Options) (claimDoc, error) {
 	}
 	c, err := x837p.Build(cl, x837p.Options{Codes: codes})
 	if err != nil {
-		return claimDoc{}, coding.InDocument(doc, cl, err)
+		return nil, nil, coding.InDocument(doc, cl, err)
 	}
 	claims, err := x837p.Split(c)
 	if err != nil {
-		return claimDoc{}, &episode.Error{Problems: []episode.Problem{{Path: "claim.id", Message: err.Error()}}}
+		return nil, nil, &episode.Error{Problems: []episode.Problem{{Path: "claim.id", Message: err.Error()}}}
 	}
-	return claimDoc{doc: doc, claims: claims}, nil
-}
-
-// interchangeOf checks that the documents can share one interchange (same
-// sender and receiver, one usage) and returns ISA15.
-func interchangeOf(e *env, name string, docs []claimDoc, flagUsage string) (usage string, bad bool) {
-	if len(docs) == 0 {
-		return "", false
-	}
-	first := docs[0].doc.Claim.Interchange
-	usage = flagUsage
-	for _, d := range docs {
-		ic := d.doc.Claim.Interchange
-		where := docName(name, d.line)
-		if ic.Sender != first.Sender || ic.Receiver != first.Receiver {
-			fmt.Fprintf(e.stderr, "%s: claim.interchange: sender %q, receiver %q; the first document has %q, %q, and one interchange has one of each\n",
-				where, ic.Sender, ic.Receiver, first.Sender, first.Receiver)
-			bad = true
-		}
-		if flagUsage == "" && ic.Usage != "" {
-			if usage != "" && usage != ic.Usage {
-				fmt.Fprintf(e.stderr, "%s: claim.interchange.usage: %q, but an earlier document has %q; use --usage\n", where, ic.Usage, usage)
-				bad = true
-			}
-			usage = ic.Usage
-		}
-	}
-	if usage == "" {
-		usage = "T"
-	}
-	return usage, bad
-}
-
-// writeInterchange writes to out through a temporary file in the same
-// directory, renamed into place only when complete; to standard output
-// through a buffer, so a failure prints nothing.
-func writeInterchange(e *env, out string, claims []*x837p.Claim, ctl x837p.Control) error {
-	if out == "" || out == "-" {
-		var buf bytes.Buffer
-		if err := x837p.Write(&buf, claims, ctl); err != nil {
-			return err
-		}
-		_, err := e.stdout.Write(buf.Bytes())
-		return err
-	}
-	return writeFileAtomic(out, func(w io.Writer) error { return x837p.Write(w, claims, ctl) })
-}
-
-// writeFileAtomic writes an output file whole or not at all.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	return atomicfile.Write(path, 0o644, write)
+	return doc, claims, nil
 }

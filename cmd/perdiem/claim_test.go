@@ -51,6 +51,7 @@ func readClaims(t *testing.T, path string) ([]*x837p.Claim, string) {
 // says 7: see x12/x837p TestGoldenSkeleton), the claims are the same.
 func TestClaimMatchesTheValidatedSample(t *testing.T) {
 	fixedNow(t)
+	freshState(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "claims.x12")
 	code, stdout, stderr := runClaimCmd(t, "", claimDoc1, "--out", out)
@@ -131,6 +132,7 @@ func TestClaimJSONLWritesOneInterchange(t *testing.T) {
 // run: every problem is reported with its line and path, no file appears,
 // and no control number is used.
 func TestClaimAllOrNothing(t *testing.T) {
+	state := freshState(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "batch.x12")
 	in := jsonlDocs(t, 4, func(i int, doc map[string]any) {
@@ -160,7 +162,10 @@ func TestClaimAllOrNothing(t *testing.T) {
 		for _, e := range entries {
 			names = append(names, e.Name())
 		}
-		t.Errorf("files left in the output directory: %v (want none: no output, no temporary file, no control number used)", names)
+		t.Errorf("files left in the output directory: %v (want none: no output, no temporary file)", names)
+	}
+	if entries, _ := os.ReadDir(state); len(entries) != 0 {
+		t.Errorf("state directory holds %v: want no control number used", entries)
 	}
 }
 
@@ -198,10 +203,19 @@ func TestClaimControlNumbersAreNeverReused(t *testing.T) {
 		t.Fatalf("bad input: exit %d", code)
 	}
 	ok("000000003")
-	// The write fails after the number was reserved: it is burned.
+	// An output that cannot be created: refused before a number is taken.
 	code, _, stderr := runClaimCmd(t, "", claimDoc1, "--out", filepath.Join(dir, "missing", "out.x12"), "--state", state)
-	if code != exitFindings || !strings.Contains(stderr, "control number 4") {
-		t.Fatalf("failed write: exit %d, stderr %s", code, stderr)
+	if code != exitInput || !strings.Contains(stderr, "missing") {
+		t.Fatalf("missing folder: exit %d, stderr %s", code, stderr)
+	}
+	ok("000000004")
+	// The write fails before any byte reached the device: the number is
+	// given back.
+	if _, err := os.Stat("/dev/full"); err == nil {
+		code, _, stderr = runClaimCmd(t, "", claimDoc1, "--out", "/dev/full", "--state", state)
+		if code != exitFindings || !strings.Contains(stderr, "control number 5 not used") {
+			t.Fatalf("/dev/full: exit %d, stderr %s", code, stderr)
+		}
 	}
 	ok("000000005")
 	ok("000000100", "--control", "100")
@@ -211,15 +225,44 @@ func TestClaimControlNumbersAreNeverReused(t *testing.T) {
 	ok("000000101")
 }
 
-func TestClaimStdoutUsesStateInCurrentDirectory(t *testing.T) {
+// TestClaimStateDoesNotDependOnTheCurrentDirectory: runs from different
+// folders draw from the user's one sequence and leave nothing behind in
+// them; a state file that earlier versions left in a folder is continued.
+func TestClaimStateDoesNotDependOnTheCurrentDirectory(t *testing.T) {
 	fixedNow(t)
-	t.Chdir(t.TempDir())
-	code, stdout, stderr := runClaimCmd(t, "", claimDoc1)
-	if code != exitOK || !strings.HasPrefix(stdout, "ISA*00*") {
-		t.Fatalf("exit %d, stdout %.40q, stderr %s", code, stdout, stderr)
+	state := freshState(t)
+	var isa13 []string
+	for range 2 {
+		dir := t.TempDir()
+		t.Chdir(dir)
+		code, stdout, stderr := runClaimCmd(t, "", claimDoc1)
+		if code != exitOK || !strings.HasPrefix(stdout, "ISA*00*") {
+			t.Fatalf("exit %d, stdout %.40q, stderr %s", code, stdout, stderr)
+		}
+		isa13 = append(isa13, strings.Split(stdout, "*")[13])
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("files left in the current directory: %v", entries)
+		}
 	}
-	if b, err := os.ReadFile(".perdiem-control"); err != nil || strings.TrimSpace(string(b)) != "1" {
-		t.Errorf("state in the current directory: %q, %v", b, err)
+	if strings.Join(isa13, " ") != "000000001 000000002" {
+		t.Errorf("ISA13 %v, want one sequence", isa13)
+	}
+	if b, err := os.ReadFile(filepath.Join(state, "perdiem", "control-number")); err != nil || strings.TrimSpace(string(b)) != "2" {
+		t.Errorf("state: %q, %v", b, err)
+	}
+	legacy := t.TempDir()
+	t.Chdir(legacy)
+	os.WriteFile(".perdiem-control", []byte("41\n"), 0o600)
+	code, stdout, stderr := runClaimCmd(t, "", claimDoc1)
+	if code != exitOK || strings.Split(stdout, "*")[13] != "000000042" || !strings.Contains(stderr, "continuing after control number 41") {
+		t.Errorf("after a legacy state of 41: exit %d, ISA13 %s, stderr %s", code, strings.Split(stdout, "*")[13], stderr)
+	}
+	t.Setenv("PERDIEM_STATE", filepath.Join(legacy, "env-state"))
+	if code, _, stderr := runClaimCmd(t, "", claimDoc1, "--control", "7"); code != exitOK {
+		t.Errorf("with PERDIEM_STATE: exit %d, %s", code, stderr)
+	}
+	if n, err := os.ReadFile(filepath.Join(legacy, "env-state")); err != nil || strings.TrimSpace(string(n)) != "7" {
+		t.Errorf("PERDIEM_STATE not used: %q, %v", n, err)
 	}
 }
 

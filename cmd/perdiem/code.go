@@ -39,7 +39,10 @@ is printed on standard output.
   --format json|table json (default) or a table for people
   --jsonl             batch: one document per input line, one result per output line, in order;
                       a document with errors gives {"line":N,"errors":[...]} and exit status 2 at the end
-  --workers N         batch workers (default: the number of CPUs)`,
+  --workers N         batch workers, at most 64 (default: the number of CPUs)
+
+A document is at most 16 MiB (one line with --jsonl: a longer line gets its
+{"line":N,"errors":[...]} record and the batch goes on).`,
 		run: runCode,
 	})
 }
@@ -83,7 +86,7 @@ func runCode(e *env, args []string) int {
 	if f.jsonl {
 		return codeBatch(e, in, opt, f)
 	}
-	data, err := io.ReadAll(in)
+	data, err := readAllLimited(in, maxDocument)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem code: %s: %v\n", name, err)
 		return exitInput

@@ -10,10 +10,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/internal/atomicfile"
 )
 
 // Exit statuses shared by every subcommand.
@@ -48,8 +52,37 @@ var commands = map[string]command{}
 func register(c command) { commands[c.name] = c }
 
 func main() {
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr)}
-	os.Exit(run(e, os.Args[1:]))
+	// A reader that goes away (perdiem read big.x12 | head) makes writes
+	// fail with EPIPE instead of killing the process, so the command can
+	// clean up and exit 1 like any other output failure.
+	signal.Ignore(syscall.SIGPIPE)
+	handleInterrupts()
+	stdout := &stdoutWriter{w: os.Stdout, closed: stdoutClosed()}
+	e := &env{stdin: os.Stdin, stdout: stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr)}
+	code := run(e, os.Args[1:])
+	if stdout.err != nil && code == exitOK {
+		// The command did not notice; the output it meant to give is lost.
+		fmt.Fprintf(os.Stderr, "perdiem: writing standard output: %v\n", stdout.err)
+		code = exitFindings
+	}
+	os.Exit(code)
+}
+
+// handleInterrupts undoes unfinished output on SIGINT and SIGTERM (see
+// onInterrupt), then lets the signal end the process as it would have.
+func handleInterrupts() {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-c
+		runInterrupts()
+		atomicfile.RemoveOwn()
+		signal.Reset(sig)
+		if p, err := os.FindProcess(os.Getpid()); err == nil && p.Signal(sig) == nil {
+			time.Sleep(time.Second)
+		}
+		os.Exit(exitFindings)
+	}()
 }
 
 func run(e *env, args []string) int {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -10,13 +11,32 @@ import (
 )
 
 // TestMain lets a test run the real command: with PERDIEM_RUN_MAIN set, the
-// test binary is perdiem itself (see runMain).
+// test binary is perdiem itself (see runMain). It also keeps the tests away
+// from the user's control number state: the default state directory is a
+// temporary one.
 func TestMain(m *testing.M) {
 	if os.Getenv("PERDIEM_RUN_MAIN") == "1" {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "perdiem-state-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("XDG_STATE_HOME", dir)
+	os.Unsetenv("PERDIEM_STATE")
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// freshState gives the test a state directory of its own.
+func freshState(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	return dir
 }
 
 // runMain runs perdiem as its own process with args and stdin, and returns

@@ -51,7 +51,8 @@ cannot be read as X12 at all.
                       are not in it: a 999 has no place for them (a 277CA does)
   --control N         interchange and group control number of the first 999 (default: the
                       next number in the state file, so no 999 reuses one)
-  --state FILE        control number state file (default: .perdiem-control beside the 999)
+  --state FILE        control number state file (default: $PERDIEM_STATE, else the user's
+                      state directory; see 'perdiem help claim')
   --format text|json  text (default), or JSON Lines: one object per line, in file
                       order, with "type" interchange, finding (outside a set), set
                       (with its findings), group, and last summary
@@ -74,7 +75,7 @@ func runValidate(e *env, args []string) int {
 	format := fs.String("format", "text", "text or json")
 	control := fs.Int64("control", 0, "control number of the first 999 (default: the next in the state file)")
 	cms := fs.String("cms", "", "CMS HCPCS release to overlay on the embedded code set")
-	state := fs.String("state", "", "control number state file (default: "+ctlnum.DefaultName+" beside the 999)")
+	state := fs.String("state", "", "control number state file")
 	allSets := fs.Bool("sets", false, "list every transaction set")
 	workers := fs.Int("workers", 0, "transaction sets checked at once (default: one per CPU)")
 	name, err := parseWithFile(fs, args)
@@ -144,14 +145,14 @@ func runValidate(e *env, args []string) int {
 	if *ackOut == "" {
 		rep, err = validate(rs)
 	} else {
-		statePath := *state
-		if statePath == "" {
-			statePath = ctlnum.DefaultPath(*ackOut)
-		}
 		// The 999 is written as the sets are checked, into a file that
 		// appears whole or not at all.
-		ackErr = writeFileAtomic(*ackOut, func(w io.Writer) error {
-			acks := &ackSink{reportSink: rs, w: w, statePath: statePath, first: *control, t: now().UTC()}
+		ackErr = writeOutput(e, *ackOut, []string{name, *state}, func(w io.Writer) error {
+			statePath, floor, err := resolveState(e, "validate", *state, *ackOut)
+			if err != nil {
+				return err
+			}
+			acks := &ackSink{reportSink: rs, w: w, statePath: statePath, floor: floor, first: *control, t: now().UTC()}
 			rep, err = validate(acks)
 			if err != nil {
 				return err
@@ -372,6 +373,7 @@ type ackSink struct {
 	reportSink
 	w         io.Writer
 	statePath string
+	floor     int64 // numbers in a legacy state file count as used
 	first     int64
 	t         time.Time
 	isa       x222.InterchangeInfo
@@ -416,14 +418,16 @@ func (a *ackSink) begin(g *x222.GroupResult) error {
 			return wrapAck(err)
 		}
 	}
-	var n int64
-	var err error
+	req := ctlnum.Request{Floor: a.floor}
 	if a.n == 0 && a.first > 0 {
-		n, err = ctlnum.Use(a.statePath, a.first)
-	} else {
-		n, err = ctlnum.Next(a.statePath)
+		req.First = a.first
 	}
+	r, err := ctlnum.Reserve(a.statePath, req)
 	if err != nil {
+		return wrapAck(err)
+	}
+	n := r.First()
+	if err := r.Commit(); err != nil {
 		return wrapAck(err)
 	}
 	a.n++

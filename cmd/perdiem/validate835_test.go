@@ -12,6 +12,7 @@ const samples835 = "../../testdata/x12/835/"
 // TestValidateDispatchesOn835: an 835 is checked against X221A1, with its
 // balances as business findings, and gets a 999 acknowledging HP/835.
 func TestValidateDispatchesOn835(t *testing.T) {
+	freshState(t)
 	dir := t.TempDir()
 	ack := filepath.Join(dir, "ack.999")
 	code, out, errOut := runValidateCmd(t, "", samples835+"linuxforhealth__medicare-part-a.x12", "--999", ack, "--control", "5")

@@ -150,8 +150,9 @@ func TestValidateWrites999(t *testing.T) {
 	}
 }
 
-// Two 999s written to one folder never share a control number.
+// Two 999s never share a control number.
 func TestValidate999ControlNumbersAreNotReused(t *testing.T) {
+	freshState(t)
 	dir := t.TempDir()
 	var isa13 []string
 	for i := 0; i < 2; i++ {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 
 	"github.com/perdiem/perdiem/x12/x222"
 )
@@ -53,17 +52,22 @@ func runWrite(e *env, args []string) int {
 		return exitInput
 	}
 	// The tree is in memory already; writing it to a buffer first means a
-	// segment that cannot be written leaves no partial file behind.
+	// segment that cannot be written leaves no partial output behind.
 	var buf bytes.Buffer
-	err = doc.Interchange.Write(&buf)
-	if err == nil && *out != "" && *out != "-" {
-		err = writeFileAtomic(*out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
-	} else if err == nil {
-		_, err = e.stdout.Write(buf.Bytes())
-	}
-	if err != nil {
+	if err := doc.Interchange.Write(&buf); err != nil {
 		fmt.Fprintf(e.stderr, "perdiem write: %v\n", err)
 		return exitInput
+	}
+	o, err := openOutput(e, *out, name)
+	if err == nil {
+		if _, err = o.Write(buf.Bytes()); err == nil {
+			err = o.Commit()
+		}
+		o.Abort()
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem write: writing %s: %v\n", outputName(*out), err)
+		return exitCodeOf(err)
 	}
 	return exitOK
 }
