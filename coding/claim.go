@@ -15,7 +15,8 @@ import (
 // Claim makes the claim of a coded document: the document's claim block as
 // the header, and the coded lines, each with its line id (<claim id>-<n>,
 // n from 1 in line order) and its charge (units × the charge per unit in
-// claim.charges, exact, rounded half up to the cent). A code without a
+// claim.charges, exact, rounded half up to the cent). Each line adds to its
+// reasons the claim it is on (LN-4) and how its charge was made (LN-5). A code without a
 // charge, a negative charge, or a charge or total beyond what an X12
 // amount carries is a problem at claim.charges.CODE; problems come back
 // together as *episode.Error and no claim is made. The claim block is
@@ -83,9 +84,12 @@ func Claim(doc *episode.Document, res *claim.Result) (*claim.Claim, error) {
 	c.Lines = make([]claim.Line, len(res.Lines))
 	missing := map[string]bool{}
 	charges := make([]money.Amount, 0, len(res.Lines))
+	onClaim := claim.Reason{Rule: "LN-4", Text: "on claim " + cb.ID + " with every line of the patient, payer and billing period " + res.Period.From.String() + ".." + res.Period.To.String()}
 	for i := range res.Lines {
 		l := res.Lines[i]
 		l.ID = lineID(cb.ID, i)
+		// The coded result keeps its reasons: the claim's go on a copy.
+		l.Why = append(slices.Clip(l.Why), onClaim)
 		path := "lines[" + strconv.Itoa(i) + "]"
 		per, ok := cb.Charges[l.Code]
 		switch {
@@ -103,6 +107,7 @@ func Claim(doc *episode.Document, res *claim.Result) (*claim.Claim, error) {
 			}
 			l.Charge = charge
 			charges = append(charges, charge)
+			l.Why = append(l.Why, claim.Reason{Rule: "LN-5", Text: formatNumber(l.Units) + " unit(s) × " + per.String() + " (claim.charges." + l.Code + ") = " + charge.String()})
 		}
 		c.Lines[i] = l
 	}
