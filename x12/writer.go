@@ -21,6 +21,11 @@ type Writer struct {
 	d     Delimiters
 	derr  error
 	count int
+
+	// KeepTrailing writes trailing empty elements as given, so that a
+	// segment read in is written back as it was (X12 says to drop them,
+	// and WriteSegment does by default).
+	KeepTrailing bool
 }
 
 // NewWriter returns a Writer that writes to w with delimiters d. Unusable
@@ -54,7 +59,7 @@ func (w *Writer) WriteSegment(id string, elements ...string) error {
 		return w.writeISA(elements)
 	}
 	n := len(elements)
-	for n > 0 && elements[n-1] == "" {
+	for n > 0 && elements[n-1] == "" && !w.KeepTrailing {
 		n--
 	}
 	for i, e := range elements[:n] {

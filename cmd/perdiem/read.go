@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/x221"
 	"github.com/perdiem/perdiem/x12/x222"
 	"github.com/perdiem/perdiem/x12/x835"
 	"github.com/perdiem/perdiem/x12/x837p"
@@ -23,8 +24,10 @@ func init() {
 
 The kind is taken from the first transaction set (ST01). An 837P becomes its
 claims (billing provider, subscriber, patient, payer, claim and service lines
-with NDCs); --tree gives instead the whole interchange as loops and segments,
-which keeps every segment of any 837P. An 835 becomes typed remittances
+with NDCs). With --tree, an 837P or an 835 becomes instead its interchanges
+as loops and segments (the implementation guide's loop tree), which keep
+every segment as it was: 'perdiem write' gives the file back segment for
+segment. An 835 becomes typed remittances
 (payer, payee, payment, provider summaries, claims with adjustments, contacts
 and service lines, provider adjustments); a 999 becomes the accepted and
 rejected transaction sets with their errors. A file that cannot be read is
@@ -43,11 +46,11 @@ findings.`,
 
 // readOutput is the JSON of perdiem read: the kind, then one of the bodies.
 type readOutput struct {
-	Type         string             `json:"type"`
-	Claims       []*x837p.Claim     `json:"claims,omitempty"`
-	Interchange  *x222.Interchange  `json:"interchange,omitempty"`
-	Remittances  []*x835.Remittance `json:"remittances,omitempty"`
-	Acknowledges []*x999.Ack        `json:"acknowledgments,omitempty"`
+	Type         string              `json:"type"`
+	Claims       []*x837p.Claim      `json:"claims,omitempty"`
+	Interchanges []*x222.Interchange `json:"interchanges,omitempty"`
+	Remittances  []*x835.Remittance  `json:"remittances,omitempty"`
+	Acknowledges []*x999.Ack         `json:"acknowledgments,omitempty"`
 	// Findings are the 835 problems outside any remittance (stray
 	// segments, sets that are not 835s); each remittance has its own.
 	Findings []*x835.Error `json:"findings,omitempty"`
@@ -56,7 +59,7 @@ type readOutput struct {
 func runRead(e *env, args []string) int {
 	fs := flag.NewFlagSet("read", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	tree := fs.Bool("tree", false, "837P: the loop tree instead of claims")
+	tree := fs.Bool("tree", false, "837P or 835: the loop tree of every interchange")
 	name, err := parseWithFile(fs, args)
 	if err != nil {
 		return exitInput
@@ -68,17 +71,23 @@ func runRead(e *env, args []string) int {
 	}
 	defer in.Close()
 	br := bufio.NewReaderSize(in, 1<<16)
-	kind, _, err := transactionKind(br)
+	kind, version, err := transactionKind(br)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, err)
 		return exitInput
 	}
 	out := readOutput{Type: kind}
+	if kind == "837" {
+		out.Type = "837P" // as x837p, validate and the docs name it
+	}
 	switch {
-	case kind == "837" && *tree:
-		out.Interchange, err = x222.Parse(br)
+	case *tree && kind == "837":
+		out.Interchanges, err = x222.ParseAll(br)
+	case *tree && kind == "835":
+		out.Interchanges, err = x221.ParseAll(br)
+	case *tree:
+		err = fmt.Errorf("this is a %s; --tree gives the loop tree of an 837P or an 835", describeKind(kind, version))
 	case kind == "837":
-		out.Type = "837P"
 		out.Claims, err = x837p.Read(br)
 	case kind == "835":
 		return read835(e, name, br)

@@ -15,7 +15,8 @@ func TestReadEachKind(t *testing.T) {
 	}{
 		{"837p/synthetic__home-infusion-good.x12", "837P", "claims", 1, nil},
 		{"837p/moov__example_5010_837p.x12", "837P", "claims", 8, nil},
-		{"837p/synthetic__home-infusion-good.x12", "837", "interchange", -1, []string{"--tree"}},
+		{"837p/synthetic__home-infusion-good.x12", "837P", "interchanges", 1, []string{"--tree"}},
+		{"835/stupidedi__multiple-claims-single-check.edi", "835", "interchanges", 1, []string{"--tree"}},
 		{"835/stupidedi__multiple-claims-single-check.edi", "835", "remittances", 1, nil},
 		{"999/stupidedi__response-to-3-837s.edi", "999", "acknowledgments", 1, nil},
 	} {

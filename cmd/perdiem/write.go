@@ -13,12 +13,13 @@ func init() {
 	register(command{
 		name:  "write",
 		usage: "write FILE|- [--out F]",
-		summary: `Write an 837P back from the JSON of 'perdiem read --tree'.
+		summary: `Write an 837P or an 835 back from the JSON of 'perdiem read --tree'.
 
-Takes the loop tree that 'perdiem read --tree' prints (edited or not) and
-writes it as X12 with the interchange's own delimiters, so a file can be
-read, changed by a program, and written back. The segments are written as
-they are: run 'perdiem validate' on the result.`,
+Takes the loop trees that 'perdiem read --tree' prints (edited or not) and
+writes them as X12, each interchange with its own delimiters, so a file can
+be read, changed by a program, and written back: unchanged, it comes back
+segment for segment, trailing empty elements included. The segments are
+written as they are: run 'perdiem validate' on the result.`,
 		run: runWrite,
 	})
 }
@@ -38,7 +39,9 @@ func runWrite(e *env, args []string) int {
 	}
 	defer in.Close()
 	var doc struct {
-		Type        string            `json:"type"`
+		Type         string              `json:"type"`
+		Interchanges []*x222.Interchange `json:"interchanges"`
+		// Interchange is the single interchange of earlier versions.
 		Interchange *x222.Interchange `json:"interchange"`
 	}
 	dec := json.NewDecoder(in)
@@ -47,14 +50,27 @@ func runWrite(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem write: %s: %v (want the JSON of 'perdiem read --tree')\n", name, err)
 		return exitInput
 	}
-	if doc.Interchange == nil {
-		fmt.Fprintf(e.stderr, "perdiem write: %s: no \"interchange\": want the JSON of 'perdiem read --tree'\n", name)
+	if doc.Interchange != nil {
+		doc.Interchanges = append([]*x222.Interchange{doc.Interchange}, doc.Interchanges...)
+	}
+	if len(doc.Interchanges) == 0 {
+		fmt.Fprintf(e.stderr, "perdiem write: %s: no \"interchanges\": want the JSON of 'perdiem read --tree'\n", name)
 		return exitInput
 	}
 	// The tree is in memory already; writing it to a buffer first means a
 	// segment that cannot be written leaves no partial output behind.
 	var buf bytes.Buffer
-	if err := doc.Interchange.Write(&buf); err != nil {
+	for i, t := range doc.Interchanges {
+		if t == nil {
+			err = fmt.Errorf("interchanges[%d] is null", i)
+			break
+		}
+		if err = t.Write(&buf); err != nil {
+			err = fmt.Errorf("interchanges[%d]: %w", i, err)
+			break
+		}
+	}
+	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem write: %v\n", err)
 		return exitInput
 	}

@@ -63,25 +63,43 @@ type Segment struct {
 // guide violations are left to Validate. It fails on unreadable X12 or a
 // second interchange. Unlike Validate it holds the whole file in memory.
 func Tree(g *Guide, r io.Reader) (*Interchange, error) {
+	ts, err := trees(g, r, false)
+	if err != nil {
+		return nil, err
+	}
+	return ts[0], nil
+}
+
+// Trees is Tree for a file of one or more interchanges.
+func Trees(g *Guide, r io.Reader) ([]*Interchange, error) { return trees(g, r, true) }
+
+func trees(g *Guide, r io.Reader, several bool) ([]*Interchange, error) {
 	m := newMachine(g, Options{MaxFindings: 1}, true)
+	m.several = several
 	if err := m.run(x12.NewReader(r)); err != nil {
 		return nil, err
 	}
 	if se := m.syntaxErr; se != nil {
 		return nil, fmt.Errorf("x12/guide: segment %d at byte %d, line %d: %w", se.Pos.Segment, se.Pos.Offset, se.Pos.Line, se.Err)
 	}
-	if m.tree == nil {
+	if len(m.trees) == 0 {
 		return nil, errors.New("x12/guide: no interchange")
 	}
-	return m.tree, nil
+	return m.trees, nil
 }
 
-// Write writes the interchange back as X12 with its own delimiters. Control
-// counts are written as they were read, not recomputed.
+// Write writes the interchange back as X12 with its own delimiters, segment
+// for segment as it was read: trailing empty elements are kept, and control
+// counts are written as they were read, not recomputed. Within a loop, a
+// segment whose position is after the first segment of a child loop (one
+// out of place in the input) is written after that loop, where it was; a
+// segment without a position (added by a program) goes with the loop's
+// own segments, before its child loops.
 func (t *Interchange) Write(w io.Writer) error {
 	d := x12.Delimiters{Element: one(t.Delimiters.Element), Component: one(t.Delimiters.Component),
 		Repetition: one(t.Delimiters.Repetition), Segment: one(t.Delimiters.Segment)}
 	xw := x12.NewWriter(w, d)
+	xw.KeepTrailing = true
 	var err error
 	put := func(id string, els []string) {
 		if err == nil && els != nil {
@@ -93,17 +111,8 @@ func (t *Interchange) Write(w io.Writer) error {
 		put("GS", g.GS)
 		for _, s := range g.Sets {
 			put("ST", s.ST)
-			var walk func(l *Loop)
-			walk = func(l *Loop) {
-				for _, sg := range l.Segments {
-					put(sg.ID, sg.Elements)
-				}
-				for _, c := range l.Loops {
-					walk(c)
-				}
-			}
 			if s.Root != nil {
-				walk(s.Root)
+				writeLoop(s.Root, put)
 			}
 			put("SE", s.SE)
 		}
@@ -114,6 +123,27 @@ func (t *Interchange) Write(w io.Writer) error {
 		return err
 	}
 	return xw.Flush()
+}
+
+// writeLoop writes l's segments and child loops in input order.
+func writeLoop(l *Loop, put func(string, []string)) {
+	j := 0
+	for _, sg := range l.Segments {
+		for ; j < len(l.Loops) && sg.Position > 0 && firstPosition(l.Loops[j]) > 0 && firstPosition(l.Loops[j]) < sg.Position; j++ {
+			writeLoop(l.Loops[j], put)
+		}
+		put(sg.ID, sg.Elements)
+	}
+	for ; j < len(l.Loops); j++ {
+		writeLoop(l.Loops[j], put)
+	}
+}
+
+func firstPosition(l *Loop) int {
+	if len(l.Segments) == 0 {
+		return 0
+	}
+	return l.Segments[0].Position
 }
 
 func one(s string) byte {

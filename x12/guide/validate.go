@@ -175,6 +175,8 @@ type Machine struct {
 	// business checks, whose findings Parse drops, are skipped.
 	arena    arena
 	tree     *Interchange
+	trees    []*Interchange
+	several  bool // more than one interchange may be read
 	treeErr  error
 	curGroup *Group
 	curSet   *Set
@@ -494,11 +496,13 @@ func (m *Machine) isa(seg *x12.Segment) {
 		}
 	}
 	if m.build {
-		if m.tree != nil {
+		if m.tree != nil && !m.several {
 			m.treeErr = fmt.Errorf("x12/guide: segment %d: a second interchange; Parse reads one", seg.Pos().Segment)
 			return
 		}
 		m.tree = &Interchange{Delimiters: delimitersOf(seg.Delimiters()), ISA: elements(seg), Groups: []*Group{}}
+		m.trees = append(m.trees, m.tree)
+		m.curGroup = nil
 	}
 }
 
@@ -674,7 +678,12 @@ func (m *Machine) setClosed(c *closedSet) {
 	if c.truncated {
 		m.rep.Truncated = true
 	}
-	if m.build && m.curGroup != nil && c.tree != nil {
+	if m.build && m.tree != nil && c.tree != nil {
+		if m.curGroup == nil || !m.inGS {
+			// a set outside a group keeps its place in a group without GS
+			m.curGroup = &Group{Sets: []*Set{}}
+			m.tree.Groups = append(m.tree.Groups, m.curGroup)
+		}
 		m.curGroup.Sets = append(m.curGroup.Sets, c.tree)
 	}
 	if m.opt.Sink != nil {

@@ -38,6 +38,9 @@ func Validate(r io.Reader, opt guide.Options) (*guide.Report, error) {
 // Parse reads one 835 interchange into its loop tree, as guide.Tree does.
 func Parse(r io.Reader) (*guide.Interchange, error) { return guide.Tree(X221A1(), r) }
 
+// ParseAll is Parse for a file of one or more interchanges.
+func ParseAll(r io.Reader) ([]*guide.Interchange, error) { return guide.Trees(X221A1(), r) }
+
 // here is a remembered segment position, for findings reported later.
 type here struct {
 	seg, setPos int

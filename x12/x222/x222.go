@@ -98,6 +98,9 @@ type Options struct {
 // interchange. Unlike Validate it holds the whole file in memory.
 func Parse(r io.Reader) (*Interchange, error) { return guide.Tree(X222A1(), r) }
 
+// ParseAll is Parse for a file of one or more interchanges.
+func ParseAll(r io.Reader) ([]*Interchange, error) { return guide.Trees(X222A1(), r) }
+
 // The guide machinery's helpers the business rules use.
 var (
 	elemName    = guide.ElemName
