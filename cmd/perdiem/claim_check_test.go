@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
@@ -18,7 +19,11 @@ import (
 // Every claim perdiem writes for the examples passes the 837P validator
 // with no finding at any level, and reads back to the claim that went in.
 func TestClaimsWeWriteValidate(t *testing.T) {
-	fixedNow(t)
+	// The claims are made after the services they bill, as a biller does
+	// and the validator checks (BHT04 on or after every date of service).
+	old := now
+	now = func() time.Time { return time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC) }
+	t.Cleanup(func() { now = old })
 	inputs, _ := filepath.Glob("../../examples/*.json")
 	inputs = append(inputs, "../../examples/month.jsonl")
 	for _, in := range inputs {

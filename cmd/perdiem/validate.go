@@ -43,7 +43,8 @@ CPU. The text report has one line per finding:
 
   level segment-number SEGID loop element: message
 
-then a line for each transaction set with findings, and a summary. Exit
+then a line for each transaction set with findings, and a summary that
+ends with what no shipped code list could check ("not checked: …"). Exit
 status 0 when there are no findings, 1 when there are, 2 when the input
 cannot be read as X12 at all.
 
@@ -284,6 +285,9 @@ func (r *textReport) summary(rep *x222.Report) error {
 		}
 	}
 	fmt.Fprintf(r.w, "\n%d transaction sets: %d accepted, %d rejected in a 999\n", rep.Sets, rep.Accepted, rep.Sets-rep.Accepted)
+	for _, u := range rep.Unchecked {
+		fmt.Fprintf(r.w, "not checked: %s\n", u)
+	}
 	return r.w.Flush()
 }
 
@@ -358,7 +362,8 @@ func (r *jsonReport) summary(rep *x222.Report) error {
 		Accepted     int            `json:"accepted"`
 		Truncated    bool           `json:"truncated,omitempty"`
 		Valid        bool           `json:"valid"`
-	}{"summary", rep.Segments, total, rep.Counts, rep.InterchangeCount, rep.Sets, rep.Accepted, rep.Truncated, rep.Valid()})
+		Unchecked    []string       `json:"unchecked,omitempty"`
+	}{"summary", rep.Segments, total, rep.Counts, rep.InterchangeCount, rep.Sets, rep.Accepted, rep.Truncated, rep.Valid(), rep.Unchecked})
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,11 @@ type Report struct {
 	Sets             int            `json:"sets"`
 	Accepted         int            `json:"accepted"`
 	InterchangeCount int            `json:"interchange_count"`
+
+	// Unchecked says which values were not checked against a code list,
+	// and why (a list that is not shipped, an option not given), so that
+	// nothing is skipped silently.
+	Unchecked []string `json:"unchecked,omitempty"`
 }
 
 // InterchangeInfo is what an acknowledgment needs from an ISA.

@@ -81,6 +81,12 @@ type hlEntry struct {
 type business struct {
 	// noc and perDiem come from Options.Codes; nil without a code set.
 	noc, perDiem *CodeList
+	codes        *codeset.Set
+	today        civil.Date // Options.Today
+	unchecked    unchecked  // what no shipped list could check, over every set
+
+	created civil.Date // BHT04
+	ln      line       // the open service line, until its DTP*472
 
 	hl     [3]hlEntry
 	lastHL int
@@ -112,7 +118,8 @@ func (b *business) StartSet() {
 		ids[l] = b.hl[l].id[:0]
 	}
 	raw := b.claimRaw[:0]
-	*b = business{noc: b.noc, perDiem: b.perDiem, claimRaw: raw, perDiemUnits: -1}
+	*b = business{noc: b.noc, perDiem: b.perDiem, codes: b.codes, today: b.today, unchecked: b.unchecked,
+		ln: line{code: b.ln.code[:0], mods: b.ln.mods}, claimRaw: raw, perDiemUnits: -1}
 	for l := range b.hl {
 		b.hl[l].id = ids[l]
 	}
@@ -184,7 +191,12 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 				}
 			}
 		}
+	case "BHT":
+		if d, ok := date8(seg.ElementBytes(4)); ok {
+			b.created = dayNumber(d)
+		}
 	case "N4":
+		b.n4(m, seg, loop)
 		if loop == "2010AA" {
 			if v := seg.ElementBytes(3); len(v) > 0 && !ident.ValidZIP9(string(v)) {
 				z := string(v)
@@ -206,6 +218,9 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 			days = 1
 		}
 		if loop == "2400" && string(seg.ElementBytes(1)) == "472" {
+			if from, to, ok := serviceSpan(seg.ElementBytes(2), seg.ElementBytes(3)); ok {
+				b.serviceDates(m, loop, from, to)
+			}
 			if days > 0 && b.perDiemUnits > int64(days)*100 {
 				b.at(m, b.sv1At, loop, "SV1", "SV104", fmt.Sprintf("%s per diem units are more than the %d day(s) of service in DTP*472 (one unit a day at most, PD-1)",
 					money.Amount(b.perDiemUnits).X12(), days))
@@ -237,6 +252,7 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 	case "SV1":
 		if loop == "2400" {
 			b.sv1(m, seg, loop)
+			b.openLine(m, seg)
 		}
 	case "LIN":
 		if loop == "2410" && string(seg.ElementBytes(2)) == "N4" {
@@ -380,8 +396,14 @@ func (b *business) closeHL(m *machine, l int) {
 // element e of a segment at h: an element finding with IK403 code I12
 // (implementation pattern match failure), which rejects the set.
 func (b *business) guide(m *machine, h here, loop, id string, e int, v []byte, msg string) {
+	b.elementAt(m, h, loop, id, e, "I12", v, msg)
+}
+
+// elementAt reports an element finding with IK403 code about element e of
+// the segment at h.
+func (b *business) elementAt(m *machine, h here, loop, id string, e int, code string, v []byte, msg string) {
 	f := Finding{Level: LevelElement, Segment: h.seg, SetPosition: h.setPos, SegmentID: id, Loop: loop,
-		Element: elemName(id, e, 0), Code: "I12", Message: msg, Offset: h.offset, Line: h.line, Value: string(v)}
+		Element: elemName(id, e, 0), Code: code, Message: msg, Offset: h.offset, Line: h.line, Value: string(v)}
 	if defs := X222A1().Segments[id]; e <= len(defs) {
 		f.ElementRef = defs[e-1].Ref
 	}

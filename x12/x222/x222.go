@@ -62,10 +62,22 @@ func Validate(r io.Reader, opt Options) (*Report, error) {
 	if opt.Codes != nil {
 		noc, perDiem = nocCodes(opt.Codes), perDiemCodes(opt.Codes)
 	}
+	var (
+		mu   sync.Mutex
+		seen []unchecked
+	)
 	rules := func() guide.Rules {
-		return &business{perDiemUnits: -1, noc: noc, perDiem: perDiem}
+		b := &business{perDiemUnits: -1, noc: noc, perDiem: perDiem, codes: opt.Codes, today: opt.Today, unchecked: unchecked{}}
+		mu.Lock()
+		seen = append(seen, b.unchecked)
+		mu.Unlock()
+		return b
 	}
-	return guide.Validate(X222A1(), r, rules, guide.Options{MaxFindings: opt.MaxFindings, Workers: opt.Workers, Sink: opt.Sink})
+	rep, err := guide.Validate(X222A1(), r, rules, guide.Options{MaxFindings: opt.MaxFindings, Workers: opt.Workers, Sink: opt.Sink})
+	if rep != nil {
+		rep.Unchecked = uncheckedNotes(opt, seen)
+	}
+	return rep, err
 }
 
 // Options tune Validate.
