@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -192,6 +193,16 @@ func writeJSON(e *env, cmd string, v any) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// skipBOM returns r without a leading UTF-8 byte order mark: every command
+// reads its JSON and X12 with or without one.
+func skipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(3); err == nil && string(b) == "\uFEFF" {
+		br.Discard(3)
+	}
+	return br
 }
 
 // openInput opens FILE, or standard input for "-".

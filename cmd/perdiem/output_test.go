@@ -33,3 +33,26 @@ func TestJSONOutputKeepsTextAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestMessagesShowCharactersAsWritten: a name the 837P cannot carry is
+// quoted with its own characters (É, not the Ã of its first byte), and a
+// name that is not UTF-8 at all is refused at its path.
+func TestMessagesShowCharactersAsWritten(t *testing.T) {
+	doc, err := os.ReadFile(claimDoc1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, last, want string
+	}{
+		{"accented", "DOÉ", `claim.subscriber.last: "DOÉ" contains 'É'; use the X12 basic character set`},
+		{"Latin-1", "DO\xc9", `claim.subscriber.last: byte `},
+	} {
+		in := strings.Replace(string(doc), `"last": "DOE"`, `"last": "`+tt.last+`"`, 1)
+		var stdout, stderr bytes.Buffer
+		code := run(&env{stdin: strings.NewReader(in), stdout: &stdout, stderr: &stderr}, []string{"claim", "-", "--control", "7", "--out", t.TempDir() + "/out.x12"})
+		if code != exitInput || !strings.Contains(stderr.String(), tt.want) || strings.Contains(stderr.String(), "Ã") {
+			t.Errorf("%s: exit %d, stderr:\n%s\nwant exit %d and %q", tt.name, code, stderr.String(), exitInput, tt.want)
+		}
+	}
+}

@@ -44,7 +44,7 @@ func runWrite(e *env, args []string) int {
 		// Interchange is the single interchange of earlier versions.
 		Interchange *x222.Interchange `json:"interchange"`
 	}
-	dec := json.NewDecoder(in)
+	dec := json.NewDecoder(skipBOM(in))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
 		fmt.Fprintf(e.stderr, "perdiem write: %s: %v (want the JSON of 'perdiem read --tree')\n", name, err)

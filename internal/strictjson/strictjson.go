@@ -92,12 +92,35 @@ func (w *walker) syntax(path string, err error) {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		w.add(path, fmt.Sprintf("invalid JSON at byte %d: %v", se.Offset, se))
+		off, msg := w.syntaxMessage(se)
+		w.add(path, fmt.Sprintf("invalid JSON at byte %d: %s", off, msg))
 	case err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF):
 		w.add(path, "the "+w.noun+" ends early: invalid JSON")
 	default:
 		w.add(path, "invalid JSON: "+err.Error())
 	}
+}
+
+// syntaxMessage is encoding/json's message and offset, except that a
+// character outside ASCII is named as written and where it starts:
+// encoding/json quotes its first byte as if it were Latin-1 ("invalid
+// character 'Ã'" for É).
+func (w *walker) syntaxMessage(se *json.SyntaxError) (int64, string) {
+	if !strings.HasPrefix(se.Error(), "invalid character ") {
+		return se.Offset, se.Error()
+	}
+	from := max(int(se.Offset)-1, 0)
+	for i := from; i < len(w.data) && i < from+8; i++ {
+		if w.data[i] < utf8.RuneSelf {
+			continue
+		}
+		r, size := utf8.DecodeRune(w.data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return int64(i), fmt.Sprintf("byte 0x%02X is not UTF-8: want text in UTF-8 (save the file as UTF-8, not Latin-1 or Windows-1252)", w.data[i])
+		}
+		return int64(i), fmt.Sprintf("unexpected character %q: want JSON (text in double quotes)", r)
+	}
+	return se.Offset, se.Error()
 }
 
 // value checks the value that starts with tok against type t. It returns

@@ -61,13 +61,14 @@ func (b *builder) text(path, s string, max int, required bool) string {
 	case max > 0 && len(s) > max:
 		b.fail(path, "%q is %d characters; the 837P allows %d", s, len(s), max)
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	// Ranging over the string reads characters, not bytes, so the message
+	// names É as É (a byte of it would print as Ã).
+	for _, c := range s {
 		if c < ' ' || c > '~' {
 			b.fail(path, "%q contains %q; use the X12 basic character set (letters, digits, spaces and punctuation)", s, c)
 			break
 		}
-		if strings.IndexByte(delimiters, c) >= 0 {
+		if strings.ContainsRune(delimiters, c) {
 			b.fail(path, "%q contains %q, an X12 delimiter", s, c)
 			break
 		}
