@@ -314,6 +314,8 @@ type reasons struct {
 	cc2    [3]claim.Reason
 	ln5    claim.Reason
 	visits [4]visitKind
+	// nu2 ends the NU-2 reason of a 99602 line, after its minutes.
+	nu2 string
 }
 
 // shippedReasons caches the texts of the shipped profiles, a fixed set.
@@ -364,6 +366,7 @@ func newReasons(p *profile.Profile) *reasons {
 		unusedSV:        claim.Reason{Rule: "DR-4", Text: "delivered but not used -> SV" + setting(p, "unused_drug", s.UnusedDrug)},
 		drugHCPCS:       claim.Reason{Rule: "DR-5", Text: "the drug's own HCPCS code with its NDC" + setting(p, "drug_coding", s.DrugCoding)},
 		drugPOS:         claim.Reason{Rule: "LN-1", Text: "given in the infusion suite -> place of service " + s.SuitePOS + suitePOS},
+		nu2:             "a part hour counting from " + strconv.Itoa(s.NursingExtraHourMinutes) + " minutes" + setting(p, "nursing_extra_hour_minutes", strconv.Itoa(s.NursingExtraHourMinutes)),
 		ln5:             claim.Reason{Rule: "LN-5", Text: "the profile's contracted per diem rates ranked this line (CC-2); they decide nothing else in coding, and the line's charge is priced apart from them"},
 	}
 	switch s.PrimaryTherapy {

@@ -45,7 +45,7 @@ func (c *coder) nursing() {
 			// once the lines have their places (extendedVisits).
 			why := make([]claim.Reason, len(vk.why602), len(vk.why602)+2)
 			copy(why, vk.why602)
-			why = append(why, claim.Reason{Rule: "NU-2", Text: strconv.Itoa(v.Minutes) + " minutes -> " + strconv.Itoa(extra) + " additional hour(s), a part hour counting from " + strconv.Itoa(c.s.NursingExtraHourMinutes) + " minutes" + c.setting("nursing_extra_hour_minutes", strconv.Itoa(c.s.NursingExtraHourMinutes))})
+			why = append(why, claim.Reason{Rule: "NU-2", Text: strconv.Itoa(v.Minutes) + " minutes -> " + strconv.Itoa(extra) + " additional hour(s), " + c.reasons().nu2})
 			c.emit(claim.Line{Code: "99602", Modifiers: vk.mods, From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: why}, path.dot("minutes"))
 		}
 	}
@@ -161,22 +161,26 @@ func (c *coder) inpatientVisit(i int, v *episode.Visit) {
 // date and the place (1-based) of the visit's 99601 line among the lines
 // (NU-1). It runs once the lines are in their final order.
 func (c *coder) extendedVisits() {
-	var first map[int]int // visit index -> place of its 99601 line
+	var first []int // first[i]: place of visits[i]'s 99601 line
+	for k := range c.lines {
+		if m := &c.meta[k]; c.lines[k].Code == "99602" && m.path.list == "visits" {
+			first = make([]int, len(c.doc.Visits))
+			break
+		}
+	}
+	if first == nil {
+		return
+	}
 	for k := range c.lines {
 		if m := &c.meta[k]; c.lines[k].Code == "99601" && m.path.list == "visits" {
-			if first == nil {
-				first = map[int]int{}
-			}
 			first[m.path.i] = k + 1
 		}
 	}
 	for k := range c.lines {
 		l, m := &c.lines[k], &c.meta[k]
-		if l.Code != "99602" || m.path.list != "visits" {
+		if l.Code != "99602" || m.path.list != "visits" || first[m.path.i] == 0 {
 			continue
 		}
-		if n, ok := first[m.path.i]; ok {
-			l.Why = append(l.Why, claim.Reason{Rule: "NU-1", Text: "each additional hour of the visit of " + l.From.String() + " (visits[" + strconv.Itoa(m.path.i) + "]) billed on line " + strconv.Itoa(n) + " as 99601"})
-		}
+		l.Why = append(l.Why, claim.Reason{Rule: "NU-1", Text: "each additional hour of the visit of " + l.From.String() + " (visits[" + strconv.Itoa(m.path.i) + "]) billed on line " + strconv.Itoa(first[m.path.i]) + " as 99601"})
 	}
 }
