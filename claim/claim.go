@@ -1,6 +1,13 @@
-// Package claim holds the coded claim: the lines the coding engine produces,
-// with the reasons for each, and the warnings it raised. It is the output of
-// coding and the input of the X12 writer, scrubbing and pricing.
+// Package claim holds the coded claim. A Result is what coding an episode
+// gives: the lines, each with the Reasons (rule and text) that made it, and
+// the warnings. A Claim is the claim as a document of its own: the header
+// (who bills whom, diagnoses, prior authorization, the envelope parties),
+// the lines with their ids and charges, and the total. It is the input of
+// the 837P writer, and all that storage, pricing and reconciliation need.
+//
+// The claim's vocabularies (filing codes, relationships, frequencies, the
+// claim id length) are defined here once; the episode document's checks
+// and the 837P writer use them.
 package claim
 
 import (
