@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -122,4 +123,36 @@ func must(b []byte, err error) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// A claim stored as JSON reads back as the same claim: storage, pricing and
+// reconciliation keep it in this form.
+func TestClaimJSONRoundTrip(t *testing.T) {
+	dob := civil.Date(21000)
+	c := Claim{ID: "HIT1", Frequency: "7", OriginalRef: "P9",
+		Submitter:       Submitter{Name: "Acme", ID: "S", Contact: Contact{Phone: "5555551234"}},
+		Receiver:        Party{Name: "Plan", ID: "R"},
+		BillingProvider: Provider{Name: "Acme", NPI: "1234567893", TaxID: "361234567", Address: Address{Line1: "1 Main", City: "X", State: "IL", Zip: "627010000"}},
+		Subscriber:      Subscriber{MemberID: "M", Last: "Doe", First: "Jane", DOB: &dob, Sex: "F", Relationship: "spouse"},
+		Patient:         &Patient{Last: "Doe", First: "Jim", DOB: 21001, Sex: "M", Relationship: "spouse"},
+		Payer:           Payer{Name: "Plan", ID: "P", Filing: "BL"},
+		Diagnoses:       []string{"M86.10"},
+		Rendering:       &Person{NPI: "1987654328", Last: "Nurse"},
+		Profile:         "nhia", Period: civil.Span{From: 21000, To: 21006},
+		Lines: []Line{{ID: "HIT1-1", Code: "S9500", Modifiers: []string{"SH"}, From: 21000, To: 21006, Units: 7, Charge: 139993,
+			POS: "12", Kind: PerDiem, Therapy: "abx", Why: []Reason{{Rule: "PD-1", Text: "one unit a day"}, {Rule: "LN-4"}}}},
+		Total:    139993,
+		Warnings: []Warning{{Rule: "CS-2", Message: "general code"}},
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Claim
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, c) {
+		t.Errorf("read back\n%+v\nwant\n%+v", back, c)
+	}
 }

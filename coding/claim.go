@@ -51,7 +51,6 @@ func Claim(doc *episode.Document, res *claim.Result) (*claim.Claim, error) {
 			Last:         cb.Subscriber.Last,
 			First:        cb.Subscriber.First,
 			Middle:       cb.Subscriber.Middle,
-			DOB:          cb.Subscriber.DOB,
 			Sex:          cb.Subscriber.Sex,
 			Group:        cb.Subscriber.Group,
 			Relationship: cb.Subscriber.Relationship,
@@ -68,6 +67,10 @@ func Claim(doc *episode.Document, res *claim.Result) (*claim.Claim, error) {
 	}
 	if ct := cb.BillingProvider.Contact; ct != nil {
 		c.Submitter.Contact = claim.Contact(*ct)
+	}
+	if d := cb.Subscriber.DOB; d != nil {
+		dob := *d
+		c.Subscriber.DOB = &dob
 	}
 	if a := cb.Subscriber.Address; a != nil {
 		sa := claim.Address(*a)

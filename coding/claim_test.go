@@ -71,7 +71,9 @@ func TestClaimHeaderFromTheDocument(t *testing.T) {
 	}
 	// The claim shares nothing with the document it came from.
 	doc.Claim.Diagnoses[0], doc.Claim.Rendering.NPI = "X", "X"
-	if got.Diagnoses[0] == "X" || got.Rendering.NPI == "X" {
+	*doc.Claim.Subscriber.DOB = 0
+	doc.Claim.Subscriber.Address.Line1 = "X"
+	if got.Diagnoses[0] == "X" || got.Rendering.NPI == "X" || *got.Subscriber.DOB == 0 || got.Subscriber.Address.Line1 == "X" {
 		t.Error("the claim aliases the document")
 	}
 }
