@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/perdiem/perdiem/civil"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/perdiem/perdiem/x12"
 	"github.com/perdiem/perdiem/x12/guide"
+	"github.com/perdiem/perdiem/x12/ta1"
 	"github.com/perdiem/perdiem/x12/x221"
 	"github.com/perdiem/perdiem/x12/x222"
 	"github.com/perdiem/perdiem/x12/x999"
@@ -23,7 +26,7 @@ import (
 func init() {
 	register(command{
 		name:  "validate",
-		usage: "validate FILE|- [--999 OUT] [--format text|json] [--sets] [--workers N] [--cms FILE] [--control N] [--state FILE]",
+		usage: "validate FILE|- [--999 OUT] [--ta1 OUT] [--format text|json] [--sets] [--workers N] [--cms FILE] [--control N] [--state FILE]",
 		summary: `Validate an 837P (005010X222A1) or an 835 (005010X221A1) file as a
 clearinghouse front end does.
 
@@ -50,6 +53,12 @@ cannot be read as X12 at all.
 
   --999 OUT           also write the 999 acknowledgment to OUT. Business findings
                       are not in it: a 999 has no place for them (a 277CA does)
+  --ta1 OUT           also write a TA1 interchange acknowledgment for each interchange
+                      to OUT: TA104 R with the TA105 note code when its envelope is
+                      broken (001 IEA02 is not ISA13, 021 IEA01 miscounts the groups,
+                      023 no IEA, 025 a repeated ISA13, 005-020 and 027 a bad ISA
+                      element), A with 000 when not. A rejected interchange's groups
+                      get no 999, as a clearinghouse sends none
   --control N         interchange and group control number of the first 999 (default: the
                       next number in the state file, so no 999 reuses one)
   --state FILE        control number state file (default: $PERDIEM_STATE, else the user's
@@ -73,6 +82,7 @@ func runValidate(e *env, args []string) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	ackOut := fs.String("999", "", "write the 999 acknowledgment to this file")
+	ta1Out := fs.String("ta1", "", "write the TA1 interchange acknowledgments to this file")
 	format := fs.String("format", "text", "text or json")
 	control := fs.Int64("control", 0, "control number of the first 999 (default: the next in the state file)")
 	cms := fs.String("cms", "", "CMS HCPCS release to overlay on the embedded code set")
@@ -136,8 +146,10 @@ func runValidate(e *env, args []string) int {
 	if *format == "json" {
 		rs = &jsonReport{w: out, all: *allSets}
 	}
+	ta1s := &ta1Sink{}
 	validate := func(sink x222.Sink) (*x222.Report, error) {
-		rep, err := check(br, sink)
+		ta1s.Sink = sink
+		rep, err := check(br, ta1s)
 		stop()
 		return rep, err
 	}
@@ -154,11 +166,12 @@ func runValidate(e *env, args []string) int {
 				return err
 			}
 			acks := &ackSink{reportSink: rs, w: w, statePath: statePath, floor: floor, first: *control, t: now().UTC()}
+			defer acks.endSpool(false)
 			rep, err = validate(acks)
 			if err != nil {
 				return err
 			}
-			return acks.finish()
+			return acks.close()
 		})
 		if ackErr != nil && err == nil {
 			err = &ackError{ackErr}
@@ -186,6 +199,17 @@ func runValidate(e *env, args []string) int {
 	if err := rs.summary(rep); err != nil {
 		fmt.Fprintf(e.stderr, "perdiem validate: writing the report: %v\n", err)
 		return exitFindings
+	}
+	if *ta1Out != "" {
+		if err := writeTA1s(e, ta1s.ends, *ta1Out, name, *state); err != nil {
+			fmt.Fprintf(e.stderr, "perdiem validate: writing the TA1: %v\n", err)
+			return exitInput
+		}
+	}
+	for _, ic := range ta1s.ends {
+		if ic.Ack == "R" {
+			fmt.Fprintf(e.stderr, "perdiem validate: interchange %s is rejected (TA1 note %s): its groups are not acknowledged in a 999\n", ic.Control, ic.Notes[0])
+		}
 	}
 	if *ackOut != "" {
 		left := "business findings are not in it (they belong on a 277CA)"
@@ -236,6 +260,9 @@ type reportSink interface {
 type textReport struct {
 	w   *bufio.Writer
 	all bool
+	// sets a 999 accepts in the open interchange, and those later
+	// rejected with their group or interchange
+	icAccepted, rejected int
 }
 
 func (r *textReport) Interchange(x222.InterchangeInfo) error { return nil }
@@ -268,7 +295,16 @@ func (r *textReport) Set(g *x222.GroupResult, s *x222.SetResult, findings []x222
 	return wrapOutput(err)
 }
 
-func (r *textReport) Group(*x222.GroupResult) error { return nil }
+func (r *textReport) Group(g *x222.GroupResult) error {
+	r.icAccepted += g.Accepted
+	if len(g.Codes) == 0 {
+		return nil
+	}
+	r.icAccepted -= g.Accepted
+	r.rejected += g.Accepted
+	_, err := fmt.Fprintf(r.w, "group %s: rejected in the 999 (AK905 %s); its transaction sets are not accepted\n", g.Control, strings.Join(g.Codes, ", "))
+	return wrapOutput(err)
+}
 
 func (r *textReport) summary(rep *x222.Report) error {
 	total := 0
@@ -284,7 +320,12 @@ func (r *textReport) summary(rep *x222.Report) error {
 			fmt.Fprintf(r.w, ", %s %d", l, rep.Counts[l])
 		}
 	}
-	fmt.Fprintf(r.w, "\n%d transaction sets: %d accepted, %d rejected in a 999\n", rep.Sets, rep.Accepted, rep.Sets-rep.Accepted)
+	accepted := rep.Accepted - r.rejected
+	fmt.Fprintf(r.w, "\n%d transaction sets: %d accepted, %d rejected in a 999", rep.Sets, accepted, rep.Sets-accepted)
+	if r.rejected > 0 {
+		fmt.Fprintf(r.w, " (%d of them with their group or interchange)", r.rejected)
+	}
+	fmt.Fprintln(r.w)
 	for _, u := range rep.Unchecked {
 		fmt.Fprintf(r.w, "not checked: %s\n", u)
 	}
@@ -385,11 +426,63 @@ type ackSink struct {
 	group     *x222.GroupResult // whose 999 is begun
 	gw        *x999.GroupWriter
 	n         int // 999s begun
+	// spool holds the 999s of the open interchange until its IEA says
+	// whether it is accepted (a TA1 alone answers a rejected one), on disk
+	// so that memory stays flat.
+	spool    *os.File
+	spoolBuf *bufio.Writer
 }
 
 func (a *ackSink) Interchange(info x222.InterchangeInfo) error {
 	a.isa = info
+	if err := a.finish(); err != nil {
+		return err
+	}
+	if err := a.endSpool(true); err != nil {
+		return wrapAck(err)
+	}
+	f, err := os.CreateTemp("", "perdiem-999-*")
+	if err != nil {
+		return wrapAck(err)
+	}
+	a.spool = f
+	if a.spoolBuf == nil {
+		a.spoolBuf = bufio.NewWriterSize(f, 64<<10)
+	} else {
+		a.spoolBuf.Reset(f)
+	}
 	return a.reportSink.Interchange(info)
+}
+
+// dst is where 999s go: the spool of the open interchange, or the output.
+func (a *ackSink) dst() io.Writer {
+	if a.spool != nil {
+		return a.spoolBuf
+	}
+	return a.w
+}
+
+// endSpool copies the spooled 999s to the output when keep is set, and
+// removes the spool.
+func (a *ackSink) endSpool(keep bool) error {
+	f := a.spool
+	if f == nil {
+		return nil
+	}
+	a.spool = nil
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if !keep {
+		return nil
+	}
+	if err := a.spoolBuf.Flush(); err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	_, err := io.Copy(a.w, f)
+	return err
 }
 
 func (a *ackSink) Set(g *x222.GroupResult, s *x222.SetResult, findings []x222.Finding) error {
@@ -443,7 +536,7 @@ func (a *ackSink) begin(g *x222.GroupResult) error {
 		Control: int(n), Date: a.t.Format("20060102"), Time: a.t.Format("1504"), Usage: a.isa.Usage,
 	}
 	a.group = g
-	a.gw, err = x999.Begin(a.w, x999.GroupAck(g), env)
+	a.gw, err = x999.Begin(a.dst(), x999.GroupAck(g), env)
 	return wrapAck(err)
 }
 
@@ -457,8 +550,95 @@ func (a *ackSink) finish() error {
 	return wrapAck(err)
 }
 
+// close ends what is open at the end of the input: a 999 begun, an
+// interchange whose IEA never came (the machine has reported it).
+func (a *ackSink) close() error {
+	if err := a.finish(); err != nil {
+		return err
+	}
+	return wrapAck(a.endSpool(true))
+}
+
 // today is the local calendar date, for the future date of service check.
 func today() civil.Date {
 	t := now()
 	return civil.FromYMD(t.Year(), int(t.Month()), t.Day())
+}
+
+// ta1Sink passes everything on to the report (and 999) sinks, and keeps
+// each interchange as it closes, with its TA1 verdict.
+type ta1Sink struct {
+	x222.Sink
+	ends []x222.InterchangeInfo
+}
+
+func (t *ta1Sink) InterchangeEnd(info x222.InterchangeInfo) error {
+	t.ends = append(t.ends, info)
+	if c, ok := t.Sink.(guide.InterchangeCloser); ok {
+		return c.InterchangeEnd(info)
+	}
+	return nil
+}
+
+// writeTA1s writes one TA1 interchange for each interchange of the input,
+// from its receiver back to its sender, with control numbers from the
+// state file.
+func writeTA1s(e *env, ends []x222.InterchangeInfo, path, input, stateFlag string) error {
+	t := now().UTC()
+	return writeOutput(e, path, []string{input, stateFlag}, func(w io.Writer) error {
+		statePath, floor, err := resolveState(e, "validate", stateFlag, path)
+		if err != nil {
+			return err
+		}
+		for _, ic := range ends {
+			r, err := ctlnum.Reserve(statePath, ctlnum.Request{Floor: floor})
+			if err != nil {
+				return err
+			}
+			n := r.First()
+			if err := r.Commit(); err != nil {
+				return err
+			}
+			env := ta1.Envelope{SenderQualifier: ic.ReceiverQualifier, SenderID: ic.ReceiverID,
+				ReceiverQualifier: ic.SenderQualifier, ReceiverID: ic.SenderID,
+				Control: int(n), Date: t.Format("20060102"), Time: t.Format("1504"), Usage: ic.Usage}
+			if err := ta1.Write(w, ta1.FromInterchange(ic), env); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (r *textReport) InterchangeEnd(ic x222.InterchangeInfo) error {
+	if ic.Ack != "R" {
+		return nil
+	}
+	r.rejected += r.icAccepted
+	r.icAccepted = 0
+	_, err := fmt.Fprintf(r.w, "interchange %s: rejected in a TA1 (TA105 %s); its transaction sets are not accepted\n", ic.Control, strings.Join(ic.Notes, ", "))
+	return wrapOutput(err)
+}
+
+func (r *jsonReport) InterchangeEnd(ic x222.InterchangeInfo) error {
+	return r.line(struct {
+		Type string `json:"type"`
+		ta1.Ack
+		Notes []string `json:"notes,omitempty"`
+	}{"ta1", ta1.FromInterchange(ic), ic.Notes})
+}
+
+// InterchangeEnd drops the 999s of a rejected interchange: a clearinghouse
+// answers it with a TA1 alone.
+func (a *ackSink) InterchangeEnd(ic x222.InterchangeInfo) error {
+	if err := a.finish(); err != nil {
+		return err
+	}
+	if err := a.endSpool(ic.Ack != "R"); err != nil {
+		return wrapAck(err)
+	}
+	if c, ok := a.reportSink.(guide.InterchangeCloser); ok {
+		return c.InterchangeEnd(ic)
+	}
+	return nil
 }

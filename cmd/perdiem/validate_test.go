@@ -115,7 +115,7 @@ func TestValidateJSON(t *testing.T) {
 			t.Errorf("summary counts %s findings, want 7", rec.Findings)
 		}
 	}
-	if got := strings.Join(types, " "); got != "interchange set group summary" {
+	if got := strings.Join(types, " "); got != "interchange set group ta1 summary" {
 		t.Errorf("records %s, want interchange set group summary", got)
 	}
 	if findings != 7 {
@@ -208,5 +208,53 @@ func TestValidateListsSets(t *testing.T) {
 		if one != four {
 			t.Errorf("%s report of 4 workers differs from 1 worker's:\n%s\n%s", format, one, four)
 		}
+	}
+}
+
+// An interchange whose IEA02 is not its ISA13 is rejected in a TA1
+// (--ta1), gets no 999, and the text summary does not call its set
+// accepted.
+func TestValidateTA1(t *testing.T) {
+	fixedNow(t)
+	good, err := os.ReadFile(x12Samples + "synthetic__home-infusion-good.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(good), "IEA*1*000000101", "IEA*1*000000102", 1)
+	dir := t.TempDir()
+	ta1Path, ackPath := filepath.Join(dir, "ack.ta1"), filepath.Join(dir, "ack.999")
+	code, out, errOut := runValidateCmd(t, bad, "--ta1", ta1Path, "--999", ackPath, "--state", filepath.Join(dir, "state"), "-")
+	if code != exitFindings {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"envelope 46 IEA - IEA02: IEA02 \"000000102\" does not match ISA13 \"000000101\"\n",
+		"interchange 000000101: rejected in a TA1 (TA105 001); its transaction sets are not accepted\n",
+		"1 transaction sets: 0 accepted, 1 rejected in a 999 (1 of them with their group or interchange)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	ta1, err := os.ReadFile(ta1Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ta1), "TA1*000000101*260115*1200*R*001~") || !strings.Contains(string(ta1), "IEA*0*") {
+		t.Errorf("TA1 file:\n%s", ta1)
+	}
+	if ack, err := os.ReadFile(ackPath); err != nil || len(ack) != 0 {
+		t.Errorf("999 file of a rejected interchange: %q, %v; want it empty", ack, err)
+	}
+
+	// The same file with its IEA right: TA1 A 000 and a 999 that accepts.
+	code, _, errOut = runValidateCmd(t, string(good), "--ta1", ta1Path, "--999", ackPath, "--state", filepath.Join(dir, "state"), "-")
+	if code != exitOK {
+		t.Fatalf("good file: exit %d: %s", code, errOut)
+	}
+	ta1, _ = os.ReadFile(ta1Path)
+	ack, _ := os.ReadFile(ackPath)
+	if !strings.Contains(string(ta1), "TA1*000000101*260115*1200*A*000~") || !strings.Contains(string(ack), "AK9*A*1*1*1~") {
+		t.Errorf("good file: TA1\n%s\n999\n%s", ta1, ack)
 	}
 }

@@ -18,9 +18,11 @@ type Finding struct {
 	SegmentID string `json:"segment_id"`
 	Loop      string `json:"loop,omitempty"`
 	Element   string `json:"element,omitempty"` // "CLM02", "SV101-7"
-	// Code is the 999 code that carries the finding: IK304 for structure,
-	// IK403 for element, IK502 for envelope findings on ST/SE, AK905 on
-	// GS/GE. Empty when a 999 has no place for it (syntax, ISA/IEA, business).
+	// Code is the acknowledgment code that carries the finding: IK304 for
+	// structure (and a segment the tokenizer skipped inside a set), IK403
+	// for element, IK502 for envelope findings on ST/SE, AK905 on GS/GE,
+	// the TA1's TA105 note on ISA/IEA. Empty when no acknowledgment has a
+	// place for it (other syntax findings, business).
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message"`
 	Offset  int64  `json:"offset"`
@@ -86,6 +88,14 @@ type InterchangeInfo struct {
 	ReceiverID        string `json:"receiver_id"`        // ISA08, trimmed
 	Control           string `json:"control"`            // ISA13
 	Usage             string `json:"usage"`              // ISA15: P production, T test
+	Date              string `json:"date"`               // ISA09, YYMMDD (TA102)
+	Time              string `json:"time"`               // ISA10, HHMM (TA103)
+	// Ack is the TA1's TA104 once the interchange has closed: A, or R when
+	// its envelope has errors; Notes are their TA105 note codes (001
+	// IEA02 ≠ ISA13, 021 IEA01 count, 023 no IEA, 025 ISA13 repeated, 005
+	// … 020 and 027 a bad ISA element).
+	Ack   string   `json:"ta1_ack,omitempty"`
+	Notes []string `json:"ta1_notes,omitempty"`
 }
 
 // GroupResult is one functional group (GS … GE).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"runtime"
 	"strconv"
@@ -43,6 +44,13 @@ type Sink interface {
 	// Group is called when a functional group closes (at its GE, or where
 	// the input cuts it short).
 	Group(g *GroupResult) error
+}
+
+// An InterchangeCloser is a Sink that also takes each interchange as it
+// closes (at its IEA, or where the input ends), with the TA1 its envelope
+// earns: InterchangeInfo.Ack and Notes.
+type InterchangeCloser interface {
+	InterchangeEnd(InterchangeInfo) error
 }
 
 // ErrNotX12 is returned (wrapped) by Validate and Parse when the input has
@@ -150,6 +158,11 @@ type Machine struct {
 	// envelope part
 	inISA, inGS  bool
 	isa13        string
+	ic           InterchangeInfo     // the open interchange, for its TA1
+	isa13s       map[string]bool     // every ISA13 of the input (TA105 025)
+	gs06s        []string            // the GS06 of the open interchange (AK905 19)
+	st02s        map[uint64]struct{} // the ST02 of the open group (IK502 23)
+	st02Full     bool                // the group had more sets than maxST02
 	groups, sets int
 	gs06         string
 	group        *GroupResult
@@ -466,8 +479,8 @@ func (m *Machine) eof() {
 		m.closeGroup()
 	}
 	if m.inISA {
-		m.envelope("", "", "input ends inside interchange %s: IEA missing", m.isa13)
-		m.inISA = false
+		m.interchangeError("", "023", "input ends inside interchange %s: IEA missing", m.isa13)
+		m.closeInterchange()
 	}
 }
 
@@ -475,11 +488,12 @@ func (m *Machine) isa(seg *x12.Segment) {
 	if m.inISA {
 		m.groupBefore("ISA")
 	}
-	m.inISA, m.groups, m.isa13 = true, 0, seg.Element(13)
+	m.inISA, m.groups, m.isa13, m.gs06s = true, 0, seg.Element(13), m.gs06s[:0]
 	info := InterchangeInfo{
 		SenderQualifier: seg.Element(5), SenderID: strings.TrimSpace(seg.Element(6)),
 		ReceiverQualifier: seg.Element(7), ReceiverID: strings.TrimSpace(seg.Element(8)),
-		Control: m.isa13, Usage: seg.Element(15)}
+		Control: m.isa13, Usage: seg.Element(15), Date: seg.Element(9), Time: seg.Element(10)}
+	m.ic = info
 	m.rep.InterchangeCount++
 	if m.opt.Sink != nil {
 		m.fail(m.opt.Sink.Interchange(info))
@@ -492,8 +506,17 @@ func (m *Machine) isa(seg *x12.Segment) {
 		codes []string
 	}{{1, []string{"00", "03"}}, {3, []string{"00", "01"}}, {12, []string{"00501"}}, {14, []string{"0", "1"}}, {15, []string{"P", "T"}}} {
 		if v := seg.Element(c.i); !contains(c.codes, v) {
-			m.envelope(fmt.Sprintf("ISA%02d", c.i), "", "%q is not one of %v", v, c.codes)
+			m.interchangeError(fmt.Sprintf("ISA%02d", c.i), isaNotes[c.i], "%q is not one of %v", v, c.codes)
 		}
+	}
+	if m.isa13s == nil {
+		m.isa13s = map[string]bool{}
+	}
+	if m.isa13s[m.isa13] {
+		m.interchangeError("ISA13", "025", "ISA13 %s is used by an earlier interchange of the input: each interchange needs its own control number", m.isa13)
+	}
+	if len(m.isa13s) < maxKept {
+		m.isa13s[m.isa13] = true
 	}
 	if m.build {
 		if m.tree != nil && !m.several {
@@ -531,12 +554,12 @@ func (m *Machine) iea(seg *x12.Segment) {
 	m.groupBefore("IEA")
 	m.checkEnvelopeElements(seg)
 	if n, err := strconv.Atoi(seg.Element(1)); err != nil || n != m.groups {
-		m.envelope("IEA01", "", "IEA01 is %q but the interchange has %d functional groups", seg.Element(1), m.groups)
+		m.interchangeError("IEA01", "021", "IEA01 is %q but the interchange has %d functional groups", seg.Element(1), m.groups)
 	}
 	if seg.Element(2) != m.isa13 {
-		m.envelope("IEA02", "", "IEA02 %q does not match ISA13 %q", seg.Element(2), m.isa13)
+		m.interchangeError("IEA02", "001", "IEA02 %q does not match ISA13 %q", seg.Element(2), m.isa13)
 	}
-	m.inISA = false
+	m.closeInterchange()
 	if m.build && m.tree != nil {
 		m.tree.IEA = elements(seg)
 	}
@@ -562,6 +585,14 @@ func (m *Machine) gs(seg *x12.Segment) {
 	if v := seg.Element(1); v != m.g.FunctionalID {
 		m.groupError("GS01", "1", "GS01 is %q, want %s", v, m.g.FunctionalID)
 	}
+	if contains(m.gs06s, m.gs06) {
+		m.groupError("GS06", "19", "GS06 %s is used by an earlier group of the interchange", m.gs06)
+	}
+	if len(m.gs06s) < maxKept {
+		m.gs06s = append(m.gs06s, m.gs06)
+	}
+	clear(m.st02s)
+	m.st02Full = false
 	if v := seg.Element(8); v != m.g.Version {
 		m.groupError("GS08", "2", "GS08 is %q, want %s", v, m.g.Version)
 	}
@@ -666,6 +697,7 @@ func (m *Machine) setClosed(c *closedSet) {
 		m.newGroup(&GroupResult{Sets: []*SetResult{}})
 	}
 	s := c.res
+	m.uniqueST02(c)
 	m.group.Received++
 	m.rep.Sets++
 	if s.Accepted {
@@ -696,6 +728,74 @@ func (m *Machine) setClosed(c *closedSet) {
 	}
 }
 
+// maxKept bounds the control numbers kept to find repeats (ISA13 in the
+// input, GS06 in an interchange, ST02 in a group), so memory stays flat.
+const maxKept = 1 << 18
+
+// uniqueST02 rejects a set whose ST02 an earlier set of its group used
+// (IK502 23). It runs in file order, as sets close.
+func (m *Machine) uniqueST02(c *closedSet) {
+	if m.build || c.res.Control == "" {
+		return
+	}
+	if m.st02s == nil {
+		m.st02s = map[uint64]struct{}{}
+	}
+	h := fnv.New64a()
+	h.Write([]byte(c.res.Control))
+	k := h.Sum64()
+	if _, dup := m.st02s[k]; dup {
+		s := c.res
+		s.Accepted = false
+		s.Errors++
+		s.Codes = append(s.Codes, "23")
+		f := Finding{Level: LevelEnvelope, Segment: c.st.Segment, SegmentID: "ST", Element: "ST02", Code: "23",
+			Message: fmt.Sprintf("ST02 %s is used by an earlier transaction set of the group", s.Control),
+			Offset:  c.st.Offset, Line: c.st.Line, Set: s.Ordinal, SetPosition: 1}
+		if c.counts == nil {
+			c.counts = map[string]int{}
+		}
+		c.counts[f.Level]++
+		c.findings = append([]Finding{f}, c.findings...)
+		return
+	}
+	if len(m.st02s) < maxKept {
+		m.st02s[k] = struct{}{}
+	} else {
+		m.st02Full = true
+	}
+}
+
+// isaNotes are the TA105 note codes for a bad value of each ISA element.
+var isaNotes = [17]string{1: "010", 2: "011", 3: "012", 4: "013", 5: "005", 6: "006", 7: "007", 8: "008",
+	9: "014", 10: "015", 11: "016", 12: "017", 13: "018", 14: "019", 15: "020", 16: "027"}
+
+// interchangeError reports an interchange envelope error, answered with a
+// TA1 that rejects the interchange: code is its TA105 note code.
+func (m *Machine) interchangeError(element, code, format string, args ...any) {
+	m.envelope(element, code, format, args...)
+	if !contains(m.ic.Notes, code) {
+		m.ic.Notes = append(m.ic.Notes, code)
+	}
+}
+
+// closeInterchange settles the open interchange's TA1 and hands it on.
+func (m *Machine) closeInterchange() {
+	m.inISA = false
+	info := m.ic
+	info.Ack = "A"
+	if len(info.Notes) > 0 {
+		info.Ack = "R"
+	}
+	if m.opt.Sink != nil {
+		if c, ok := m.opt.Sink.(InterchangeCloser); ok {
+			m.fail(c.InterchangeEnd(info))
+		}
+	} else if n := len(m.rep.Interchanges); n > 0 {
+		m.rep.Interchanges[n-1] = info
+	}
+}
+
 func (m *Machine) checkEnvelopeElements(seg *x12.Segment) {
 	defs := m.g.Segments[seg.ID()]
 	if seg.Len() > len(defs) {
@@ -706,14 +806,24 @@ func (m *Machine) checkEnvelopeElements(seg *x12.Segment) {
 		v := seg.ElementBytes(i + 1)
 		if len(v) == 0 {
 			if d.Usage == Required {
-				m.envelope(ElemName(seg.ID(), i+1, 0), "", "required element missing")
+				m.envelopeElement(seg.ID(), i+1, "required element missing")
 			}
 			continue
 		}
 		if code, msg := checkValue(d, v, false); code != "" {
-			m.envelope(ElemName(seg.ID(), i+1, 0), "", "%s", msg)
+			m.envelopeElement(seg.ID(), i+1, msg)
 		}
 	}
+}
+
+// envelopeElement reports a bad envelope element; a bad ISA element
+// rejects the interchange in a TA1.
+func (m *Machine) envelopeElement(id string, e int, msg string) {
+	if id == "ISA" && e < len(isaNotes) {
+		m.interchangeError(ElemName(id, e, 0), isaNotes[e], "%s", msg)
+		return
+	}
+	m.envelope(ElemName(id, e, 0), "", "%s", msg)
 }
 
 func contains(list []string, v string) bool {
