@@ -21,7 +21,7 @@ const (
 	// chunksInFlight bounds memory: a few MiB of input, enough for a
 	// worker to get on with the next set while another walks a set of a few
 	// thousand claims.
-	chunksInFlight = 64
+	chunksInFlight = 48
 	maxWorkers     = 64
 )
 
@@ -31,12 +31,13 @@ var chunkSize = defaultChunkSize
 
 // chunk is a run of segments, copied out of the Reader's buffer.
 type chunk struct {
-	data  []byte
-	segs  []segRef
-	first x12.Position       // of segs[0]: segment number, line and offset bases
-	sets  int                // transaction sets begun before the chunk
-	end   error              // after the last segment: io.EOF, a read or syntax error, or nil (more follows)
-	bad   []*x12.SyntaxError // the segments the Reader skipped (segRef.bad), in order
+	data   []byte
+	segs   []segRef
+	delims []delimAt          // at least one, from segment 0
+	first  x12.Position       // of segs[0]: segment number, line and offset bases
+	sets   int                // transaction sets begun before the chunk
+	end    error              // after the last segment: io.EOF, a read or syntax error, or nil (more follows)
+	bad    []*x12.SyntaxError // the segments the Reader skipped (segRef.bad), in order
 
 	// filled in by the worker
 	events   []event
@@ -45,15 +46,23 @@ type chunk struct {
 	done     chan struct{}
 }
 
-// segRef is one segment of a chunk: its text is data[start:stop], and its
-// position is the chunk's first one moved on by line and offset deltas.
+// segRef is one segment of a chunk: its text runs from start to the next
+// segment's start (or the end of data), and its position is the chunk's
+// first one moved on by line and offset deltas. Sixteen bytes: a chunk
+// holds thousands.
 type segRef struct {
-	start, stop int32
-	line        int32
-	offset      int32
-	delim       x12.Delimiters
-	padded      bool // spaces before the ID (x12.Reader.Padded)
-	bad         bool // the Reader skipped it: the next of chunk.bad
+	start  int32
+	line   int32
+	offset int32
+	padded bool // spaces before the ID (x12.Reader.Padded)
+	bad    bool // the Reader skipped it: the next of chunk.bad
+}
+
+// delimAt says the segments of a chunk from at on use d: the delimiters
+// change at an ISA.
+type delimAt struct {
+	at int
+	d  x12.Delimiters
 }
 
 // event is something the envelope part must do, in order.
@@ -85,7 +94,15 @@ func (c *chunk) pos(i int) x12.Position {
 
 func (c *chunk) tokenize(seg *x12.Segment, i int) error {
 	r := &c.segs[i]
-	return seg.Tokenize(c.data[r.start:r.stop], r.delim, c.pos(i))
+	stop := len(c.data)
+	if i+1 < len(c.segs) {
+		stop = int(c.segs[i+1].start)
+	}
+	k := len(c.delims) - 1
+	for c.delims[k].at > i {
+		k--
+	}
+	return seg.Tokenize(c.data[r.start:stop], c.delims[k].d, c.pos(i))
 }
 
 // parallel is Validate with workers goroutines checking transaction sets.
@@ -211,14 +228,15 @@ func split(r *x12.Reader, free <-chan *chunk, order chan<- *chunk, queues []chan
 				// room for a chunk and a typical last segment, so that
 				// filling it copies nothing twice
 				c.data = make([]byte, 0, chunkSize+4<<10)
-				c.segs = make([]segRef, 0, chunkSize/16)
+				c.segs = make([]segRef, 0, chunkSize/24)
 			}
 			c.data, c.segs, c.events, c.good, c.lastGood, c.end, c.bad = c.data[:0], c.segs[:0], c.events[:0], 0, -1, nil, c.bad[:0]
+			c.delims = append(c.delims[:0], delimAt{0, r.Delimiters()})
 			c.first, c.sets = pos, sets
 		}
 		if se, ok := err.(*x12.SyntaxError); ok && se.Resynced {
-			c.segs = append(c.segs, segRef{start: int32(len(c.data)), stop: int32(len(c.data)),
-				line: int32(se.Pos.Line - c.first.Line), offset: int32(se.Pos.Offset - c.first.Offset), delim: r.Delimiters(),
+			c.segs = append(c.segs, segRef{start: int32(len(c.data)),
+				line: int32(se.Pos.Line - c.first.Line), offset: int32(se.Pos.Offset - c.first.Offset),
 				padded: r.Padded(), bad: true})
 			c.bad = append(c.bad, se)
 			continue
@@ -228,8 +246,11 @@ func split(r *x12.Reader, free <-chan *chunk, order chan<- *chunk, queues []chan
 			send()
 			return
 		}
-		c.segs = append(c.segs, segRef{start: int32(len(c.data)), stop: int32(len(c.data) + len(raw)),
-			line: int32(pos.Line - c.first.Line), offset: int32(pos.Offset - c.first.Offset), delim: r.Delimiters(), padded: r.Padded()})
+		if id == "ISA" {
+			c.delims = append(c.delims, delimAt{len(c.segs), r.Delimiters()})
+		}
+		c.segs = append(c.segs, segRef{start: int32(len(c.data)),
+			line: int32(pos.Line - c.first.Line), offset: int32(pos.Offset - c.first.Offset), padded: r.Padded()})
 		c.data = append(c.data, raw...)
 		switch id {
 		case "ST":
