@@ -250,12 +250,7 @@ func (c *coder) nutritionDrug(g *episode.Drug, row *nutritionRow, path ref) (cla
 	case c.billableOutside(g.HCPCS):
 		return c.outsideReason(g.HCPCS), true
 	}
-	covered, pd := 0, ""
-	for d := g.From; d <= g.To; d++ {
-		if p := c.perDiemOf(row, d); p != "" {
-			covered, pd = covered+1, p
-		}
-	}
+	covered, pd := c.perDiemDays(row, g.From, g.To)
 	span := g.From.String() + ".." + g.To.String()
 	switch days := int(g.To-g.From) + 1; {
 	case covered == days:

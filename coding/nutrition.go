@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
@@ -146,6 +147,29 @@ func (c *coder) perDiemOf(row *nutritionRow, d civil.Date) string {
 		}
 	}
 	return ""
+}
+
+// perDiemDays counts the days of from..to on which a per diem of row is
+// billed, and names one of those per diems.
+func (c *coder) perDiemDays(row *nutritionRow, from, to civil.Date) (days int, code string) {
+	var spans []civil.Span
+	for i := range c.lines {
+		l := &c.lines[i]
+		if l.Kind == claim.PerDiem && l.From <= to && from <= l.To && inRanges(row.perDiem, l.Code) {
+			spans = append(spans, civil.Span{From: max(from, l.From), To: min(to, l.To)})
+			code = l.Code
+		}
+	}
+	// Two therapies of one family may bill the same days: count each once.
+	slices.SortFunc(spans, func(a, b civil.Span) int { return int(a.From) - int(b.From) })
+	end := from - 1
+	for _, sp := range spans {
+		if sp.To > end {
+			days += int(sp.To - max(sp.From, end+1) + 1)
+			end = sp.To
+		}
+	}
+	return days, code
 }
 
 // separateReason is why a nutrition code of a separate row is on its own line.

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/profile"
 )
@@ -211,5 +213,34 @@ func TestIN3_IsData(t *testing.T) {
 	res := code(t, tpnMonth, "")
 	if n := strings.Count(strings.Join(brief(res), " "), "B4189"); n != 2 {
 		t.Errorf("with the standard formula billed apart: %d B4189 lines, want 2: %v", n, brief(res))
+	}
+}
+
+func TestIN3_CoveredDaysCountEachDayOnce(t *testing.T) {
+	d := func(s string) civil.Date {
+		v, err := civil.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	c := &coder{lines: []claim.Line{
+		{Code: "S9366", Kind: claim.PerDiem, From: d("2026-03-05"), To: d("2026-03-10")},
+		{Code: "S9366", Kind: claim.PerDiem, From: d("2026-03-01"), To: d("2026-03-07")},
+		{Code: "S9500", Kind: claim.PerDiem, From: d("2026-03-01"), To: d("2026-03-31")},
+		{Code: "B4185", Kind: claim.Supply, From: d("2026-03-12"), To: d("2026-03-12")},
+		{Code: "S9367", Kind: claim.PerDiem, From: d("2026-03-12"), To: d("2026-03-20")},
+	}}
+	row := nutrition("B4189")
+	for _, tc := range []struct {
+		from, to string
+		want     int
+	}{
+		{"2026-03-01", "2026-03-31", 19}, {"2026-03-06", "2026-03-06", 1}, {"2026-03-11", "2026-03-11", 0},
+		{"2026-03-09", "2026-03-13", 4}, {"2026-02-01", "2026-02-28", 0},
+	} {
+		if got, _ := c.perDiemDays(row, d(tc.from), d(tc.to)); got != tc.want {
+			t.Errorf("%s..%s: %d days covered, want %d", tc.from, tc.to, got, tc.want)
+		}
 	}
 }
