@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/perdiem/perdiem/x12"
 	"github.com/perdiem/perdiem/x12/x221"
@@ -70,62 +71,99 @@ func runRead(e *env, args []string) int {
 		return exitInput
 	}
 	defer in.Close()
+	// A regular file is read again from where it starts; anything else
+	// through the buffer that peeked at it.
+	var src io.Reader = in
+	file, start := regularInput(e, name, in)
 	br := bufio.NewReaderSize(in, 1<<16)
 	kind, version, err := transactionKind(br)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, err)
 		return exitInput
 	}
-	out := readOutput{Type: kind}
-	if kind == "837" {
-		out.Type = "837P" // as x837p, validate and the docs name it
+	if file != nil {
+		_, err = file.Seek(start, io.SeekStart)
+	} else {
+		src = br
 	}
+	var write func(io.Reader, *bufio.Writer) error
 	switch {
+	case err != nil:
 	case *tree && kind == "837":
-		out.Interchanges, err = x222.ParseAll(br)
+		write = treeWriter("837P", x222.Parse)
 	case *tree && kind == "835":
-		out.Interchanges, err = x221.ParseAll(br)
+		write = treeWriter("835", x221.Parse)
 	case *tree:
 		err = fmt.Errorf("this is a %s; --tree gives the loop tree of an 837P or an 835", describeKind(kind, version))
 	case kind == "837":
-		out.Claims, err = x837p.Read(br)
+		write = streamClaims
 	case kind == "835":
-		return read835(e, name, br)
+		return read835(e, name, src)
 	case kind == "999":
-		out.Acknowledges, err = x999.Read(br)
+		write = stream999
 	default:
 		err = fmt.Errorf("transaction set %s: perdiem reads 837, 835 and 999", kind)
 	}
+	if err == nil {
+		var outErr error
+		err, outErr = twoPass(src, e.stdout, write)
+		if outErr != nil {
+			fmt.Fprintf(e.stderr, "perdiem read: writing standard output: %v\n", outErr)
+			return exitFindings
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, err)
 		return exitInput
 	}
-	return writeJSON(e, "read", out)
+	return exitOK
 }
 
-// read835 writes what could be read of an 835: every remittance with its
-// findings, even when the input stops being X12 part way (an ERA that
-// arrives is money). The exit status is 1 when there are findings or the
-// input was cut short, 2 when nothing could be read.
+// regularInput returns the input as a regular file and its current
+// offset, or nil when it is not one (a pipe, a terminal).
+func regularInput(e *env, name string, in io.Reader) (*os.File, int64) {
+	f, ok := in.(*os.File)
+	if name == "-" {
+		f, ok = e.stdin.(*os.File)
+	}
+	if !ok {
+		return nil, 0
+	}
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return nil, 0
+	}
+	start, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, 0
+	}
+	return f, start
+}
+
+// read835 writes what could be read of an 835, remittance by remittance:
+// every remittance with its findings, even when the input stops being X12
+// part way (an ERA that arrives is money). The exit status is 1 when there
+// are findings or the input was cut short, 2 when nothing could be read.
 func read835(e *env, name string, r io.Reader) int {
-	rems, outside, err := x835.Read(r)
-	if err != nil && len(rems) == 0 {
-		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, err)
-		return exitInput
+	bw := bufio.NewWriterSize(e.stdout, 1<<16)
+	rems, findings, readErr, err := stream835(r, bw)
+	if readErr != nil && rems == 0 {
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, readErr)
+		return exitInput // the 64 KiB buffer still holds all there was: nothing is written
 	}
-	if code := writeJSON(e, "read", readOutput{Type: "835", Remittances: rems, Findings: outside}); code != exitOK {
-		return code
-	}
-	findings := len(outside)
-	for _, rem := range rems {
-		findings += len(rem.Findings)
+	if err == nil {
+		err = bw.Flush()
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "perdiem read: %s: %v; the %d remittances before it are written\n", name, err, len(rems))
+		fmt.Fprintf(e.stderr, "perdiem read: writing standard output: %v\n", err)
+		return exitFindings
+	}
+	if readErr != nil {
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %v; the %d remittances before it are written\n", name, readErr, rems)
 		return exitFindings
 	}
 	if findings > 0 {
-		fmt.Fprintf(e.stderr, "perdiem read: %s: %d remittances, %d findings (in the JSON)\n", name, len(rems), findings)
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %d remittances, %d findings (in the JSON)\n", name, rems, findings)
 		return exitFindings
 	}
 	return exitOK
