@@ -180,3 +180,31 @@ func TestWithReleases(t *testing.T) {
 		t.Errorf("S9500 kind %s; want the curated per diem", c.Kind)
 	}
 }
+
+// TestWithReleases_Older pins that releases older than the embedded one
+// add the codes it lacks and undo nothing it knows: J1170 stays ended on
+// 2024-09-30 though a 2020 file lists it as active.
+func TestWithReleases_Older(t *testing.T) {
+	base := Default()
+	if base.Release() != mustDate(t, "2025-01-01") {
+		t.Fatalf("embedded release %s; want 2025-01-01", base.Release())
+	}
+	old := quarter(t, "HCPC2020_JUL_ANWEB.txt",
+		record("J1170", 100, '3', "Injection, hydromorphone, up to 4 mg", "Hydromorphone injection", "19820101", "19820101", "", 'N'),
+		record("J9992", 100, '3', "Injection, olderdrug, 3 mg", "Olderdrug", "20100101", "20100101", "", 'N'),
+	)
+	s := base.WithReleases([]*Release{old})
+	if c, _ := s.Lookup("J1170"); c.Terminated == nil || *c.Terminated != mustDate(t, "2024-09-30") {
+		t.Errorf("J1170 terminated %v after an older release; want 2024-09-30 kept", c.Terminated)
+	}
+	if _, ok := s.ValidOn("J9992", mustDate(t, "2020-08-01")); !ok {
+		t.Error("J9992, known only to the older release, is not added")
+	}
+	if s.Release() != base.Release() {
+		t.Errorf("release %s; want the embedded %s kept", s.Release(), base.Release())
+	}
+	jan, apr := twoQuarters(t)
+	if got := base.WithReleases([]*Release{jan, apr}).Release(); got != apr.Effective {
+		t.Errorf("release %s after newer imports; want %s", got, apr.Effective)
+	}
+}

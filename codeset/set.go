@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/perdiem/perdiem/civil"
 )
 
 // Set is a dated code table with its flag rules (IN-1 bundling, NOC) and
@@ -16,9 +18,15 @@ type Set struct {
 	rules  []flagRule
 	groups []group
 	excl   []Exclusion
+	// release is the first day of the newest CMS release the set holds.
+	release civil.Date
 	// derived holds tables other packages compute from the set (Derived).
 	derived sync.Map
 }
+
+// Release is the first day of the newest CMS release the set is built
+// from (2025-01-01 for the embedded table).
+func (s *Set) Release() civil.Date { return s.release }
 
 // Derived returns build(s), computed once per set and key. Packages that
 // derive lookup tables from a code set keep them here, so a table lives
@@ -200,7 +208,7 @@ func containsAll(s string, words []string) bool {
 // exclusion groups are applied again, so a new code in a bundled range is
 // bundled and a new per diem joins "any per diem".
 func (s *Set) With(codes []Code) *Set {
-	n := &Set{index: make(map[string]*Code, len(s.index)+len(codes)), rules: s.rules, groups: s.groups}
+	n := &Set{index: make(map[string]*Code, len(s.index)+len(codes)), rules: s.rules, groups: s.groups, release: s.release}
 	for k, c := range s.index {
 		n.index[k] = c
 	}

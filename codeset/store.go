@@ -210,9 +210,26 @@ func readStoreFile(name string) (*Release, error) {
 // across them (MergeReleases): each code gets the newest release's
 // descriptor and dates, the descriptors it had before from the day each
 // took effect, and the curated kind (per diem, nursing, …) where the set
-// has one.
+// has one. Releases all older than the set's own (Release) do not undo
+// what the set knows from its newer one: they add only the codes it lacks.
 func (s *Set) WithReleases(rs []*Release) *Set {
-	return s.With(MergeReleases(rs))
+	merged := MergeReleases(rs)
+	var newest civil.Date
+	for _, r := range rs {
+		newest = max(newest, r.Effective)
+	}
+	if newest >= s.release {
+		n := s.With(merged)
+		n.release = newest
+		return n
+	}
+	var add []Code
+	for _, c := range merged {
+		if _, ok := s.index[c.Code]; !ok {
+			add = append(add, c)
+		}
+	}
+	return s.With(add)
 }
 
 // ValidOn reports whether code may be billed on day d (CS-10) and returns

@@ -26,12 +26,14 @@ var (
 
 // Record types of codes.tsv, the first field of each line:
 //
+//	R first-day                                       the newest CMS release the table holds
 //	S id text                                         a source, referred to by id
 //	C code kind effective terminated dose-amount dose-unit dose-text source-id short long
 //	V from source-id short long                       a version of the preceding C row
 //
 // Dates are YYYY-MM-DD or empty; lines starting with # are comments.
 const (
+	recRelease = "R"
 	recSource  = "S"
 	recCode    = "C"
 	recVersion = "V"
@@ -47,7 +49,7 @@ type TableError struct {
 func (e *TableError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
 func loadEmbedded() (*Set, error) {
-	codes, err := decodeCodes(codesTSV)
+	codes, release, err := decodeCodes(codesTSV)
 	if err != nil {
 		return nil, err
 	}
@@ -59,13 +61,16 @@ func loadEmbedded() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newSet(codes, rules, groups), nil
+	set := newSet(codes, rules, groups)
+	set.release = release
+	return set, nil
 }
 
 // decodeCodes reads codes.tsv. Strings are slices of the embedded text, so
 // loading copies no descriptors.
-func decodeCodes(text string) ([]*Code, error) {
+func decodeCodes(text string) ([]*Code, civil.Date, error) {
 	sources := map[string]string{}
+	var release civil.Date
 	codes := make([]*Code, 0, strings.Count(text, "\nC\t"))
 	block := make([]Code, cap(codes))
 	lineNo := 0
@@ -86,14 +91,23 @@ func decodeCodes(text string) ([]*Code, error) {
 		}
 		f := splitTabs(line, fields[:0])
 		switch f[0] {
+		case recRelease:
+			if len(f) != 2 {
+				return nil, 0, bad("release row has %d fields; want 2", len(f))
+			}
+			d, err := civil.Parse(f[1])
+			if err != nil {
+				return nil, 0, bad("release: %v", err)
+			}
+			release = d
 		case recSource:
 			if len(f) != 3 {
-				return nil, bad("source row has %d fields; want 3", len(f))
+				return nil, 0, bad("source row has %d fields; want 3", len(f))
 			}
 			sources[f[1]] = f[2]
 		case recCode:
 			if len(f) != 11 {
-				return nil, bad("code row has %d fields; want 11", len(f))
+				return nil, 0, bad("code row has %d fields; want 11", len(f))
 			}
 			var c *Code
 			if len(block) > 0 {
@@ -104,12 +118,12 @@ func decodeCodes(text string) ([]*Code, error) {
 			c.Code, c.Kind, c.Short, c.Long = f[1], Kind(f[2]), f[9], f[10]
 			var err error
 			if c.Effective, err = tableDate(f[3]); err != nil {
-				return nil, bad("effective: %v", err)
+				return nil, 0, bad("effective: %v", err)
 			}
 			if f[4] != "" {
 				t, err := civil.Parse(f[4])
 				if err != nil {
-					return nil, bad("terminated: %v", err)
+					return nil, 0, bad("terminated: %v", err)
 				}
 				c.Terminated = &t
 			}
@@ -117,7 +131,7 @@ func decodeCodes(text string) ([]*Code, error) {
 			case f[5] != "":
 				amt, parts, err := parseDoseAmount(f[5])
 				if err != nil {
-					return nil, bad("dose amount %q: want a number, or numbers joined by +", f[5])
+					return nil, 0, bad("dose amount %q: want a number, or numbers joined by +", f[5])
 				}
 				c.Dose = &Dose{Amount: amt, Unit: f[6], Text: f[7], Parts: parts}
 			case f[7] != "":
@@ -125,24 +139,24 @@ func decodeCodes(text string) ([]*Code, error) {
 			}
 			src, ok := sources[f[8]]
 			if !ok {
-				return nil, bad("source %q is not defined above", f[8])
+				return nil, 0, bad("source %q is not defined above", f[8])
 			}
 			c.Source = src
 			codes = append(codes, c)
 		case recVersion:
 			if len(f) != 5 {
-				return nil, bad("version row has %d fields; want 5", len(f))
+				return nil, 0, bad("version row has %d fields; want 5", len(f))
 			}
 			if len(codes) == 0 {
-				return nil, bad("version row before any code row")
+				return nil, 0, bad("version row before any code row")
 			}
 			from, err := tableDate(f[1])
 			if err != nil {
-				return nil, bad("version from: %v", err)
+				return nil, 0, bad("version from: %v", err)
 			}
 			src, ok := sources[f[2]]
 			if !ok {
-				return nil, bad("source %q is not defined above", f[2])
+				return nil, 0, bad("source %q is not defined above", f[2])
 			}
 			c := codes[len(codes)-1]
 			v := Version{From: from, Short: f[3], Long: f[4], Source: src}
@@ -151,10 +165,10 @@ func decodeCodes(text string) ([]*Code, error) {
 			}
 			c.Versions = append(c.Versions, v)
 		default:
-			return nil, bad("record type %q; want S, C or V", f[0])
+			return nil, 0, bad("record type %q; want S, C or V", f[0])
 		}
 	}
-	return codes, nil
+	return codes, release, nil
 }
 
 // splitTabs splits line at tabs into dst, which saves an allocation a line.

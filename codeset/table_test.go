@@ -36,7 +36,7 @@ func TestTableFresh(t *testing.T) {
 // TestDefaultRoundTrip checks that the embedded table loads back to exactly
 // the rows the generator merged; Bundled and NOC come from the rules.
 func TestDefaultRoundTrip(t *testing.T) {
-	cms, err := build.Releases(build.CMSReleases)
+	cms, _, err := build.Releases(build.CMSReleases)
 	if err != nil {
 		t.Fatal(err)
 	}

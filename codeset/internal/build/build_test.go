@@ -50,7 +50,7 @@ func TestReadCurated_Errors(t *testing.T) {
 }
 
 func TestEncode_RejectsLineBreaks(t *testing.T) {
-	err := Encode(&bytes.Buffer{}, []codeset.Code{{Code: "S9500", Long: "two\tcolumns"}})
+	err := Encode(&bytes.Buffer{}, 0, []codeset.Code{{Code: "S9500", Long: "two\tcolumns"}})
 	if err == nil || !strings.Contains(err.Error(), "S9500") {
 		t.Errorf("Encode of a tab in a descriptor: %v; want an error naming the code", err)
 	}
