@@ -287,7 +287,7 @@ func (m *Machine) chunkWork(c *chunk, seg *x12.Segment) {
 		} else if err := c.tokenize(seg, i); err != nil {
 			// too many elements, which only splitting finds: skipped
 			// like the segments the Reader skipped
-			errors.As(err, &se)
+			se = syntaxError(err)
 			se.Resynced = true
 		}
 		c.good++
@@ -320,6 +320,15 @@ func (m *Machine) chunkWork(c *chunk, seg *x12.Segment) {
 	default:
 		m.events = append(m.events, event{kind: evError, err: c.end})
 	}
+}
+
+// syntaxError is the *x12.SyntaxError in err. It is a function of its own
+// so that the pointer errors.As fills does not escape from the worker's
+// loop, which would cost an allocation a segment.
+func syntaxError(err error) *x12.SyntaxError {
+	var se *x12.SyntaxError
+	errors.As(err, &se)
+	return se
 }
 
 // workSyntax is the set part of syntax: last is the last good segment.
