@@ -130,6 +130,21 @@ type SetResult struct {
 	Claims   int `json:"claims"`
 	// Codes are IK502 … codes for envelope errors of the set.
 	Codes []string `json:"codes,omitempty"`
+	// Keys identify the set's claims (or other business units) for the
+	// checks across sets, which the machine makes in file order as the
+	// set closes; the Rules fill them in. Not reported.
+	Keys []Key `json:"-"`
+}
+
+// Key identifies one claim for the checks across sets: a repeated ID
+// (CLM01) and a repeated claim (the same content under any ID).
+type Key struct {
+	ID  string // as sent, e.g. CLM01
+	Sum uint64 // digest of the claim's content without its ID; 0: none
+	// Where the claim starts, for findings.
+	Segment, SetPosition int
+	Offset               int64
+	Line                 int
 }
 
 // Valid reports whether there were no findings at all.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"hash/maphash"
 	"io"
 	"runtime"
 	"strconv"
@@ -162,7 +163,9 @@ type Machine struct {
 	isa13s       map[string]bool     // every ISA13 of the input (TA105 025)
 	gs06s        []string            // the GS06 of the open interchange (AK905 19)
 	st02s        map[uint64]struct{} // the ST02 of the open group (IK502 23)
-	st02Full     bool                // the group had more sets than maxST02
+	st02Full     bool                // the group had more sets than maxKept
+	keyIDs       map[uint64]int      // every claim ID of the input: where it was first
+	keySums      map[uint64]int      // every claim digest of the input: where it was first
 	groups, sets int
 	gs06         string
 	group        *GroupResult
@@ -698,6 +701,7 @@ func (m *Machine) setClosed(c *closedSet) {
 	}
 	s := c.res
 	m.uniqueST02(c)
+	m.uniqueKeys(c)
 	m.group.Received++
 	m.rep.Sets++
 	if s.Accepted {
@@ -765,6 +769,64 @@ func (m *Machine) uniqueST02(c *closedSet) {
 		m.st02Full = true
 	}
 }
+
+// uniqueKeys reports a claim whose ID (CLM01), or whose whole content
+// under another ID, an earlier claim of the input has: business findings,
+// as a payer rejects a duplicate claim. It runs in file order.
+func (m *Machine) uniqueKeys(c *closedSet) {
+	keys := c.res.Keys
+	c.res.Keys = nil
+	if len(keys) == 0 {
+		return
+	}
+	if m.keyIDs == nil {
+		m.keyIDs, m.keySums = map[uint64]int{}, map[uint64]int{}
+	}
+	for _, k := range keys {
+		id := maphash.String(keySeed, k.ID)
+		f := Finding{Level: LevelBusiness, Segment: k.Segment, SetPosition: k.SetPosition, SegmentID: "CLM", Loop: "2300",
+			Offset: k.Offset, Line: k.Line, Set: c.res.Ordinal, Claim: k.ID}
+		if first, dup := m.keyIDs[id]; dup {
+			f.Element = "CLM01"
+			f.Message = fmt.Sprintf("CLM01 %s is the patient control number of the claim at segment %d too: each claim of a submission needs its own", k.ID, first)
+			m.addClosed(c, f)
+		} else if len(m.keyIDs) < maxKept {
+			m.keyIDs[id] = k.Segment
+		}
+		if k.Sum == 0 {
+			continue
+		}
+		if first, dup := m.keySums[k.Sum]; dup {
+			f.Element = ""
+			f.Message = fmt.Sprintf("the claim repeats the claim at segment %d: same subscriber, patient, services, dates and charges (the same claim sent twice)", first)
+			m.addClosed(c, f)
+		} else if len(m.keySums) < maxKept {
+			m.keySums[k.Sum] = k.Segment
+		}
+	}
+}
+
+// addClosed adds a business finding to a set that has closed.
+func (m *Machine) addClosed(c *closedSet, f Finding) {
+	c.res.Business++
+	if c.counts == nil {
+		c.counts = map[string]int{}
+	}
+	c.counts[f.Level]++
+	if len(c.findings) >= m.opt.MaxFindings {
+		c.truncated = true
+		return
+	}
+	c.findings = append(c.findings, f)
+}
+
+// keySeed hashes claim IDs and content; digests are compared within one
+// run only.
+var keySeed = maphash.MakeSeed()
+
+// KeySeed is the seed Rules hash claim content with (Key.Sum), so that the
+// digests of every goroutine compare.
+func KeySeed() maphash.Seed { return keySeed }
 
 // isaNotes are the TA105 note codes for a bad value of each ISA element.
 var isaNotes = [17]string{1: "010", 2: "011", 3: "012", 4: "013", 5: "005", 6: "006", 7: "007", 8: "008",

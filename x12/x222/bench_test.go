@@ -11,10 +11,14 @@ import (
 )
 
 // claimFile generates an 837P of n subscriber/claim blocks copied from the
-// good sample, numbered so that it validates clean, without holding it in
-// memory.
+// good sample, numbered so that it validates clean (each block has its own
+// HL number, member ID and CLM01, so no claim repeats another), without
+// holding it in memory.
 type claimFile struct {
-	head, block, tail []byte // block is a subscriber loop after its "HL*n"
+	head, tail []byte
+	// block is a subscriber loop after its "HL*n", cut where the member
+	// ID's and CLM01's numbers go
+	block             [3][]byte
 	n, i              int
 	buf, scratch      []byte
 	size              int64
@@ -34,11 +38,17 @@ func newClaimFile(tb testing.TB, n int) *claimFile {
 	}
 	st := bytes.Index(src, []byte("ST*"))
 	block := src[i+len("HL*2") : j]
+	const member, claim = "MBR123456789", "CLM*HIT20260101A"
+	m, k := bytes.Index(block, []byte(member)), bytes.Index(block, []byte(claim))
+	if m < 0 || k < m {
+		tb.Fatal("sample layout changed")
+	}
+	parts := [3][]byte{block[:m+3], block[m+len(member) : k+len("CLM*HIT")], block[k+len(claim):]}
 	segs := bytes.Count(src[st:i], []byte("~")) + n*bytes.Count(block, []byte("~")) + 1
 	end := bytes.Index(src[j:], []byte("~"))
 	tail := fmt.Appendf(nil, "SE*%d*0001%s", segs, src[j+end:])
-	c := &claimFile{head: src[:i], block: block, tail: tail, n: n}
-	c.size = int64(len(c.head) + len(c.tail) + n*(len(block)+len("HL*")) + digitsUpTo(n+1))
+	c := &claimFile{head: src[:i], block: parts, tail: tail, n: n}
+	c.size = int64(len(c.head) + len(c.tail) + n*(len(parts[0])+len(parts[1])+len(parts[2])+len("HL*")) + 3*digitsUpTo(n+1))
 	c.buf = c.head
 	return c
 }
@@ -58,7 +68,11 @@ func (c *claimFile) Read(p []byte) (int, error) {
 		switch {
 		case c.i < c.n:
 			c.i++
-			c.scratch = append(strconv.AppendInt(append(c.scratch[:0], "HL*"...), int64(c.i+1), 10), c.block...)
+			n := int64(c.i + 1)
+			b := strconv.AppendInt(append(c.scratch[:0], "HL*"...), n, 10)
+			b = strconv.AppendInt(append(b, c.block[0]...), n, 10)
+			b = strconv.AppendInt(append(b, c.block[1]...), n, 10)
+			c.scratch = append(b, c.block[2]...)
 			c.buf = c.scratch
 		case c.i == c.n:
 			c.i++

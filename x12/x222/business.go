@@ -3,6 +3,7 @@ package x222
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"strconv"
 
 	"github.com/perdiem/perdiem/civil"
@@ -10,6 +11,7 @@ import (
 	"github.com/perdiem/perdiem/ident"
 	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/guide"
 )
 
 // extraNOC are unlisted codes outside home infusion: a line with one must
@@ -86,7 +88,11 @@ type business struct {
 	unchecked    unchecked  // what no shipped list could check, over every set
 
 	created civil.Date // BHT04
-	ln      line       // the open service line, until its DTP*472
+
+	// digests of the subscriber (2010BA NM1) and patient (2010CA NM1), and
+	// of the open claim's content without CLM01 (guide.Key.Sum)
+	member, patient, digest uint64
+	ln                      line // the open service line, until its DTP*472
 
 	hl     [3]hlEntry
 	lastHL int
@@ -143,6 +149,7 @@ func (b *business) Enter(m *machine, loop string) {
 	if loop == "2300" {
 		b.inClaim, b.claimRaw, b.claimID, b.clm = true, b.claimRaw[:0], "", hereOf(m)
 		b.clm02ok, b.freq, b.hasF8, b.dx, b.sum, b.sumOK, b.nextLX, b.lines = false, "", false, 0, 0, true, 1, 0
+		b.digest = mix(mix(1, b.member), b.patient)
 		if m.Set() != nil {
 			m.Set().Claims++
 		}
@@ -159,7 +166,31 @@ func (b *business) Exit(m *machine, loop string) {
 	if (b.freq == "7" || b.freq == "8") && !b.hasF8 {
 		b.at(m, b.clm, "2300", "CLM", "CLM05-3", fmt.Sprintf("frequency %s (replacement/void) needs REF*F8 with the payer's claim control number", b.freq))
 	}
+	if s := m.Set(); s != nil && len(b.claimRaw) > 0 {
+		s.Keys = append(s.Keys, guide.Key{ID: b.Claim(), Sum: b.digest, Segment: b.clm.seg, SetPosition: b.clm.setPos,
+			Offset: b.clm.offset, Line: b.clm.line})
+	}
 	b.inClaim, b.claimRaw, b.claimID = false, b.claimRaw[:0], ""
+}
+
+// mix folds a digest into a running one.
+func mix(h, v uint64) uint64 { return (h ^ v) * 0x100000001b3 }
+
+// fold adds a segment of the open claim to its digest: everything but the
+// claim's own identifiers (CLM01, the clearinghouse trace REF*D9 and the
+// line control numbers REF*6R), so a claim sent again under a new number
+// has the digest of the first.
+func (b *business) fold(seg *x12.Segment) {
+	raw := seg.Raw()
+	switch seg.ID() {
+	case "CLM":
+		raw = raw[min(len(raw), 4+len(seg.ElementBytes(1))):]
+	case "REF":
+		if q := string(seg.ElementBytes(1)); q == "D9" || q == "6R" {
+			return
+		}
+	}
+	b.digest = mix(b.digest, maphash.Bytes(guide.KeySeed(), raw))
 }
 
 // at reports a business finding at a remembered position.
@@ -173,10 +204,22 @@ func (b *business) add(m *machine, loop, element, msg string) {
 }
 
 func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
+	if b.inClaim {
+		b.fold(seg)
+	}
 	switch seg.ID() {
 	case "HL":
+		if string(seg.ElementBytes(3)) == "22" {
+			b.patient = 0
+		}
 		b.hlSegment(m, seg, loop)
 	case "NM1":
+		switch loop {
+		case "2010BA":
+			b.member = maphash.Bytes(guide.KeySeed(), seg.Raw())
+		case "2010CA":
+			b.patient = maphash.Bytes(guide.KeySeed(), seg.Raw())
+		}
 		if string(seg.ElementBytes(8)) == "XX" {
 			if v := seg.ElementBytes(9); len(v) > 0 && !ident.ValidNPI(string(v)) {
 				npi := string(v)

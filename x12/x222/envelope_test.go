@@ -94,3 +94,53 @@ func TestControlNumbersUnique(t *testing.T) {
 		t.Errorf("GS06 repeated: 999 lacks AK9*R*1*1*1*19:\n%s", buf.String())
 	}
 }
+
+// TestClaimsUnique: a CLM01 used by an earlier claim of the submission,
+// and a claim sent again under a new CLM01 (and new line control numbers),
+// are business findings, whichever goroutine checks each set.
+func TestClaimsUnique(t *testing.T) {
+	good := string(replaced(t))
+	st, ge := strings.Index(good, "ST*"), strings.Index(good, "GE*")
+	set := good[st:ge]
+	other := func(ctl, clm01 string) string {
+		s := strings.Replace(set, "SE*42*0001~", "SE*42*"+ctl+"~", 1)
+		s = strings.Replace(s, "ST*837*0001*", "ST*837*"+ctl+"*", 1)
+		return strings.Replace(s, "CLM*HIT20260101A*", "CLM*"+clm01+"*", 1)
+	}
+	cases := []struct {
+		name string
+		sets []string
+		want string
+	}{
+		{"same CLM01, same claim", []string{other("0002", "HIT20260101A")}, "CLM01 repeat"},
+		{"new CLM01, same claim", []string{other("0002", "HIT20260101B")}, "repeat"},
+		{"new CLM01 and line control numbers, same claim", []string{strings.NewReplacer("DTP*472*RD8*20260101-20260107~", "DTP*472*RD8*20260101-20260107~REF*6R*L1~", "SE*42*", "SE*45*").Replace(other("0002", "HIT20260101B"))}, "repeat"},
+		{"new CLM01, another visit date", []string{strings.Replace(other("0002", "HIT20260101B"), "DTP*472*D8*20260101~", "DTP*472*D8*20260102~", 1)}, ""},
+		{"same CLM01, another note", []string{strings.Replace(other("0002", "HIT20260101A"), "NTE*ADD*IV", "NTE*ADD*IV NOW", 1)}, "CLM01"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := good[:ge] + strings.Join(c.sets, "") + strings.Replace(good[ge:], "GE*1*", fmt.Sprintf("GE*%d*", 1+len(c.sets)), 1)
+			for _, workers := range []int{1, 2} {
+				rep, err := x222.Validate(strings.NewReader(in), x222.Options{Codes: codeset.Default(), Workers: workers})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, f := range rep.Findings {
+					if f.Level != x222.LevelBusiness || f.Set != 2 || f.SegmentID != "CLM" {
+						t.Errorf("finding %v", f)
+						continue
+					}
+					if f.Element == "" {
+						f.Element = "repeat"
+					}
+					got = append(got, f.Element)
+				}
+				if strings.Join(got, " ") != c.want {
+					t.Errorf("%d workers: findings on elements %q, want %s", workers, got, c.want)
+				}
+			}
+		})
+	}
+}
