@@ -18,10 +18,10 @@ type claimFile struct {
 	head, tail []byte
 	// block is a subscriber loop after its "HL*n", cut where the member
 	// ID's and CLM01's numbers go
-	block             [3][]byte
-	n, i              int
-	buf, scratch      []byte
-	size              int64
+	block        [3][]byte
+	n, i         int
+	buf, scratch []byte
+	size         int64
 }
 
 func newClaimFile(tb testing.TB, n int) *claimFile {
