@@ -268,7 +268,7 @@ func (b *builder) subscriber(c *Claim) {
 
 // selfCode is the relationship code of a subscriber who is the patient
 // (SBR02); a patient apart from the subscriber has another (PAT01).
-const selfCode = "18"
+var selfCode, _ = claim.RelationshipCode("self")
 
 func (b *builder) diagnoses(c *Claim, dx []string) {
 	switch {

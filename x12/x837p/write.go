@@ -400,7 +400,7 @@ func (e *Encoder) demographics(dob civil.Date, sex string) {
 func (e *Encoder) subscriber(c *Claim) {
 	s := &c.Subscriber
 	sub := e.nextHL()
-	child, rel := "0", "18"
+	child, rel := "0", selfCode
 	if c.Patient != nil {
 		child, rel = "1", ""
 	}
