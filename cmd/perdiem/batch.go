@@ -275,7 +275,7 @@ func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
 			ch.out.WriteString("{\"line\":" + strconv.Itoa(n) + ",\"empty\":true}\n")
 			continue
 		}
-		res, err := codeDocument(doc, opt)
+		res, ep, err := codeEpisode(doc, opt)
 		if err != nil {
 			ch.failed++
 			var pe *episode.Error
@@ -291,7 +291,7 @@ func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
 		}
 		if table {
 			fmt.Fprintf(&ch.out, "# line %d\n", n)
-			writeTable(&ch.out, res)
+			writeTable(&ch.out, res, ep)
 			continue
 		}
 		// {"line":N, then the result's own fields, without reflection.

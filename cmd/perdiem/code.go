@@ -8,14 +8,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/money"
+	"github.com/perdiem/perdiem/pos"
 	"github.com/perdiem/perdiem/profile"
 )
 
@@ -36,7 +40,9 @@ is printed on standard output.
                       import): each code's dates and each drug's dose as in force
                       on its dates of service
   --cms FILE          a newer CMS HCPCS release (.zip, fixed-width .txt or .xlsx) over the embedded code set
-  --format json|table json (default) or a table for people
+  --format json|table json (default), or a table for people: each line with its
+                      charge (from claim.charges), place of service and name, NDC
+                      and quantity, and every reason under it; then the claim total
   --jsonl             batch: one document per input line, one result per output line, in order;
                       a document with errors gives {"line":N,"errors":[...]} and exit status 2 at the end
   --workers N         batch workers, at most 64 (default: the number of CPUs)
@@ -91,13 +97,13 @@ func runCode(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem code: %s: %v\n", name, err)
 		return exitInput
 	}
-	res, err := codeDocument(data, opt)
+	res, doc, err := codeEpisode(data, opt)
 	if err != nil {
 		printProblems(e.stderr, name, err)
 		return exitFor(err)
 	}
 	if f.format == "table" {
-		writeTable(e.stdout, res)
+		writeTable(e.stdout, res, doc)
 		return exitOK
 	}
 	return writeJSON(e, "code", res)
@@ -172,12 +178,14 @@ func codingOptions(profileID, profileFile, cms, codes string) (coding.Options, e
 	return opt, nil
 }
 
-func codeDocument(data []byte, opt coding.Options) (*claim.Result, error) {
+// codeEpisode decodes and codes one document, and returns both.
+func codeEpisode(data []byte, opt coding.Options) (*claim.Result, *episode.Document, error) {
 	doc, err := episode.Decode(data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return coding.Code(doc, opt)
+	res, err := coding.Code(doc, opt)
+	return res, doc, err
 }
 
 // printProblems writes each problem on its own line, prefixed by the input's name.
@@ -191,22 +199,85 @@ func printProblems(w io.Writer, name string, err error) {
 	fmt.Fprintf(w, "%s: %v\n", name, err)
 }
 
-// writeTable prints the lines for people: one row each with the short reason.
-func writeTable(w io.Writer, res *claim.Result) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CODE\tMODIFIERS\tFROM\tTO\tUNITS\tPOS\tTHERAPY\tREASON")
-	for _, l := range res.Lines {
-		mods := strings.Join(l.Modifiers, ",")
-		if mods == "" {
-			mods = "-"
-		}
-		th := l.Therapy
-		if th == "" {
-			th = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Code, mods, l.From, l.To, formatUnits(l.Units), l.POS, th, shortReason(l))
+// writeTable prints the coded lines for a biller: for each line its code,
+// modifiers, dates and units, its charge when the document's claim block
+// gives charges (units × the charge per unit, as on the claim), the place
+// of service with its CMS name, the therapy, the NDC and NDC quantity, and
+// under it every reason of the line; then the warnings and the total.
+func writeTable(w io.Writer, res *claim.Result, doc *episode.Document) {
+	var charges map[string]money.Amount
+	if doc != nil && doc.Claim != nil && len(doc.Claim.Charges) > 0 {
+		charges = doc.Claim.Charges
 	}
-	tw.Flush()
+	header := []string{"LINE", "CODE", "MODIFIERS", "FROM", "TO", "UNITS"}
+	if charges != nil {
+		header = append(header, "CHARGE")
+	}
+	header = append(header, "POS", "THERAPY", "NDC", "NDC QTY")
+	rows := [][]string{header}
+	var (
+		priced   []money.Amount
+		unpriced []string
+	)
+	for i, l := range res.Lines {
+		row := []string{strconv.Itoa(i + 1), l.Code, dash(strings.Join(l.Modifiers, ",")), l.From.String(), l.To.String(), formatUnits(l.Units)}
+		if charges != nil {
+			cell := "-"
+			if per, ok := charges[l.Code]; !ok {
+				if !slices.Contains(unpriced, l.Code) {
+					unpriced = append(unpriced, l.Code)
+				}
+			} else if c, err := money.Mul(per, l.Units); err != nil {
+				cell = "too large"
+				unpriced = append(unpriced, l.Code)
+			} else {
+				cell = c.String()
+				priced = append(priced, c)
+			}
+			row = append(row, cell)
+		}
+		place := l.POS
+		if name := pos.Name(l.POS); name != "" {
+			place += " " + name
+		}
+		qty := "-"
+		if l.NDC != "" {
+			qty = strings.TrimSpace(formatUnits(l.NDCQuantity) + " " + l.NDCUnit)
+		}
+		rows = append(rows, append(row, dash(place), dash(l.Therapy), dash(l.NDC), qty))
+	}
+	widths := make([]int, len(header))
+	for _, row := range rows {
+		for j, cell := range row {
+			widths[j] = max(widths[j], utf8.RuneCountInString(cell))
+		}
+	}
+	numeric := func(j int) bool { return header[j] == "UNITS" || header[j] == "CHARGE" }
+	indent := strings.Repeat(" ", widths[0]+2)
+	var b strings.Builder
+	for i, row := range rows {
+		b.Reset()
+		for j, cell := range row {
+			pad := strings.Repeat(" ", widths[j]-utf8.RuneCountInString(cell))
+			switch {
+			case numeric(j):
+				b.WriteString(pad + cell)
+			case j == len(row)-1:
+				b.WriteString(cell)
+			default:
+				b.WriteString(cell + pad)
+			}
+			if j < len(row)-1 {
+				b.WriteString("  ")
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		if i > 0 {
+			for _, r := range res.Lines[i-1].Why {
+				fmt.Fprintf(w, "%s%s\n", indent, r)
+			}
+		}
+	}
 	if len(res.Warnings) > 0 {
 		fmt.Fprintln(w, "\nWARNINGS")
 		for _, x := range res.Warnings {
@@ -214,32 +285,26 @@ func writeTable(w io.Writer, res *claim.Result) {
 		}
 	}
 	fmt.Fprintf(w, "\nprofile %s, period %s..%s, %d line(s)\n", res.Profile, res.Period.From, res.Period.To, len(res.Lines))
+	if charges == nil {
+		return
+	}
+	total, err := money.Sum(priced...)
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "total: %v\n", err)
+	case len(unpriced) == 0:
+		fmt.Fprintf(w, "claim total %s\n", total)
+	default:
+		fmt.Fprintf(w, "total of the %d priced line(s) %s; no charge in claim.charges for %s\n", len(priced), total, strings.Join(unpriced, ", "))
+	}
 }
 
-// shortReason is the reason that decided the line's code: the last reason
-// of the first kind that chooses codes (code choice, NOC drug, drugs by NDC,
-// dose units, nursing hours, supply inclusion), else its first reason.
-func shortReason(l claim.Line) string {
-	for _, decides := range codeDeciders {
-		for i := len(l.Why) - 1; i >= 0; i-- {
-			if decides(l.Why[i]) {
-				return l.Why[i].String()
-			}
-		}
+// dash stands in for an empty cell.
+func dash(s string) string {
+	if s == "" {
+		return "-"
 	}
-	if len(l.Why) > 0 {
-		return l.Why[0].String()
-	}
-	return ""
-}
-
-var codeDeciders = []func(claim.Reason) bool{
-	func(r claim.Reason) bool { return strings.HasPrefix(r.Rule, "CS-") },
-	func(r claim.Reason) bool { return r.Rule == "DR-3" },
-	func(r claim.Reason) bool { return r.Rule == "DR-5" },
-	func(r claim.Reason) bool { return r.Rule == "DR-1" },
-	func(r claim.Reason) bool { return r.Rule == "NU-2" },
-	func(r claim.Reason) bool { return strings.HasPrefix(r.Rule, "IN-") },
+	return s
 }
 
 func formatUnits(u float64) string {
