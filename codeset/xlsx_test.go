@@ -162,3 +162,25 @@ func workbook(t testing.TB, rows [][]string) *zip.Reader {
 	}
 	return zr
 }
+
+func FuzzReadSheet(f *testing.F) {
+	head := `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>HCPC</t></is></c><c r="B1" t="inlineStr"><is><t>SEQNUM</t></is></c><c r="C1" t="inlineStr"><is><t>RECID</t></is></c><c r="D1" t="inlineStr"><is><t>LONG DESCRIPTION</t></is></c><c r="E1" t="inlineStr"><is><t>SHORT DESCRIPTION</t></is></c><c r="F1" t="inlineStr"><is><t>ADD DT</t></is></c><c r="G1" t="inlineStr"><is><t>ACT EFF DT</t></is></c><c r="H1" t="inlineStr"><is><t>TERM DT</t></is></c><c r="I1" t="inlineStr"><is><t>ACTION CD</t></is></c></row>`
+	f.Add(head + `<row r="2"><c r="A2" t="s"><v>0</v></c><c r="C2"><v>3</v></c><c r="D2" t="s"><v>1</v></c><c r="F2"><v>19820101</v></c></row></sheetData></worksheet>`)
+	f.Add(head + `<row r="2"><c r="A2" t="inlineStr"><is><t>   SH</t></is></c><c r="C2"><v>7</v></c><c r="F2"><v>36892</v></c></row></sheetData></worksheet>`)
+	f.Add(`<worksheet><sheetData><row><c t="s"><v>9</v></c></row></sheetData></worksheet>`)
+	f.Fuzz(func(t *testing.T, s string) {
+		codes, err := readSheet(strings.NewReader(s), []string{"J0690", "Injection, cefazolin sodium, 500 mg"}, "Sheet1")
+		if err != nil {
+			var ce *CellError
+			if !errors.As(err, &ce) {
+				t.Fatalf("error %v; want a *CellError", err)
+			}
+			return
+		}
+		for _, c := range codes {
+			if len(c.Code) != 2 && len(c.Code) != 5 {
+				t.Fatalf("code %q read; want 2 or 5 characters", c.Code)
+			}
+		}
+	})
+}
