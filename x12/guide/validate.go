@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"hash/maphash"
 	"io"
 	"runtime"
@@ -159,13 +158,12 @@ type Machine struct {
 	// envelope part
 	inISA, inGS  bool
 	isa13        string
-	ic           InterchangeInfo     // the open interchange, for its TA1
-	isa13s       map[string]bool     // every ISA13 of the input (TA105 025)
-	gs06s        []string            // the GS06 of the open interchange (AK905 19)
-	st02s        map[uint64]struct{} // the ST02 of the open group (IK502 23)
-	st02Full     bool                // the group had more sets than maxKept
-	keyIDs       map[uint64]int      // every claim ID of the input: where it was first
-	keySums      map[uint64]int      // every claim digest of the input: where it was first
+	ic           InterchangeInfo // the open interchange, for its TA1
+	isa13s       controls        // every ISA13 of the input (TA105 025)
+	gs06s        controls        // the GS06 of the open interchange (AK905 19)
+	st02s        controls        // the ST02 of the open group (IK502 23)
+	keyIDs       map[uint64]int  // every claim ID of the input: where it was first
+	keySums      map[uint64]int  // every claim digest of the input: where it was first
 	groups, sets int
 	gs06         string
 	group        *GroupResult
@@ -491,7 +489,8 @@ func (m *Machine) isa(seg *x12.Segment) {
 	if m.inISA {
 		m.groupBefore("ISA")
 	}
-	m.inISA, m.groups, m.isa13, m.gs06s = true, 0, seg.Element(13), m.gs06s[:0]
+	m.inISA, m.groups, m.isa13 = true, 0, seg.Element(13)
+	m.gs06s.reset()
 	info := InterchangeInfo{
 		SenderQualifier: seg.Element(5), SenderID: strings.TrimSpace(seg.Element(6)),
 		ReceiverQualifier: seg.Element(7), ReceiverID: strings.TrimSpace(seg.Element(8)),
@@ -512,14 +511,8 @@ func (m *Machine) isa(seg *x12.Segment) {
 			m.interchangeError(fmt.Sprintf("ISA%02d", c.i), isaNotes[c.i], "%q is not one of %v", v, c.codes)
 		}
 	}
-	if m.isa13s == nil {
-		m.isa13s = map[string]bool{}
-	}
-	if m.isa13s[m.isa13] {
+	if m.isa13s.seen(m.isa13) {
 		m.interchangeError("ISA13", "025", "ISA13 %s is used by an earlier interchange of the input: each interchange needs its own control number", m.isa13)
-	}
-	if len(m.isa13s) < maxKept {
-		m.isa13s[m.isa13] = true
 	}
 	if m.build {
 		if m.tree != nil && !m.several {
@@ -588,14 +581,10 @@ func (m *Machine) gs(seg *x12.Segment) {
 	if v := seg.Element(1); v != m.g.FunctionalID {
 		m.groupError("GS01", "1", "GS01 is %q, want %s", v, m.g.FunctionalID)
 	}
-	if contains(m.gs06s, m.gs06) {
+	if m.gs06s.seen(m.gs06) {
 		m.groupError("GS06", "19", "GS06 %s is used by an earlier group of the interchange", m.gs06)
 	}
-	if len(m.gs06s) < maxKept {
-		m.gs06s = append(m.gs06s, m.gs06)
-	}
-	clear(m.st02s)
-	m.st02Full = false
+	m.st02s.reset()
 	if v := seg.Element(8); v != m.g.Version {
 		m.groupError("GS08", "2", "GS08 is %q, want %s", v, m.g.Version)
 	}
@@ -742,13 +731,7 @@ func (m *Machine) uniqueST02(c *closedSet) {
 	if m.build || c.res.Control == "" {
 		return
 	}
-	if m.st02s == nil {
-		m.st02s = map[uint64]struct{}{}
-	}
-	h := fnv.New64a()
-	h.Write([]byte(c.res.Control))
-	k := h.Sum64()
-	if _, dup := m.st02s[k]; dup {
+	if m.st02s.seen(c.res.Control) {
 		s := c.res
 		s.Accepted = false
 		s.Errors++
@@ -761,12 +744,6 @@ func (m *Machine) uniqueST02(c *closedSet) {
 		}
 		c.counts[f.Level]++
 		c.findings = append([]Finding{f}, c.findings...)
-		return
-	}
-	if len(m.st02s) < maxKept {
-		m.st02s[k] = struct{}{}
-	} else {
-		m.st02Full = true
 	}
 }
 
