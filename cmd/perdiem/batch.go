@@ -279,7 +279,7 @@ func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
 		if err != nil {
 			ch.failed++
 			var pe *episode.Error
-			probs := []episode.Problem{{Message: err.Error()}}
+			probs := []episode.Problem{{Message: shortText(err.Error())}}
 			if errors.As(err, &pe) {
 				probs = pe.Problems
 			}

@@ -290,14 +290,14 @@ func docName(name string, line int) string {
 func buildClaims(data []byte, opt coding.Options) (*episode.Document, []*x837p.Claim, error) {
 	doc, err := episode.Decode(data)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, shortProblems(err)
 	}
 	if probs := doc.ValidateClaim(); len(probs) > 0 {
 		return nil, nil, &episode.Error{Problems: probs}
 	}
 	var res *claim.Result
 	if res, err = coding.Code(doc, opt); err != nil {
-		return nil, nil, err
+		return nil, nil, shortProblems(err)
 	}
 	cl, err := coding.Claim(doc, res)
 	if err != nil {

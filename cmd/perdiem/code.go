@@ -182,21 +182,22 @@ func codingOptions(profileID, profileFile, cms, codes string) (coding.Options, e
 func codeEpisode(data []byte, opt coding.Options) (*claim.Result, *episode.Document, error) {
 	doc, err := episode.Decode(data)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, shortProblems(err)
 	}
 	res, err := coding.Code(doc, opt)
-	return res, doc, err
+	return res, doc, shortProblems(err)
 }
 
 // printProblems writes each problem on its own line, prefixed by the input's name.
 func printProblems(w io.Writer, name string, err error) {
 	if probs := errs.ProblemsOf(err); len(probs) > 0 {
 		for _, p := range probs {
+			p.Path, p.Message = shortPath(p.Path), shortText(p.Message)
 			fmt.Fprintf(w, "%s: %s\n", name, p)
 		}
 		return
 	}
-	fmt.Fprintf(w, "%s: %v\n", name, err)
+	fmt.Fprintf(w, "%s: %s\n", name, shortText(err.Error()))
 }
 
 // writeTable prints the coded lines for a biller: for each line its code,

@@ -41,17 +41,74 @@ func (j *jsonList) value(v any, depth int) {
 	if j.err != nil {
 		return
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	enc := json.NewEncoder(dropNewline{j.w})
 	enc.SetEscapeHTML(false)
-	pre := ""
-	for range depth {
-		pre += "  "
+	enc.SetIndent(indent(depth), "  ")
+	j.err = enc.Encode(v)
+}
+
+// dropNewline drops the newline an Encoder writes after each value (it
+// writes a value and its newline in one call).
+type dropNewline struct{ w io.Writer }
+
+func (d dropNewline) Write(p []byte) (int, error) {
+	n, err := d.w.Write(bytes.TrimSuffix(p, []byte("\n")))
+	if err == nil {
+		n = len(p)
 	}
-	enc.SetIndent(pre, "  ")
-	if j.err = enc.Encode(v); j.err == nil {
-		_, j.err = j.w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	return n, err
+}
+
+// set writes a transaction set's loop tree as value would, a segment at a
+// time, so the encoder never holds the JSON of a whole set.
+func (j *jsonList) set(s *guide.Set, depth int) {
+	in := indent(depth + 1)
+	j.raw("{\n" + in + `"st": `)
+	j.value(s.ST, depth+1)
+	j.raw(",\n" + in + `"root": `)
+	if s.Root == nil {
+		j.raw("null")
+	} else {
+		j.loop(s.Root, depth+1)
 	}
+	j.raw(",\n" + in + `"se": `)
+	j.value(s.SE, depth+1)
+	j.raw("\n" + indent(depth) + "}")
+}
+
+func (j *jsonList) loop(l *guide.Loop, depth int) {
+	in := indent(depth + 1)
+	j.raw("{\n" + in + `"id": `)
+	j.value(l.ID, depth+1)
+	j.raw(",\n" + in + `"segments": `)
+	switch {
+	case l.Segments == nil:
+		j.raw("null")
+	case len(l.Segments) == 0:
+		j.raw("[]")
+	default:
+		j.raw("[")
+		for i, sg := range l.Segments {
+			if i > 0 {
+				j.raw(",")
+			}
+			j.raw("\n" + indent(depth+2))
+			j.value(sg, depth+2)
+		}
+		j.raw("\n" + in + "]")
+	}
+	if len(l.Loops) > 0 {
+		j.raw(",\n" + in + `"loops": [`)
+		for i, c := range l.Loops {
+			if i > 0 {
+				j.raw(",")
+			}
+			j.raw("\n" + indent(depth+2))
+			j.loop(c, depth+2)
+		}
+		j.raw("\n" + in + "]")
+	}
+	j.raw("\n" + indent(depth) + "}")
 }
 
 // field writes `"key": ` at depth, after a comma unless it is the first.
@@ -299,7 +356,11 @@ func (t *treeStream) run(xr *x12.Reader) error {
 			} else {
 				t.j.raw(",\n            ")
 			}
-			t.j.value(tr.Groups[0].Sets[0], 6)
+			if s := tr.Groups[0].Sets[0]; s == nil {
+				t.j.raw("null")
+			} else {
+				t.j.set(s, 6)
+			}
 			t.sets++
 			set = nil
 		case id == "GE":
