@@ -40,7 +40,13 @@ is a finding in the remittance's "findings", with its segment number, byte
 offset and line, and everything around it is still read. If the input stops
 being X12 part way, the remittances before that point are written and the
 one it cut short is marked "incomplete". Exit status 1 when there are
-findings.`,
+findings.
+
+Memory does not grow with the file: claims and remittances are written one
+at a time, and --tree holds one transaction set at a time (a set over
+32 MiB of X12 is refused). An 837P or a 999 is read twice, first to find
+any error before a byte is written (standard input is kept meanwhile in a
+temporary file of mode 0600, unlinked at once).`,
 		run: runRead,
 	})
 }
