@@ -28,11 +28,11 @@ claims (billing provider, subscriber, patient, payer, claim and service lines
 with NDCs). With --tree, an 837P or an 835 becomes instead its interchanges
 as loops and segments (the implementation guide's loop tree), which keep
 every segment as it was: 'perdiem write' gives the file back segment for
-segment. An 835 becomes typed remittances
-(payer, payee, payment, provider summaries, claims with adjustments, contacts
-and service lines, provider adjustments); a 999 becomes the accepted and
-rejected transaction sets with their errors. A file that cannot be read is
-reported with its segment number and byte offset, exit status 2.
+segment. An 835 becomes typed remittances (payer, payee, payment, provider
+summaries, claims with adjustments, contacts and service lines, provider
+adjustments); a 999 becomes the accepted and rejected transaction sets with
+their errors. A file that cannot be read is reported with its segment number
+and byte offset, exit status 2.
 
 An 835 is read as far as it can be: a bad element, a segment out of place or
 a balance that does not hold (service line, claim, or BPR02 = ΣCLP04 − ΣPLB)
