@@ -227,6 +227,30 @@ type parser struct {
 	// unreadable says an amount that enters the transaction balance (BPR02,
 	// CLP04, PLB) could not be read.
 	unreadable bool
+	// text is the current segment's text as one string, which the
+	// elements kept from it are cut from (see str).
+	text    string
+	textSeg int
+}
+
+// str returns element i of s as a string cut from one copy of the
+// segment's text, so that a segment costs one allocation however many of
+// its elements the remittance keeps.
+func (p *parser) str(s *x12.Segment, i int) string {
+	e := s.ElementBytes(i)
+	if len(e) == 0 {
+		return ""
+	}
+	raw := s.Raw()
+	if p.textSeg != s.Pos().Segment || len(p.text) != len(raw) {
+		p.text, p.textSeg = string(raw), s.Pos().Segment
+	}
+	// e is a slice of raw: its offset in raw is the capacity it lacks.
+	off := cap(raw) - cap(e)
+	if off < 0 || off+len(e) > len(p.text) {
+		return string(e)
+	}
+	return p.text[off : off+len(e)]
 }
 
 const (
@@ -287,10 +311,10 @@ func (p *parser) end(s *x12.Segment) {
 			p.finding(fail(s, 0, ErrMissing, "transaction set %s has no %s", p.rem.ControlNumber, need))
 		}
 	}
-	if n, err := strconv.Atoi(s.Element(1)); err != nil || n != p.segments {
-		p.finding(fail(s, 1, ErrControl, "segment count %q, but ST … SE holds %d segments", s.Element(1), p.segments))
+	if n, err := strconv.Atoi(p.str(s, 1)); err != nil || n != p.segments {
+		p.finding(fail(s, 1, ErrControl, "segment count %q, but ST … SE holds %d segments", p.str(s, 1), p.segments))
 	}
-	if c := s.Element(2); c != p.rem.ControlNumber {
+	if c := p.str(s, 2); c != p.rem.ControlNumber {
 		p.finding(fail(s, 2, ErrControl, "control number %q, but ST02 is %q", c, p.rem.ControlNumber))
 	}
 	p.balance()
@@ -367,16 +391,16 @@ func (p *parser) segment(s *x12.Segment) {
 			Amount:                p.total(s, 2),
 			CreditDebit:           p.req(s, 3),
 			Method:                p.req(s, 4),
-			Format:                s.Element(5),
-			SenderBankQualifier:   s.Element(6),
-			SenderBankID:          s.Element(7),
-			SenderAccountType:     s.Element(8),
-			SenderAccount:         s.Element(9),
-			OriginatingCompanyID:  s.Element(10),
-			ReceiverBankQualifier: s.Element(12),
-			ReceiverBankID:        s.Element(13),
-			ReceiverAccountType:   s.Element(14),
-			ReceiverAccount:       s.Element(15),
+			Format:                p.str(s, 5),
+			SenderBankQualifier:   p.str(s, 6),
+			SenderBankID:          p.str(s, 7),
+			SenderAccountType:     p.str(s, 8),
+			SenderAccount:         p.str(s, 9),
+			OriginatingCompanyID:  p.str(s, 10),
+			ReceiverBankQualifier: p.str(s, 12),
+			ReceiverBankID:        p.str(s, 13),
+			ReceiverAccountType:   p.str(s, 14),
+			ReceiverAccount:       p.str(s, 15),
 			Date:                  p.date(s, 16),
 		}
 	case "TRN":
@@ -385,7 +409,7 @@ func (p *parser) segment(s *x12.Segment) {
 			return
 		}
 		p.seen[seenTRN] = true
-		rem.Trace = Trace{Type: p.req(s, 1), Number: p.req(s, 2), OriginatingCompanyID: s.Element(3), Supplemental: s.Element(4)}
+		rem.Trace = Trace{Type: p.req(s, 1), Number: p.req(s, 2), OriginatingCompanyID: p.str(s, 3), Supplemental: p.str(s, 4)}
 	case "CUR":
 		if p.at != inHeader {
 			p.outOfPlace(s, "in the header, before N1*PR")
@@ -398,7 +422,7 @@ func (p *parser) segment(s *x12.Segment) {
 			p.outOfPlace(s, "in the payee loop (N1*PE)")
 			return
 		}
-		rem.Payee.Delivery = &Delivery{Method: p.req(s, 1), Name: s.Element(2), Communication: s.Element(3)}
+		rem.Payee.Delivery = &Delivery{Method: p.req(s, 1), Name: p.str(s, 2), Communication: p.str(s, 3)}
 	case "TS3":
 		if p.at != inHeaderNumber || p.summary != nil {
 			p.outOfPlace(s, "right after LX, once")
@@ -438,7 +462,7 @@ func (p *parser) segment(s *x12.Segment) {
 			p.outOfPlace(s, "in the header, a party, a claim or a service line")
 		}
 	case "DTM":
-		q := s.Element(1)
+		q := p.str(s, 1)
 		where := map[loop]string{inHeader: "405", inClaim: "232, 233, 036 or 050", inService: "150, 151 or 472"}[p.at]
 		switch {
 		case p.at == inHeader && q == "405",
@@ -469,7 +493,7 @@ func (p *parser) segment(s *x12.Segment) {
 			p.line.To = &d
 		}
 	case "N1":
-		switch q := s.Element(1); {
+		switch q := p.str(s, 1); {
 		case q == "PR" && p.at == inHeader:
 			p.at = inPayer
 			p.seen[seenPayer] = true
@@ -493,15 +517,15 @@ func (p *parser) segment(s *x12.Segment) {
 			party.Address = &Address{}
 		}
 		if s.ID() == "N3" {
-			party.Address.Lines = append(party.Address.Lines, nonEmpty(p.req(s, 1), s.Element(2))...)
+			party.Address.Lines = append(party.Address.Lines, nonEmpty(p.req(s, 1), p.str(s, 2))...)
 			return
 		}
 		a := party.Address
-		a.City, a.State, a.PostalCode, a.Country = p.req(s, 1), s.Element(2), s.Element(3), s.Element(4)
+		a.City, a.State, a.PostalCode, a.Country = p.req(s, 1), p.str(s, 2), p.str(s, 3), p.str(s, 4)
 	case "PER":
-		c := Contact{Function: p.req(s, 1), Name: s.Element(2)}
+		c := Contact{Function: p.req(s, 1), Name: p.str(s, 2)}
 		for i := 3; i <= 7; i += 2 {
-			if q := s.Element(i); q != "" {
+			if q := p.str(s, i); q != "" {
 				c.Numbers = append(c.Numbers, Ref{Qualifier: q, Value: p.req(s, i+1)})
 			}
 		}
@@ -530,17 +554,17 @@ func (p *parser) segment(s *x12.Segment) {
 		}
 		p.at = inClaim
 		p.line = nil
-		p.claim = &Claim{HeaderNumber: p.lx, PatientControlNumber: s.Element(1), pos: s.Pos()}
+		p.claim = &Claim{HeaderNumber: p.lx, PatientControlNumber: p.str(s, 1), pos: s.Pos()}
 		c := p.claim
 		p.req(s, 1)
 		c.Status = p.req(s, 2)
 		c.Charge = p.money(s, 3, true)
 		c.Paid = p.total(s, 4)
 		c.PatientResponsibility = p.money(s, 5, false)
-		c.FilingIndicator = s.Element(6)
-		c.PayerClaimControlNumber = s.Element(7)
-		c.FacilityType = s.Element(8)
-		c.Frequency = s.Element(9)
+		c.FilingIndicator = p.str(s, 6)
+		c.PayerClaimControlNumber = p.str(s, 7)
+		c.FacilityType = p.str(s, 8)
+		c.Frequency = p.str(s, 9)
 		rem.Claims = append(rem.Claims, c)
 	case "NM1":
 		if p.at != inClaim {
@@ -548,8 +572,8 @@ func (p *parser) segment(s *x12.Segment) {
 			return
 		}
 		n := Name{
-			Entity: p.req(s, 1), Type: s.Element(2), Last: s.Element(3), First: s.Element(4),
-			Middle: s.Element(5), Suffix: s.Element(7), IDQualifier: s.Element(8), ID: s.Element(9),
+			Entity: p.req(s, 1), Type: p.str(s, 2), Last: p.str(s, 3), First: p.str(s, 4),
+			Middle: p.str(s, 5), Suffix: p.str(s, 7), IDQualifier: p.str(s, 8), ID: p.str(s, 9),
 		}
 		c := p.claim
 		switch n.Entity {
@@ -574,7 +598,7 @@ func (p *parser) segment(s *x12.Segment) {
 			codes = []int{5, 20, 21, 22, 23}
 		}
 		for _, i := range codes {
-			if c := s.Element(i); c != "" {
+			if c := p.str(s, i); c != "" {
 				p.claim.RemarkCodes = append(p.claim.RemarkCodes, c)
 			}
 		}
@@ -625,10 +649,10 @@ func (p *parser) segment(s *x12.Segment) {
 		l.Procedure = p.procedure(s, 1, true)
 		l.Charge = p.money(s, 2, true)
 		l.Paid = p.money(s, 3, true)
-		l.RevenueCode = s.Element(4)
+		l.RevenueCode = p.str(s, 4)
 		l.Units = p.decimal(s, 5, false)
 		l.OriginalUnits = p.decimal(s, 7, false)
-		if s.Element(6) != "" {
+		if p.str(s, 6) != "" {
 			orig := p.procedure(s, 6, false)
 			l.OriginalProcedure = &orig
 		}
@@ -660,7 +684,7 @@ func (p *parser) party() *Party {
 }
 
 func (p *parser) partyName(s *x12.Segment) Party {
-	party := Party{Name: p.req(s, 2), IDQualifier: s.Element(3), ID: s.Element(4)}
+	party := Party{Name: p.req(s, 2), IDQualifier: p.str(s, 3), ID: p.str(s, 4)}
 	switch party.IDQualifier {
 	case "XX":
 		party.NPI = party.ID
@@ -674,7 +698,7 @@ func (p *parser) partyName(s *x12.Segment) Party {
 // current provider summary: amounts, or quantities at the positions given.
 func (p *parser) summaryAmounts(s *x12.Segment, from int, quantities map[int]bool) {
 	for i := from; i <= s.Len(); i++ {
-		if s.Element(i) == "" {
+		if p.str(s, i) == "" {
 			continue
 		}
 		name := fmt.Sprintf("%s%02d", s.ID(), i)
@@ -691,9 +715,9 @@ func (p *parser) summaryAmounts(s *x12.Segment, from int, quantities map[int]boo
 func (p *parser) adjustment(s *x12.Segment) Adjustment {
 	a := Adjustment{Group: p.req(s, 1)}
 	for i := 2; i <= 17; i += 3 {
-		reason := s.Element(i)
+		reason := p.str(s, i)
 		if reason == "" {
-			if s.Element(i+1) != "" || s.Element(i+2) != "" {
+			if p.str(s, i+1) != "" || p.str(s, i+2) != "" {
 				p.finding(fail(s, i, ErrMissing, "an adjustment amount without its reason code"))
 				p.markUnreadable()
 			}
@@ -701,7 +725,7 @@ func (p *parser) adjustment(s *x12.Segment) Adjustment {
 		}
 		a.Reasons = append(a.Reasons, AdjustmentReason{Reason: reason, Amount: p.money(s, i+1, true), Quantity: p.decimal(s, i+2, false)})
 	}
-	if len(a.Reasons) == 0 && s.Element(3) == "" {
+	if len(a.Reasons) == 0 && p.str(s, 3) == "" {
 		p.finding(fail(s, 2, ErrMissing, "CAS without a reason code"))
 	}
 	return a
@@ -712,8 +736,8 @@ func (p *parser) adjustment(s *x12.Segment) Adjustment {
 func (p *parser) providerAdjustment(s *x12.Segment) ProviderAdjustment {
 	a := ProviderAdjustment{ProviderID: p.req(s, 1), FiscalPeriodEnd: p.date(s, 2)}
 	for i := 3; i <= 13; i += 2 {
-		if s.Element(i) == "" {
-			if s.Element(i+1) != "" {
+		if p.str(s, i) == "" {
+			if p.str(s, i+1) != "" {
 				p.finding(fail(s, i, ErrMissing, "an adjustment amount without its reason code"))
 				p.unreadable = true
 			}
@@ -725,7 +749,7 @@ func (p *parser) providerAdjustment(s *x12.Segment) ProviderAdjustment {
 			Amount:    p.total(s, i+1),
 		})
 	}
-	if len(a.Items) == 0 && s.Element(4) == "" {
+	if len(a.Items) == 0 && p.str(s, 4) == "" {
 		p.finding(fail(s, 3, ErrMissing, "PLB without an adjustment"))
 	}
 	return a
@@ -746,13 +770,13 @@ func (p *parser) procedure(s *x12.Segment, i int, required bool) Procedure {
 		}
 	}
 	if (required || len(c) > 0) && (pr.Qualifier == "" || pr.Code == "") {
-		p.finding(fail(s, i, ErrMissing, "procedure %q needs a qualifier and a code", s.Element(i)))
+		p.finding(fail(s, i, ErrMissing, "procedure %q needs a qualifier and a code", p.str(s, i)))
 	}
 	return pr
 }
 
 func (p *parser) req(s *x12.Segment, i int) string {
-	v := s.Element(i)
+	v := p.str(s, i)
 	if v == "" {
 		p.finding(fail(s, i, ErrMissing, "%s%02d is required", s.ID(), i))
 	}
@@ -796,7 +820,7 @@ func (p *parser) money(s *x12.Segment, i int, required bool) money.Amount {
 }
 
 func (p *parser) decimal(s *x12.Segment, i int, required bool) string {
-	v := s.Element(i)
+	v := p.str(s, i)
 	if v == "" {
 		if required {
 			p.finding(fail(s, i, ErrMissing, "%s%02d is required", s.ID(), i))
