@@ -39,16 +39,36 @@ func TestBadSetDoesNotCostTheOthers(t *testing.T) {
 	}
 }
 
+// TestUnreadableSegmentIsSkipped: a segment the tokenizer cannot read (a
+// bad ID) is a finding where it stands; the remittance around it and the
+// next are read, and the balances it might enter are not checked.
+func TestUnreadableSegmentIsSkipped(t *testing.T) {
+	in := threeRemits(goodBody)
+	cut := strings.Index(in, "ST*835*0002")
+	cut = strings.Index(in[cut:], "CAS*CO") + cut
+	in = in[:cut] + "c@s*CO*45*300~" + in[cut+len("CAS*CO*45*300~"):]
+	rems, outside, err := Read(strings.NewReader(in))
+	if err != nil || len(outside) > 0 || len(rems) != 3 {
+		t.Fatalf("err %v, outside %v, %d remittances", err, outside, len(rems))
+	}
+	if len(rems[0].Findings)+len(rems[2].Findings) > 0 || rems[1].Incomplete {
+		t.Fatalf("findings %v %v", rems[0].Findings, rems[2].Findings)
+	}
+	if fs := rems[1].Findings; len(fs) != 1 || !errors.Is(fs[0], ErrSkipped) || fs[0].Claim != "A1" || fs[0].Pos.Segment != 27 {
+		t.Errorf("findings %v, want the skipped segment 27 only (SE01 counts it; no balance is checked)", fs)
+	}
+}
+
 // TestInputStoppingBeingX12 keeps what came before: the remittance it cuts
 // short is returned, incomplete, then the syntax error.
 func TestInputStoppingBeingX12(t *testing.T) {
 	in := threeRemits(goodBody)
 	cut := strings.Index(in, "ST*835*0002")
 	cut = strings.Index(in[cut:], "NM1*QC") + cut
-	in = in[:cut] + "nm1*QC~" + in[cut:]
+	in = in[:cut] + "ISA*00*~" + in[cut:]
 	rems, _, err := Read(strings.NewReader(in))
 	var se *x12.SyntaxError
-	if !errors.As(err, &se) {
+	if !errors.As(err, &se) || se.Resynced {
 		t.Fatalf("err = %v, want the syntax error", err)
 	}
 	if len(rems) != 2 || rems[0].Incomplete || !rems[1].Incomplete || len(rems[1].Claims) != 1 {

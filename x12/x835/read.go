@@ -26,7 +26,11 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("x835: segment %d (%s) at byte %d, line %d: %v", e.Pos.Segment, e.where(), e.Pos.Offset, e.Pos.Line, e.Err)
+	where := ""
+	if w := e.where(); w != "" {
+		where = " (" + w + ")"
+	}
+	return fmt.Sprintf("x835: segment %d%s at byte %d, line %d: %v", e.Pos.Segment, where, e.Pos.Offset, e.Pos.Line, e.Err)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -78,6 +82,7 @@ var (
 	ErrControl    = errors.New("envelope mismatch")
 	ErrUnbalanced = errors.New("does not balance")
 	ErrCutShort   = errors.New("transaction set cut short")
+	ErrSkipped    = errors.New("unreadable segment skipped")
 )
 
 var kinds = []struct {
@@ -86,7 +91,7 @@ var kinds = []struct {
 }{
 	{"missing", ErrMissing}, {"amount", ErrAmount}, {"decimal", ErrDecimal}, {"date", ErrDate},
 	{"out_of_place", ErrOutOfPlace}, {"unexpected", ErrUnexpected}, {"envelope", ErrControl},
-	{"unbalanced", ErrUnbalanced}, {"cut_short", ErrCutShort},
+	{"unbalanced", ErrUnbalanced}, {"cut_short", ErrCutShort}, {"skipped", ErrSkipped},
 }
 
 // Read reads every 835 transaction set in r, one Remittance per ST … SE,
@@ -111,8 +116,25 @@ type Reader struct {
 	err               error
 }
 
-// NewReader returns a Reader that reads 835 transaction sets from r.
-func NewReader(r io.Reader) *Reader { return &Reader{x: x12.NewReader(r)} }
+// NewReader returns a Reader that reads 835 transaction sets from r. A
+// segment the tokenizer cannot read (a bad segment ID, too many elements,
+// one too long) is skipped with a finding, and reading goes on after it.
+func NewReader(r io.Reader) *Reader {
+	x := x12.NewReader(r)
+	x.Resync = true
+	return &Reader{x: x}
+}
+
+// skipped is the finding for a segment the tokenizer skipped.
+func skipped(se *x12.SyntaxError) *Error {
+	return &Error{Pos: se.Pos, SegmentID: se.SegmentID, Err: fmt.Errorf("%w: %v", ErrSkipped, se.Err)}
+}
+
+// resynced reports whether err is a syntax error the tokenizer got past.
+func resynced(err error) (*x12.SyntaxError, bool) {
+	var se *x12.SyntaxError
+	return se, errors.As(err, &se) && se.Resynced
+}
 
 // Outside returns the findings read so far that belong to no remittance.
 func (r *Reader) Outside() []*Error { return r.outside }
@@ -144,6 +166,10 @@ func (r *Reader) segment() (*x12.Segment, error) {
 func (r *Reader) next() (*Remittance, error) {
 	for {
 		s, err := r.segment()
+		if se, ok := resynced(err); ok {
+			r.outside = append(r.outside, skipped(se))
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -179,6 +205,9 @@ func (r *Reader) next() (*Remittance, error) {
 func (r *Reader) skipSet() error {
 	for {
 		s, err := r.segment()
+		if _, ok := resynced(err); ok {
+			continue
+		}
 		if err == io.EOF {
 			return nil
 		}
@@ -267,6 +296,15 @@ func (p *parser) transaction(r *Reader) (*Remittance, error) {
 		if err == io.EOF {
 			p.cutShort(p.st, "ST", "input ends inside transaction set %s, before its SE", p.rem.ControlNumber)
 			return p.rem, nil
+		}
+		if se, ok := resynced(err); ok {
+			// The sender counted it in SE01; what it held is lost, so the
+			// balances it might enter are not checked.
+			p.segments++
+			p.finding(skipped(se))
+			p.unreadable = true
+			p.markUnreadable()
+			continue
 		}
 		if err != nil {
 			var se *x12.SyntaxError
