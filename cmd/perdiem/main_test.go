@@ -110,18 +110,39 @@ func TestHelpExitStatuses(t *testing.T) {
 	}
 }
 
-// TestFlagNames pins one name for one thing across commands: every command
-// that takes a profile file calls it --profile-file, and the hidden old
-// name of profiles still works without being shown.
+// TestFlagNames pins one name for one thing across commands: each command
+// that takes a profile file, a code set, a format or workers names the flag
+// and its argument the same way, and the hidden old name of
+// --profile-file in profiles still works without being shown.
 func TestFlagNames(t *testing.T) {
-	for _, name := range []string{"code", "claim", "profiles"} {
-		_, help, _ := runMain(t, "", "help", name)
-		if !strings.Contains(help, "--profile-file F") {
-			t.Errorf("help %s does not offer --profile-file F:\n%s", name, help)
+	for _, tt := range []struct {
+		flag     string
+		commands []string
+	}{
+		{"--profile ID", []string{"code", "claim"}},
+		{"--profile-file F", []string{"code", "claim", "profiles"}},
+		{"--codes DIR", []string{"code", "claim", "codes", "validate"}},
+		{"--cms FILE", []string{"code", "claim", "codes", "validate"}},
+		{"--format ", []string{"code", "codes", "profiles", "validate"}},
+		{"--workers N", []string{"code", "validate"}},
+		{"--control N", []string{"claim", "validate"}},
+		{"--state FILE", []string{"claim", "validate"}},
+		{"--out F", []string{"claim", "write"}},
+		{"--jsonl", []string{"code", "claim"}},
+	} {
+		for _, name := range tt.commands {
+			_, help, _ := runMain(t, "", "help", name)
+			if !strings.Contains(help, tt.flag) {
+				t.Errorf("help %s does not offer %s:\n%s", name, tt.flag, help)
+			}
 		}
-		if strings.Contains(help, "--file") {
-			t.Errorf("help %s shows --file:\n%s", name, help)
-		}
+	}
+	_, help, _ := runMain(t, "", "help", "profiles")
+	if strings.Contains(help, "--file") {
+		t.Errorf("help profiles shows --file:\n%s", help)
+	}
+	if code, _, errs := runMain(t, "", "validate", "x.x12", "--codes", "a", "--cms", "b"); code != exitInput || !strings.Contains(errs, "give --codes or --cms, not both") {
+		t.Errorf("validate --codes and --cms: exit %d, %q", code, errs)
 	}
 	const p = `{"id":"acme","name":"Acme","effective":"2026-01-01","source":"contract","settings":{}}`
 	for _, flag := range []string{"--profile-file", "--file"} {

@@ -26,7 +26,7 @@ import (
 func init() {
 	register(command{
 		name:  "validate",
-		usage: "validate FILE|- [--999 OUT] [--ta1 OUT] [--format text|json] [--sets] [--workers N] [--cms FILE] [--control N] [--state FILE]",
+		usage: "validate FILE|- [--999 OUT] [--ta1 OUT] [--format text|json] [--sets] [--workers N] [--codes DIR | --cms FILE] [--control N] [--state FILE]",
 		summary: `Validate an 837P (005010X222A1) or an 835 (005010X221A1) file as a
 clearinghouse front end does.
 
@@ -69,8 +69,11 @@ cannot be read as X12 at all.
   --sets              list every transaction set, not only those with findings
   --workers N         transaction sets checked at once (default: one per CPU; the
                       report is the same for any number)
-  --cms FILE          a newer CMS HCPCS release (.zip or fixed-width .txt) over the embedded
-                      code set, for the procedure code and modifier checks`,
+  --codes DIR         check procedure codes and modifiers against the CMS releases
+                      imported into DIR (perdiem codes import), as in force on each
+                      date of service
+  --cms FILE          a newer CMS HCPCS release (.zip, fixed-width .txt or .xlsx) over
+                      the embedded code set, for the procedure code and modifier checks`,
 		run: runValidate,
 	})
 }
@@ -86,6 +89,7 @@ func runValidate(e *env, args []string) int {
 	format := fs.String("format", "text", "text or json")
 	control := fs.Int64("control", 0, "control number of the first 999 (default: the next in the state file)")
 	cms := fs.String("cms", "", "CMS HCPCS release to overlay on the embedded code set")
+	codes := fs.String("codes", "", "folder of imported CMS releases")
 	state := fs.String("state", "", "control number state file")
 	allSets := fs.Bool("sets", false, "list every transaction set")
 	workers := fs.Int("workers", 0, "transaction sets checked at once (default: one per CPU)")
@@ -106,13 +110,14 @@ func runValidate(e *env, args []string) int {
 		return exitInput
 	}
 	opt := x222.Options{Codes: codeset.Default(), Today: today(), Workers: *workers}
-	if *cms != "" {
-		rows, err := codeset.OpenCMS(*cms)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "perdiem validate: --cms: %v\n", err)
-			return exitInput
-		}
-		opt.Codes = opt.Codes.With(rows)
+	// The code set flags mean what they mean to code and claim.
+	copt, err := codingOptions("", "", *cms, *codes)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem validate: %v\n", err)
+		return exitInput
+	}
+	if copt.Codes != nil {
+		opt.Codes = copt.Codes
 	}
 	in, err := openInput(e, name)
 	if err != nil {
