@@ -258,3 +258,29 @@ func TestValidateTA1(t *testing.T) {
 		t.Errorf("good file: TA1\n%s\n999\n%s", ta1, ack)
 	}
 }
+
+// A UTF-8 byte order mark and CR/LF padding around the segments change
+// nothing for validate, read and read --tree, for an 837P and an 835.
+func TestBOMAndLineBreaksAreLayout(t *testing.T) {
+	for _, file := range []string{x12Samples + "synthetic__home-infusion-good.x12", "../../testdata/x12/835/keironstoddart__emedny_sample.x12"} {
+		plain, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := bytes.ReplaceAll(bytes.ReplaceAll(plain, []byte("\r\n"), nil), []byte("\n"), nil)
+		padded := append([]byte("\xEF\xBB\xBF\r\n"), bytes.ReplaceAll(flat, []byte("~"), []byte("~\r\n"))...)
+		padded = append(padded, "\r\n\r\n"...)
+		for _, args := range [][]string{{"validate", "-"}, {"read", "-"}, {"read", "--tree", "-"}} {
+			outs := [2]string{}
+			codes := [2]int{}
+			for i, in := range [][]byte{flat, padded} {
+				var out, errOut bytes.Buffer
+				codes[i] = run(&env{stdin: bytes.NewReader(in), stdout: &out, stderr: &errOut}, args)
+				outs[i] = out.String() + errOut.String()
+			}
+			if codes[0] != codes[1] || outs[0] != outs[1] {
+				t.Errorf("%s %v: exit %d and %d, outputs differ:\n%s\n---\n%s", filepath.Base(file), args, codes[0], codes[1], outs[0], outs[1])
+			}
+		}
+	}
+}

@@ -14,6 +14,25 @@ import (
 	"github.com/perdiem/perdiem/x12/guide"
 )
 
+// The level of each rule, as the TR3 gives it. A 999 carries what the
+// guide requires of the file itself (SNIP 1-2); a payer's front end rejects
+// claims for the rest in a 277CA (SNIP 3-7), as business findings.
+//
+//	element (999: IK3 8, IK4)   HL01 numbering, HL02 parent, HL04 against
+//	                            the children, LX01 numbering (I12); N402
+//	                            not a state or province code (7)
+//	business (277CA)            CLM02 = ΣSV102 (balancing, SNIP 3); F8 for
+//	                            frequency 7/8, SV101-7 for a NOC code and
+//	                            SV107 pointers within HI (situational,
+//	                            SNIP 4); NPI check digit, ICD-10 and NDC
+//	                            shapes, procedure codes and modifiers on
+//	                            the date of service, ZIP shapes (code sets,
+//	                            SNIP 5); a PO box and a 5-digit ZIP for the
+//	                            billing provider, units and charges, RD8
+//	                            reversed, service after BHT04 or in the
+//	                            future, per diem units over the days, a
+//	                            repeated CLM01 or claim (payer edits)
+
 // extraNOC are unlisted codes outside home infusion: a line with one must
 // describe the item in SV101-7. The code set marks the NOC codes of home
 // infusion (its rules.csv); an 837P may bill any service, so the validator
