@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/internal/atomicfile"
 )
 
@@ -83,6 +84,10 @@ type UsedError struct {
 	Requested int64
 	Last      int64
 }
+
+// ErrorCode says a control number already used is a conflict with the
+// recorded state, not a failure of the program.
+func (e *UsedError) ErrorCode() errs.Code { return errs.Conflict }
 
 func (e *UsedError) Error() string {
 	return fmt.Sprintf("control number %d is not above the last one used (%d, recorded in %s)", e.Requested, e.Last, e.Path)

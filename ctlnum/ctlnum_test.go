@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/perdiem/perdiem/errs"
 )
 
 func TestNextStartsAtOneAndIncreases(t *testing.T) {
@@ -46,6 +48,9 @@ func TestUseNeverGoesBackwards(t *testing.T) {
 		var ue *UsedError
 		if _, err := Use(path, n); !errors.As(err, &ue) || ue.Last != 100 {
 			t.Errorf("Use(%d) after 100: err = %v, want UsedError with Last 100", n, err)
+		}
+		if _, err := Use(path, n); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("Use(%d) after 100 is %q, want conflict", n, errs.CodeOf(err))
 		}
 	}
 	if n, err := Next(path); err != nil || n != 101 {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/internal/strictjson"
 )
 
@@ -24,6 +25,18 @@ import (
 type Error struct {
 	File     string // the embedded file or "" for a user's file
 	Problems []episode.Problem
+}
+
+// ErrorCode says a profile file with problems is invalid input.
+func (e *Error) ErrorCode() errs.Code { return errs.Invalid }
+
+// ErrorProblems returns the problems, each at its field path.
+func (e *Error) ErrorProblems() []errs.Problem {
+	out := make([]errs.Problem, len(e.Problems))
+	for i, p := range e.Problems {
+		out[i] = errs.Problem(p)
+	}
+	return out
 }
 
 func (e *Error) Error() string {
@@ -409,7 +422,7 @@ func Get(id string) (*Profile, error) {
 		ids = append(ids, k)
 	}
 	sort.Strings(ids)
-	return nil, fmt.Errorf("unknown profile %q: want one of %s", id, strings.Join(ids, ", "))
+	return nil, errs.Errorf(errs.NotFound, "unknown profile %q: want one of %s", id, strings.Join(ids, ", "))
 }
 
 // IsShipped reports whether p is one of the shipped profiles (as Get

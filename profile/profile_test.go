@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/perdiem/perdiem/errs"
 )
 
 func TestShippedProfiles(t *testing.T) {
@@ -87,6 +89,13 @@ func TestGetUnknownListsKnownIDs(t *testing.T) {
 	_, err := Get("bcbs-zz")
 	if err == nil || !strings.Contains(err.Error(), `"bcbs-zz"`) || !strings.Contains(err.Error(), "bcbs-tx") || !strings.Contains(err.Error(), "nhia") {
 		t.Errorf("Get(unknown) error = %v, want one naming the id and the known ids", err)
+	}
+	if errs.CodeOf(err) != errs.NotFound {
+		t.Errorf("Get(unknown) is %q, want not_found", errs.CodeOf(err))
+	}
+	_, err = Load(strings.NewReader(`{"id":"mine","settings":{"span":{"value":"fortnight"}}}`))
+	if errs.CodeOf(err) != errs.Invalid || len(errs.ProblemsOf(err)) == 0 {
+		t.Errorf("Load(bad) = %v (%q), want invalid with problems", err, errs.CodeOf(err))
 	}
 }
 
