@@ -208,6 +208,10 @@ func split(r *x12.Reader, free <-chan *chunk, order chan<- *chunk, queues []chan
 	}
 	for {
 		id, raw, pos, err := r.Skip()
+		se, skipped := err.(*x12.SyntaxError)
+		if skipped = skipped && se.Resynced; skipped {
+			pos = se.Pos // a chunk's positions count from its first segment, read or skipped
+		}
 		if c != nil && err == nil && (len(c.data) >= chunkSize || pos.Offset-c.first.Offset >= 1<<30 || pos.Line-c.first.Line >= 1<<30) {
 			if !send() {
 				return
@@ -234,7 +238,7 @@ func split(r *x12.Reader, free <-chan *chunk, order chan<- *chunk, queues []chan
 			c.delims = append(c.delims[:0], delimAt{0, r.Delimiters()})
 			c.first, c.sets = pos, sets
 		}
-		if se, ok := err.(*x12.SyntaxError); ok && se.Resynced {
+		if skipped {
 			c.segs = append(c.segs, segRef{start: int32(len(c.data)),
 				line: int32(se.Pos.Line - c.first.Line), offset: int32(se.Pos.Offset - c.first.Offset),
 				padded: r.Padded(), bad: true})
