@@ -21,7 +21,7 @@ const (
 	// chunksInFlight bounds memory: a few MiB of input, enough for a
 	// worker to get on with the next set while another walks a set of a few
 	// thousand claims.
-	chunksInFlight = 48
+	chunksInFlight = 32
 	maxWorkers     = 64
 )
 
