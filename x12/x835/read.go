@@ -132,6 +132,9 @@ func skipped(se *x12.SyntaxError) *Error {
 
 // resynced reports whether err is a syntax error the tokenizer got past.
 func resynced(err error) (*x12.SyntaxError, bool) {
+	if err == nil {
+		return nil, false
+	}
 	var se *x12.SyntaxError
 	return se, errors.As(err, &se) && se.Resynced
 }
