@@ -324,3 +324,24 @@ func TestClaimChargeOverflowIsAnError(t *testing.T) {
 		t.Errorf("exit %d, stderr %s; want SV102 9999900000000000 and CLM02 9999900000002470 in:\n%s", code, stderr, stdout)
 	}
 }
+
+// A problem the 837P writer finds in the claim is reported at the path of
+// the document field it came from, once.
+func TestClaimWriterProblemsNameDocumentFields(t *testing.T) {
+	dir := t.TempDir()
+	in := jsonlDocs(t, 1, func(_ int, doc map[string]any) {
+		cl := doc["claim"].(map[string]any)
+		cl["note"] = "Q24H*7 DAYS"
+		cl["billing_provider"].(map[string]any)["name"] = strings.Repeat("ACME ", 13)
+	})
+	code, stdout, stderr := runClaimCmd(t, in, "-", "--state", filepath.Join(dir, "state"))
+	if code != exitInput || stdout != "" {
+		t.Fatalf("exit %d, stdout %q; want 2 and nothing written", code, stdout)
+	}
+	if !strings.Contains(stderr, "-: claim.note: ") || !strings.Contains(stderr, "an X12 delimiter") {
+		t.Errorf("no claim.note problem:\n%s", stderr)
+	}
+	if n := strings.Count(stderr, "-: claim.billing_provider.name: 64 characters; the 837P allows 60"); n != 1 {
+		t.Errorf("%d problems at claim.billing_provider.name, want 1 (the submitter's name is the same field):\n%s", n, stderr)
+	}
+}

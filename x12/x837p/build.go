@@ -59,7 +59,7 @@ func (b *builder) text(path, s string, max int, required bool) string {
 	case s == "" && required:
 		b.fail(path, "required")
 	case max > 0 && len(s) > max:
-		b.fail(path, "%q is %d characters; the 837P allows %d", s, len(s), max)
+		b.fail(path, "%d characters; the 837P allows %d", len(s), max)
 	}
 	// Ranging over the string reads characters, not bytes, so the message
 	// names É as É (a byte of it would print as Ã).
