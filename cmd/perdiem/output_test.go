@@ -15,6 +15,14 @@ func TestJSONOutputKeepsTextAsWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := `{"therapies":[{"id":"a","type":"<pain>","start":"2026-03-02"}]}` + "\n"
+	good837, err := os.ReadFile("../../testdata/x12/837p/synthetic__home-infusion-good.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	amp := strings.Replace(string(good837), "N4*SPRINGFIELD*IL*627010000", "N4*SPRINGFIELD*I&*627010000", 1)
+	if amp == string(good837) {
+		t.Fatal("the sample has no billing provider N4 to change")
+	}
 	for _, tt := range []struct {
 		name  string
 		stdin string
@@ -24,6 +32,9 @@ func TestJSONOutputKeepsTextAsWritten(t *testing.T) {
 		{"code", "", []string{"code", "../../examples/episode.json"}, "every 8 hours -> S9502"},
 		{"code --jsonl", string(jsonl), []string{"code", "--jsonl", "-"}, " -> S95"},
 		{"code --jsonl errors", bad, []string{"code", "--jsonl", "-"}, `type \"<pain>\"`},
+		{"validate --format json", amp, []string{"validate", "-", "--format", "json"}, `\"I&\" is not a US state`},
+		{"read 835", "", []string{"read", "../../testdata/x12/835/linuxforhealth__secondary-payment.x12"}, `procedure \"HC>12345>26\"`},
+		{"profiles", "", []string{"profiles", "--format", "json"}, `"source": "bcbstx.com`},
 	} {
 		var stdout, stderr bytes.Buffer
 		run(&env{stdin: strings.NewReader(tt.stdin), stdout: &stdout, stderr: &stderr}, tt.args)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -351,16 +352,18 @@ var levels = []string{x222.LevelSyntax, x222.LevelEnvelope, x222.LevelStructure,
 type jsonReport struct {
 	w   *bufio.Writer
 	all bool
-	buf []byte
 }
 
 func (r *jsonReport) line(v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+	// An Encoder, for SetEscapeHTML(false): values quoted in findings
+	// ("I&", "HC>12345") are written as they are.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	r.buf = append(append(r.buf[:0], b...), '\n')
-	_, err = r.w.Write(r.buf)
+	_, err := r.w.Write(b.Bytes())
 	return wrapOutput(err)
 }
 

@@ -1,6 +1,7 @@
 package x835
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,7 +60,10 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 	if e.Element > 0 {
 		element = e.where()
 	}
-	return json.Marshal(struct {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // an element quoted as it is: "HC>12345>26"
+	err := enc.Encode(struct {
 		Segment   int    `json:"segment"`
 		Offset    int64  `json:"offset"`
 		Line      int    `json:"line"`
@@ -69,6 +73,7 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 		Claim     string `json:"claim,omitempty"`
 		Message   string `json:"message"`
 	}{e.Pos.Segment, e.Pos.Offset, e.Pos.Line, e.SegmentID, element, e.Kind(), e.Claim, e.Err.Error()})
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
 }
 
 // Sentinel errors wrapped in an *Error; test for them with errors.Is.
