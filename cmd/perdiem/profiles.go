@@ -22,8 +22,13 @@ a profile file of your own, which is checked strictly), every resolved
 setting is printed with the policy it comes from; settings not given
 inherit nhia.
 
+The JSON of one profile is a profile file (docs/profiles.md): save it, give
+it an id of your own, edit it and pass it to code or claim with
+--profile-file. A file may use a shipped profile's id only unchanged.
+
   --profile-file F     show a profile file of your own instead of a shipped one
-  --format table|json  a table for people (default) or JSON`,
+  --format table|json  a table for people (default) or JSON (one profile: the
+                       profile file form; the list: an array of them)`,
 		run: runProfiles,
 	})
 }
