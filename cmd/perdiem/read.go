@@ -35,9 +35,10 @@ their errors. A file that cannot be read is reported with its segment number
 and byte offset, exit status 2.
 
 An 835 is read as far as it can be: a bad element, a segment out of place or
-a balance that does not hold (service line, claim, or BPR02 = ΣCLP04 − ΣPLB)
-is a finding in the remittance's "findings", with its segment number, byte
-offset and line, and everything around it is still read. If the input stops
+unreadable, a balance that does not hold (service line, claim, or BPR02 =
+ΣCLP04 − ΣPLB) or a CLP05 that is not the claim's PR adjustments is a
+finding in the remittance's "findings", with its segment number, byte offset
+and line, and everything around it is still read. If the input stops
 being X12 part way, the remittances before that point are written and the
 one it cut short is marked "incomplete". Exit status 1 when there are
 findings.

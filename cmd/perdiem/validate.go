@@ -40,7 +40,8 @@ for an 837P claim balancing, NPI check digits, billing address, diagnosis
 pointers, NDC and ICD-10 shapes, procedure codes and modifiers against the
 code set in force on each date of service; for an 835 its three balances
 (each service line SVC02 − CAS = SVC03, each claim CLP03 − CAS = CLP04, the
-transaction ΣCLP04 − ΣPLB = BPR02).
+transaction ΣCLP04 − ΣPLB = BPR02) and each claim's patient responsibility
+(CLP05 = its PR adjustments, except on a reversal).
 
 The report streams: each transaction set is written when its SE closes, so a
 file of any size is checked in flat memory, and sets are checked on every

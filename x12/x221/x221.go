@@ -6,7 +6,9 @@
 //
 // The business level checks the three 835 balances: each service line
 // (SVC02 − its CAS = SVC03), each claim (CLP03 − its CAS and its lines' CAS
-// = CLP04) and the transaction (ΣCLP04 − ΣPLB = BPR02).
+// = CLP04) and the transaction (ΣCLP04 − ΣPLB = BPR02); and that a claim's
+// patient responsibility (CLP05) is the sum of its PR adjustments, except on
+// a reversal.
 package x221
 
 import (
@@ -87,6 +89,9 @@ type balances struct {
 	clpAt   here
 	charge  total // CLP03
 	clp04   total
+	clp05   total
+	status  string
+	pr      total // the PR adjustments of the claim and its lines
 	cas     total // claim and line CAS
 	inLine  bool
 	svcAt   here
@@ -147,7 +152,7 @@ func (b *balances) Enter(m *guide.Machine, loop string) {
 	switch loop {
 	case "2100":
 		b.claim, b.claimID, b.clpAt, b.lines, b.claimOK = b.claim[:0], "", hereOf(m), 0, true
-		b.cas = total{ok: true}
+		b.cas, b.pr = total{ok: true}, total{ok: true}
 		if s := m.Set(); s != nil {
 			s.Claims++
 		}
@@ -171,6 +176,12 @@ func (b *balances) Exit(m *guide.Machine, loop string) {
 	case "2100":
 		if b.gapBefore(m) {
 			b.claimOK, b.setOK = false, false
+		}
+		// CLP05 is the sum of the PR adjustments, except on a reversal
+		// (X12 RFI 2548); it is not part of the balance.
+		if b.claimOK && b.status != "22" && b.clp05.ok && b.pr.ok && b.clp05.sum != b.pr.sum {
+			b.at(m, b.clpAt, "2100", "CLP", "CLP05", fmt.Sprintf("patient responsibility (CLP05) is %s, but the PR adjustments of the claim and its lines add up to %s",
+				b.clp05.sum, b.pr.sum))
 		}
 		if b.claimOK && b.charge.ok && b.clp04.ok && b.cas.ok && b.charge.sum-b.cas.sum != b.clp04.sum {
 			b.at(m, b.clpAt, "2100", "CLP", "CLP04", fmt.Sprintf("claim does not balance: charge %s (CLP03) − adjustments %s (CAS of the claim and its lines) = %s, but paid (CLP04) is %s",
@@ -200,6 +211,11 @@ func (b *balances) Segment(m *guide.Machine, seg *x12.Segment, loop string) {
 		b.claim = append(b.claim[:0], seg.ElementBytes(1)...)
 		b.charge.set(seg.ElementBytes(3))
 		b.clp04.set(seg.ElementBytes(4))
+		b.clp05.set(seg.ElementBytes(5))
+		if len(seg.ElementBytes(5)) == 0 {
+			b.clp05 = total{ok: true} // absent: none
+		}
+		b.status = string(seg.ElementBytes(2))
 		b.paid.add(seg.ElementBytes(4))
 		if len(seg.ElementBytes(4)) == 0 {
 			b.paid.ok = false
@@ -208,9 +224,13 @@ func (b *balances) Segment(m *guide.Machine, seg *x12.Segment, loop string) {
 		b.svc02.set(seg.ElementBytes(2))
 		b.svc03.set(seg.ElementBytes(3))
 	case "CAS":
+		pr := string(seg.ElementBytes(1)) == "PR"
 		for i := 3; i <= 18; i += 3 {
 			v := seg.ElementBytes(i)
 			b.cas.add(v)
+			if pr {
+				b.pr.add(v)
+			}
 			if loop == "2110" {
 				b.lineCAS.add(v)
 			}

@@ -134,11 +134,13 @@ func TestBalances(t *testing.T) {
 		wants string
 	}{
 		{"balanced", remit("1050", append(claim, "PLB*1234567893*20261231*WO:OLD1*50")...), ""},
-		{"line", remit("1100", "LX*1", "CLP*A1*1*1500*1100*100*12*ICN1", "NM1*QC*1*DOE*JANE****MI*M1",
+		{"line", remit("1100", "LX*1", "CLP*A1*1*1500*1100*50*12*ICN1", "NM1*QC*1*DOE*JANE****MI*M1",
 			"SVC*HC:S9500:SH*1500*1100**7", "CAS*CO*45*300", "CAS*PR*1*50"), "business 14 SVC03 |business 12 CLP04 "},
-		{"claim-level CAS", remit("1100", "LX*1", "CLP*A1*1*1500*1100*100*12*ICN1", "CAS*CO*45*400", "NM1*QC*1*DOE*JANE****MI*M1"), ""},
-		{"claim", remit("1100", "LX*1", "CLP*A1*1*1500*1100*100*12*ICN1", "CAS*CO*45*300", "NM1*QC*1*DOE*JANE****MI*M1"), "business 12 CLP04 "},
+		{"claim-level CAS", remit("1100", "LX*1", "CLP*A1*1*1500*1100*0*12*ICN1", "CAS*CO*45*400", "NM1*QC*1*DOE*JANE****MI*M1"), ""},
+		{"claim", remit("1100", "LX*1", "CLP*A1*1*1500*1100*0*12*ICN1", "CAS*CO*45*300", "NM1*QC*1*DOE*JANE****MI*M1"), "business 12 CLP04 "},
 		{"transaction", remit("1000", claim...), "business 4 BPR02 "},
+		{"patient share", remit("1100", "LX*1", "CLP*A1*1*1500*1100*50*12*ICN1", "CAS*CO*45*300", "CAS*PR*1*100", "NM1*QC*1*DOE*JANE****MI*M1"), "business 12 CLP05 "},
+		{"reversal's patient share", remit("-1100", "LX*1", "CLP*A1*22*-1500*-1100*0*12*ICN1", "CAS*CO*45*-300", "CAS*PR*1*-100", "NM1*QC*1*DOE*JANE****MI*M1"), ""},
 		{"negative CAS raises payment", remit("306", "LX*1", "CLP*A1*1*3620*306*0*12*ICN1", "NM1*QC*1*DOE*JANE****MI*M1",
 			"SVC*HC:99214*3620*306", "CAS*CO*45*3320**137*-6"), ""},
 	} {

@@ -124,6 +124,7 @@ func TestFindingsSayWhere(t *testing.T) {
 		{"segment outside ST", strings.Replace(minimal(), "ST*835", "BPR*I~ST*835", 1), ErrOutOfPlace, 3, "BPR", 1},
 		{"payment does not balance", minimal("LX*1", "CLP*A*1*1500*1300**12*ICN", "CAS*CO*45*200"), ErrUnbalanced, 4, "BPR02", 1},
 		{"claim does not balance", minimal("LX*1", "CLP*A*1*1500*1400**12*ICN", "CAS*CO*45*200"), ErrUnbalanced, 9, "CLP04", 1},
+		{"CLP05 is not the sum of PR", minimal("LX*1", "CLP*A*1*1500*1400*50*12*ICN", "CAS*PR*1*100"), ErrPatientShare, 9, "CLP05", 1},
 		{"line does not balance", minimal("LX*1", "CLP*A*1*1500*1400**12*ICN", "SVC*HC:S9500*1500*1400", "CAS*CO*45*200"), ErrUnbalanced, 10, "SVC03", 1},
 	}
 	for _, tt := range tests {
@@ -181,6 +182,27 @@ func TestParseAmountIsExact(t *testing.T) {
 		got, ok := parseAmount(tt.in)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("parseAmount(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestReversalPatientShare: a reversal's CLP05 need not be the sum of its PR
+// adjustments (X12 RFI 2548); an original's must.
+func TestReversalPatientShare(t *testing.T) {
+	for _, c := range []struct {
+		status string
+		want   bool
+	}{{"22", false}, {"1", true}} {
+		rems, _, err := Read(strings.NewReader(minimal("LX*1", "CLP*A*"+c.status+"*1500*1400*0*12*ICN", "CAS*PR*1*100")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := false
+		for _, f := range rems[0].Findings {
+			got = got || errors.Is(f, ErrPatientShare)
+		}
+		if got != c.want {
+			t.Errorf("CLP02 %s: patient share finding %v, want %v", c.status, got, c.want)
 		}
 	}
 }

@@ -88,6 +88,8 @@ var (
 	ErrUnbalanced = errors.New("does not balance")
 	ErrCutShort   = errors.New("transaction set cut short")
 	ErrSkipped    = errors.New("unreadable segment skipped")
+	// ErrPatientShare: CLP05 is not the sum of the PR adjustments.
+	ErrPatientShare = errors.New("patient responsibility does not add up")
 )
 
 var kinds = []struct {
@@ -97,6 +99,7 @@ var kinds = []struct {
 	{"missing", ErrMissing}, {"amount", ErrAmount}, {"decimal", ErrDecimal}, {"date", ErrDate},
 	{"out_of_place", ErrOutOfPlace}, {"unexpected", ErrUnexpected}, {"envelope", ErrControl},
 	{"unbalanced", ErrUnbalanced}, {"cut_short", ErrCutShort}, {"skipped", ErrSkipped},
+	{"patient_responsibility", ErrPatientShare},
 }
 
 // Read reads every 835 transaction set in r, one Remittance per ST … SE,
@@ -389,6 +392,14 @@ func (p *parser) balance() {
 						ErrUnbalanced, l.Charge, lineAdj, l.Charge-lineAdj, l.Paid)})
 			}
 		}
+		// CLP05 is the sum of the PR adjustments of the claim and its
+		// lines; not on a reversal (X12 RFI 2548), and not part of the
+		// balance.
+		if pr := sumGroup(c, "PR"); c.Status != "22" && c.PatientResponsibility != pr {
+			rem.Findings = append(rem.Findings, &Error{Pos: c.pos, SegmentID: "CLP", Element: 5, Claim: c.PatientControlNumber,
+				Err: fmt.Errorf("%w: patient responsibility (CLP05) is %s, but the PR adjustments of the claim and its lines add up to %s",
+					ErrPatientShare, c.PatientResponsibility, pr)})
+		}
 		if c.Charge-adj != c.Paid {
 			rem.Findings = append(rem.Findings, &Error{Pos: c.pos, SegmentID: "CLP", Element: 4, Claim: c.PatientControlNumber,
 				Err: fmt.Errorf("%w: claim charge %s (CLP03) − adjustments %s (CAS of the claim and its lines) = %s, but paid (CLP04) is %s",
@@ -406,6 +417,24 @@ func (p *parser) balance() {
 			Err: fmt.Errorf("%w: paid on claims %s (ΣCLP04) − provider adjustments %s (ΣPLB) = %s, but the payment (BPR02) is %s",
 				ErrUnbalanced, paid, plb, paid-plb, rem.Payment.Amount)})
 	}
+}
+
+// sumGroup adds the adjustments of one group (PR, CO, …) of a claim and its
+// lines.
+func sumGroup(c *Claim, group string) money.Amount {
+	var s money.Amount
+	add := func(adj []Adjustment) {
+		for _, a := range adj {
+			if a.Group == group {
+				s += sumCAS([]Adjustment{a})
+			}
+		}
+	}
+	add(c.Adjustments)
+	for _, l := range c.ServiceLines {
+		add(l.Adjustments)
+	}
+	return s
 }
 
 func sumCAS(adj []Adjustment) money.Amount {
