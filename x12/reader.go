@@ -180,13 +180,13 @@ func (r *Reader) next() (*Segment, error) {
 		}
 		n = r.end - r.start
 		if n > limit {
-			return nil, r.skipLong(r.errAt(pos, fmt.Errorf("%w: no terminator %q within %d bytes", ErrSegmentTooLong, r.delim.Segment, limit)))
+			return nil, r.skipLong(r.errAt(pos, fmt.Errorf("%w: no terminator %s within %d bytes", ErrSegmentTooLong, quoteByte(r.delim.Segment), limit)))
 		}
 		if !r.fill() {
 			if r.rerr != io.EOF {
 				return nil, r.rerr
 			}
-			return nil, r.errAt(pos, fmt.Errorf("%w: input ends after %q, want the segment terminator %q", ErrUnterminated, tail(r.buf[r.start:r.end], 20), r.delim.Segment))
+			return nil, r.errAt(pos, fmt.Errorf("%w: input ends after %q, want the segment terminator %s", ErrUnterminated, tail(r.buf[r.start:r.end], 20), quoteByte(r.delim.Segment)))
 		}
 	}
 	if n > limit {
@@ -262,7 +262,7 @@ func (r *Reader) readISA(pos Position) (*Segment, error) {
 	}
 	es := b[3]
 	if isSpace(es) {
-		return fail("the element separator (4th character) is %q; the ISA must be exactly %d characters with fixed-width elements, not padded around its separators", es, isaLen)
+		return fail("the element separator (4th character) is %s; the ISA must be exactly %d characters with fixed-width elements, not padded around its separators", quoteByte(es), isaLen)
 	}
 	// Report the first element whose width differs from the standard one.
 	p := 0
@@ -293,7 +293,7 @@ func (r *Reader) readISA(pos Position) (*Segment, error) {
 		return nil, &SyntaxError{Pos: pos, SegmentID: "ISA", Err: fmt.Errorf("%w: %w", ErrBadISA, err)}
 	}
 	if i := bytes.IndexByte(b[:isaLen-1], d.Segment); i >= 0 {
-		return fail("the segment terminator %q (the character after ISA16) also occurs at byte %d of the ISA", d.Segment, i)
+		return fail("the segment terminator %s (the character after ISA16) also occurs at byte %d of the ISA", quoteByte(d.Segment), i)
 	}
 	r.delim = d
 	r.seenISA = true

@@ -90,10 +90,10 @@ func (w *Writer) writeISA(elements []string) error {
 		}
 	}
 	if r := elements[10][0]; r != w.d.Repetition && (w.d.Repetition != 0 || !isAlnum(r)) {
-		return &WriteError{SegmentID: "ISA", Element: 11, Err: fmt.Errorf("%w: %q, but the repetition separator is %q", ErrBadISA, r, w.d.Repetition)}
+		return &WriteError{SegmentID: "ISA", Element: 11, Err: fmt.Errorf("%w: %s, but the repetition separator is %s", ErrBadISA, quoteByte(r), quoteByte(w.d.Repetition))}
 	}
 	if c := elements[15][0]; c != w.d.Component {
-		return &WriteError{SegmentID: "ISA", Element: 16, Err: fmt.Errorf("%w: %q, but the component separator is %q", ErrBadISA, c, w.d.Component)}
+		return &WriteError{SegmentID: "ISA", Element: 16, Err: fmt.Errorf("%w: %s, but the component separator is %s", ErrBadISA, quoteByte(c), quoteByte(w.d.Component))}
 	}
 	w.w.WriteString("ISA")
 	for i, e := range elements {
@@ -113,7 +113,7 @@ func (w *Writer) check(e string) error {
 			if c == w.d.Segment {
 				name = "segment terminator"
 			}
-			return fmt.Errorf("%w: %q contains the %s %q", ErrDelimiterInData, e, name, c)
+			return fmt.Errorf("%w: %q contains the %s %s", ErrDelimiterInData, e, name, quoteByte(c))
 		}
 	}
 	return nil

@@ -19,7 +19,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Delimiters are the four separator characters of an interchange.
@@ -50,11 +52,11 @@ func (d Delimiters) Validate() error {
 			return fmt.Errorf("%w: %s separator is not set", ErrBadDelimiters, s.name)
 		}
 		if isAlnum(s.c) || s.c == ' ' || (s.name != "segment" && isSpace(s.c)) {
-			return fmt.Errorf("%w: %s separator %q is not allowed", ErrBadDelimiters, s.name, s.c)
+			return fmt.Errorf("%w: %s separator %s is not allowed", ErrBadDelimiters, s.name, quoteByte(s.c))
 		}
 		for _, t := range seps[:i] {
 			if t.c == s.c {
-				return fmt.Errorf("%w: %s and %s separators are both %q", ErrBadDelimiters, t.name, s.name, s.c)
+				return fmt.Errorf("%w: %s and %s separators are both %s", ErrBadDelimiters, t.name, s.name, quoteByte(s.c))
 			}
 		}
 	}
@@ -169,4 +171,14 @@ func ReadAll[T any](next func() (T, error)) ([]T, error) {
 		}
 		out = append(out, v)
 	}
+}
+
+// quoteByte quotes one byte of the input for a message: an ASCII byte as
+// the character it is ('~', '\n'), any other by its value (0xC3), never as
+// the Latin-1 character %q would make of it ('Ã').
+func quoteByte(c byte) string {
+	if c < utf8.RuneSelf {
+		return strconv.QuoteRune(rune(c))
+	}
+	return fmt.Sprintf("0x%02X", c)
 }
