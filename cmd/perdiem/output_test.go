@@ -67,3 +67,19 @@ func TestMessagesShowCharactersAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteErrorsInWords: a tree that is not what read --tree writes is
+// refused at its field path, in words, not in Go's types.
+func TestWriteErrorsInWords(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"type":"837","interchanges":[{"isa":5}]}`:               "-: interchanges[0].isa: want an array, got a number",
+		`{"type":"837","interchange":{"segments":"x"}}`:           `-: interchange.segments: unknown field "segments": want one of delimiters, groups, iea, isa`,
+		`{"type":"837","interchanges":[{"groups":[{"gs":"x"}]}]}`: "-: interchanges[0].groups[0].gs: want an array, got a string",
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(&env{stdin: strings.NewReader(doc), stdout: &stdout, stderr: &stderr}, []string{"write", "-"})
+		if code != exitInput || stdout.Len() != 0 || !strings.Contains(stderr.String(), want) || strings.Contains(stderr.String(), "Go struct") || strings.Contains(stderr.String(), "json:") {
+			t.Errorf("%s: exit %d, stderr %q, want exit %d with %q", doc, code, stderr.String(), exitInput, want)
+		}
+	}
+}

@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"reflect"
 
+	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/internal/strictjson"
 	"github.com/perdiem/perdiem/x12/x222"
 )
 
@@ -44,10 +48,24 @@ func runWrite(e *env, args []string) int {
 		// Interchange is the single interchange of earlier versions.
 		Interchange *x222.Interchange `json:"interchange"`
 	}
-	dec := json.NewDecoder(skipBOM(in))
+	// The tree is held whole in any case: reading it first lets a
+	// problem be named by its field path, in words, not Go's types.
+	data, err := io.ReadAll(skipBOM(in))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem write: %s: %v\n", name, err)
+		return exitInput
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
-		fmt.Fprintf(e.stderr, "perdiem write: %s: %v (want the JSON of 'perdiem read --tree')\n", name, err)
+		probs := strictjson.Checker{Type: reflect.TypeOf(doc), Noun: "tree"}.Check(data)
+		if len(probs) == 0 {
+			probs = []errs.Problem{{Message: err.Error()}}
+		}
+		for _, p := range probs {
+			fmt.Fprintf(e.stderr, "perdiem write: %s: %s\n", name, p)
+		}
+		fmt.Fprintf(e.stderr, "perdiem write: %s: want the JSON of 'perdiem read --tree'\n", name)
 		return exitInput
 	}
 	if doc.Interchange != nil {
