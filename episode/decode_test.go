@@ -15,7 +15,7 @@ import (
 // abx is a valid therapy; cases extend or replace its fields.
 const abx = `"id":"abx","type":"anti-infective","start":"2026-03-02","end":"2026-03-15","every_hours":8`
 
-func therapy(extra string) string { return `{"therapies":[{` + abx + extra + `}]}` }
+func oneTherapy(extra string) string { return `{"therapies":[{` + abx + extra + `}]}` }
 
 func with(rest string) string { return `{"therapies":[{` + abx + `}],` + rest + `}` }
 
@@ -54,13 +54,13 @@ func TestDecodeStructure_BI1(t *testing.T) {
 	runProblemCases(t, []problemCase{
 		{"unknown top-level field", `{"therapies":[{` + abx + `}],"perod":{}}`,
 			[]Problem{{"perod", `unknown field "perod"`}}},
-		{"unknown nested field", therapy(`,"changes":[{"from":"2026-03-09","evry_hours":12}]`),
+		{"unknown nested field", oneTherapy(`,"changes":[{"from":"2026-03-09","evry_hours":12}]`),
 			[]Problem{{"therapies[0].changes[0].evry_hours", `unknown field "evry_hours"`}}},
-		{"field in the wrong case", therapy(`,"Site":"home"`),
+		{"field in the wrong case", oneTherapy(`,"Site":"home"`),
 			[]Problem{{"therapies[0].Site", `did you mean "site"`}}},
 		{"every unknown field reported", `{"therapies":[{` + abx + `,"x":[{"y":1}],"z":2}],"visits":[{"dat":"2026-03-02"}]}`,
 			[]Problem{{"therapies[0].x", "unknown field"}, {"therapies[0].z", "unknown field"}, {"visits[0].dat", "unknown field"}}},
-		{"number where a string goes", therapy(`,"site":1`),
+		{"number where a string goes", oneTherapy(`,"site":1`),
 			[]Problem{{"therapies[0].site", "want a string, got a number"}}},
 		{"string where a number goes", `{"therapies":[{"id":"a","type":"pain","start":"2026-03-02","every_hours":"8"}]}`,
 			[]Problem{{"therapies[0].every_hours", "want a number, got a string"}}},
@@ -74,7 +74,7 @@ func TestDecodeStructure_BI1(t *testing.T) {
 			[]Problem{{"", "empty input"}}},
 		{"impossible date", `{"therapies":[{"id":"a","type":"pain","start":"2026-02-30"}]}`,
 			[]Problem{{"therapies[0].start", "not a real calendar day"}}},
-		{"date not YYYY-MM-DD", therapy(`,"holds":[{"from":"03/05/2026","to":"2026-03-06"}]`),
+		{"date not YYYY-MM-DD", oneTherapy(`,"holds":[{"from":"03/05/2026","to":"2026-03-06"}]`),
 			[]Problem{{"therapies[0].holds[0].from", "want a calendar date YYYY-MM-DD"}}},
 		{"null date", `{"therapies":[{"id":"a","type":"pain","start":null}]}`,
 			[]Problem{{"therapies[0].start", "want a calendar date"}}},
@@ -82,9 +82,9 @@ func TestDecodeStructure_BI1(t *testing.T) {
 			[]Problem{{"claim.charges.S9500", "want an amount such as 200.00, got a string"}}},
 		{"charge with three decimals", with(`"claim":{"charges":{"S9500":200.001}}`),
 			[]Problem{{"claim.charges.S9500", "at most two decimals"}}},
-		{"field given twice", therapy(`,"every_hours":12`),
+		{"field given twice", oneTherapy(`,"every_hours":12`),
 			[]Problem{{"therapies[0].every_hours", "given twice"}}},
-		{"field given twice in another case", therapy(`,"ID":"abx2"`),
+		{"field given twice in another case", oneTherapy(`,"ID":"abx2"`),
 			[]Problem{{"therapies[0].ID", `did you mean "id"`}}},
 		{"charge code given twice", with(`"claim":{"charges":{"S9500":200,"s9500":100}}`),
 			[]Problem{{"claim.charges.s9500", "given twice"}}},
@@ -113,7 +113,7 @@ func TestDecodeTherapy(t *testing.T) {
 			[]Problem{{"period.to", "before period.from"}}},
 		{"period without from", `{"period":{"to":"2026-03-31"},"therapies":[{` + abx + `}]}`,
 			[]Problem{{"period.from", "missing"}}},
-		{"both every_hours and every_days", therapy(`,"every_days":1`),
+		{"both every_hours and every_days", oneTherapy(`,"every_days":1`),
 			[]Problem{{"therapies[0].every_days", "given with every_hours"}}},
 		{"zero interval", `{"therapies":[{"id":"a","type":"anti-infective","start":"2026-03-02","every_days":0}]}`,
 			[]Problem{{"therapies[0].every_days", "above zero"}}},
@@ -121,7 +121,7 @@ func TestDecodeTherapy(t *testing.T) {
 			[]Problem{{"therapies[0].every_hours", "above zero"}}},
 		{"liters per day not positive", `{"therapies":[{"id":"t","type":"tpn","start":"2026-03-02","liters_per_day":0}]}`,
 			[]Problem{{"therapies[0].liters_per_day", "above zero"}}},
-		{"unknown site", therapy(`,"site":"clinic"`),
+		{"unknown site", oneTherapy(`,"site":"clinic"`),
 			[]Problem{{"therapies[0].site", `"clinic": want one of home, suite`}}},
 		{"unknown method", `{"therapies":[{"id":"e","type":"enteral","start":"2026-03-02","method":"drip"}]}`,
 			[]Problem{{"therapies[0].method", "want one of gravity, pump, bolus"}}},
@@ -129,45 +129,45 @@ func TestDecodeTherapy(t *testing.T) {
 			[]Problem{{"therapies[0].device", "want one of implanted"}}},
 		{"zero lumens", `{"therapies":[{"id":"c","type":"catheter-care","start":"2026-03-02","lumens":0}]}`,
 			[]Problem{{"therapies[0].lumens", "want 1 or more"}}},
-		{"infusion day outside therapy", therapy(`,"infusion_days":["2026-03-02","2026-03-16"]`),
+		{"infusion day outside therapy", oneTherapy(`,"infusion_days":["2026-03-02","2026-03-16"]`),
 			[]Problem{{"therapies[0].infusion_days[1]", "outside the therapy (2026-03-02 to 2026-03-15)"}}},
 	})
 }
 
 func TestDecodeChanges_CS11(t *testing.T) {
 	runProblemCases(t, []problemCase{
-		{"change before start", therapy(`,"changes":[{"from":"2026-03-01","every_hours":12}]`),
+		{"change before start", oneTherapy(`,"changes":[{"from":"2026-03-01","every_hours":12}]`),
 			[]Problem{{"therapies[0].changes[0].from", "outside the therapy"}}},
-		{"change after end", therapy(`,"changes":[{"from":"2026-03-16","every_hours":12}]`),
+		{"change after end", oneTherapy(`,"changes":[{"from":"2026-03-16","every_hours":12}]`),
 			[]Problem{{"therapies[0].changes[0].from", "outside the therapy"}}},
-		{"changes out of order", therapy(`,"changes":[{"from":"2026-03-09","every_hours":12},{"from":"2026-03-05","every_hours":24}]`),
+		{"changes out of order", oneTherapy(`,"changes":[{"from":"2026-03-09","every_hours":12},{"from":"2026-03-05","every_hours":24}]`),
 			[]Problem{{"therapies[0].changes[1].from", "not after changes[0].from 2026-03-09"}}},
-		{"two changes on one day", therapy(`,"changes":[{"from":"2026-03-09","every_hours":12},{"from":"2026-03-09","every_hours":24}]`),
+		{"two changes on one day", oneTherapy(`,"changes":[{"from":"2026-03-09","every_hours":12},{"from":"2026-03-09","every_hours":24}]`),
 			[]Problem{{"therapies[0].changes[1].from", "not after changes[0].from"}}},
-		{"change with no value", therapy(`,"changes":[{"from":"2026-03-09"}]`),
+		{"change with no value", oneTherapy(`,"changes":[{"from":"2026-03-09"}]`),
 			[]Problem{{"therapies[0].changes[0]", "changes nothing"}}},
-		{"change without from", therapy(`,"changes":[{"every_hours":12}]`),
+		{"change without from", oneTherapy(`,"changes":[{"every_hours":12}]`),
 			[]Problem{{"therapies[0].changes[0].from", "missing"}}},
-		{"change with both intervals", therapy(`,"changes":[{"from":"2026-03-09","every_hours":12,"every_days":1}]`),
+		{"change with both intervals", oneTherapy(`,"changes":[{"from":"2026-03-09","every_hours":12,"every_days":1}]`),
 			[]Problem{{"therapies[0].changes[0].every_days", "given with every_hours"}}},
-		{"change to a zero interval", therapy(`,"changes":[{"from":"2026-03-09","every_hours":0}]`),
+		{"change to a zero interval", oneTherapy(`,"changes":[{"from":"2026-03-09","every_hours":0}]`),
 			[]Problem{{"therapies[0].changes[0].every_hours", "above zero"}}},
-		{"change to an unknown site", therapy(`,"changes":[{"from":"2026-03-09","site":"office"}]`),
+		{"change to an unknown site", oneTherapy(`,"changes":[{"from":"2026-03-09","site":"office"}]`),
 			[]Problem{{"therapies[0].changes[0].site", "want one of home, suite"}}},
 	})
 }
 
 func TestDecodeHolds_PD4(t *testing.T) {
 	runProblemCases(t, []problemCase{
-		{"hold ends before it starts", therapy(`,"holds":[{"from":"2026-03-06","to":"2026-03-05"}]`),
+		{"hold ends before it starts", oneTherapy(`,"holds":[{"from":"2026-03-06","to":"2026-03-05"}]`),
 			[]Problem{{"therapies[0].holds[0].to", "before from 2026-03-06"}}},
-		{"hold starts before therapy", therapy(`,"holds":[{"from":"2026-03-01","to":"2026-03-05"}]`),
+		{"hold starts before therapy", oneTherapy(`,"holds":[{"from":"2026-03-01","to":"2026-03-05"}]`),
 			[]Problem{{"therapies[0].holds[0].from", "outside the therapy"}}},
-		{"hold ends after therapy", therapy(`,"holds":[{"from":"2026-03-14","to":"2026-03-16"}]`),
+		{"hold ends after therapy", oneTherapy(`,"holds":[{"from":"2026-03-14","to":"2026-03-16"}]`),
 			[]Problem{{"therapies[0].holds[0].to", "outside the therapy"}}},
-		{"overlapping holds", therapy(`,"holds":[{"from":"2026-03-05","to":"2026-03-08"},{"from":"2026-03-10","to":"2026-03-11"},{"from":"2026-03-08","to":"2026-03-09"}]`),
+		{"overlapping holds", oneTherapy(`,"holds":[{"from":"2026-03-05","to":"2026-03-08"},{"from":"2026-03-10","to":"2026-03-11"},{"from":"2026-03-08","to":"2026-03-09"}]`),
 			[]Problem{{"therapies[0].holds[2]", "overlaps holds[0] (2026-03-05 to 2026-03-08)"}}},
-		{"hold without to", therapy(`,"holds":[{"from":"2026-03-05"}]`),
+		{"hold without to", oneTherapy(`,"holds":[{"from":"2026-03-05"}]`),
 			[]Problem{{"therapies[0].holds[0].to", "missing"}}},
 	})
 }

@@ -17,21 +17,21 @@ func TestDecodeRefusesTextThatIsNotUTF8(t *testing.T) {
 			[]Problem{{"drugs[0].description", "byte 212 (0xE9) is not UTF-8"}}},
 		{"Windows-1252 quote in a subscriber name", `{"therapies":[{` + abx + `}],"claim":{"subscriber":{"last":"O` + "\x92" + `BRIEN"}}}`,
 			[]Problem{{"claim.subscriber.last", "(0x92) is not UTF-8: want text in UTF-8"}}},
-		{"a UTF-8 sequence cut short", therapy(`,"description":"a` + "\xc3" + `"`),
+		{"a UTF-8 sequence cut short", oneTherapy(`,"description":"a` + "\xc3" + `"`),
 			[]Problem{{"therapies[0].description", "(0xC3) is not UTF-8"}}},
-		{"half a surrogate pair", therapy(`,"description":"\ud83d!"`),
+		{"half a surrogate pair", oneTherapy(`,"description":"\ud83d!"`),
 			[]Problem{{"therapies[0].description", `\uD83D at byte`}}},
-		{"a low surrogate alone", therapy(`,"description":"\ude00"`),
+		{"a low surrogate alone", oneTherapy(`,"description":"\ude00"`),
 			[]Problem{{"therapies[0].description", `\uDE00 at byte`}}},
-		{"not UTF-8 and a structural problem", therapy(`,"description":"` + "\xff" + `","every_hour":8`),
+		{"not UTF-8 and a structural problem", oneTherapy(`,"description":"` + "\xff" + `","every_hour":8`),
 			[]Problem{{"therapies[0].description", "(0xFF) is not UTF-8"}, {"therapies[0].every_hour", "unknown field"}}},
-		{"after a byte order mark", "\uFEFF" + therapy(`,"description":"`+"\xff"+`"`), []Problem{{"therapies[0].description", "byte 124 (0xFF)"}}},
+		{"after a byte order mark", "\uFEFF" + oneTherapy(`,"description":"`+"\xff"+`"`), []Problem{{"therapies[0].description", "byte 124 (0xFF)"}}},
 	})
 }
 
 func TestDecodeKeepsCharactersAsWritten(t *testing.T) {
 	for _, desc := range []string{"José Müller", `caf\u00e9`, `\ud83d\ude00 whole pair`, `a\\ud800 is text, not an escape`, "\uFFFD written as such"} {
-		doc, err := Decode([]byte(therapy(`,"description":"` + desc + `"`)))
+		doc, err := Decode([]byte(oneTherapy(`,"description":"` + desc + `"`)))
 		if err != nil {
 			t.Errorf("description %q: %v", desc, err)
 			continue

@@ -9,23 +9,11 @@ import (
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/ident"
+	"github.com/perdiem/perdiem/therapy"
 )
 
-// therapyTypes are the therapy types of docs/input-format.md, each naming a
-// per diem code family.
-var therapyTypes = []string{
-	"aerosolized", "alpha-1", "anti-infective", "anti-tnf", "anticoagulant",
-	"anticoagulant-injection", "antiemetic", "antiemetic-injection", "antispasmodic",
-	"blood-products", "catheter-care", "chelation", "chemotherapy", "controlled-rate",
-	"corticosteroid", "diuretic", "enteral", "enzyme-replacement", "factor",
-	"growth-hormone", "hematopoietic-injection", "hemodialysis", "hormonal-injection",
-	"hydration", "immunotherapy", "immunotherapy-injection", "infusion-noc",
-	"injectable-noc", "inotrope", "insulin", "interferon", "irrigation", "pain",
-	"peritoneal-dialysis", "rsv-antibody", "tocolytic", "tpn",
-}
-
-// TherapyTypes returns the known therapy types, sorted.
-func TherapyTypes() []string { return slices.Clone(therapyTypes) }
+// TherapyTypes returns the known therapy types, sorted (see package therapy).
+func TherapyTypes() []string { return therapy.Types() }
 
 // Enumerated values of the document.
 var (
@@ -117,8 +105,8 @@ func (d *Document) checkTherapy(c *checker, i int) {
 	switch {
 	case t.Type == "":
 		c.add(p("type"), "missing: want a therapy type such as anti-infective")
-	case !slices.Contains(therapyTypes, t.Type):
-		c.add(p("type"), "unknown therapy type %q: want one of %s", t.Type, strings.Join(therapyTypes, ", "))
+	case !therapy.Known(t.Type):
+		c.add(p("type"), "unknown therapy type %q: want one of %s", t.Type, strings.Join(therapy.Types(), ", "))
 	}
 	if t.Start == 0 {
 		c.add(p("start"), wantDate)

@@ -15,16 +15,16 @@ import (
 	"sync"
 
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/internal/strictjson"
+	"github.com/perdiem/perdiem/therapy"
 )
 
 // Error lists every problem of a profile file, each at its field path such
 // as settings.span.value.
 type Error struct {
 	File     string // the embedded file or "" for a user's file
-	Problems []episode.Problem
+	Problems []errs.Problem
 }
 
 // ErrorCode says a profile file with problems is invalid input.
@@ -32,11 +32,7 @@ func (e *Error) ErrorCode() errs.Code { return errs.Invalid }
 
 // ErrorProblems returns the problems, each at its field path.
 func (e *Error) ErrorProblems() []errs.Problem {
-	out := make([]errs.Problem, len(e.Problems))
-	for i, p := range e.Problems {
-		out[i] = errs.Problem(p)
-	}
-	return out
+	return e.Problems
 }
 
 func (e *Error) Error() string {
@@ -173,9 +169,7 @@ var checkFile = strictjson.Checker{Type: fileType, Noun: "profile", Text: true}
 func parse(data []byte) (*Profile, error) {
 	var c checker
 	if probs := checkFile.Check(data); len(probs) > 0 {
-		for _, p := range probs {
-			c.probs = append(c.probs, episode.Problem(p))
-		}
+		c.probs = append(c.probs, probs...)
 		return nil, c.err()
 	}
 	// The check above has found the file well formed, so what remains are
@@ -261,10 +255,10 @@ func order(name string) int {
 	return len(settingFields)
 }
 
-type checker struct{ probs []episode.Problem }
+type checker struct{ probs []errs.Problem }
 
 func (c *checker) add(path, format string, args ...any) {
-	c.probs = append(c.probs, episode.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	c.probs = append(c.probs, errs.Problem{Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
 func (c *checker) err() error { return &Error{Problems: c.probs} }
@@ -285,17 +279,16 @@ func (s *Settings) check(c *checker) {
 	if m := s.ConcurrencyExtraModifier; m != "" && !isModifier(m) {
 		c.add("settings.concurrency_extra_modifier.value", "%q: want a two-character modifier such as 59, or none", m)
 	}
-	types := episode.TherapyTypes()
 	for i, f := range s.ForbiddenConcurrent {
 		p := fmt.Sprintf("settings.forbidden_concurrent.value[%d]", i)
-		if !slices.Contains(types, f.Type) {
+		if !therapy.Known(f.Type) {
 			c.add(p+".type", "%q: want a therapy type", f.Type)
 		}
 		if len(f.With) == 0 {
 			c.add(p+".with", "missing: want the therapy types it may not be billed with")
 		}
 		for j, w := range f.With {
-			if !slices.Contains(types, w) || w == f.Type {
+			if !therapy.Known(w) || w == f.Type {
 				c.add(fmt.Sprintf("%s.with[%d]", p, j), "%q: want another therapy type", w)
 			}
 		}
