@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/ident"
 	"github.com/perdiem/perdiem/money"
@@ -21,7 +22,10 @@ import (
 //	element (999: IK3 8, IK4)   HL01 numbering, HL02 parent, HL04 against
 //	                            the children, LX01 numbering (I12); N402
 //	                            not a state or province code (7)
-//	business (277CA)            CLM02 = ΣSV102 (balancing, SNIP 3); F8 for
+//	business (277CA)            CLM02 = ΣSV102 (balancing, SNIP 3); CLM01
+//	                            longer than claim.MaxIDLength (20: the
+//	                            guide's supported length, while its syntax
+//	                            allows 38, SNIP 4); F8 for
 //	                            frequency 7/8, SV101-7 for a NOC code and
 //	                            SV107 pointers within HI (situational,
 //	                            SNIP 4); NPI check digit, ICD-10 and NDC
@@ -292,6 +296,9 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 	case "CLM":
 		if loop == "2300" {
 			b.claimRaw, b.claimID = append(b.claimRaw[:0], seg.ElementBytes(1)...), ""
+			if n := len(b.claimRaw); n > claim.MaxIDLength {
+				b.add(m, loop, "CLM01", fmt.Sprintf("claim id of %d characters: receivers keep at most %d, and the 835 (CLP01) and 277CA must return it whole", n, claim.MaxIDLength))
+			}
 			b.clm02, b.clm02ok = parseCents(seg.ElementBytes(2))
 			if v := seg.ElementBytes(2); !b.clm02ok && len(v) > 0 {
 				b.add(m, loop, "CLM02", fmt.Sprintf("total charge %q is not an amount in dollars and cents", v))
