@@ -9,12 +9,18 @@
 // = CLP04) and the transaction (ΣCLP04 − ΣPLB = BPR02); and that a claim's
 // patient responsibility (CLP05) is the sum of its PR adjustments, except on
 // a reversal.
+//
+// Values the guide draws from external code lists are not checked against
+// them, and the report says so (Report.Unchecked): the adjustment reason
+// (CARC) and remark (RARC) codes, whose lists are not shipped, and the
+// states, provinces and countries of N4.
 package x221
 
 import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/perdiem/perdiem/money"
@@ -34,7 +40,19 @@ var X221A1 = sync.OnceValue(func() *guide.Guide { return guide.MustParse(guideTe
 // input size. The error is non-nil only when the input is not X12 at all or
 // cannot be read; everything else is a Finding.
 func Validate(r io.Reader, opt guide.Options) (*guide.Report, error) {
-	return guide.Validate(X221A1(), r, func() guide.Rules { return &balances{} }, opt)
+	rep, err := guide.Validate(X221A1(), r, func() guide.Rules { return &balances{} }, opt)
+	if rep != nil {
+		rep.Unchecked = slices.Clone(unchecked)
+	}
+	return rep, err
+}
+
+// unchecked are the external code lists of the 835 that Validate does not
+// check values against, as the report lists them.
+var unchecked = []string{
+	"CAS02, CAS05, CAS08, CAS11, CAS14, CAS17 claim adjustment reason codes (CARC): the code list is not shipped",
+	"MIA05, MIA20-MIA23, MOA03-MOA07 and LQ02 remittance advice remark codes (RARC): the code list is not shipped",
+	"N402 state and province codes and N404 country codes: not checked in an 835",
 }
 
 // Parse reads one 835 interchange into its loop tree, as guide.Tree does.

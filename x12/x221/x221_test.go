@@ -215,3 +215,20 @@ func TestUnplacedSegmentsSuspendTheBalance(t *testing.T) {
 		t.Errorf("business findings %q, want only the second claim's", got)
 	}
 }
+
+// TestUncheckedIsSaid: a reason code no list holds and a state that is none
+// are not findings, because those lists are not checked; the report says
+// so rather than skipping them silently.
+func TestUncheckedIsSaid(t *testing.T) {
+	rep := validate(t, remit("1100", "LX*1", "CLP*A1*1*1500*1100*0*12*ICN1", "CAS*CO*ZZ9*400", "NM1*QC*1*DOE*JANE****MI*M1",
+		"MOA***QQ99"))
+	if got := brief(rep); len(got) != 0 {
+		t.Errorf("findings %v, want none", got)
+	}
+	all := strings.Join(rep.Unchecked, "\n")
+	for _, want := range []string{"CAS02", "(CARC)", "MOA03", "LQ02", "(RARC)", "N402", "N404"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("unchecked lacks %q:\n%s", want, all)
+		}
+	}
+}

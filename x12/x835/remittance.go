@@ -9,6 +9,10 @@
 // that remittance and the ones around it are still read. The three balances
 // (service line, claim, transaction) are checked and reported the same way.
 // Only input that stops being X12 ends the reading.
+//
+// Codes are read as sent: adjustment reason (CARC) and remark (RARC) codes
+// and N4 states and countries are not checked against their code lists
+// (x12/x221, which validates an 835, lists them as unchecked in its report).
 package x835
 
 import (
