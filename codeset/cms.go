@@ -399,6 +399,8 @@ func newRelease(name string, codes []Code) *Release {
 	return &Release{Name: name, Effective: d, Codes: codes}
 }
 
+// setSource makes the CMS release name the source of codes and of each
+// of their versions.
 func setSource(codes []Code, name string) {
 	src := cmsSource + " " + name
 	for i := range codes {

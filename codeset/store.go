@@ -188,11 +188,8 @@ func readStoreFile(name string) (*Release, error) {
 			}
 			c := fromRecord(code, f[6], dates[0], dates[1], dates[2], f[5])
 			finish(&c, f[7])
-			c.Source = cmsSource + " " + r.Name
-			for i := range c.Versions {
-				c.Versions[i].Source = c.Source
-			}
 			r.Codes = append(r.Codes, c)
+			setSource(r.Codes[len(r.Codes)-1:], r.Name)
 		default:
 			return nil, bad("record type %q; want R or C", f[0])
 		}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/internal/strictjson"
+	"github.com/perdiem/perdiem/money"
 )
 
 // The fast path names each field of each type by hand. These tests walk the
@@ -15,7 +17,10 @@ import (
 // fast.go, read into the wrong place, or given a field number another field
 // already has, fails here rather than in a user's document.
 
-var dateType = reflect.TypeFor[civil.Date]()
+var (
+	dateType  = reflect.TypeFor[civil.Date]()
+	moneyType = reflect.TypeFor[money.Amount]()
+)
 
 // fullDocument writes a document in which every field of every type
 // reachable from Document is present with a value of its own: strings,
@@ -51,15 +56,17 @@ func (g *fullDocument) value(t reflect.Type) {
 		g.b.WriteByte('}')
 	case reflect.Struct:
 		g.b.WriteByte('{')
-		for i, name := range sortedFields(t) {
-			if i > 0 {
+		first := true
+		for name, ft := range strictjson.Fields(t) {
+			if !first {
 				g.b.WriteByte(',')
 			}
+			first = false
 			fmt.Fprintf(&g.b, "%q:", name)
-			g.value(jsonFields(t)[name])
+			g.value(ft)
 			if g.twice == t.Name()+"."+name {
 				fmt.Fprintf(&g.b, ",%q:", name)
-				g.value(jsonFields(t)[name])
+				g.value(ft)
 			}
 		}
 		g.b.WriteByte('}')
@@ -74,23 +81,6 @@ func (g *fullDocument) value(t reflect.Type) {
 	default:
 		panic("fullDocument: no sample value for " + t.String())
 	}
-}
-
-// sortedFields lists the JSON names of struct t in declaration order.
-func sortedFields(t reflect.Type) []string {
-	var names []string
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		names = append(names, name)
-	}
-	return names
 }
 
 // documentFields lists every "Type.field" reachable from Document.
@@ -111,9 +101,9 @@ func documentFields() []string {
 			return
 		}
 		seen[t] = true
-		for _, name := range sortedFields(t) {
+		for name, ft := range strictjson.Fields(t) {
 			out = append(out, t.Name()+"."+name)
-			walk(jsonFields(t)[name])
+			walk(ft)
 		}
 	}
 	walk(documentType)

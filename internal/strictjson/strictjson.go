@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"reflect"
 	"slices"
 	"strconv"
@@ -379,19 +380,32 @@ func (w *walker) skip(tok json.Token) bool {
 	return true
 }
 
+// Fields yields the JSON name and the type of each field of struct t that
+// encoding/json reads, in declaration order: exported fields not tagged
+// "-", by their tag's name or else the field's.
+func Fields(t reflect.Type) iter.Seq2[string, reflect.Type] {
+	return func(yield func(string, reflect.Type) bool) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" || !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if !yield(name, f.Type) {
+				return
+			}
+		}
+	}
+}
+
 // jsonFields maps each JSON name of struct t to its field type.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	m := make(map[string]reflect.Type, t.NumField())
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		m[name] = f.Type
+	for name, ft := range Fields(t) {
+		m[name] = ft
 	}
 	return m
 }
