@@ -10,10 +10,12 @@
 // patient responsibility (CLP05) is the sum of its PR adjustments, except on
 // a reversal.
 //
-// Values the guide draws from external code lists are not checked against
-// them, and the report says so (Report.Unchecked): the adjustment reason
-// (CARC) and remark (RARC) codes, whose lists are not shipped, and the
-// states, provinces and countries of N4.
+// N402 is checked against the US states (or, with N404 CA, the Canadian
+// provinces) as the 837P validator checks it: a code that is none is an
+// element finding (IK403 7). Other values the guide draws from external
+// code lists are not checked against them, and the report says so
+// (Report.Unchecked): the adjustment reason (CARC) and remark (RARC) codes,
+// whose lists are not shipped, and the countries of N404.
 package x221
 
 import (
@@ -23,6 +25,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/perdiem/perdiem/ident"
 	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/x12"
 	"github.com/perdiem/perdiem/x12/guide"
@@ -52,7 +55,7 @@ func Validate(r io.Reader, opt guide.Options) (*guide.Report, error) {
 var unchecked = []string{
 	"CAS02, CAS05, CAS08, CAS11, CAS14, CAS17 claim adjustment reason codes (CARC): the code list is not shipped",
 	"MIA05, MIA20-MIA23, MOA03-MOA07 and LQ02 remittance advice remark codes (RARC): the code list is not shipped",
-	"N402 state and province codes and N404 country codes: not checked in an 835",
+	"N404 country codes: no list is shipped",
 }
 
 // Parse reads one 835 interchange into its loop tree, as guide.Tree does.
@@ -257,7 +260,45 @@ func (b *balances) Segment(m *guide.Machine, seg *x12.Segment, loop string) {
 		for i := 4; i <= 14; i += 2 {
 			b.plb.add(seg.ElementBytes(i))
 		}
+	case "N4":
+		n4(m, seg, loop)
 	}
+}
+
+// usStates and caProvinces are the codes N402 takes for a US and a
+// Canadian address.
+var (
+	usStates    = guide.NewCodeList("us states", ident.USStates)
+	caProvinces = guide.NewCodeList("canadian provinces", ident.CAProvinces)
+)
+
+// n4 checks N402 against the country in N404 (none: the US).
+func n4(m *guide.Machine, seg *x12.Segment, loop string) {
+	state := seg.ElementBytes(2)
+	if len(state) == 0 {
+		return
+	}
+	var msg string
+	switch string(seg.ElementBytes(4)) {
+	case "", "US":
+		if !usStates.HasBytes(state) {
+			msg = fmt.Sprintf("%q is not a US state, territory or military post office code", state)
+			if caProvinces.HasBytes(state) {
+				msg = fmt.Sprintf("%q is a Canadian province: a Canadian address needs N404 CA", state)
+			}
+		}
+	case "CA":
+		if !caProvinces.HasBytes(state) {
+			msg = fmt.Sprintf("%q is not a Canadian province or territory code", state)
+		}
+	}
+	if msg == "" {
+		return
+	}
+	h := hereOf(m)
+	m.AddAt(guide.Finding{Level: guide.LevelElement, Segment: h.seg, SetPosition: h.setPos, SegmentID: "N4", Loop: loop,
+		Element: guide.ElemName("N4", 2, 0), Code: "7", Message: msg, Offset: h.offset, Line: h.line, Value: string(state),
+		ElementRef: X221A1().Segments["N4"][1].Ref})
 }
 
 // at reports a business finding at a remembered position.

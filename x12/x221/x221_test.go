@@ -74,9 +74,8 @@ func TestSampleVerdicts(t *testing.T) {
 		"stupidedi__multiple-claims-single-check.edi":   "",
 		"stupidedi__secondary-payments.edi":             "",
 		"keironstoddart__emedny_sample.x12":             "",
-		// pyx12 rejects N402 "NP" (North Pole) as a state: state codes are
-		// an external list this guide does not ship.
-		"keironstoddart__united_healthcare_legacy_sample.x12": "",
+		// N402 "NP" (North Pole) is no state code; pyx12 rejects it too.
+		"keironstoddart__united_healthcare_legacy_sample.x12": "element 16 N402 7",
 		// ST … SE without ISA/GS, and an ISA padded around its separators:
 		// neither is X12 to the tokenizer (nor to pyx12).
 		"keironstoddart__blue_cross_nc_sample.x12":  "error: x12: segment 1 at byte 0, line 1: not X12: input does not start with an ISA segment (it starts \"ST*835*1234~BPR*I*19\")",
@@ -216,9 +215,9 @@ func TestUnplacedSegmentsSuspendTheBalance(t *testing.T) {
 	}
 }
 
-// TestUncheckedIsSaid: a reason code no list holds and a state that is none
-// are not findings, because those lists are not checked; the report says
-// so rather than skipping them silently.
+// TestUncheckedIsSaid: a reason code or a remark code no list holds is not
+// a finding, because those lists are not shipped; the report says so
+// rather than skipping them silently.
 func TestUncheckedIsSaid(t *testing.T) {
 	rep := validate(t, remit("1100", "LX*1", "CLP*A1*1*1500*1100*0*12*ICN1", "CAS*CO*ZZ9*400", "NM1*QC*1*DOE*JANE****MI*M1",
 		"MOA***QQ99"))
@@ -226,9 +225,29 @@ func TestUncheckedIsSaid(t *testing.T) {
 		t.Errorf("findings %v, want none", got)
 	}
 	all := strings.Join(rep.Unchecked, "\n")
-	for _, want := range []string{"CAS02", "(CARC)", "MOA03", "LQ02", "(RARC)", "N402", "N404"} {
+	for _, want := range []string{"CAS02", "(CARC)", "MOA03", "LQ02", "(RARC)", "N404"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("unchecked lacks %q:\n%s", want, all)
+		}
+	}
+}
+
+// TestStateCodes: N402 is checked against the same state and province
+// lists as in an 837P, by the country in N404.
+func TestStateCodes(t *testing.T) {
+	const payer = "N4*CHICAGO*IL*60601"
+	claim := []string{"LX*1", "CLP*A1*1*1500*1100*0*12*ICN1", "CAS*CO*45*400", "NM1*QC*1*DOE*JANE****MI*M1"}
+	for _, c := range []struct{ n4, want string }{
+		{payer, ""},
+		{"N4*CHICAGO*XX*60601", "element 8 N402 7"},
+		{"N4*TORONTO*ON*M5V3L9", "element 8 N402 7"},
+		{"N4*TORONTO*ON*M5V3L9*CA", ""},
+		{"N4*TORONTO*IL*M5V3L9*CA", "element 8 N402 7"},
+		{"N4*PARIS**75001*FR", ""},
+	} {
+		in := bytes.Replace(remit("1100", claim...), []byte(payer), []byte(c.n4), 1)
+		if got := strings.Join(brief(validate(t, in)), "|"); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.n4, got, c.want)
 		}
 	}
 }

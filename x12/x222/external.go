@@ -3,9 +3,9 @@ package x222
 import (
 	"bytes"
 	"fmt"
-	"strings"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/ident"
 	"github.com/perdiem/perdiem/x12"
 )
 
@@ -18,14 +18,12 @@ import (
 // ZIP code of the wrong shape is a wrong value, not a broken file, and
 // x12.org's own examples have one.
 
-// usStates are the US Postal Service codes N402 takes for a US address: the
-// states, DC, the territories and the military post offices.
-var usStates = newCodeList("us states", strings.Fields(`AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA
-	MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY
-	AS GU MP PR VI FM MH PW AA AE AP`))
-
-// caProvinces are the Canada Post codes N402 takes for a Canadian address.
-var caProvinces = newCodeList("canadian provinces", strings.Fields(`AB BC MB NB NL NS NT NU ON PE QC SK YT`))
+// usStates and caProvinces are the codes N402 takes for a US and a
+// Canadian address.
+var (
+	usStates    = newCodeList("us states", ident.USStates)
+	caProvinces = newCodeList("canadian provinces", ident.CAProvinces)
+)
 
 // line is what a service line's codes need until its DTP*472 gives the
 // date of service.

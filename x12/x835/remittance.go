@@ -10,9 +10,9 @@
 // (service line, claim, transaction) are checked and reported the same way.
 // Only input that stops being X12 ends the reading.
 //
-// Codes are read as sent: adjustment reason (CARC) and remark (RARC) codes
-// and N4 states and countries are not checked against their code lists
-// (x12/x221, which validates an 835, lists them as unchecked in its report).
+// Codes are read as sent, not checked against their code lists: x12/x221,
+// which validates an 835, checks N4 states and provinces and lists the rest
+// (adjustment reason and remark codes, countries) as unchecked.
 package x835
 
 import (
