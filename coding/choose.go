@@ -188,5 +188,5 @@ func (c *coder) choose(t string, f facts) *choice {
 	if c.s.Specificity == profile.General && fam.general != "" && ch.code != fam.general {
 		ch = choice{code: fam.general, why: claim.Reason{Rule: "CS-1", Text: "the family's general code -> " + fam.general + c.setting("specificity", c.s.Specificity)}}
 	}
-	return &ch
+	return c.newChoice(ch)
 }

@@ -51,10 +51,66 @@ func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
 	if cs == nil {
 		cs = codeset.Default()
 	}
-	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs}
-	n := 3*len(doc.Therapies) + 2*len(doc.Visits) + len(doc.Drugs) + len(doc.Supplies)
-	c.lines, c.meta = make([]claim.Line, 0, n), make([]lineMeta, 0, n)
-	return c.run()
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs, sc: sc,
+		dayBase: sc.days[:0], tdBuf: sc.tds[:0], therapies: sc.therapies[:0], lines: sc.lines[:0], meta: sc.meta[:0],
+		choiceBuf: sc.choices[:0], choiceRef: sc.choiceRef[:0]}
+	r, err := c.run()
+	sc.keep(&c)
+	return r, err
+}
+
+// scratch is the working memory of one Code call that does not outlive
+// it: the calendars, the therapies and the lines before they are sorted
+// and copied out. It is reused across calls through scratchPool, so
+// coding a batch allocates little more than the results themselves.
+type scratch struct {
+	days      []day
+	tds       []therapyDays
+	therapies []*therapyDays
+	lines     []claim.Line
+	meta      []lineMeta
+	choices   []choice
+	choiceRef []*choice
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxScratchDays and maxScratchLines bound what a pooled scratch keeps
+// (about 1 MiB each), so one huge document does not pin its memory for the
+// rest of a batch.
+const (
+	maxScratchDays  = 1 << 16
+	maxScratchLines = 1 << 12
+)
+
+// keep takes back the (possibly regrown) buffers of c for the next call.
+func (sc *scratch) keep(c *coder) {
+	sc.days = c.dayBase
+	sc.tds = c.tdBuf
+	sc.therapies = c.therapies
+	sc.lines = c.lines
+	sc.meta = c.meta
+	sc.choices = c.choiceBuf
+	sc.choiceRef = c.choiceRef
+}
+
+// release clears what the buffers point to and returns sc to the pool.
+func (sc *scratch) release() {
+	if cap(sc.days) > maxScratchDays || cap(sc.lines) > maxScratchLines || cap(sc.tds) > maxScratchLines {
+		return
+	}
+	clear(sc.days[:cap(sc.days)])
+	clear(sc.tds)
+	clear(sc.therapies)
+	clear(sc.lines)
+	clear(sc.meta)
+	clear(sc.choices)
+	clear(sc.choiceRef[:cap(sc.choiceRef)])
+	sc.days, sc.tds, sc.therapies, sc.lines, sc.meta = sc.days[:0], sc.tds[:0], sc.therapies[:0], sc.lines[:0], sc.meta[:0]
+	sc.choices, sc.choiceRef = sc.choices[:0], sc.choiceRef[:0]
+	scratchPool.Put(sc)
 }
 
 // coder holds the state of coding one document.
@@ -63,12 +119,18 @@ type coder struct {
 	prof   *profile.Profile
 	s      *profile.Settings
 	codes  *codeset.Set
-	why    *reasons
+	texts  *reasons
 	period civil.Span
 
+	sc        *scratch
 	therapies []*therapyDays
-	dayBuf    []day
-	tdBuf     []therapyDays // backing store of therapies, never regrown
+	dayBuf    []day          // the part of dayBase not yet handed out
+	dayBase   []day          // the whole calendar buffer of this call
+	why       []claim.Reason // reasons handed out by keepWhy
+	mods      []string       // modifiers handed out by keepMods
+	choiceBuf []choice       // the choices of this call (newChoice)
+	choiceRef []*choice      // backing of the therapies' choices lists
+	tdBuf     []therapyDays  // backing store of therapies, never regrown
 	lines     []claim.Line
 	meta      []lineMeta // meta[i] belongs to lines[i]
 	warnings  []claim.Warning
@@ -113,7 +175,9 @@ func (c *coder) run() (*claim.Result, error) {
 	if c.warnings == nil {
 		c.warnings = []claim.Warning{}
 	}
-	return &claim.Result{Profile: c.prof.ID, Period: c.period, Lines: c.lines, Warnings: c.warnings}, nil
+	lines := make([]claim.Line, len(c.lines))
+	copy(lines, c.lines)
+	return &claim.Result{Profile: c.prof.ID, Period: c.period, Lines: lines, Warnings: c.warnings}, nil
 }
 
 // billingPeriod is the document's period, or the whole episode (LN-3).
@@ -325,20 +389,20 @@ var shippedReasons sync.Map // *profile.Profile -> *reasons
 // once; those of a caller's own profile once per coding, since a cache keyed
 // by such profiles would grow for callers that load one per document.
 func (c *coder) reasons() *reasons {
-	if c.why != nil {
-		return c.why
+	if c.texts != nil {
+		return c.texts
 	}
 	if profile.IsShipped(c.prof) {
 		if v, ok := shippedReasons.Load(c.prof); ok {
-			c.why = v.(*reasons)
-			return c.why
+			c.texts = v.(*reasons)
+			return c.texts
 		}
 		v, _ := shippedReasons.LoadOrStore(c.prof, newReasons(c.prof))
-		c.why = v.(*reasons)
-		return c.why
+		c.texts = v.(*reasons)
+		return c.texts
 	}
-	c.why = newReasons(c.prof)
-	return c.why
+	c.texts = newReasons(c.prof)
+	return c.texts
 }
 
 // setting names the profile setting behind a reason, to end its text:
@@ -412,6 +476,64 @@ func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64)
 type lineMeta struct {
 	path   ref
 	supply bool // from supplies[]: may be dropped for an exclusion group (CS-9)
+}
+
+// keepWhy copies reasons built in a caller's buffer into the reasons of
+// this call, handed out from one block so that a document's lines share
+// a few allocations. The copy's capacity is its length, so an append to
+// it copies rather than writing over the next line's reasons.
+func (c *coder) keepWhy(why []claim.Reason) []claim.Reason { return c.keepWhyRoom(why, 0) }
+
+// newChoice keeps ch among the choices of this call and returns its
+// address, distinct for each call as therapyDays.choices needs. Blocks are
+// never regrown, so earlier addresses stay valid.
+func (c *coder) newChoice(ch choice) *choice {
+	if len(c.choiceBuf) == cap(c.choiceBuf) {
+		c.choiceBuf = make([]choice, 0, max(16, 2*cap(c.choiceBuf)))
+	}
+	c.choiceBuf = append(c.choiceBuf, ch)
+	return &c.choiceBuf[len(c.choiceBuf)-1]
+}
+
+// choiceList is an empty list of choices for one therapy, with room for a
+// few before an append allocates.
+func (c *coder) choiceList() []*choice {
+	const room = 4
+	if cap(c.choiceRef)-len(c.choiceRef) < room {
+		c.choiceRef = make([]*choice, 0, max(64, 4*room*len(c.doc.Therapies)))
+	}
+	n := len(c.choiceRef)
+	c.choiceRef = c.choiceRef[:n+room]
+	return c.choiceRef[n : n : n+room]
+}
+
+// keepWhyRoom is keepWhy with room for extra reasons appended later in
+// place.
+func (c *coder) keepWhyRoom(why []claim.Reason, extra int) []claim.Reason {
+	n := len(why) + extra
+	if len(c.why) < n {
+		// Enough for a typical document's lines at once.
+		d := c.doc
+		c.why = make([]claim.Reason, max(6*len(d.Therapies)+3*len(d.Visits)/2+4*len(d.Drugs)+8, 2*n))
+	}
+	out := c.why[:len(why):n]
+	copy(out, why)
+	c.why = c.why[n:]
+	return out
+}
+
+// keepMods is keepWhy for modifiers; no modifiers is the empty list.
+func (c *coder) keepMods(mods []string) []string {
+	if len(mods) == 0 {
+		return []string{}
+	}
+	if len(c.mods) < len(mods) {
+		c.mods = make([]string, max(2*len(c.doc.Therapies)+4, len(mods)))
+	}
+	out := c.mods[:len(mods):len(mods)]
+	copy(out, mods)
+	c.mods = c.mods[len(mods):]
+	return out
 }
 
 func (c *coder) emit(l claim.Line, path ref) {

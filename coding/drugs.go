@@ -32,9 +32,12 @@ func (c *coder) drugs() {
 			c.warn("DR-4", "%s: %s delivered but not used; profile %s does not bill it", path, drugName(g), c.prof.ID)
 			continue
 		}
+		// The reasons gather in whyBuf and move to the line's own on emit.
+		var whyBuf [8]claim.Reason
+		why := whyBuf[:0]
 		l := claim.Line{Modifiers: []string{}, From: g.From, To: g.To, POS: c.drugPOS(g), Kind: claim.Drug, Therapy: g.Therapy,
-			NDCQuantity: g.NDCQuantity, NDCUnit: g.NDCUnit, Why: make([]claim.Reason, 0, 6)}
-		l.Why = append(l.Why, claim.Reason{Rule: "DR-1", Text: "every drug on its own line"})
+			NDCQuantity: g.NDCQuantity, NDCUnit: g.NDCUnit}
+		why = append(why, claim.Reason{Rule: "DR-1", Text: "every drug on its own line"})
 		if g.NDC != "" {
 			ndc, err := ident.NormalizeNDC(g.NDC)
 			if err != nil {
@@ -42,7 +45,7 @@ func (c *coder) drugs() {
 				continue
 			}
 			l.NDC = ndc
-			l.Why = append(l.Why, claim.Reason{Rule: "DR-2", Text: "NDC " + g.NDC + " -> " + ndc + " (11 digits, 5-4-2)"})
+			why = append(why, claim.Reason{Rule: "DR-2", Text: "NDC " + g.NDC + " -> " + ndc + " (11 digits, 5-4-2)"})
 		}
 		var in3 claim.Reason
 		if row := nutrition(g.HCPCS); row != nil {
@@ -51,87 +54,89 @@ func (c *coder) drugs() {
 				continue
 			}
 		}
-		code, ok := c.drugCode(g, path, &l)
+		code, why, ok := c.drugCode(g, path, &l, why)
 		if !ok {
 			continue
 		}
 		l.Code = code
 		if in3.Rule != "" {
-			l.Why = append(l.Why, in3)
+			why = append(why, in3)
 		}
 		if g.Unused {
 			l.Modifiers = append(l.Modifiers, "SV")
-			l.Why = append(l.Why, c.reasons().unusedSV)
+			why = append(why, c.reasons().unusedSV)
 		}
 		if l.POS != "12" {
-			l.Why = append(l.Why, c.reasons().drugPOS)
+			why = append(why, c.reasons().drugPOS)
 		}
+		l.Why = c.keepWhy(why)
 		c.emit(l, path)
 	}
 }
 
-// drugCode picks the code and units of a drug line.
-func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line) (string, bool) {
+// drugCode picks the code and units of a drug line; it returns why with
+// the reasons of the choice appended.
+func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line, why []claim.Reason) (string, []claim.Reason, bool) {
 	mode := c.s.DrugCoding
 	if g.HCPCS == "" && mode == profile.DrugHCPCSNDC {
 		c.warn("DR-3", "%s: no HCPCS code given; billed as %s with the NDC", path, nocDrug)
 		mode = profile.DrugNOCNDC
 	}
 	if mode != profile.DrugHCPCSNDC {
-		return c.nocDrugLine(g, path, l, mode)
+		return c.nocDrugLine(g, path, l, why, mode)
 	}
 	code, ok := c.codes.Lookup(g.HCPCS)
 	if !ok {
 		c.fail(path.dot("hcpcs"), "%s is not in the code set", g.HCPCS)
-		return "", false
+		return "", why, false
 	}
 	if code.NOC {
-		return c.nocDrugLine(g, path, l, profile.DrugNOCNDC)
+		return c.nocDrugLine(g, path, l, why, profile.DrugNOCNDC)
 	}
 	// The descriptor in force on the first day of the drug line (CS-10).
 	v := code.On(g.From)
 	if v.Dose == nil {
 		if g.Doses <= 0 {
 			c.fail(path.dot("doses"), "%s's descriptor states no amount, so the units are the number of administrations: want doses > 0", code.Code)
-			return "", false
+			return "", why, false
 		}
 		l.Units = float64(g.Doses)
 		if v.DoseNote != "" {
 			// The amounts are there but make no one unit: say so (BI-2)
 			// rather than guess which one bills.
-			l.Why = append(l.Why, c.reasons().drugHCPCS, claim.Reason{Rule: "BI-2", Text: code.Code + "'s descriptor cannot be read for a dose -> one unit per administration"})
+			why = append(why, c.reasons().drugHCPCS, claim.Reason{Rule: "BI-2", Text: code.Code + "'s descriptor cannot be read for a dose -> one unit per administration"})
 			c.warn("BI-2", "%s: %s's descriptor cannot be read for a dose: %s; units are the %d administrations: check them against the descriptor", path, code.Code, v.DoseNote, g.Doses)
-			return code.Code, true
+			return code.Code, why, true
 		}
-		l.Why = append(l.Why, c.reasons().drugHCPCS, claim.Reason{Rule: "DR-1", Text: code.Code + "'s descriptor states no amount -> one unit per administration"})
+		why = append(why, c.reasons().drugHCPCS, claim.Reason{Rule: "DR-1", Text: code.Code + "'s descriptor states no amount -> one unit per administration"})
 		c.warn("DR-1", "%s: %s's descriptor states no amount; units are the %d administrations", path, code.Code, g.Doses)
-		return code.Code, true
+		return code.Code, why, true
 	}
 	per, err := unitsPerDose(g, v.Dose)
 	if err != nil {
 		c.fail(path.dot("dose_unit"), "%s: %v", code.Code, err)
-		return "", false
+		return "", why, false
 	}
 	if g.Doses <= 0 {
 		c.fail(path.dot("doses"), "want the number of administrations to compute %s units", code.Code)
-		return "", false
+		return "", why, false
 	}
 	if total := int64(per) * int64(g.Doses); total > maxDrugUnits {
 		c.fail(path.dot("doses"), "%d doses of %d units of %s make %d units: at most %d are accepted", g.Doses, per, code.Code, total, maxDrugUnits)
-		return "", false
+		return "", why, false
 	}
 	l.Units = float64(per * g.Doses)
 	is := v.Dose.Text
 	if len(v.Dose.Parts) > 0 {
 		is += ", combined " + v.Dose.String()
 	}
-	l.Why = append(l.Why, c.reasons().drugHCPCS, claim.Reason{Rule: "DR-1", Text: code.Code + " is " + is + ": " + formatNumber(g.Dose) + " " + g.DoseUnit + " a dose -> " + strconv.Itoa(per) + " unit(s) a dose × " + strconv.Itoa(g.Doses) + " doses"})
-	return code.Code, true
+	why = append(why, c.reasons().drugHCPCS, claim.Reason{Rule: "DR-1", Text: code.Code + " is " + is + ": " + formatNumber(g.Dose) + " " + g.DoseUnit + " a dose -> " + strconv.Itoa(per) + " unit(s) a dose × " + strconv.Itoa(g.Doses) + " doses"})
+	return code.Code, why, true
 }
 
 // nocDrugLine bills a drug under the unclassified-drug code with its NDC
-// and description (DR-3, DR-5).
-func (c *coder) nocDrugLine(g *episode.Drug, path ref, l *claim.Line, mode string) (string, bool) {
+// and description (DR-3, DR-5); it returns why with its reasons appended.
+func (c *coder) nocDrugLine(g *episode.Drug, path ref, l *claim.Line, why []claim.Reason, mode string) (string, []claim.Reason, bool) {
 	code := nocDrug
 	if g.HCPCS != "" {
 		if k, ok := c.codes.Lookup(g.HCPCS); ok && k.NOC {
@@ -140,7 +145,7 @@ func (c *coder) nocDrugLine(g *episode.Drug, path ref, l *claim.Line, mode strin
 	}
 	if g.NDC == "" {
 		c.fail(path.dot("ndc"), "%s needs the NDC of the drug (DR-3)", code)
-		return "", false
+		return "", why, false
 	}
 	l.Description = g.Description
 	if l.Description == "" {
@@ -150,25 +155,25 @@ func (c *coder) nocDrugLine(g *episode.Drug, path ref, l *claim.Line, mode strin
 	}
 	if l.Description == "" {
 		c.fail(path.dot("description"), "%s is not otherwise classified: want a description of the drug (CS-7, DR-3)", code)
-		return "", false
+		return "", why, false
 	}
 	switch mode {
 	case profile.DrugNDCOnly:
 		if g.NDCQuantity <= 0 {
 			c.fail(path.dot("ndc_quantity"), "profile %s bills drugs by NDC quantity: want ndc_quantity > 0", c.prof.ID)
-			return "", false
+			return "", why, false
 		}
 		l.Units = g.NDCQuantity
-		l.Why = append(l.Why, claim.Reason{Rule: "DR-5", Text: "billed by NDC: units are the NDC quantity" + c.setting("drug_coding", c.s.DrugCoding)})
+		why = append(why, claim.Reason{Rule: "DR-5", Text: "billed by NDC: units are the NDC quantity" + c.setting("drug_coding", c.s.DrugCoding)})
 	default:
 		l.Units = 1
-		why := claim.Reason{Rule: "DR-3", Text: "no specific code -> " + code + " with NDC and description, 1 unit per NDC line; quantity in the NDC"}
+		r := claim.Reason{Rule: "DR-3", Text: "no specific code -> " + code + " with NDC and description, 1 unit per NDC line; quantity in the NDC"}
 		if mode == profile.DrugNOCNDC && c.s.DrugCoding == profile.DrugNOCNDC {
-			why = claim.Reason{Rule: "DR-5", Text: "billed as " + code + " with NDC and description, 1 unit per NDC line" + c.setting("drug_coding", c.s.DrugCoding)}
+			r = claim.Reason{Rule: "DR-5", Text: "billed as " + code + " with NDC and description, 1 unit per NDC line" + c.setting("drug_coding", c.s.DrugCoding)}
 		}
-		l.Why = append(l.Why, why)
+		why = append(why, r)
 	}
-	return code, true
+	return code, why, true
 }
 
 // maxUnitsPerDose and maxDrugUnits bound drug units far above any real

@@ -43,10 +43,9 @@ func (c *coder) nursing() {
 		if extra := extraHours(v.Minutes, c.s.NursingExtraHourMinutes); extra > 0 {
 			// The NU-1 reason that names the visit's 99601 line is added
 			// once the lines have their places (extendedVisits).
-			why := make([]claim.Reason, len(vk.why602), len(vk.why602)+2)
-			copy(why, vk.why602)
-			why = append(why, claim.Reason{Rule: "NU-2", Text: strconv.Itoa(v.Minutes) + " minutes -> " + strconv.Itoa(extra) + " additional hour(s), " + c.reasons().nu2})
-			c.emit(claim.Line{Code: "99602", Modifiers: vk.mods, From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: why}, path.dot("minutes"))
+			var whyBuf [6]claim.Reason
+			why := append(append(whyBuf[:0], vk.why602...), claim.Reason{Rule: "NU-2", Text: strconv.Itoa(v.Minutes) + " minutes -> " + strconv.Itoa(extra) + " additional hour(s), " + c.reasons().nu2})
+			c.emit(claim.Line{Code: "99602", Modifiers: vk.mods, From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: c.keepWhyRoom(why, 1)}, path.dot("minutes"))
 		}
 	}
 	if caps := c.s.NursingCaps; caps != nil {
@@ -162,9 +161,12 @@ func (c *coder) inpatientVisit(i int, v *episode.Visit) {
 // (NU-1). It runs once the lines are in their final order.
 func (c *coder) extendedVisits() {
 	var first []int // first[i]: place of visits[i]'s 99601 line
+	var small [64]int
 	for k := range c.lines {
 		if m := &c.meta[k]; c.lines[k].Code == "99602" && m.path.list == "visits" {
-			first = make([]int, len(c.doc.Visits))
+			if first = small[:]; len(c.doc.Visits) > len(small) {
+				first = make([]int, len(c.doc.Visits))
+			}
 			break
 		}
 	}

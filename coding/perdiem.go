@@ -97,10 +97,10 @@ func (c *coder) calendar(i int) *therapyDays {
 	if lo > hi {
 		return nil
 	}
-	if c.tdBuf == nil {
+	if cap(c.tdBuf) < len(c.doc.Therapies) {
 		c.tdBuf = make([]therapyDays, 0, len(c.doc.Therapies))
 	}
-	c.tdBuf = append(c.tdBuf, therapyDays{t: t, order: i, path: path, from: lo, days: c.dayBuffer(int(hi-lo) + 1), catheter: t.Type == "catheter-care"})
+	c.tdBuf = append(c.tdBuf, therapyDays{t: t, order: i, path: path, from: lo, days: c.dayBuffer(int(hi-lo) + 1), catheter: t.Type == "catheter-care", choices: c.choiceList()})
 	td := &c.tdBuf[len(c.tdBuf)-1]
 	f := facts{
 		everyHours:    hours(t.EveryHours, t.EveryDays),
@@ -183,7 +183,14 @@ func (c *coder) dayBuffer(n int) []day {
 	if len(c.dayBuf) < n {
 		// Enough for every therapy over the whole period.
 		total := len(c.doc.Therapies) * (int(c.period.To-c.period.From) + 1)
-		c.dayBuf = make([]day, max(total, n))
+		if c.dayBuf == nil && cap(c.dayBase) >= max(total, n) {
+			// The pooled buffer, cleared when it was returned, not yet
+			// handed out in this call.
+			c.dayBuf = c.dayBase[:cap(c.dayBase)]
+		} else {
+			c.dayBuf = make([]day, max(total, n))
+		}
+		c.dayBase = c.dayBuf
 	}
 	d := c.dayBuf[:n:n]
 	c.dayBuf = c.dayBuf[n:]
@@ -368,7 +375,7 @@ func (c *coder) generalizeFamilies() {
 			changed := false
 			for k, ch := range td.choices {
 				if fam.specific[ch.code] {
-					td.choices[k] = &choice{code: fam.general, why: claim.Reason{Rule: ch.why.Rule, Text: ch.why.Text + "; " + fam.why.String()}}
+					td.choices[k] = c.newChoice(choice{code: fam.general, why: claim.Reason{Rule: ch.why.Rule, Text: ch.why.Text + "; " + fam.why.String()}})
 					changed = true
 				}
 			}
@@ -592,7 +599,8 @@ func (c *coder) assemble(td *therapyDays) {
 		if start < 0 {
 			return
 		}
-		for _, r := range c.splitSpan(td, start, end) {
+		var spans [8][2]int
+		for _, r := range c.splitSpan(spans[:0], td, start, end) {
 			c.perDiemLine(td, r[0], r[1])
 		}
 		start = -1
@@ -617,22 +625,26 @@ func (td *therapyDays) sameLine(a, b *day) bool {
 	return td.choiceOf(a).code == td.choiceOf(b).code && a.rank == b.rank && a.suite == b.suite && a.interval == b.interval
 }
 
-// splitSpan cuts a run of equal days [i, j] into line spans (LN-2).
-func (c *coder) splitSpan(td *therapyDays, i, j int) [][2]int {
+// splitSpan cuts a run of equal days [i, j] into line spans (LN-2),
+// appended to out.
+func (c *coder) splitSpan(out [][2]int, td *therapyDays, i, j int) [][2]int {
 	switch c.s.Span {
 	case profile.SpanEpisode:
-		return [][2]int{{i, j}}
+		return append(out, [2]int{i, j})
 	case profile.SpanWeek:
-		return cut(td, i, j, func(d civil.Date) civil.Date { return d + civil.Date(6-int(d.Weekday())) })
+		return cut(out, td, i, j, weekEnd)
 	case profile.SpanMin7Days:
-		return atLeast7(cut(td, i, j, civil.Date.MonthEnd))
+		return atLeast7(cut(out, td, i, j, civil.Date.MonthEnd))
 	}
-	return cut(td, i, j, civil.Date.MonthEnd)
+	return cut(out, td, i, j, civil.Date.MonthEnd)
 }
 
-// cut splits [i, j] after each day that end(day) names as its period's last.
-func cut(td *therapyDays, i, j int, end func(civil.Date) civil.Date) [][2]int {
-	var out [][2]int
+// weekEnd is the Saturday ending d's week.
+func weekEnd(d civil.Date) civil.Date { return d + civil.Date(6-int(d.Weekday())) }
+
+// cut splits [i, j] after each day that end(day) names as its period's
+// last, appending the pieces to out.
+func cut(out [][2]int, td *therapyDays, i, j int, end func(civil.Date) civil.Date) [][2]int {
 	for k := i; k <= j; {
 		d := td.from + civil.Date(k)
 		e := k + int(end(d)-d)
@@ -665,7 +677,8 @@ var rankModifier = [...]string{"", "SH", "SJ"}
 func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 	x := &td.days[i]
 	units := j - i + 1
-	why := make([]claim.Reason, 0, 8)
+	var whyBuf [12]claim.Reason
+	why := whyBuf[:0]
 	switch {
 	case x.interval > 0:
 		units = 0
@@ -708,7 +721,8 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 	if rankedBy&(1<<rankByRate) != 0 {
 		why = append(why, c.reasons().ln5)
 	}
-	mods := make([]string, 0, 2)
+	var modBuf [4]string
+	mods := modBuf[:0]
 	if x.rank > 0 {
 		mods = append(mods, rankModifier[x.rank])
 		if x.rank == 1 {
@@ -730,14 +744,14 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 	why = append(why, c.reasons().span)
 	l := claim.Line{
 		Code:      ch.code,
-		Modifiers: mods,
+		Modifiers: c.keepMods(mods),
 		From:      td.from + civil.Date(i),
 		To:        td.from + civil.Date(j),
 		Units:     float64(units),
 		POS:       pos,
 		Kind:      claim.PerDiem,
 		Therapy:   td.t.ID,
-		Why:       why,
+		Why:       c.keepWhy(why),
 	}
 	if k, ok := c.codes.Lookup(l.Code); ok && k.NOC {
 		// The code set says which codes are not otherwise classified
@@ -758,13 +772,11 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 
 // insertSS puts SS after the concurrency modifiers (input-format.md order:
 // SH/SJ, then SS, SD, SV, others).
+// It inserts in place when mods has room.
 func insertSS(mods []string) []string {
-	out := make([]string, 0, len(mods)+1)
 	i := 0
 	for i < len(mods) && (mods[i] == "SH" || mods[i] == "SJ") {
-		out = append(out, mods[i])
 		i++
 	}
-	out = append(out, "SS")
-	return append(out, mods[i:]...)
+	return slices.Insert(mods, i, "SS")
 }
