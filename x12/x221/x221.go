@@ -10,16 +10,19 @@
 // patient responsibility (CLP05) is the sum of its PR adjustments, except on
 // a reversal.
 //
-// N402 is checked against the US states (or, with N404 CA, the Canadian
-// provinces) as the 837P validator checks it: a code that is none is an
-// element finding (IK403 7). Other values the guide draws from external
-// code lists are not checked against them, and the report says so
-// (Report.Unchecked): the adjustment reason (CARC) and remark (RARC) codes,
-// whose lists are not shipped, and the countries of N404.
+// External code lists: N402 is checked against the US states (or, with
+// N404 CA, the Canadian provinces) as the 837P validator checks it, and a
+// code that is none is an element finding (IK403 7). The adjustment reason
+// codes (CAS, CARC) and remark codes (MIA, MOA, LQ*HE, RARC) are checked
+// against X12's lists in data/ (see data/SOURCES.md): a code on neither is
+// a business finding. Those lists carry no dates, so a deactivated code is
+// accepted, and the report says what is not checked (Report.Unchecked).
 package x221
 
 import (
+	"bytes"
 	_ "embed"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
@@ -51,11 +54,35 @@ func Validate(r io.Reader, opt guide.Options) (*guide.Report, error) {
 }
 
 // unchecked are the external code lists of the 835 that Validate does not
-// check values against, as the report lists them.
+// check values against, or not fully, as the report lists them.
 var unchecked = []string{
-	"CAS02, CAS05, CAS08, CAS11, CAS14, CAS17 claim adjustment reason codes (CARC): the code list is not shipped",
-	"MIA05, MIA20-MIA23, MOA03-MOA07 and LQ02 remittance advice remark codes (RARC): the code list is not shipped",
+	"CAS reason codes (CARC) and MIA, MOA and LQ02 remark codes (RARC): checked to be on X12's lists, not whether they were in force on the remittance's date (the lists shipped carry no dates)",
 	"N404 country codes: no list is shipped",
+}
+
+//go:embed data/carc.csv
+var carcCSV []byte
+
+//go:embed data/rarc.csv
+var rarcCSV []byte
+
+// carc and rarc are the reason and remark codes, current or deactivated.
+var (
+	carc = sync.OnceValue(func() *guide.CodeList { return codeList("carc", carcCSV) })
+	rarc = sync.OnceValue(func() *guide.CodeList { return codeList("rarc", rarcCSV) })
+)
+
+// codeList reads the code column of a code,status file.
+func codeList(name string, data []byte) *guide.CodeList {
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil || len(rows) < 2 || rows[0][0] != "code" {
+		panic(fmt.Sprintf("x221: data/%s.csv: want a code,status table (%v)", name, err))
+	}
+	codes := make([]string, 0, len(rows)-1)
+	for _, r := range rows[1:] {
+		codes = append(codes, r[0])
+	}
+	return guide.NewCodeList(name, codes)
 }
 
 // Parse reads one 835 interchange into its loop tree, as guide.Tree does.
@@ -245,6 +272,9 @@ func (b *balances) Segment(m *guide.Machine, seg *x12.Segment, loop string) {
 		b.svc02.set(seg.ElementBytes(2))
 		b.svc03.set(seg.ElementBytes(3))
 	case "CAS":
+		for i := 2; i <= 17; i += 3 {
+			b.code(m, seg, loop, i, carc(), "a claim adjustment reason code (CARC)")
+		}
 		pr := string(seg.ElementBytes(1)) == "PR"
 		for i := 3; i <= 18; i += 3 {
 			v := seg.ElementBytes(i)
@@ -262,7 +292,37 @@ func (b *balances) Segment(m *guide.Machine, seg *x12.Segment, loop string) {
 		}
 	case "N4":
 		n4(m, seg, loop)
+	case "MIA":
+		for _, i := range []int{5, 20, 21, 22, 23} {
+			b.code(m, seg, loop, i, rarc(), "a remittance advice remark code (RARC)")
+		}
+	case "MOA":
+		for i := 3; i <= 7; i++ {
+			b.code(m, seg, loop, i, rarc(), "a remittance advice remark code (RARC)")
+		}
+	case "LQ":
+		if string(seg.ElementBytes(1)) == "HE" {
+			b.code(m, seg, loop, 2, rarc(), "a remittance advice remark code (RARC)")
+		}
 	}
+}
+
+// code reports element e of seg when it is given and not on list.
+func (b *balances) code(m *guide.Machine, seg *x12.Segment, loop string, e int, list *guide.CodeList, what string) {
+	v := seg.ElementBytes(e)
+	if len(v) == 0 || list.HasBytes(v) {
+		return
+	}
+	id := seg.ID()
+	b.at(m, hereOf(m), loop, id, guide.ElemName(id, e, 0), fmt.Sprintf("%q is not %s on X12's list, current or deactivated", shorten(v), what))
+}
+
+// shorten keeps a quoted value to a few dozen characters.
+func shorten(v []byte) []byte {
+	if len(v) > 30 {
+		return append(v[:30:30], "…"...)
+	}
+	return v
 }
 
 // usStates and caProvinces are the codes N402 takes for a US and a

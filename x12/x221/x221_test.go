@@ -215,17 +215,35 @@ func TestUnplacedSegmentsSuspendTheBalance(t *testing.T) {
 	}
 }
 
-// TestUncheckedIsSaid: a reason code or a remark code no list holds is not
-// a finding, because those lists are not shipped; the report says so
-// rather than skipping them silently.
-func TestUncheckedIsSaid(t *testing.T) {
-	rep := validate(t, remit("1100", "LX*1", "CLP*A1*1*1500*1100*0*12*ICN1", "CAS*CO*ZZ9*400", "NM1*QC*1*DOE*JANE****MI*M1",
-		"MOA***QQ99"))
-	if got := brief(rep); len(got) != 0 {
-		t.Errorf("findings %v, want none", got)
+// TestReasonAndRemarkCodes: CAS reason codes and MOA/LQ*HE remark codes
+// are checked against X12's lists (a deactivated code is accepted: the
+// lists carry no dates); what is not checked is said in the report.
+func TestReasonAndRemarkCodes(t *testing.T) {
+	body := func(carc, moa, lq string) []byte {
+		return remit("1100", "LX*1", "CLP*A1*1*1500*1100*0*12*ICN1", "NM1*QC*1*DOE*JANE****MI*M1", "MOA***"+moa,
+			"SVC*HC:S9500*1500*1100", "CAS*CO*"+carc+"*400", "LQ*"+lq)
 	}
+	for _, c := range []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"codes on the lists", body("45", "MA01", "HE*N19"), ""},
+		{"deactivated codes", body("15", "M33", "HE*M34"), ""},
+		{"no such reason code", body("ZZ9", "MA01", "HE*N19"), "business 16 CAS02 "},
+		{"no such remark code in MOA", body("45", "QQ99", "HE*N19"), "business 14 MOA03 "},
+		{"no such remark code in LQ", body("45", "MA01", "HE*N1X"), "business 17 LQ02 "},
+		{"an NCPDP reject code is no remark code", body("45", "MA01", "RX*76"), ""},
+		{"no such remark code in MIA", remit("1100", "LX*1", "CLP*A1*1*1500*1100*0*12*ICN1", "NM1*QC*1*DOE*JANE****MI*M1", "MIA*0****ZZ99",
+			"SVC*HC:S9500*1500*1100", "CAS*CO*45*400"), "business 14 MIA05 "},
+	} {
+		if got := strings.Join(brief(validate(t, c.in)), "|"); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
+		}
+	}
+	rep := validate(t, body("45", "MA01", "HE*N19"))
 	all := strings.Join(rep.Unchecked, "\n")
-	for _, want := range []string{"CAS02", "(CARC)", "MOA03", "LQ02", "(RARC)", "N404"} {
+	for _, want := range []string{"(CARC)", "(RARC)", "not whether they were in force", "N404"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("unchecked lacks %q:\n%s", want, all)
 		}

@@ -11,8 +11,9 @@
 // Only input that stops being X12 ends the reading.
 //
 // Codes are read as sent, not checked against their code lists: x12/x221,
-// which validates an 835, checks N4 states and provinces and lists the rest
-// (adjustment reason and remark codes, countries) as unchecked.
+// which validates an 835, checks the N4 states and provinces and the
+// adjustment reason (CARC) and remark (RARC) codes, and says what it does
+// not check.
 package x835
 
 import (
