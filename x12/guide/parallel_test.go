@@ -73,7 +73,8 @@ func reportJSON(t *testing.T, g *Guide, in []byte, workers, maxFindings int) str
 // chunks cut anywhere, gives the report of checking them one by one.
 func TestWorkersGiveTheSameReport(t *testing.T) {
 	g := x222Guide(t)
-	defer func(n int) { chunkSize = n }(chunkSize)
+	bufs, sets := buffersInFlight, setsInFlight
+	defer func(n int) { chunkSize, buffersInFlight, setsInFlight = n, bufs, sets }(chunkSize)
 	for name, in := range inputs(t) {
 		chunkSize = defaultChunkSize
 		want := reportJSON(t, g, in, 1, 0)
@@ -83,6 +84,15 @@ func TestWorkersGiveTheSameReport(t *testing.T) {
 				t.Errorf("%s: %d workers, chunks of %d bytes: the report differs from one worker's:\n%s", name, c.workers, c.chunk, diff(want, got))
 			}
 		}
+		// the splitter held back: one chunk of input at a time, one or
+		// two sets waiting to be taken back in order
+		for _, c := range []struct{ bufs, sets int }{{1, 1}, {2, 2}} {
+			chunkSize, buffersInFlight, setsInFlight = 300, c.bufs, c.sets
+			if got := reportJSON(t, g, in, 3, 0); got != want {
+				t.Errorf("%s: %d chunk buffers, %d sets in flight: the report differs from one worker's:\n%s", name, c.bufs, c.sets, diff(want, got))
+			}
+		}
+		buffersInFlight, setsInFlight = bufs, sets
 		chunkSize = defaultChunkSize
 		want = reportJSON(t, g, in, 1, 3)
 		chunkSize = 100

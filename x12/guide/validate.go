@@ -162,8 +162,8 @@ type Machine struct {
 	isa13s       controls        // every ISA13 of the input (TA105 025)
 	gs06s        controls        // the GS06 of the open interchange (AK905 19)
 	st02s        controls        // the ST02 of the open group (IK502 23)
-	keyIDs       map[uint64]int  // every claim ID of the input: where it was first
-	keySums      map[uint64]int  // every claim digest of the input: where it was first
+	keyIDs       keyTable        // every claim ID of the input: where it was first
+	keySums      keyTable        // every claim digest of the input: where it was first
 	groups, sets int
 	gs06         string
 	group        *GroupResult
@@ -756,29 +756,22 @@ func (m *Machine) uniqueKeys(c *closedSet) {
 	if len(keys) == 0 {
 		return
 	}
-	if m.keyIDs == nil {
-		m.keyIDs, m.keySums = map[uint64]int{}, map[uint64]int{}
-	}
 	for _, k := range keys {
 		id := maphash.String(keySeed, k.ID)
 		f := Finding{Level: LevelBusiness, Segment: k.Segment, SetPosition: k.SetPosition, SegmentID: "CLM", Loop: "2300",
 			Offset: k.Offset, Line: k.Line, Set: c.res.Ordinal, Claim: k.ID}
-		if first, dup := m.keyIDs[id]; dup {
+		if first, dup := m.keyIDs.first(id, k.Segment); dup {
 			f.Element = "CLM01"
 			f.Message = fmt.Sprintf("CLM01 %s is the patient control number of the claim at segment %d too: each claim of a submission needs its own", k.ID, first)
 			m.addClosed(c, f)
-		} else if len(m.keyIDs) < maxKept {
-			m.keyIDs[id] = k.Segment
 		}
 		if k.Sum == 0 {
 			continue
 		}
-		if first, dup := m.keySums[k.Sum]; dup {
+		if first, dup := m.keySums.first(k.Sum, k.Segment); dup {
 			f.Element = ""
 			f.Message = fmt.Sprintf("the claim repeats the claim at segment %d: same subscriber, patient, services, dates and charges (the same claim sent twice)", first)
 			m.addClosed(c, f)
-		} else if len(m.keySums) < maxKept {
-			m.keySums[k.Sum] = k.Segment
 		}
 	}
 }
