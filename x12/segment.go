@@ -2,8 +2,10 @@ package x12
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 )
 
 // Segment is one tokenized segment. The Segment returned by Reader.Next is
@@ -58,16 +60,24 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, intern func([
 	es := d.Element
 	seps := append(s.seps[:0], -1)
 	lines := 0
-	for i, c := range raw {
-		if c == es {
+	// Eight bytes at a time: zeroBytes marks the bytes equal to the
+	// separator, or to a line feed, with their top bits.
+	sepAll, nlAll := uint64(es)*ones, uint64('\n')*ones
+	i := 0
+	for ; i+8 <= len(raw); i += 8 {
+		w := binary.LittleEndian.Uint64(raw[i:])
+		lines += bits.OnesCount64(zeroBytes(w ^ nlAll))
+		for m := zeroBytes(w ^ sepAll); m != 0; m &= m - 1 {
 			if len(seps) > MaxElements {
-				s.seps = seps
-				if id := raw[:seps[1]]; validID(id) {
-					s.id = intern(id)
-				} else {
-					s.id = ""
-				}
-				return 0, fmt.Errorf("%w: more than %d", ErrTooManyElements, MaxElements)
+				return 0, s.tooMany(raw, seps, intern)
+			}
+			seps = append(seps, i+bits.TrailingZeros64(m)/8)
+		}
+	}
+	for ; i < len(raw); i++ {
+		if c := raw[i]; c == es {
+			if len(seps) > MaxElements {
+				return 0, s.tooMany(raw, seps, intern)
 			}
 			seps = append(seps, i)
 		} else if c == '\n' {
@@ -82,6 +92,26 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, intern func([
 	}
 	s.raw, s.id, s.delim, s.pos, s.padded = raw, intern(id), d, pos, false
 	return lines, nil
+}
+
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
+// zeroBytes returns the top bit of each zero byte of w, exactly: adding
+// 0x7F to a byte's low seven bits carries into its top bit unless they are
+// all zero, and no byte carries into the next.
+func zeroBytes(w uint64) uint64 {
+	return ^((w&^highs + ^uint64(highs)) | w) & highs
+}
+
+// tooMany is the error for a segment with more than MaxElements elements.
+func (s *Segment) tooMany(raw []byte, seps []int, intern func([]byte) string) error {
+	s.seps = seps
+	if id := raw[:seps[1]]; validID(id) {
+		s.id = intern(id)
+	} else {
+		s.id = ""
+	}
+	return fmt.Errorf("%w: more than %d", ErrTooManyElements, MaxElements)
 }
 
 // idCache turns segment IDs into strings without allocating for IDs seen
