@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/money"
 )
 
@@ -14,11 +15,11 @@ import (
 func (r *Result) AppendJSON(b []byte) []byte {
 	b = append(b, `{"profile":`...)
 	b = appendString(b, r.Profile)
-	b = append(b, `,"period":{"from":"`...)
-	b = append(b, r.Period.From.String()...)
-	b = append(b, `","to":"`...)
-	b = append(b, r.Period.To.String()...)
-	b = append(b, `"},"lines":`...)
+	b = append(b, `,"period":{"from":`...)
+	b = appendDate(b, r.Period.From)
+	b = append(b, `,"to":`...)
+	b = appendDate(b, r.Period.To)
+	b = append(b, `},"lines":`...)
 	if r.Lines == nil {
 		b = append(b, "null"...)
 	} else {
@@ -60,11 +61,11 @@ func (l *Line) appendJSON(b []byte) []byte {
 	b = appendString(b, l.Code)
 	b = append(b, `,"modifiers":`...)
 	b = appendStrings(b, l.Modifiers)
-	b = append(b, `,"from":"`...)
-	b = append(b, l.From.String()...)
-	b = append(b, `","to":"`...)
-	b = append(b, l.To.String()...)
-	b = append(b, `","units":`...)
+	b = append(b, `,"from":`...)
+	b = appendDate(b, l.From)
+	b = append(b, `,"to":`...)
+	b = appendDate(b, l.To)
+	b = append(b, `,"units":`...)
 	b = appendFloat(b, l.Units)
 	if l.Charge != 0 {
 		b = append(b, `,"charge":`...)
@@ -97,6 +98,16 @@ func (l *Line) appendJSON(b []byte) []byte {
 	b = append(b, `,"why":`...)
 	b = appendReasons(b, l.Why)
 	return append(b, '}')
+}
+
+// appendDate writes a date quoted, as civil.Date's MarshalJSON does, with
+// the digits computed the same way, without building its string first.
+func appendDate(b []byte, d civil.Date) []byte {
+	y, m, day := d.YMD()
+	return append(b, '"',
+		byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10%10), byte('0'+m%10), '-',
+		byte('0'+day/10%10), byte('0'+day%10), '"')
 }
 
 // appendAmount writes an amount as money.Amount's MarshalJSON does: dollars
@@ -154,6 +165,10 @@ func appendReason(b []byte, r *Reason) []byte {
 // appendFloat formats like encoding/json: 'f' form, or 'e' form for very
 // small or large magnitudes with a two-digit exponent trimmed.
 func appendFloat(b []byte, f float64) []byte {
+	if f >= 1 && f < 1e15 && f == math.Trunc(f) {
+		// A whole number of units, the usual case: the same digits.
+		return strconv.AppendInt(b, int64(f), 10)
+	}
 	abs := math.Abs(f)
 	format := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
@@ -168,6 +183,20 @@ func appendFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
+}
+
+// plain8 says whether the 8 bytes of s are all ASCII that JSON writes as
+// they are (safeASCII), testing them at once: no byte with its high bit set,
+// below 0x20, '"' or '\\'.
+func plain8(s string) bool {
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	// A byte of y is zero where x had the byte looked for: (y-1) &^ y sets
+	// its high bit then, and only then when y's bytes are all below 0x80.
+	zero := func(y uint64) uint64 { return (y - ones) &^ y }
+	bad := x | zero(x^(ones*'"')) | zero(x^(ones*'\\')) | (x-ones*0x20)&^x
+	return bad&highs == 0
 }
 
 const hexDigits = "0123456789abcdef"
@@ -193,6 +222,13 @@ func appendString(b []byte, s string) []byte {
 func appendEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip eight plain bytes at a time: most texts are plain ASCII.
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if safeASCII[c] {

@@ -3,6 +3,7 @@ package claim
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"math/rand"
 	"reflect"
 	"slices"
@@ -16,6 +17,9 @@ import (
 func randomString(r *rand.Rand) string {
 	alphabet := []string{"a", "Z", "9", " ", "\"", "\\", "<", ">", "&", "\n", "\t", "\x01", "é", "\u2028", "\xff", "→", "-"}
 	n := r.Intn(12)
+	if r.Intn(3) == 0 {
+		n = r.Intn(48) // past the eight bytes checked at once
+	}
 	s := ""
 	for i := 0; i < n; i++ {
 		s += alphabet[r.Intn(len(alphabet))]
@@ -35,9 +39,14 @@ func marshal(v any) ([]byte, error) {
 // AppendJSON must write exactly what encoding/json writes.
 func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
-	floats := []float64{0, 1, 84, 2.5, 0.125, 1e-7, 3e21, 123456789, 0.1}
+	floats := []float64{0, 1, 84, 2.5, 0.125, 1e-7, 3e21, 123456789, 0.1, -3, math.Copysign(0, -1),
+		1e15 - 1, 1e15, 1e15 + 2, 1e20, 1e21, 4503599627370496.5, 0.999999}
 	for i := 0; i < 3000; i++ {
 		res := &Result{Profile: randomString(r), Period: civil.Span{From: civil.Date(r.Intn(30000)), To: civil.Date(r.Intn(30000))}}
+		if r.Intn(10) == 0 {
+			// Dates whose years have other than four digits.
+			res.Period.From, res.Period.To = civil.Date(r.Intn(4_000_000)-1_000_000), civil.Date(r.Intn(4_000_000)-1_000_000)
+		}
 		if r.Intn(5) > 0 {
 			res.Lines = []Line{}
 			for j := 0; j < r.Intn(4); j++ {
