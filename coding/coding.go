@@ -55,7 +55,7 @@ func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
 	defer sc.release()
 	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs, sc: sc,
 		dayBase: sc.days[:0], tdBuf: sc.tds[:0], therapies: sc.therapies[:0], lines: sc.lines[:0], meta: sc.meta[:0],
-		choiceBuf: sc.choices[:0], choiceRef: sc.choiceRef[:0]}
+		choiceBuf: sc.choices[:0], choiceRef: sc.choiceRef[:0], sortedMeta: sc.sortedMeta[:0]}
 	r, err := c.run()
 	sc.keep(&c)
 	return r, err
@@ -71,8 +71,10 @@ type scratch struct {
 	therapies []*therapyDays
 	lines     []claim.Line
 	meta      []lineMeta
-	choices   []choice
-	choiceRef []*choice
+	// sortedMeta receives meta in the lines' final order.
+	sortedMeta []lineMeta
+	choices    []choice
+	choiceRef  []*choice
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -90,8 +92,10 @@ func (sc *scratch) keep(c *coder) {
 	sc.days = c.dayBase
 	sc.tds = c.tdBuf
 	sc.therapies = c.therapies
-	sc.lines = c.lines
-	sc.meta = c.meta
+	sc.lines, sc.meta, sc.sortedMeta = c.lines, c.meta, c.sortedMeta
+	if c.unsorted != nil { // sorted: c.lines is the result's
+		sc.lines, sc.meta, sc.sortedMeta = c.unsorted, c.unsortedMeta, c.meta
+	}
 	sc.choices = c.choiceBuf
 	sc.choiceRef = c.choiceRef
 }
@@ -106,10 +110,11 @@ func (sc *scratch) release() {
 	clear(sc.therapies)
 	clear(sc.lines)
 	clear(sc.meta)
+	clear(sc.sortedMeta)
 	clear(sc.choices)
 	clear(sc.choiceRef[:cap(sc.choiceRef)])
 	sc.days, sc.tds, sc.therapies, sc.lines, sc.meta = sc.days[:0], sc.tds[:0], sc.therapies[:0], sc.lines[:0], sc.meta[:0]
-	sc.choices, sc.choiceRef = sc.choices[:0], sc.choiceRef[:0]
+	sc.choices, sc.choiceRef, sc.sortedMeta = sc.choices[:0], sc.choiceRef[:0], sc.sortedMeta[:0]
 	scratchPool.Put(sc)
 }
 
@@ -133,8 +138,13 @@ type coder struct {
 	tdBuf     []therapyDays  // backing store of therapies, never regrown
 	lines     []claim.Line
 	meta      []lineMeta // meta[i] belongs to lines[i]
-	warnings  []claim.Warning
-	problems  []episode.Problem
+	// sortLines leaves the scratch lists it sorted from here, and takes
+	// sortedMeta for the meta in order.
+	unsorted     []claim.Line
+	unsortedMeta []lineMeta
+	sortedMeta   []lineMeta
+	warnings     []claim.Warning
+	problems     []episode.Problem
 }
 
 func (c *coder) warn(rule, format string, args ...any) {
@@ -170,14 +180,12 @@ func (c *coder) run() (*claim.Result, error) {
 	if len(c.problems) > 0 {
 		return nil, &episode.Error{Problems: c.problems}
 	}
-	c.sortLines()
+	c.sortLines() // from here on c.lines is the result's
 	c.extendedVisits()
 	if c.warnings == nil {
 		c.warnings = []claim.Warning{}
 	}
-	lines := make([]claim.Line, len(c.lines))
-	copy(lines, c.lines)
-	return &claim.Result{Profile: c.prof.ID, Period: c.period, Lines: lines, Warnings: c.warnings}, nil
+	return &claim.Result{Profile: c.prof.ID, Period: c.period, Lines: c.lines, Warnings: c.warnings}, nil
 }
 
 // billingPeriod is the document's period, or the whole episode (LN-3).
@@ -337,24 +345,18 @@ func (c *coder) sortLines() {
 		}
 		return 0
 	})
-	// idx[k] is the line that belongs at k.
-	for start := range idx {
-		if idx[start] < 0 || int(idx[start]) == start {
-			continue
-		}
-		line, meta := ls[start], c.meta[start]
-		k := start
-		for {
-			from := int(idx[k])
-			idx[k] = -1
-			if from == start {
-				ls[k], c.meta[k] = line, meta
-				break
-			}
-			ls[k], c.meta[k] = ls[from], c.meta[from]
-			k = from
-		}
+	// idx[k] is the line that belongs at k: the lines go in that order
+	// into the result's own list, the meta into the scratch's second list.
+	out := make([]claim.Line, len(ls))
+	meta := c.sortedMeta[:0]
+	for _, i := range idx {
+		meta = append(meta, c.meta[i])
 	}
+	for k, i := range idx {
+		out[k] = ls[i]
+	}
+	c.unsorted, c.unsortedMeta = ls, c.meta
+	c.lines, c.meta, c.sortedMeta = out, meta, nil
 }
 
 func lineBefore(a, b *claim.Line) bool {
