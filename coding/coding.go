@@ -53,7 +53,7 @@ func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
 	}
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
-	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs, sc: sc,
+	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs,
 		dayBase: sc.days[:0], tdBuf: sc.tds[:0], therapies: sc.therapies[:0], lines: sc.lines[:0], meta: sc.meta[:0],
 		choiceBuf: sc.choices[:0], choiceRef: sc.choiceRef[:0], sortedMeta: sc.sortedMeta[:0]}
 	r, err := c.run()
@@ -62,8 +62,8 @@ func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
 }
 
 // scratch is the working memory of one Code call that does not outlive
-// it: the calendars, the therapies and the lines before they are sorted
-// and copied out. It is reused across calls through scratchPool, so
+// it: the calendars, the therapies, their codes and the lines before they
+// are sorted into the result. It is reused across calls through scratchPool, so
 // coding a batch allocates little more than the results themselves.
 type scratch struct {
 	days      []day
@@ -102,7 +102,8 @@ func (sc *scratch) keep(c *coder) {
 
 // release clears what the buffers point to and returns sc to the pool.
 func (sc *scratch) release() {
-	if cap(sc.days) > maxScratchDays || cap(sc.lines) > maxScratchLines || cap(sc.tds) > maxScratchLines {
+	if cap(sc.days) > maxScratchDays || cap(sc.lines) > maxScratchLines || cap(sc.tds) > maxScratchLines ||
+		cap(sc.choices) > maxScratchLines || cap(sc.choiceRef) > maxScratchDays {
 		return
 	}
 	clear(sc.days[:cap(sc.days)])
@@ -127,7 +128,6 @@ type coder struct {
 	texts  *reasons
 	period civil.Span
 
-	sc        *scratch
 	therapies []*therapyDays
 	dayBuf    []day          // the part of dayBase not yet handed out
 	dayBase   []day          // the whole calendar buffer of this call
