@@ -49,7 +49,11 @@ func (s *Segment) Tokenize(raw []byte, d Delimiters, pos Position) error {
 	}
 	_, err := s.tokenize(raw, d, pos, s.ids.intern)
 	if err != nil && errors.Is(err, ErrTooManyElements) {
-		err = &SyntaxError{Pos: pos, SegmentID: s.id, Err: err}
+		se := &SyntaxError{Pos: pos, Err: err}
+		if i := bytes.IndexByte(raw, d.Element); i >= 0 && validID(raw[:i]) {
+			se.SegmentID = s.ids.intern(raw[:i])
+		}
+		err = se
 	}
 	return err
 }
@@ -69,7 +73,7 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, intern func([
 		lines += bits.OnesCount64(zeroBytes(w ^ nlAll))
 		for m := zeroBytes(w ^ sepAll); m != 0; m &= m - 1 {
 			if len(seps) > MaxElements {
-				return 0, s.tooMany(raw, seps, intern)
+				return 0, errTooMany
 			}
 			seps = append(seps, i+bits.TrailingZeros64(m)/8)
 		}
@@ -77,7 +81,7 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, intern func([
 	for ; i < len(raw); i++ {
 		if c := raw[i]; c == es {
 			if len(seps) > MaxElements {
-				return 0, s.tooMany(raw, seps, intern)
+				return 0, errTooMany
 			}
 			seps = append(seps, i)
 		} else if c == '\n' {
@@ -85,12 +89,11 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, intern func([
 		}
 	}
 	seps = append(seps, len(raw))
-	s.seps = seps
 	id := raw[:seps[1]]
 	if !validID(id) {
 		return 0, badID(pos, raw, len(id))
 	}
-	s.raw, s.id, s.delim, s.pos, s.padded = raw, intern(id), d, pos, false
+	s.seps, s.raw, s.id, s.delim, s.pos, s.padded = seps, raw, intern(id), d, pos, false
 	return lines, nil
 }
 
@@ -103,16 +106,11 @@ func zeroBytes(w uint64) uint64 {
 	return ^((w&^highs + ^uint64(highs)) | w) & highs
 }
 
-// tooMany is the error for a segment with more than MaxElements elements.
-func (s *Segment) tooMany(raw []byte, seps []int, intern func([]byte) string) error {
-	s.seps = seps
-	if id := raw[:seps[1]]; validID(id) {
-		s.id = intern(id)
-	} else {
-		s.id = ""
-	}
-	return fmt.Errorf("%w: more than %d", ErrTooManyElements, MaxElements)
-}
+// errTooMany is the error for a segment with more than MaxElements
+// elements. On an error tokenize leaves s as it was (its ID, position and
+// element count), so that a validator still pointing at the previous
+// segment reports it, not the bad one, under its own name.
+var errTooMany = fmt.Errorf("%w: more than %d", ErrTooManyElements, MaxElements)
 
 // idCache turns segment IDs into strings without allocating for IDs seen
 // before: an open-addressed table keyed by the ID's bytes, faster than a

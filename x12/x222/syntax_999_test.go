@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/x12"
 	"github.com/perdiem/perdiem/x12/x222"
 	"github.com/perdiem/perdiem/x12/x999"
 )
@@ -79,5 +80,40 @@ func TestSyntaxIn999(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSkippedLastSegmentNamesPrevious: when the input ends right after a
+// segment the tokenizer skipped, the "SE missing" and other envelope
+// findings stand at the last good segment (N3, segment 11) and carry its
+// ID, not the skipped segment's, with one worker or several.
+func TestSkippedLastSegmentNamesPrevious(t *testing.T) {
+	src, err := os.ReadFile(goodSample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := bytes.Index(src, []byte("N4*SPRINGFIELD*IL*627010000~"))
+	if cut < 0 {
+		t.Fatal("sample has no N4 of 2010AA")
+	}
+	in := append(src[:cut:cut], "REF"+strings.Repeat("*", x12.MaxElements+1)+"~\n"...)
+	for _, workers := range []int{1, 2} {
+		rep, err := x222.Validate(bytes.NewReader(in), x222.Options{Codes: codeset.Default(), Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, f := range rep.Findings {
+			if f.Level != x222.LevelEnvelope {
+				continue
+			}
+			n++
+			if f.Segment != 11 || f.SegmentID != "N3" {
+				t.Errorf("workers %d: %s at segment %d %s, want segment 11 N3", workers, f.Message, f.Segment, f.SegmentID)
+			}
+		}
+		if n != 3 {
+			t.Errorf("workers %d: %d envelope findings, want 3 (SE, GE, IEA missing)", workers, n)
+		}
 	}
 }
