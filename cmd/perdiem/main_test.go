@@ -63,6 +63,23 @@ func runMain(t *testing.T, stdin string, args ...string) (code int, stdout, stde
 	return code, out.String(), errb.String()
 }
 
+// TestCommandListShowsWholeSentences checks the line each command gets in
+// 'perdiem help': the first line of its summary, which must be a whole
+// sentence, not one cut where the text was wrapped.
+func TestCommandListShowsWholeSentences(t *testing.T) {
+	var b bytes.Buffer
+	usage(&b)
+	for _, name := range commandNames() {
+		line := firstLine(commands[name].summary)
+		if !strings.HasSuffix(line, ".") {
+			t.Errorf("perdiem help lists %s as %q: want a whole sentence ending in '.'", name, line)
+		}
+		if !strings.Contains(b.String(), line) {
+			t.Errorf("perdiem help does not list %s as %q", name, line)
+		}
+	}
+}
+
 func TestHelpOfEachCommandIsItsDashDashHelp(t *testing.T) {
 	for _, name := range commandNames() {
 		code, want, errs := runMain(t, "", "help", name)

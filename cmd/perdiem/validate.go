@@ -29,8 +29,9 @@ func init() {
 	register(command{
 		name:  "validate",
 		usage: "validate FILE|- [--999 OUT] [--ta1 OUT] [--format text|json] [--sets] [--workers N] [--codes DIR | --cms FILE] [--control N] [--state FILE]",
-		summary: `Validate an 837P (005010X222A1) or an 835 (005010X221A1) file as a
-clearinghouse front end does.
+		summary: `Validate an 837P (005010X222A1) or an 835 (005010X221A1) file.
+
+Checks it as a clearinghouse front end does.
 
 The kind is taken from the first transaction set (ST01, GS08); any other
 kind (a 999, a 277) is named and refused with exit status 2. Checks syntax,
