@@ -48,6 +48,7 @@ type File struct {
 	f         *os.File // the temporary file, or the device or FIFO itself
 	stream    bool     // f is the target itself (device or FIFO)
 	written   int64
+	writing   int // writes under way, which may have handed over bytes
 	done      bool
 	committed bool
 }
@@ -142,14 +143,27 @@ func (f *File) Name() string { return f.target }
 // Stream reports whether the output is a device or FIFO written through.
 func (f *File) Stream() bool { return f.stream }
 
+// Write writes to the temporary file, or to the device or FIFO. The lock is
+// not held while the bytes go out: a write to a FIFO whose reader has
+// stopped reading blocks, and Abort (from a signal handler) must still be
+// able to close the file and so end that write.
 func (f *File) Write(p []byte) (int, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.done {
+		f.mu.Unlock()
 		return 0, ErrDone
 	}
-	n, err := f.f.Write(p)
+	w := f.f
+	f.writing++
+	f.mu.Unlock()
+	n, err := w.Write(p)
+	f.mu.Lock()
+	f.writing--
 	f.written += int64(n)
+	f.mu.Unlock()
+	if err != nil && errors.Is(err, os.ErrClosed) {
+		err = ErrDone
+	}
 	return n, err
 }
 
@@ -200,11 +214,13 @@ func (f *File) Abort() {
 
 // Delivered reports whether any of the content may have reached the
 // target: after a successful Commit, or once a byte was written to a
-// device or FIFO (a reader may have seen it, whatever happens next).
+// device or FIFO (a reader may have seen it, whatever happens next), or
+// while a write to one is under way (Abort cut it short: part of it may
+// have reached the reader).
 func (f *File) Delivered() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.committed || f.stream && f.written > 0
+	return f.committed || f.stream && (f.written > 0 || f.writing > 0)
 }
 
 // Write creates or replaces path with what write writes, as Create and
