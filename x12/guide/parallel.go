@@ -1,6 +1,7 @@
 package guide
 
 import (
+	"bytes"
 	"errors"
 	"io"
 
@@ -304,6 +305,11 @@ func split(r *x12.Reader, free <-chan *chunk, bufs <-chan *chunkBuf, tokens chan
 		if skipped = skipped && se.Resynced; skipped {
 			pos = se.Pos // a chunk's positions count from its first segment, read or skipped
 		}
+		if err == nil && bounds(id) && bytes.Count(raw, []byte{r.Delimiters().Element}) > x12.MaxElements {
+			// The worker will skip it (too many elements, which Skip
+			// does not find): it neither begins nor ends a set.
+			id = ""
+		}
 		// A set begins: take a token, or when there is none, send what
 		// is split so far, so that the sets holding the tokens can be
 		// taken back, and wait for one.
@@ -381,6 +387,16 @@ func split(r *x12.Reader, free <-chan *chunk, bufs <-chan *chunkBuf, tokens chan
 			inSet = false
 		}
 	}
+}
+
+// bounds reports whether a segment ID begins or ends a transaction set for
+// the splitter, leaving out the ISA (read whole, with fixed widths).
+func bounds(id string) bool {
+	switch id {
+	case "ST", "SE", "GS", "GE", "IEA":
+		return true
+	}
+	return false
 }
 
 // work is a worker: the set part of the machine, over the chunks of its

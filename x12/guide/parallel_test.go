@@ -39,6 +39,12 @@ func inputs(t *testing.T) map[string][]byte {
 		out[name+" with a bad byte"] = append(append(bytes.Clone(b[:mid]), '\x01', '~', '!', '*'), b[mid:]...)
 		out[name+" with a bad segment ID"] = bytes.Replace(b, []byte("N3*"), []byte("N@3*"), 1)
 		out[name+" with a bad segment between sets"] = bytes.Replace(b, []byte("ST*"), []byte("B@D*1~ST*"), 1)
+		long := []byte("REF" + strings.Repeat("*", x12.MaxElements+1) + "~")
+		if n4 := bytes.Index(b, []byte("~N4*")); n4 > 0 {
+			out[name+" ending after a segment of too many elements"] = append(bytes.Clone(b[:n4+1]), long...)
+		}
+		out[name+" with an ST of too many elements"] = bytes.Replace(b, []byte("ST*"), append([]byte("ST"), long[3:]...), 1)
+		out[name+" with an SE of too many elements"] = bytes.Replace(b, []byte("SE*"), append([]byte("SE"), long[3:]...), 1)
 		out[name+" indented"] = bytes.ReplaceAll(b, []byte("~N"), []byte("~ N"))
 		out[name+" with trailing separators"] = bytes.ReplaceAll(b, []byte("~D"), []byte("*~D"))
 		out[name+" without SE"] = bytes.Replace(b, []byte("SE*"), []byte("ZZ*"), 1)
