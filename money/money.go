@@ -91,12 +91,22 @@ func Mul(m Amount, units float64) (Amount, error) {
 
 func (m Amount) inRange() bool { return m >= -Max && m <= Max }
 
+// digits reports whether s is one or more ASCII digits.
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // Parse reads a decimal amount with at most two fraction digits.
 func Parse(s string) (Amount, error) {
 	neg := strings.HasPrefix(s, "-")
 	t := strings.TrimPrefix(s, "-")
 	whole, frac, hasDot := strings.Cut(t, ".")
-	if whole == "" || (hasDot && (frac == "" || len(frac) > 2)) || strings.ContainsAny(t, "eE+") {
+	if !digits(whole) || (hasDot && (!digits(frac) || len(frac) > 2)) {
 		return 0, fmt.Errorf("%q: want an amount with at most two decimals", s)
 	}
 	w, err := strconv.ParseInt(whole, 10, 64)

@@ -24,7 +24,9 @@ func TestMoney(t *testing.T) {
 			t.Errorf("%s: got %d %q %q %v", c.in, m, m.String(), m.X12(), err)
 		}
 	}
-	for _, bad := range []string{"1.234", "1e3", "abc", "", ".5", "1."} {
+	// A second sign, a sign or a blank inside the amount: strconv would
+	// take "-5" as the whole part of "--5" and "-1" as the cents of "5.-1".
+	for _, bad := range []string{"1.234", "1e3", "abc", "", ".5", "1.", "--5", "5.-1", "-+5", "5. 1", "-", "+5"} {
 		if _, err := Parse(bad); err == nil {
 			t.Errorf("Parse(%q) accepted", bad)
 		}
