@@ -113,12 +113,12 @@ func appendDate(b []byte, d civil.Date) []byte {
 // appendAmount writes an amount as money.Amount's MarshalJSON does: dollars
 // with two decimals.
 func appendAmount(b []byte, m money.Amount) []byte {
-	c := int64(m)
-	if c < 0 {
+	c := uint64(m)
+	if m < 0 {
 		b = append(b, '-')
-		c = -c
+		c = -c // as unsigned, so the most negative amount has its magnitude too
 	}
-	b = strconv.AppendInt(b, c/100, 10)
+	b = strconv.AppendUint(b, c/100, 10)
 	return append(b, '.', byte('0'+c%100/10), byte('0'+c%10))
 }
 

@@ -41,6 +41,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	floats := []float64{0, 1, 84, 2.5, 0.125, 1e-7, 3e21, 123456789, 0.1, -3, math.Copysign(0, -1),
 		1e15 - 1, 1e15, 1e15 + 2, 1e20, 1e21, 4503599627370496.5, 0.999999}
+	charges := []money.Amount{math.MinInt64, math.MaxInt64, -1, 5}
 	for i := 0; i < 3000; i++ {
 		res := &Result{Profile: randomString(r), Period: civil.Span{From: civil.Date(r.Intn(30000)), To: civil.Date(r.Intn(30000))}}
 		if r.Intn(10) == 0 {
@@ -55,6 +56,9 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 					NDC: randomString(r), NDCQuantity: floats[r.Intn(len(floats))], NDCUnit: randomString(r), Description: randomString(r)}
 				if r.Intn(2) > 0 {
 					l.ID, l.Charge = randomString(r), money.Amount(r.Int63n(2e18)-1e18)
+					if r.Intn(8) == 0 {
+						l.Charge = charges[r.Intn(len(charges))]
+					}
 				}
 				if r.Intn(3) > 0 {
 					l.Modifiers = []string{randomString(r), randomString(r)}

@@ -129,11 +129,11 @@ func Parse(s string) (Amount, error) {
 
 // String formats the amount as dollars with two decimals.
 func (m Amount) String() string {
-	sign := ""
+	sign, u := "", uint64(m)
 	if m < 0 {
-		sign, m = "-", -m
+		sign, u = "-", -u // as unsigned, so the most negative amount has its magnitude too
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, int64(m)/100, int64(m)%100)
+	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
 }
 
 // X12 formats the amount as X12 wants it: no trailing zero decimals.

@@ -129,3 +129,17 @@ func TestAddAndSum(t *testing.T) {
 		t.Errorf("Sum past Max = %v, %v", s, err)
 	}
 }
+
+// The most negative int64 has no positive counterpart: its text must still
+// be one sign and its digits (an overflow message prints such amounts).
+func TestStringExtremes(t *testing.T) {
+	for m, want := range map[Amount]string{
+		math.MinInt64: "-92233720368547758.08",
+		math.MaxInt64: "92233720368547758.07",
+		-Max:          "-9999999999999999.99",
+	} {
+		if got := m.String(); got != want {
+			t.Errorf("Amount(%d).String() = %q, want %q", int64(m), got, want)
+		}
+	}
+}
