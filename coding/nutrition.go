@@ -37,6 +37,22 @@ func (r codeRange) has(code string) bool {
 	return len(code) == len(r.from) && code >= r.from && code <= r.to
 }
 
+// overlaps reports whether r and o share a code: one may lie wholly
+// inside the other, with neither end in it.
+func (r codeRange) overlaps(o codeRange) bool {
+	return len(r.from) == len(o.from) && r.from <= o.to && o.from <= r.to
+}
+
+// overlapping returns the first range of rs that shares a code with r.
+func overlapping(rs []codeRange, r codeRange) (codeRange, bool) {
+	for _, o := range rs {
+		if r.overlaps(o) {
+			return o, true
+		}
+	}
+	return codeRange{}, false
+}
+
 func inRanges(rs []codeRange, code string) bool {
 	for _, r := range rs {
 		if r.has(code) {
@@ -98,11 +114,15 @@ func parseNutrition(text string) ([]nutritionRow, error) {
 		if row.perDiemName == "" || row.what == "" || row.source == "" {
 			return nil, bad("per_diem_name, what and source are required")
 		}
-		for _, c := range row.codes {
+		for i, c := range row.codes {
+			// Earlier rows, then the codes before c in this row.
 			for _, other := range out {
-				if inRanges(other.codes, c.from) || inRanges(other.codes, c.to) {
-					return nil, bad("%s-%s is already in the row for %s", c.from, c.to, other.what)
+				if o, ok := overlapping(other.codes, c); ok {
+					return nil, bad("%s-%s is already in the row for %s (%s-%s)", c.from, c.to, other.what, o.from, o.to)
 				}
+			}
+			if o, ok := overlapping(row.codes[:i], c); ok {
+				return nil, bad("%s-%s is already in the row for %s (%s-%s)", c.from, c.to, row.what, o.from, o.to)
 			}
 		}
 		out = append(out, row)

@@ -87,6 +87,8 @@ func TestIN3_TableErrorsNameTheLine(t *testing.T) {
 		{"short code", header + "S9364,TPN,B418,separate,lipids,src\n", "line 2: codes"},
 		{"no source", header + "S9364,TPN,B4185,separate,lipids,\n", "line 2: per_diem_name, what and source"},
 		{"two rows", header + "S9364,TPN,B4185-B4187,separate,lipids,src\nS9364,TPN,B4187,included,x,src\n", "line 3: B4187-B4187 is already in the row for lipids"},
+		{"range around a row", header + "S9364,TPN,B4186,separate,lipids,src\nS9364,TPN,B4185-B4187,included,x,src\n", "line 3: B4185-B4187 is already in the row for lipids"},
+		{"same row", header + "S9364,TPN,B4185-B4189 B4186,separate,lipids,src\n", "line 2: B4186-B4186 is already in the row for lipids"},
 		{"fields", header + "S9364,TPN,B4185\n", "wrong number of fields"},
 	} {
 		_, err := parseNutrition(c.text)
