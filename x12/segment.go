@@ -107,9 +107,10 @@ func zeroBytes(w uint64) uint64 {
 }
 
 // errTooMany is the error for a segment with more than MaxElements
-// elements. On an error tokenize leaves s as it was (its ID, position and
-// element count), so that a validator still pointing at the previous
-// segment reports it, not the bad one, under its own name.
+// elements. On an error tokenize keeps s's ID, position, text and element
+// count, so that a validator still pointing at the previous segment
+// reports it under its own name; its element offsets are overwritten, so
+// its elements must not be read again.
 var errTooMany = fmt.Errorf("%w: more than %d", ErrTooManyElements, MaxElements)
 
 // idCache turns segment IDs into strings without allocating for IDs seen
