@@ -479,7 +479,6 @@ func (b *business) elementAt(m *machine, h here, loop, id string, e int, code st
 	m.AddAt(f)
 }
 
-// parseCents reads an X12 R value as integer cents (hundredths).
 // positive reports whether a decimal number is greater than zero, at any
 // precision (units may be fractional: 0.001 is positive).
 func positive(v []byte) bool {
@@ -494,6 +493,7 @@ func positive(v []byte) bool {
 	return false
 }
 
+// parseCents reads an X12 R value as integer cents (hundredths).
 func parseCents(v []byte) (int64, bool) {
 	m, ok := money.ParseX12(v)
 	return int64(m), ok
