@@ -71,9 +71,15 @@ func main() {
 
 // handleInterrupts undoes unfinished output on SIGINT and SIGTERM (see
 // onInterrupt), then lets the signal end the process as it would have.
+// A signal ignored when perdiem started (SIGINT of a background job in a
+// script, nohup) stays ignored, as it would be without the handler.
 func handleInterrupts() {
 	c := make(chan os.Signal, 1)
-	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		if !signal.Ignored(sig) {
+			signal.Notify(c, sig)
+		}
+	}
 	go func() {
 		sig := <-c
 		runInterrupts()

@@ -250,3 +250,45 @@ func TestSignalsCleanUp(t *testing.T) {
 		t.Errorf("the next run left %v", m)
 	}
 }
+
+// TestIgnoredSignalStaysIgnored: a run started with SIGINT ignored (a
+// background job of a script) is not stopped by SIGINT: it finishes and
+// writes its output.
+func TestIgnoredSignalStaysIgnored(t *testing.T) {
+	fixedNow(t)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	out := filepath.Join(dir, "out.x12")
+	small := filepath.Join(dir, "small.jsonl")
+	os.WriteFile(small, []byte(jsonlDocs(t, 2, nil)), 0o600)
+	held, err := ctlnum.Reserve(state, ctlnum.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	cmd := exec.Command("/bin/sh", "-c", `trap "" INT; exec "$0" "$@"`, os.Args[0], "claim", small, "--jsonl", "--out", out, "--state", state)
+	cmd.Env = append(os.Environ(), "PERDIEM_RUN_MAIN=1")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(done) }()
+	if !waitFor(t, func() bool { return len(tempFiles(dir)) > 0 }, done) {
+		t.Fatalf("no temporary file while waiting for the lock (%v)", waitErr)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-done:
+		t.Fatalf("SIGINT, ignored at start, ended the run: %v", waitErr)
+	case <-time.After(300 * time.Millisecond):
+	}
+	held.Commit()
+	<-done
+	if waitErr != nil {
+		t.Fatalf("run ended with %v, want exit 0", waitErr)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("no output: %v", err)
+	}
+}
