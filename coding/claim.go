@@ -85,7 +85,7 @@ func Claim(doc *episode.Document, res *claim.Result) (*claim.Claim, error) {
 	}
 	c.Profile, c.Period, c.Warnings = res.Profile, res.Period, res.Warnings
 	c.Lines = make([]claim.Line, len(res.Lines))
-	missing := map[string]bool{}
+	missing := map[string]bool{} // codes whose charge is already a problem
 	charges := make([]money.Amount, 0, len(res.Lines))
 	onClaim := claim.Reason{Rule: "LN-4", Text: "on claim " + cb.ID + " with every line of the patient, payer and billing period " + res.Period.From.String() + ".." + res.Period.To.String()}
 	for i := range res.Lines {
@@ -102,7 +102,10 @@ func Claim(doc *episode.Document, res *claim.Result) (*claim.Claim, error) {
 				fail("claim.charges."+l.Code, "no charge for %s (billed on %s, %s…%s); charges are per unit", l.Code, path, l.From, l.To)
 			}
 		case per < 0:
-			fail("claim.charges."+l.Code, "%s: charges cannot be negative", per)
+			if !missing[l.Code] { // once per code, as for a missing charge
+				missing[l.Code] = true
+				fail("claim.charges."+l.Code, "%s: charges cannot be negative", per)
+			}
 		default:
 			charge, err := money.Mul(per, l.Units)
 			if err != nil {

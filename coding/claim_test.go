@@ -128,6 +128,12 @@ func TestClaimChargeProblems(t *testing.T) {
 			"claim.charges.J0696", "no charge for J0696 (billed on lines[2]"},
 		{"a negative charge", func(d *episode.Document) { d.Claim.Charges["99601"] = -1 },
 			"claim.charges.99601", "charges cannot be negative"},
+		{"a negative charge on two lines", func(d *episode.Document) {
+			v := d.Visits[0]
+			v.Date++
+			d.Visits = append(d.Visits, v)
+			d.Claim.Charges["99601"] = -1
+		}, "claim.charges.99601", "charges cannot be negative"},
 		{"a charge no X12 amount carries", func(d *episode.Document) {
 			d.Supplies = []episode.Supply{{HCPCS: "A4216", Date: d.Therapies[0].Start, Units: 1e15}}
 			d.Claim.Charges["A4216"] = 20000
