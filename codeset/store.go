@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/internal/atomicfile"
 )
 
 // Store is a folder of imported CMS HCPCS releases, one file a release
@@ -37,26 +38,7 @@ func (s *Store) Import(r *Release) (string, bool, error) {
 	}
 	path := filepath.Join(s.Dir, storeFile(r.Effective))
 	_, statErr := os.Stat(path)
-	tmp, err := os.CreateTemp(s.Dir, ".import-*.tsv")
-	if err != nil {
-		return "", false, err
-	}
-	defer os.Remove(tmp.Name())
-	if err := writeRelease(tmp, r); err != nil {
-		tmp.Close()
-		return "", false, err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", false, err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", false, err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return "", false, err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return writeRelease(w, r) }); err != nil {
 		return "", false, err
 	}
 	return path, statErr == nil, nil
