@@ -54,10 +54,7 @@ func (e *Error) Error() string {
 // its field path. A UTF-8 byte order mark before the document is skipped.
 // Any problem returns a nil Document and an *Error.
 func Decode(data []byte) (*Document, error) {
-	if bytes.HasPrefix(data, utf8BOM) {
-		// Blanks in its place keep the byte offsets of messages right.
-		data = append([]byte("   "), data[len(utf8BOM):]...)
-	}
+	data = strictjson.BlankBOM(data)
 	doc, err := decodeFast(data)
 	if err != nil {
 		// The path-tracking walk is the judge: it names each problem.
@@ -80,8 +77,6 @@ func Decode(data []byte) (*Document, error) {
 	}
 	return doc, nil
 }
-
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 var (
 	documentType   = reflect.TypeFor[Document]()

@@ -96,10 +96,7 @@ func Load(r io.Reader) (*Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	if bytes.HasPrefix(data, utf8BOM) {
-		// Blanks in its place keep the byte offsets of messages right.
-		data = append([]byte("   "), data[len(utf8BOM):]...)
-	}
+	data = strictjson.BlankBOM(data)
 	p, err := parse(data)
 	if err != nil {
 		return nil, err
@@ -114,8 +111,6 @@ func Load(r io.Reader) (*Profile, error) {
 	}
 	return p, nil
 }
-
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // differs names what b changes from a, or returns "".
 func differs(a, b *Profile) string {

@@ -481,3 +481,13 @@ func fieldPath(path, key string) string {
 func IndexPath(path string, i int) string {
 	return path + "[" + strconv.Itoa(i) + "]"
 }
+
+// BlankBOM returns data with a leading UTF-8 byte order mark turned into
+// three blanks, which JSON skips, so byte offsets in messages still match
+// the file.
+func BlankBOM(data []byte) []byte {
+	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
+		return append([]byte("   "), data[3:]...)
+	}
+	return data
+}
