@@ -1,0 +1,174 @@
+package scrub
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/coding"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/internal/gen"
+	"github.com/perdiem/perdiem/money"
+	"github.com/perdiem/perdiem/profile"
+)
+
+// example is one episode document the repository ships: an acceptance
+// case's input or a file of examples/.
+type example struct {
+	name string
+	data []byte
+}
+
+// examples reads every acceptance case and example of the repository.
+func examples(t testing.TB) []example {
+	var out []example
+	for _, dir := range []string{"../testdata/acceptance/cases", "../cmd/perdiem/testdata/acceptance"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c struct {
+				Input json.RawMessage `json:"input"`
+			}
+			if err := json.Unmarshal(raw, &c); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			out = append(out, example{filepath.Base(f), c.Input})
+		}
+	}
+	files, _ := filepath.Glob("../examples/*.json")
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, example{filepath.Base(f), raw})
+	}
+	raw, err := os.ReadFile("../examples/month.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	sc.Buffer(nil, 1<<24)
+	for n := 1; sc.Scan(); n++ {
+		if len(bytes.TrimSpace(sc.Bytes())) > 0 {
+			out = append(out, example{"month.jsonl:" + string(rune('0'+n/10)) + string(rune('0'+n%10)), bytes.Clone(sc.Bytes())})
+		}
+	}
+	if len(out) < 60 {
+		t.Fatalf("found %d examples, want the 56 acceptance cases and the examples", len(out))
+	}
+	return out
+}
+
+// claimBlock is the claim block of examples/episode.json, for documents
+// that have none.
+func claimBlock(t testing.TB) *episode.Claim {
+	raw, err := os.ReadFile("../examples/episode.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := episode.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.Claim
+}
+
+// coded codes a document as perdiem claim does, giving it a claim block
+// (with a charge for each code) when it has none; nil when the document
+// is one the engine refuses.
+func coded(t testing.TB, data []byte, block *episode.Claim) (*episode.Document, *claim.Claim) {
+	doc, err := episode.Decode(data)
+	if err != nil {
+		return nil, nil
+	}
+	res, err := coding.Code(doc, coding.Options{})
+	if err != nil {
+		return nil, nil
+	}
+	if doc.Claim == nil {
+		cb := *block
+		cb.Charges = map[string]money.Amount{}
+		for _, l := range res.Lines {
+			cb.Charges[l.Code] = 100
+		}
+		doc.Claim = &cb
+	}
+	if probs := doc.ValidateClaim(); len(probs) > 0 {
+		t.Fatalf("claim block: %v", probs)
+	}
+	c, err := coding.Claim(doc, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc, c
+}
+
+// No edit fires on any acceptance example or example document, with or
+// without the episode's facts.
+func TestExamplesHaveNoFindings(t *testing.T) {
+	block := claimBlock(t)
+	n := 0
+	for _, ex := range examples(t) {
+		doc, c := coded(t, ex.data, block)
+		if c == nil {
+			continue
+		}
+		n++
+		for _, f := range []*Facts{FactsOf(doc), nil} {
+			got, err := Check(c, f, Options{})
+			if err != nil {
+				t.Fatalf("%s: %v", ex.name, err)
+			}
+			for _, x := range got {
+				t.Errorf("%s (facts %v): %s", ex.name, f != nil, x)
+			}
+		}
+	}
+	if n < 45 {
+		t.Errorf("scrubbed %d coded examples, want every one the engine codes", n)
+	}
+}
+
+// Claims coded from random episodes under every shipped profile raise
+// nothing, except the nursing caps the engine itself warns about.
+func TestGeneratedClaimsHaveNoFindings(t *testing.T) {
+	block := claimBlock(t)
+	r := rand.New(rand.NewSource(9))
+	profiles := profile.List()
+	for i := 0; i < 400; i++ {
+		doc := gen.Episode(r)
+		doc.Profile = profiles[r.Intn(len(profiles))].ID
+		data, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, c := coded(t, data, block)
+		if c == nil {
+			t.Fatalf("episode %d: the engine refused it", i)
+		}
+		capped := false
+		for _, w := range c.Warnings {
+			capped = capped || w.Rule == "NU-4"
+		}
+		got, err := Check(c, FactsOf(doc), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range got {
+			if capped && strings.HasPrefix(f.Rule, "NU-4") {
+				continue
+			}
+			t.Errorf("episode %d (profile %s): %s\n%s", i, doc.Profile, f, data)
+		}
+	}
+}

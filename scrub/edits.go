@@ -1,0 +1,395 @@
+package scrub
+
+import (
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/codeset"
+)
+
+// Edit is one row of the edit table: what it checks, the rule it enforces
+// and where the rule comes from. The check itself is a small function.
+type Edit struct {
+	ID       string
+	Severity Severity
+	// Title says what the edit catches, in a line.
+	Title string
+	// Rule is the rule of docs/coding-standard.md the edit enforces;
+	// Setting the setting of docs/profiles.md when a profile decides it.
+	Rule    string
+	Setting string
+	Source  string
+	// Effective and Terminated bound the days of service the edit applies
+	// to, both included; Terminated 0 means still in force.
+	Effective, Terminated civil.Date
+	// Needs is NeedsFacts when the edit can only run with the episode's
+	// Facts; "" when the claim is enough.
+	Needs string
+
+	check func(v *view, e *emitter)
+	// batch is the check of an edit that compares claims (SC-21).
+	batch func(b *Batch, v *view, e *emitter) error
+}
+
+// NeedsFacts marks the edits that need Facts.
+const NeedsFacts = "facts"
+
+func (e *Edit) activeOn(d civil.Date) bool {
+	return d >= e.Effective && (e.Terminated == 0 || d <= e.Terminated)
+}
+
+// Edits returns the edit table, in ID order.
+func Edits() []Edit { return slices.Clone(edits) }
+
+// Sources cited by the edits.
+const (
+	srcNHIA    = "NHIA national definition of per diem (docs/coding-standard.md)"
+	srcHCPCS   = "CMS HCPCS Level II descriptors (docs/coding-standard.md)"
+	srcCPT     = "CPT time conventions for 99601/99602 (docs/coding-standard.md)"
+	srcDefault = "docs/coding-standard.md and docs/engine-defaults.md"
+	srcProfile = "the payer profile's published policy (docs/profiles.md)"
+	srcMedHIT  = "Medicare home infusion therapy services benefit (docs/medicare-hit.md)"
+	srcX12     = "005010X222A1 837P: one claim per service, the payer's duplicate edit"
+)
+
+// hcpcsStart is the first day of the home infusion S-codes of HCPCS.
+var hcpcsStart = civil.FromYMD(2002, 1, 1)
+
+var edits = []Edit{
+	{ID: "SC-1", Severity: Error, Rule: "PD-1", Source: srcNHIA, Effective: hcpcsStart,
+		Title: "per diem units above the days of the line's span", check: unitsOverDays},
+	{ID: "SC-2", Severity: Error, Rule: "PD-1", Source: srcNHIA, Effective: hcpcsStart,
+		Title: "the same per diem code twice on a day in the same concurrency place", check: sameCodeOverlap},
+	{ID: "SC-3", Severity: Error, Rule: "CC-1", Source: srcHCPCS, Effective: hcpcsStart,
+		Title: "two per diems on one day, neither with SH or SJ", check: twoPrimaries},
+	{ID: "SC-4", Severity: Error, Rule: "CC-1", Source: srcHCPCS, Effective: hcpcsStart,
+		Title: "SH or SJ on a day with no primary per diem (SJ: no SH either)", check: concurrentWithoutPrimary},
+	{ID: "SC-5", Severity: Error, Rule: "CS-9", Source: srcHCPCS, Effective: hcpcsStart,
+		Title: "codes that exclude each other on one claim", check: excluded},
+	{ID: "SC-6", Severity: Error, Rule: "IN-1", Setting: "billable_outside_per_diem", Source: srcNHIA, Effective: hcpcsStart,
+		Title: "an item bundled into the per diem billed on a day a per diem covers", check: bundledBeside},
+	{ID: "SC-7", Severity: Error, Rule: "NU-1", Source: srcCPT, Effective: hcpcsStart,
+		Title: "99602 on a day with no 99601", check: addOnWithoutVisit},
+	{ID: "SC-8", Severity: Error, Rule: "NU-2", Setting: "nursing_extra_hour_minutes", Source: srcCPT, Effective: hcpcsStart,
+		Title: "nursing units the visits' minutes cannot support", check: nursingUnits},
+	{ID: "SC-9", Severity: Error, Rule: "CS-7", Source: srcHCPCS, Effective: hcpcsStart,
+		Title: "a not otherwise classified code without a description", check: nocWithoutDescription},
+	{ID: "SC-10", Severity: Error, Rule: "MC-1", Source: srcMedHIT, Effective: hcpcsStart,
+		Title: "a per diem S-code billed to Medicare (filing MA or MB) without GY", check: perDiemToMedicare},
+	{ID: "SC-11", Severity: Error, Rule: "CS-10", Source: srcHCPCS, Effective: hcpcsStart,
+		Title: "a code or modifier not in force on the date of service", check: notInForce},
+}
+
+// unitsOverDays: SC-1.
+func unitsOverDays(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		if l.perDiem && l.Units > float64(l.span.Days()) {
+			e.add(l.n, "%s bills %s units on %s, %d day(s): a per diem is at most one unit a day", l.Code, num(l.Units), spanText(l.span), l.span.Days())
+		}
+	}
+}
+
+// sameCodeOverlap: SC-2. SJ may repeat on a day (the third and each
+// further therapy), and weekly lines are their own therapies.
+func sameCodeOverlap(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		if !l.perDiem || l.interval || l.conc == further {
+			continue
+		}
+		for j := range i {
+			o := &v.lines[j]
+			if o.Code == l.Code && !o.interval && o.conc == l.conc && o.span.Overlaps(l.span) {
+				e.add(l.n, "%s is billed on %s by line %d too: one per diem a day for a therapy", l.Code, firstShared(o.span, l.span), o.n)
+				break
+			}
+		}
+	}
+}
+
+// twoPrimaries: SC-3. Lines of the same code are SC-2's.
+func twoPrimaries(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		if !l.daily || l.conc != primary {
+			continue
+		}
+		for j := range i {
+			o := &v.lines[j]
+			if o.daily && o.conc == primary && o.Code != l.Code && o.span.Overlaps(l.span) {
+				e.add(l.n, "%s and %s (line %d) are both billed as the primary per diem on %s: the second therapy of a day takes SH, each further one SJ", l.Code, o.Code, o.n, firstShared(o.span, l.span))
+				break
+			}
+		}
+	}
+}
+
+// concurrentWithoutPrimary: SC-4.
+func concurrentWithoutPrimary(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		if !l.daily || l.conc == primary {
+			continue
+		}
+		if d, ok := v.uncovered(l.span, func(o *lineInfo) bool { return o.daily && o.conc == primary }); ok {
+			e.add(l.n, "%s carries %s on %s, when no per diem without SH or SJ is billed that day", l.Code, concName(l.conc), d)
+			continue
+		}
+		if l.conc == further {
+			if d, ok := v.uncovered(l.span, func(o *lineInfo) bool { return o.daily && o.conc == second }); ok {
+				e.add(l.n, "%s carries SJ on %s, when no per diem with SH is billed that day: the second therapy takes SH", l.Code, d)
+			}
+		}
+	}
+}
+
+func concName(c int) string {
+	if c == second {
+		return "SH"
+	}
+	return "SJ"
+}
+
+// excluded: SC-5.
+func excluded(v *view, e *emitter) {
+	idx := exclusionIndex(v.codes)
+	for i := range v.lines {
+		l := &v.lines[i]
+		refs := idx.refs[l.Code]
+		if len(refs) == 0 {
+			continue
+		}
+	other:
+		for j := range i {
+			o := &v.lines[j]
+			for _, r := range refs {
+				g := &idx.groups[r.group]
+				if !g.ActiveOn(l.From) {
+					continue
+				}
+				for _, q := range idx.refs[o.Code] {
+					if q.group == r.group && q.a != r.a {
+						e.add(l.n, "%s may not be on one claim with %s (line %d): exclusion group %s", l.Code, o.Code, o.n, g.ID)
+						break other
+					}
+				}
+			}
+		}
+	}
+}
+
+type exclusionKey struct{}
+
+type groupRef struct {
+	group int
+	a     bool
+}
+
+type exclusionTable struct {
+	refs   map[string][]groupRef
+	groups []codeset.Exclusion
+}
+
+// exclusionIndex maps each code of a CS-9 group to its groups and sides,
+// once per code set.
+func exclusionIndex(cs *codeset.Set) *exclusionTable {
+	return cs.Derived(exclusionKey{}, func(cs *codeset.Set) any {
+		t := &exclusionTable{refs: map[string][]groupRef{}, groups: cs.Exclusions()}
+		for gi, g := range t.groups {
+			for _, c := range g.A {
+				t.refs[c] = append(t.refs[c], groupRef{gi, true})
+			}
+			for _, c := range g.B {
+				t.refs[c] = append(t.refs[c], groupRef{gi, false})
+			}
+		}
+		return t
+	}).(*exclusionTable)
+}
+
+// bundledBeside: SC-6. Any per diem covers the day, as coding decides it.
+func bundledBeside(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		if l.code == nil || !l.code.Bundled || slices.Contains(v.p.Settings.BillableOutsidePerDiem, l.Code) {
+			continue
+		}
+		if o := v.coveredBy(l.span, func(o *lineInfo) bool { return o.perDiem }); o != nil {
+			e.add(l.n, "%s is included in the per diem %s (line %d) billed on %s, and profile %s does not bill it outside the per diem", l.Code, o.Code, o.n, firstShared(o.span, l.span), v.p.ID)
+		}
+	}
+}
+
+// nursingDay is what a day's nursing lines bill.
+type nursingDay struct {
+	visits, extra float64 // 99601 and 99602 units
+	first         int     // the day's first 99602 line, for the finding
+}
+
+// nursingDays sums the nursing units of each day, in day order. A line
+// over several days bills its units on its first day.
+func nursingDays(v *view) ([]civil.Date, map[civil.Date]*nursingDay) {
+	var days []civil.Date
+	var m map[civil.Date]*nursingDay
+	for i := range v.lines {
+		l := &v.lines[i]
+		if l.Code != "99601" && l.Code != "99602" {
+			continue
+		}
+		if m == nil {
+			m = map[civil.Date]*nursingDay{}
+		}
+		d := m[l.From]
+		if d == nil {
+			d = &nursingDay{}
+			m[l.From] = d
+			days = append(days, l.From)
+		}
+		if l.Code == "99601" {
+			d.visits += l.Units
+		} else {
+			d.extra += l.Units
+			if d.first == 0 {
+				d.first = l.n
+			}
+		}
+	}
+	slices.Sort(days)
+	return days, m
+}
+
+// addOnWithoutVisit: SC-7.
+func addOnWithoutVisit(v *view, e *emitter) {
+	days, m := nursingDays(v)
+	for _, d := range days {
+		if n := m[d]; n.extra > 0 && n.visits == 0 {
+			e.add(n.first, "99602 (each additional hour) on %s, with no 99601 visit that day", d)
+		}
+	}
+}
+
+// extraHours is NU-2: the 99602 units of a visit of so many minutes.
+func extraHours(minutes, threshold int) int {
+	x := minutes - 120
+	if x <= 0 {
+		return 0
+	}
+	n := x / 60
+	if x%60 >= threshold {
+		n++
+	}
+	return n
+}
+
+// nursingUnits: SC-8. With the visits' minutes, each day's units must be
+// those of NU-1 and NU-2; without them, a day's 99602 units must fit in
+// the day.
+func nursingUnits(v *view, e *emitter) {
+	days, m := nursingDays(v)
+	t := v.p.Settings.NursingExtraHourMinutes
+	for _, d := range days {
+		n := m[d]
+		if v.f == nil {
+			if n.extra > 0 && 120+60*(n.extra-1)+float64(t) > 24*60 {
+				e.add(n.first, "%s units of 99602 on %s need more than the 24 hours of a day", num(n.extra), d)
+			}
+			continue
+		}
+		visits, extra := 0, 0
+		for _, vis := range v.f.Visits {
+			if vis.Date == d {
+				visits++
+				extra += extraHours(vis.Minutes, t)
+			}
+		}
+		switch {
+		case n.visits > float64(visits):
+			e.add(lineOf(v, d, "99601"), "%s units of 99601 on %s, for %d visit(s) that day", num(n.visits), d, visits)
+		case n.extra > float64(extra):
+			e.add(n.first, "%s units of 99602 on %s, where the visits' minutes give %d (NU-2, at least %d minutes past the last full hour)", num(n.extra), d, extra, t)
+		}
+	}
+}
+
+// lineOf returns the first line of code on day d.
+func lineOf(v *view, d civil.Date, code string) int {
+	for i := range v.lines {
+		if l := &v.lines[i]; l.Code == code && l.From == d {
+			return l.n
+		}
+	}
+	return 0
+}
+
+// nocWithoutDescription: SC-9.
+func nocWithoutDescription(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		if l.code != nil && l.code.NOC && len(l.Description) == 0 {
+			e.add(l.n, "%s is not otherwise classified: the line must describe what it bills (SV101-7)", l.Code)
+		}
+	}
+}
+
+// perDiemToMedicare: SC-10.
+func perDiemToMedicare(v *view, e *emitter) {
+	if f := v.c.Payer.Filing; f != "MA" && f != "MB" {
+		return
+	}
+	for i := range v.lines {
+		l := &v.lines[i]
+		if l.perDiem && !hasModifier(l.Line, "GY") {
+			e.add(l.n, "%s is an NHIA per diem and the payer is Medicare (filing %s): Medicare pays home infusion as G0068-G0070 visits; bill the per diem only with GY to obtain a denial", l.Code, v.c.Payer.Filing)
+		}
+	}
+}
+
+// notInForce: SC-11. Codes the set does not hold are left alone: an 837P
+// may bill CPT codes, and a code newer than the set cannot be judged.
+func notInForce(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		if l.code != nil {
+			if d, ok := inactive(l.code, l.span); ok {
+				e.add(l.n, "%s is not in force on %s: %s", l.Code, d, inForce(l.code))
+				continue
+			}
+		}
+		for _, m := range l.Modifiers {
+			if c, ok := v.codes.Lookup(m); ok {
+				if d, ok := inactive(c, l.span); ok {
+					e.add(l.n, "modifier %s is not in force on %s: %s", m, d, inForce(c))
+					break
+				}
+			}
+		}
+	}
+}
+
+func inactive(c *codeset.Code, s civil.Span) (civil.Date, bool) {
+	for _, d := range [2]civil.Date{s.From, s.To} {
+		if !c.ActiveOn(d) {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+func inForce(c *codeset.Code) string {
+	s := "in force from " + c.Effective.String()
+	if c.Terminated != nil {
+		s += " to " + c.Terminated.String()
+	}
+	return s
+}
+
+// num writes units as the claim does: whole numbers without a point.
+func num(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}

@@ -1,0 +1,179 @@
+package scrub
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/profile"
+)
+
+func day(s string) civil.Date {
+	d, err := civil.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// ln is a line of the test claims: code, modifiers, dates and units.
+func ln(code string, mods string, from, to string, units float64) claim.Line {
+	l := claim.Line{Code: code, Modifiers: []string{}, From: day(from), To: day(to), Units: units, POS: "12"}
+	if mods != "" {
+		l.Modifiers = strings.Split(mods, " ")
+	}
+	return l
+}
+
+func drug(code, ndc string, from, to string, units, qty float64, unit string) claim.Line {
+	l := ln(code, "", from, to, units)
+	l.Kind, l.NDC, l.NDCQuantity, l.NDCUnit = claim.Drug, ndc, qty, unit
+	return l
+}
+
+// clean is a claim no edit fires on: an anti-infective every 8 hours
+// with a visit of 2.5 hours and its drug, then a hydration beside it.
+func clean() *claim.Claim {
+	return &claim.Claim{
+		ID:         "C1",
+		Frequency:  "1",
+		Subscriber: claim.Subscriber{MemberID: "M1", Last: "DOE", First: "JANE"},
+		Payer:      claim.Payer{Name: "PLAN", ID: "P1", Filing: "CI"},
+		Profile:    "nhia",
+		Period:     civil.Span{From: day("2026-03-01"), To: day("2026-03-31")},
+		Lines: []claim.Line{
+			ln("S9502", "", "2026-03-02", "2026-03-15", 14),
+			ln("99601", "SD", "2026-03-02", "2026-03-02", 1),
+			ln("99602", "", "2026-03-02", "2026-03-02", 1),
+			drug("J0690", "00409080501", "2026-03-02", "2026-03-15", 84, 42, "UN"),
+			ln("S9374", "SH", "2026-03-05", "2026-03-10", 6),
+			ln("S5520", "", "2026-03-02", "2026-03-02", 1),
+		},
+	}
+}
+
+func cleanFacts() *Facts {
+	return &Facts{
+		Therapies: []Therapy{{ID: "abx", Type: "anti-infective", Intervals: []Interval{{From: day("2026-03-02"), Days: 8.0 / 24}}}},
+		Visits:    []Visit{{Date: day("2026-03-02"), Minutes: 151, Nurse: "rn", Therapy: "abx"}},
+	}
+}
+
+func TestCleanClaimHasNoFindings(t *testing.T) {
+	for _, f := range []*Facts{nil, cleanFacts()} {
+		got, err := Check(clean(), f, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range got {
+			t.Errorf("facts %v: %s", f != nil, x)
+		}
+	}
+}
+
+func prof(id string, change func(*profile.Settings)) *profile.Profile {
+	p, err := profile.Get(id)
+	if err != nil {
+		panic(err)
+	}
+	cp := *p
+	if change != nil {
+		change(&cp.Settings)
+	}
+	return &cp
+}
+
+// Each edit fires on a claim built to break it, at the line that breaks
+// it, and no other edit fires there.
+func TestEachEdit(t *testing.T) {
+	type want struct {
+		edit string
+		line int
+	}
+	cases := []struct {
+		name    string
+		change  func(c *claim.Claim)
+		facts   *Facts
+		profile *profile.Profile
+		want    []want
+	}{
+		{"SC-1/units-over-days", func(c *claim.Claim) { c.Lines[0].Units = 15 }, nil, nil, []want{{"SC-1", 1}}},
+		{"SC-1/catheter-care", func(c *claim.Claim) {
+			c.Lines = append(c.Lines, ln("S5498", "", "2026-03-20", "2026-03-21", 3))
+		}, nil, nil, []want{{"SC-1", 7}}},
+		{"SC-2/same-code-overlap", func(c *claim.Claim) {
+			c.Lines = append(c.Lines, ln("S9502", "", "2026-03-15", "2026-03-16", 2))
+		}, nil, nil, []want{{"SC-2", 7}}},
+		{"SC-3/two-primaries", func(c *claim.Claim) { c.Lines[4].Modifiers = []string{} }, nil, nil, []want{{"SC-3", 5}}},
+		{"SC-4/sh-without-primary", func(c *claim.Claim) { c.Lines[4].To = day("2026-03-16"); c.Lines[4].Units = 12 }, nil, nil, []want{{"SC-4", 5}}},
+		{"SC-4/sj-without-sh", func(c *claim.Claim) { c.Lines[4].Modifiers = []string{"SJ"} }, nil, nil, []want{{"SC-4", 5}}},
+		{"SC-5/exclusion-group", func(c *claim.Claim) {
+			c.Lines = append(c.Lines, ln("S9494", "", "2026-03-16", "2026-03-20", 5))
+		}, nil, nil, []want{{"SC-5", 7}}},
+		{"SC-6/bundled-pump", func(c *claim.Claim) {
+			c.Lines = append(c.Lines, ln("E0781", "", "2026-03-03", "2026-03-03", 1))
+		}, nil, nil, []want{{"SC-6", 7}}},
+		{"SC-7/99602-alone", func(c *claim.Claim) { c.Lines[2].From, c.Lines[2].To = day("2026-03-03"), day("2026-03-03") }, nil, nil, []want{{"SC-7", 3}}},
+		{"SC-8/more-than-a-day", func(c *claim.Claim) { c.Lines[2].Units = 23 }, nil, nil, []want{{"SC-8", 3}}},
+		{"SC-8/minutes", func(c *claim.Claim) { c.Lines[2].Units = 2 }, cleanFacts(), nil, []want{{"SC-8", 3}}},
+		{"SC-8/visits", func(c *claim.Claim) { c.Lines[1].Units = 2 }, cleanFacts(), nil, []want{{"SC-8", 2}}},
+		{"SC-8/whole-hours-profile", nil, cleanFacts(), prof("nhia", func(s *profile.Settings) { s.NursingExtraHourMinutes = 60 }), []want{{"SC-8", 3}}},
+		{"SC-9/noc-description", func(c *claim.Claim) {
+			c.Lines = append(c.Lines, ln("S9379", "SJ", "2026-03-05", "2026-03-05", 1))
+		}, nil, nil, []want{{"SC-9", 7}}},
+		{"SC-10/medicare", func(c *claim.Claim) { c.Payer.Filing = "MB" }, nil, nil, []want{{"SC-10", 1}, {"SC-10", 5}}},
+		{"SC-11/code-dates", func(c *claim.Claim) {
+			c.Lines = append(c.Lines, ln("S9563", "", "2023-03-30", "2023-03-31", 2))
+		}, nil, nil, []want{{"SC-11", 7}}},
+		{"SC-11/modifier-dates", func(c *claim.Claim) {
+			c.Lines = append(c.Lines, drug("J0690", "00409080501", "2022-12-30", "2022-12-30", 2, 1, "UN"))
+			c.Lines[6].Modifiers = []string{"JZ"}
+		}, nil, nil, []want{{"SC-11", 7}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := clean()
+			if tc.change != nil {
+				tc.change(c)
+			}
+			got, err := Check(c, tc.facts, Options{Profile: tc.profile})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g, w []string
+			for _, f := range got {
+				g = append(g, fmt.Sprintf("%s@%d", f.Edit, f.Line))
+			}
+			for _, x := range tc.want {
+				w = append(w, fmt.Sprintf("%s@%d", x.edit, x.line))
+			}
+			if strings.Join(g, " ") != strings.Join(w, " ") {
+				t.Errorf("got %v, want %v", got, w)
+			}
+		})
+	}
+}
+
+// An edit applies to the claims whose first day of service is in its
+// dates, or to every claim when Options.On is in them.
+func TestEditDates(t *testing.T) {
+	c := clean()
+	c.Lines = []claim.Line{ln("S9502", "", "2001-06-01", "2001-06-02", 3)}
+	got, err := Check(c, nil, Options{})
+	if err != nil || len(got) != 0 {
+		t.Fatalf("before the edits are in force: got %v, %v; want nothing", got, err)
+	}
+	got, err = Check(c, nil, Options{On: day("2026-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, f := range got {
+		ids = append(ids, f.Edit)
+	}
+	if strings.Join(ids, " ") != "SC-1 SC-11" {
+		t.Errorf("on 2026-01-01: got %v, want SC-1 and SC-11", got)
+	}
+}

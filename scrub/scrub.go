@@ -1,0 +1,243 @@
+// Package scrub checks a coded claim before it leaves, the way a payer's
+// claim editor would: each edit is a row of a table (Edits) with an ID
+// (SC-1, SC-2, …), a severity, the rule of docs/coding-standard.md or the
+// profile setting of docs/profiles.md it enforces, its source and the dates
+// it is in force, and a small check over a claim.Claim. Check gives the
+// findings of one claim; a Batch also finds claims that bill a service
+// another claim of the batch, or of a store (Others), already bills.
+//
+// A claim says less than the episode it was coded from: which therapy is
+// dosed weekly, how long each nursing visit lasted. Facts carry that; the
+// edits that need them say so (Edit.Needs) and stay silent without them.
+package scrub
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/profile"
+)
+
+// Severity says what a finding means for the claim: an error is denied or
+// rejected by the payer as it stands, a warning may be, info is for the
+// biller's attention.
+type Severity int
+
+// Severities, least first.
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+var severityNames = [...]string{"info", "warning", "error"}
+
+func (s Severity) String() string {
+	if s >= 0 && int(s) < len(severityNames) {
+		return severityNames[s]
+	}
+	return "unknown"
+}
+
+// MarshalText writes the severity's name.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a severity's name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	for i, n := range severityNames {
+		if n == string(b) {
+			*s = Severity(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("severity %q: want info, warning or error", b)
+}
+
+// Finding is one edit that fired on a claim.
+type Finding struct {
+	Edit     string   `json:"edit"`     // the edit's ID, SC-n
+	Rule     string   `json:"rule"`     // the coding rule it enforces (PD-1, CS-9, …)
+	Severity Severity `json:"severity"` // the edit's severity
+	// Line is the 1-based place of the line in Claim.Lines (the LX number
+	// on an 837P); 0 when the finding is about the whole claim.
+	Line int `json:"line,omitempty"`
+	// Segment is the 837P segment position (1-based count in the file) of
+	// the line's SV1, or of the claim's CLM for a claim finding; 0 when the
+	// claim did not come from X12. Check leaves it 0: the reader of the
+	// X12 fills it in (Locate).
+	Segment int    `json:"segment,omitempty"`
+	Message string `json:"message"`
+}
+
+func (f Finding) String() string {
+	where := "claim"
+	if f.Line > 0 {
+		where = fmt.Sprintf("line %d", f.Line)
+	}
+	return fmt.Sprintf("%s %s %s (%s): %s", where, f.Severity, f.Edit, f.Rule, f.Message)
+}
+
+// Locate sets the segment position of each finding: line n's from
+// lineSegs[n-1], the claim's from claimSeg.
+func Locate(fs []Finding, claimSeg int, lineSegs []int) {
+	for i := range fs {
+		switch n := fs[i].Line; {
+		case n == 0:
+			fs[i].Segment = claimSeg
+		case n <= len(lineSegs):
+			fs[i].Segment = lineSegs[n-1]
+		}
+	}
+}
+
+// HasErrors reports whether any finding is an error.
+func HasErrors(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Options are what the edits are checked against.
+type Options struct {
+	// Codes is the dated code set; nil means codeset.Default().
+	Codes *codeset.Set
+	// Profile is the payer profile; nil means the claim's own (Claim.Profile,
+	// a shipped profile), or nhia when the claim names none.
+	Profile *profile.Profile
+	// On picks the edits in force on that day; 0 means those in force on
+	// each claim's first day of service.
+	On civil.Date
+	// Others are claims already stored, for the duplicate edit; nil
+	// means none.
+	Others Others
+}
+
+// Service is what the duplicate edit compares between claims: one line's
+// code and dates for one patient of one payer. Patient is PatientKey of
+// the claim.
+type Service struct {
+	Patient  string
+	Code     string
+	From, To civil.Date
+}
+
+// Others are the claims a store already holds. Billed returns the id of a
+// stored claim other than exclude that bills the service s, or "" when
+// none does.
+type Others interface {
+	Billed(s Service, exclude string) (string, error)
+}
+
+// PatientKey identifies a claim's patient at its payer: the payer id, the
+// member id and, when the patient is not the subscriber, the patient's
+// name and date of birth, in upper case with spaces trimmed. A secondary
+// payer's claim for the same services has another key: it is not a
+// duplicate.
+func PatientKey(c *claim.Claim) string {
+	var b strings.Builder
+	up := func(s string) {
+		b.WriteString(strings.ToUpper(strings.TrimSpace(s)))
+		b.WriteByte('|')
+	}
+	up(c.Payer.ID)
+	up(c.Subscriber.MemberID)
+	if p := c.Patient; p != nil {
+		up(p.Last)
+		up(p.First)
+		b.WriteString(p.DOB.String())
+	}
+	return b.String()
+}
+
+// Check runs every edit in force over one claim. f may be nil. The error
+// is that of opt.Others, or an unknown profile.
+func Check(c *claim.Claim, f *Facts, opt Options) ([]Finding, error) {
+	return NewBatch(opt).Check(c, f)
+}
+
+// Batch checks claims one after another and remembers the services of
+// each, so a later claim that bills a service an earlier one billed is a
+// duplicate (SC-21). A Batch is not safe for concurrent use; its memory
+// grows by a few words for each line checked.
+type Batch struct {
+	opt   Options
+	codes *codeset.Set
+	view  view
+}
+
+// NewBatch returns an empty batch.
+func NewBatch(opt Options) *Batch {
+	b := &Batch{opt: opt, codes: opt.Codes}
+	if b.codes == nil {
+		b.codes = codeset.Default()
+	}
+	return b
+}
+
+// Check runs every edit in force over c and remembers its services; f
+// may be nil. Findings come in line order, claim findings first, then by
+// edit.
+func (b *Batch) Check(c *claim.Claim, f *Facts) ([]Finding, error) {
+	p := b.opt.Profile
+	if p == nil {
+		id := c.Profile
+		if id == "" {
+			id = "nhia"
+		}
+		var err error
+		if p, err = profile.Get(id); err != nil {
+			return nil, errs.Errorf(errs.Invalid, "claim %s: profile %q: %v (give the profile)", c.ID, id, err)
+		}
+	}
+	v := &b.view
+	v.reset(c, f, p, b.codes)
+	on := b.opt.On
+	if on == 0 {
+		on = v.first
+	}
+	var out []Finding
+	for i := range edits {
+		e := &edits[i]
+		if !e.activeOn(on) || e.Needs == NeedsFacts && f == nil {
+			continue
+		}
+		em := emitter{edit: e, out: out}
+		if e.batch != nil {
+			if err := e.batch(b, v, &em); err != nil {
+				return nil, err
+			}
+		} else {
+			e.check(v, &em)
+		}
+		out = em.out
+	}
+	sortFindings(out)
+	return out, nil
+}
+
+// sortFindings orders findings by line, claim findings first; the edits
+// of one line stay in table order (a stable insertion sort: few findings).
+func sortFindings(fs []Finding) {
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && fs[j].Line < fs[j-1].Line; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+}
+
+// emitter collects one edit's findings.
+type emitter struct {
+	edit *Edit
+	out  []Finding
+}
+
+func (e *emitter) add(line int, format string, args ...any) {
+	e.out = append(e.out, Finding{Edit: e.edit.ID, Rule: e.edit.Rule, Severity: e.edit.Severity, Line: line, Message: fmt.Sprintf(format, args...)})
+}
