@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/perdiem/perdiem/server"
+)
+
+func init() {
+	register(command{
+		name:  "serve",
+		usage: "serve [--addr HOST:PORT] [--tls-cert F --tls-key F]",
+		summary: `Run the HTTP API (its OpenAPI document is served at /v1/openapi.json).
+
+Serves the JSON API under /v1. Each request is logged on standard error
+with its method, route pattern, status, duration and request id, never its
+body or the ids in its path. SIGINT or SIGTERM stops taking new requests
+and lets those under way finish (at most 10 seconds).
+
+  --addr HOST:PORT   where to listen (default 127.0.0.1:8080)
+  --tls-cert F       TLS certificate (PEM); with --tls-key, serve HTTPS only,
+  --tls-key F        with Secure cookies and Strict-Transport-Security`,
+		run: runServe,
+	})
+}
+
+// shutdownGrace is how long a stopping server waits for the requests
+// under way.
+const shutdownGrace = 10 * time.Second
+
+func runServe(e *env, args []string) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	setUsage(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	cert := fs.String("tls-cert", "", "TLS certificate file")
+	key := fs.String("tls-key", "", "TLS key file")
+	if err := fs.Parse(args); err != nil {
+		return exitInput
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "perdiem serve: unexpected argument %q\n", fs.Arg(0))
+		return exitInput
+	}
+	if (*cert == "") != (*key == "") {
+		fmt.Fprintln(e.stderr, "perdiem serve: give --tls-cert and --tls-key together")
+		return exitInput
+	}
+	tls := *cert != ""
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	srv := &http.Server{
+		Handler:           server.New(server.Options{TLS: tls, Logger: logger}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem serve: %v\n", err)
+		return exitInput
+	}
+	// The signal handler of main runs this before the process ends: stop
+	// listening and finish the requests under way.
+	done := make(chan struct{})
+	stop := onInterrupt(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		srv.Shutdown(ctx)
+		close(done)
+	})
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	fmt.Fprintf(e.stderr, "perdiem serve: listening on %s://%s\n", scheme, ln.Addr())
+	if tls {
+		err = srv.ServeTLS(ln, *cert, *key)
+	} else {
+		err = srv.Serve(ln)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		<-done // shut down by a signal, whose handler holds on to stop
+		return exitOK
+	}
+	stop()
+	fmt.Fprintf(e.stderr, "perdiem serve: %v\n", err)
+	return exitFindings
+}

@@ -1,0 +1,185 @@
+// Package server is perdiem's HTTP server: the JSON API under /v1 (coding,
+// patients, episodes, claims, interchanges, acknowledgments, remittances,
+// billing runs, the audit log), accounts with bearer tokens and sign-in
+// sessions, and the middleware every request goes through (request ids,
+// logs without patient data, secure headers, body limits, idempotent
+// POSTs). Pages for people are another package's http.Handler, mounted
+// for every path outside /v1 (Options.Web); they reuse this package's
+// sessions, roles and CSRF tokens.
+//
+// Handlers are thin: decode, call the engine or the store, encode. Errors
+// are JSON {"error":{"code","message","path"}}, with the status of their
+// errs code; bad input is a 4xx, never a 5xx.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/perdiem/perdiem/codeset"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Web serves every path outside /v1 (the pages); nil answers 404.
+	Web http.Handler
+	// Codes is the code set of coding; nil is the embedded one.
+	Codes *codeset.Set
+	// TLS says the server is reached over HTTPS: cookies are Secure and
+	// responses carry Strict-Transport-Security.
+	TLS bool
+	// Logger gets one line per request (method, route pattern, status,
+	// duration, request id) and internal errors; nil is slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
+}
+
+// Server is the HTTP server's handler.
+type Server struct {
+	opt    Options
+	codes  *codeset.Set
+	log    *slog.Logger
+	now    func() time.Time
+	mux    *http.ServeMux
+	routes []Route
+}
+
+// Route is one operation of the API, as registered and as documented in
+// the OpenAPI document.
+type Route struct {
+	Method string // GET, POST, PUT, DELETE
+	Path   string // "/v1/episodes/{id}"
+}
+
+// handlerFunc is a handler that returns its error for the server to
+// answer with.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// New returns a server with opt.
+func New(opt Options) *Server {
+	s := &Server{opt: opt, codes: opt.Codes, log: opt.Logger, now: opt.Now, mux: http.NewServeMux()}
+	if s.codes == nil {
+		s.codes = codeset.Default()
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.handle("GET", "/v1/openapi.json", s.openAPI)
+	s.handle("POST", "/v1/code", s.code)
+	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, errs404(r))
+	})
+	web := opt.Web
+	if web == nil {
+		web = http.NotFoundHandler()
+	}
+	s.mux.Handle("/", web)
+	return s
+}
+
+// Routes lists the API's operations in the order they were registered.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// handle registers an API operation.
+func (s *Server) handle(method, path string, h handlerFunc) {
+	s.routes = append(s.routes, Route{Method: method, Path: path})
+	s.mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			writeError(w, r, err)
+		}
+	})
+}
+
+// ServeHTTP answers r through the middleware: a request id, the log line,
+// the secure headers, and a JSON error for a path or method the API does
+// not have.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := s.now()
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	r = r.WithContext(withRequestID(r.Context(), newRequestID()))
+	secureHeaders(rec.Header(), s.opt.TLS, strings.HasPrefix(r.URL.Path, "/v1/"))
+	rec.Header().Set("X-Request-Id", requestID(r.Context()))
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic", "request_id", requestID(r.Context()), "route", r.Pattern, "panic", p)
+			if !rec.wrote {
+				writeError(rec, r, errInternal)
+			}
+		}
+		s.log.Info("request", "method", r.Method, "route", routeOf(r), "status", rec.status,
+			"duration_ms", float64(s.now().Sub(start).Microseconds())/1000, "request_id", requestID(r.Context()))
+	}()
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		if _, pattern := s.mux.Handler(r); pattern == "/v1/" {
+			s.notAllowed(rec, r)
+			return
+		}
+	}
+	s.mux.ServeHTTP(rec, r)
+}
+
+// notAllowed answers a /v1 request that matched no operation: 405 with
+// Allow when the path exists for other methods, else 404.
+func (s *Server) notAllowed(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "/v1/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		writeError(w, r, errs404(r))
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeError(w, r, &Error{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
+		Message: r.Method + " is not allowed here; want " + strings.Join(allow, " or ")})
+}
+
+func errs404(r *http.Request) error {
+	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such API path"}
+}
+
+var errInternal = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error"}
+
+// routeOf is the pattern that matched r, for the log: never the path
+// itself, whose ids could lead to a patient.
+func routeOf(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		return "/v1/ (unmatched)"
+	}
+	return "(page)"
+}
+
+// recorder remembers the status a handler wrote, for the log.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(status int) {
+	if !r.wrote {
+		r.status, r.wrote = status, true
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
