@@ -16,6 +16,7 @@ import (
 	"github.com/perdiem/perdiem/internal/gen"
 	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/profile"
+	"github.com/perdiem/perdiem/therapy"
 )
 
 // example is one episode document the repository ships: an acceptance
@@ -170,5 +171,45 @@ func TestGeneratedClaimsHaveNoFindings(t *testing.T) {
 			}
 			t.Errorf("episode %d (profile %s): %s\n%s", i, doc.Profile, f, data)
 		}
+	}
+}
+
+// typeOfCode names the therapy type of every per diem code coding gives
+// the lines of a therapy, over every type and the generated episodes.
+func TestTypeOfCodeMatchesCoding(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	var docs []*episode.Document
+	for i := 0; i < 300; i++ {
+		docs = append(docs, gen.Episode(r))
+	}
+	for _, ty := range therapy.Types() {
+		end := day("2026-03-05")
+		th := episode.Therapy{ID: "t", Type: ty, Start: day("2026-03-01"), End: &end, Description: "THERAPY"}
+		docs = append(docs, &episode.Document{Therapies: []episode.Therapy{th}})
+	}
+	types := 0
+	for _, doc := range docs {
+		res, err := coding.Code(doc, coding.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range res.Lines {
+			if l.Kind != claim.PerDiem {
+				continue
+			}
+			want := ""
+			for _, th := range doc.Therapies {
+				if th.ID == l.Therapy {
+					want = th.Type
+				}
+			}
+			if got := typeOfCode[l.Code]; got != want {
+				t.Errorf("%s: typeOfCode says %q, coding bills it for a therapy of type %q", l.Code, got, want)
+			}
+			types++
+		}
+	}
+	if types < len(therapy.Types()) {
+		t.Errorf("checked %d lines, want one per therapy type at least", types)
 	}
 }

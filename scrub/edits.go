@@ -7,6 +7,7 @@ import (
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/profile"
 )
 
 // Edit is one row of the edit table: what it checks, the rule it enforces
@@ -80,6 +81,30 @@ var edits = []Edit{
 		Title: "a per diem S-code billed to Medicare (filing MA or MB) without GY", check: perDiemToMedicare},
 	{ID: "SC-11", Severity: Error, Rule: "CS-10", Source: srcHCPCS, Effective: hcpcsStart,
 		Title: "a code or modifier not in force on the date of service", check: notInForce},
+	{ID: "SC-12", Severity: Error, Rule: "DR-2", Setting: "drug_coding", Source: srcHCPCS, Effective: hcpcsStart,
+		Title: "a drug line without its NDC, or with one that is not 11 digits", check: ndcOnDrug},
+	{ID: "SC-13", Severity: Warning, Rule: "DR-1", Source: srcHCPCS, Effective: hcpcsStart,
+		Title: "HCPCS drug units too few for the NDC quantity at the code's dose", check: drugUnits},
+	{ID: "SC-14", Severity: Error, Rule: "PD-3", Source: srcNHIA, Effective: hcpcsStart, Needs: NeedsFacts,
+		Title: "a weekly or monthly therapy billed in daily units", check: intervalInDays},
+	{ID: "SC-15", Severity: Error, Rule: "CS-8", Source: srcDefault, Effective: hcpcsStart,
+		Title: "catheter care on a day another per diem covers", check: catheterCovered},
+	{ID: "SC-16", Severity: Warning, Rule: "NU-4", Setting: "nursing_caps", Source: srcProfile, Effective: hcpcsStart,
+		Title: "nursing hours on a day above the profile's cap", check: hoursPerDay},
+	{ID: "SC-17", Severity: Warning, Rule: "NU-4", Setting: "nursing_caps", Source: srcProfile, Effective: hcpcsStart,
+		Title: "nursing hours in 7 days above the profile's cap", check: hoursPerWeek},
+	{ID: "SC-18", Severity: Warning, Rule: "NU-4", Setting: "nursing_caps", Source: srcProfile, Effective: hcpcsStart,
+		Title: "nursing visits in 7 days above the profile's cap", check: visitsPerWeek},
+	{ID: "SC-19", Severity: Warning, Rule: "NU-4", Setting: "nursing_caps", Source: srcProfile, Effective: hcpcsStart, Needs: NeedsFacts,
+		Title: "a visit by an LPN billed to a profile that pays registered nurses only", check: rnOnly},
+	{ID: "SC-20", Severity: Error, Rule: "CC-4", Setting: "forbidden_concurrent", Source: srcProfile, Effective: hcpcsStart,
+		Title: "a per diem the profile forbids beside another therapy's on the same day", check: forbidden},
+	{ID: "SC-21", Severity: Error, Rule: "LN-4", Source: srcX12, Effective: hcpcsStart,
+		Title: "a duplicate: the same patient, code and dates as another claim of the batch or the store", batch: duplicate},
+	{ID: "SC-22", Severity: Error, Rule: "NU-4", Setting: "nursing_on_claim", Source: srcProfile, Effective: hcpcsStart,
+		Title: "nursing billed to a profile whose nursing is billed elsewhere", check: nursingElsewhere},
+	{ID: "SC-23", Severity: Warning, Rule: "CC-3", Setting: "concurrency_extra_modifier", Source: srcProfile, Effective: hcpcsStart,
+		Title: "SH or SJ without the extra modifier the profile asks for", check: extraModifier},
 }
 
 // unitsOverDays: SC-1.
@@ -392,4 +417,304 @@ func num(f float64) string {
 		return strconv.FormatInt(int64(f), 10)
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// ndcOnDrug: SC-12. Every drug code needs its NDC under each drug_coding
+// of the profiles (hcpcs+ndc, ndc-only, noc+ndc).
+func ndcOnDrug(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		if l.code == nil || l.code.Kind != codeset.DrugKind {
+			continue
+		}
+		switch {
+		case l.NDC == "":
+			e.add(l.n, "%s is a drug and the line has no NDC: profile %s bills drugs %s (LIN N4 in loop 2410)", l.Code, v.p.ID, v.p.Settings.DrugCoding)
+		case !ndc11(l.NDC):
+			e.add(l.n, "NDC %q of %s is not 11 digits in 5-4-2 form", clip(l.NDC), l.Code)
+		}
+	}
+}
+
+func ndc11(s string) bool {
+	if len(s) != 11 || s == "00000000000" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// clip shortens a value quoted from the claim to 40 characters.
+func clip(s string) string {
+	if len(s) <= 40 {
+		return s
+	}
+	return s[:40] + "… (" + strconv.Itoa(len(s)) + " bytes)"
+}
+
+// ndcUnits are the NDC units of measure (CTP05-1) that say an amount the
+// code's dose can be compared with, in the dose's units; UN (each) says
+// nothing of the amount.
+var ndcUnits = map[string]struct {
+	unit   string
+	factor float64 // the amount of one NDC unit in unit
+}{
+	"ME": {"mg", 1},
+	"GR": {"mg", 1000},
+	"F2": {"units", 1},
+	"ML": {"ml", 1},
+}
+
+// doseInMg converts a mass dose to milligrams.
+var doseInMg = map[string]float64{"mg": 1, "g": 1000, "mcg": 0.001}
+
+// drugUnits: SC-13. DR-1 rounds each administration up to whole units, so
+// the units times the code's dose are at least the amount dispensed.
+func drugUnits(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		u, ok := ndcUnits[l.NDCUnit]
+		if l.code == nil || !ok || l.NDCQuantity <= 0 || l.NDC == "" {
+			continue
+		}
+		dose := l.code.On(l.From).Dose
+		if dose == nil || dose.Amount <= 0 {
+			continue
+		}
+		per := dose.Amount
+		if u.unit == "mg" {
+			f, ok := doseInMg[dose.Unit]
+			if !ok {
+				continue
+			}
+			per *= f
+		} else if dose.Unit != u.unit {
+			continue
+		}
+		amount := l.NDCQuantity * u.factor
+		if need := amount / per; l.Units < need*(1-1e-9) {
+			e.add(l.n, "%s units of %s (%s a unit) bill %s %s, less than the NDC quantity %s %s (%s %s): want at least %s units",
+				num(l.Units), l.Code, dose.Text, num(l.Units*per), u.unit, num(l.NDCQuantity), l.NDCUnit, num(amount), u.unit, num(math.Ceil(need*(1-1e-9))))
+		}
+	}
+}
+
+// intervalInDays: SC-14. A therapy dosed every N days (N > 3) bills one
+// unit per dosing interval starting in the line's span: at most ⌈days ÷ N⌉.
+func intervalInDays(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		if !l.perDiem || l.catheter {
+			continue
+		}
+		n := v.f.intervalDays(l.Therapy, l.span)
+		if n <= 3 {
+			continue
+		}
+		if most := math.Ceil(float64(l.span.Days())/n - 1e-9); l.Units > most {
+			e.add(l.n, "therapy %s is dosed every %s days, outside the per diem: %s bills %s units on %s, where one unit per dosing interval gives at most %s",
+				clip(l.Therapy), num(n), l.Code, num(l.Units), spanText(l.span), num(most))
+		}
+	}
+}
+
+// catheterCovered: SC-15. Weekly and monthly lines cover no day.
+func catheterCovered(v *view, e *emitter) {
+	for i := range v.lines {
+		l := &v.lines[i]
+		if !l.catheter {
+			continue
+		}
+		if o := v.coveredBy(l.span, func(o *lineInfo) bool { return o.daily }); o != nil {
+			e.add(l.n, "catheter care %s on %s, a day the per diem %s (line %d) covers: catheter care is billed only on days no other per diem covers", l.Code, firstShared(o.span, l.span), o.Code, o.n)
+		}
+	}
+}
+
+// nursingLoad is the nursing of one day: minutes (from the visits when
+// the facts give them, else billed: 99601 as two hours, 99602 as one) and
+// visits.
+type nursingLoad struct {
+	day     civil.Date
+	minutes float64
+	visits  float64
+	line    int // the day's first nursing line
+}
+
+// nursingLoads returns the nursing of each day the claim bills a 99601.
+// With facts, a day's minutes and visits are its visits' (every visit of
+// the episode that day, as coding counts them).
+func nursingLoads(v *view) []nursingLoad {
+	days, m := nursingDays(v)
+	var out []nursingLoad
+	for _, d := range days {
+		n := m[d]
+		if n.visits == 0 {
+			continue
+		}
+		ld := nursingLoad{day: d, minutes: 120*n.visits + 60*n.extra, visits: n.visits, line: lineOf(v, d, "99601")}
+		if v.f != nil {
+			ld.minutes, ld.visits = 0, 0
+			for _, vis := range v.f.Visits {
+				if vis.Date == d {
+					ld.minutes += float64(vis.Minutes)
+					ld.visits++
+				}
+			}
+		}
+		out = append(out, ld)
+	}
+	return out
+}
+
+func (v *view) caps() *profile.NursingCaps { return v.p.Settings.NursingCaps }
+
+// measure says how nursing hours were counted, for the messages.
+func measure(v *view) string {
+	if v.f != nil {
+		return "minutes of the visits"
+	}
+	return "billed hours, 99601 as 2 and 99602 as 1"
+}
+
+// hoursPerDay: SC-16.
+func hoursPerDay(v *view, e *emitter) {
+	c := v.caps()
+	if c == nil || c.HoursPerDay <= 0 {
+		return
+	}
+	for _, ld := range nursingLoads(v) {
+		if ld.minutes > c.HoursPerDay*60 {
+			e.add(ld.line, "%s hours of nursing on %s (%s) exceed profile %s's cap of %s hours a day", num(ld.minutes/60), ld.day, measure(v), v.p.ID, num(c.HoursPerDay))
+		}
+	}
+}
+
+// window sums the nursing of the 7 days ending on each day nursing is
+// billed, as coding's rolling windows do. With facts, every visit of the
+// episode in the window counts.
+func window(v *view, each func(end nursingLoad, minutes, visits float64)) {
+	loads := nursingLoads(v)
+	for _, end := range loads {
+		var minutes, visits float64
+		if v.f != nil {
+			for _, vis := range v.f.Visits {
+				if vis.Date > end.day-7 && vis.Date <= end.day {
+					minutes += float64(vis.Minutes)
+					visits++
+				}
+			}
+		} else {
+			for _, o := range loads {
+				if o.day > end.day-7 && o.day <= end.day {
+					minutes += o.minutes
+					visits += o.visits
+				}
+			}
+		}
+		each(end, minutes, visits)
+	}
+}
+
+// hoursPerWeek: SC-17.
+func hoursPerWeek(v *view, e *emitter) {
+	c := v.caps()
+	if c == nil || c.HoursPerWeek <= 0 {
+		return
+	}
+	window(v, func(end nursingLoad, minutes, _ float64) {
+		if minutes > c.HoursPerWeek*60 {
+			e.add(end.line, "%s hours of nursing in the 7 days to %s (%s) exceed profile %s's cap of %s hours a week", num(minutes/60), end.day, measure(v), v.p.ID, num(c.HoursPerWeek))
+		}
+	})
+}
+
+// visitsPerWeek: SC-18.
+func visitsPerWeek(v *view, e *emitter) {
+	c := v.caps()
+	if c == nil || c.VisitsPer7Days <= 0 {
+		return
+	}
+	window(v, func(end nursingLoad, _, visits float64) {
+		if visits > float64(c.VisitsPer7Days) {
+			e.add(end.line, "%s visits in the 7 days to %s exceed profile %s's cap of %d visits in 7 days", num(visits), end.day, v.p.ID, c.VisitsPer7Days)
+		}
+	})
+}
+
+// rnOnly: SC-19.
+func rnOnly(v *view, e *emitter) {
+	c := v.caps()
+	if c == nil || !c.RNOnly {
+		return
+	}
+	for _, vis := range v.f.Visits {
+		if vis.Nurse != "lpn" {
+			continue
+		}
+		if n := lineOf(v, vis.Date, "99601"); n > 0 {
+			e.add(n, "the visit of %s is by an LPN; profile %s pays registered nurse visits only", vis.Date, v.p.ID)
+		}
+	}
+}
+
+// forbidden: SC-20. A line's therapy type is the facts' when they name
+// its therapy, else its code's family.
+func forbidden(v *view, e *emitter) {
+	rules := v.p.Settings.ForbiddenConcurrent
+	if len(rules) == 0 {
+		return
+	}
+	for i := range v.lines {
+		l := &v.lines[i]
+		if !l.daily {
+			continue
+		}
+		t := v.therapyType(l)
+		for _, r := range rules {
+			if r.Type != t {
+				continue
+			}
+			if o := v.coveredBy(l.span, func(o *lineInfo) bool { return o.daily && slices.Contains(r.With, v.therapyType(o)) }); o != nil {
+				e.add(l.n, "profile %s does not pay %s (%s) on days %s is billed: %s (line %d) on %s", v.p.ID, t, l.Code, v.therapyType(o), o.Code, o.n, firstShared(o.span, l.span))
+				break
+			}
+		}
+	}
+}
+
+func (v *view) therapyType(l *lineInfo) string {
+	if t := v.f.therapy(l.Therapy); t != nil {
+		return t.Type
+	}
+	return typeOfCode[l.Code]
+}
+
+// nursingElsewhere: SC-22.
+func nursingElsewhere(v *view, e *emitter) {
+	if v.p.Settings.NursingOnClaim {
+		return
+	}
+	for i := range v.lines {
+		if l := &v.lines[i]; l.code != nil && l.code.Kind == codeset.Nursing {
+			e.add(l.n, "%s is nursing, and profile %s has nursing billed elsewhere (by a home health agency), not on this claim", l.Code, v.p.ID)
+		}
+	}
+}
+
+// extraModifier: SC-23.
+func extraModifier(v *view, e *emitter) {
+	m := v.p.Settings.ConcurrencyExtraModifier
+	if m == "" {
+		return
+	}
+	for i := range v.lines {
+		if l := &v.lines[i]; l.daily && l.conc != primary && !hasModifier(l.Line, m) {
+			e.add(l.n, "%s carries %s without %s, which profile %s wants with SH and SJ", l.Code, concName(l.conc), m, v.p.ID)
+		}
+	}
 }

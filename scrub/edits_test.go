@@ -79,6 +79,10 @@ func prof(id string, change func(*profile.Settings)) *profile.Profile {
 		panic(err)
 	}
 	cp := *p
+	if c := p.Settings.NursingCaps; c != nil {
+		caps := *c
+		cp.Settings.NursingCaps = &caps
+	}
 	if change != nil {
 		change(&cp.Settings)
 	}
@@ -131,6 +135,38 @@ func TestEachEdit(t *testing.T) {
 			c.Lines = append(c.Lines, drug("J0690", "00409080501", "2022-12-30", "2022-12-30", 2, 1, "UN"))
 			c.Lines[6].Modifiers = []string{"JZ"}
 		}, nil, nil, []want{{"SC-11", 7}}},
+		{"SC-12/ndc-missing", func(c *claim.Claim) { c.Lines[3].NDC = "" }, nil, nil, []want{{"SC-12", 4}}},
+		{"SC-12/ndc-ten-digits", func(c *claim.Claim) { c.Lines[3].NDC = "0409080501" }, nil, nil, []want{{"SC-12", 4}}},
+		{"SC-13/units-below-ndc-mg", func(c *claim.Claim) { c.Lines[3].NDCQuantity, c.Lines[3].NDCUnit = 42001, "ME" }, nil, nil, []want{{"SC-13", 4}}},
+		{"SC-13/units-below-ndc-grams", func(c *claim.Claim) { c.Lines[3].NDCQuantity, c.Lines[3].NDCUnit = 42.5, "GR" }, nil, nil, []want{{"SC-13", 4}}},
+		{"SC-14/weekly-in-daily-units", func(c *claim.Claim) {
+			c.Lines = append(c.Lines, ln("S9338", "SJ", "2026-03-05", "2026-03-10", 6))
+			c.Lines[6].Therapy = "ivig"
+		}, weekly(), nil, []want{{"SC-14", 7}}},
+		{"SC-15/catheter-care-covered", func(c *claim.Claim) {
+			c.Lines = append(c.Lines, ln("S5498", "", "2026-03-15", "2026-03-20", 6))
+		}, nil, nil, []want{{"SC-15", 7}}},
+		{"SC-16/hours-a-day-billed", func(c *claim.Claim) { c.Lines[2].Units = 3 }, nil, prof("bcbs-mi", nil), []want{{"SC-16", 2}}},
+		{"SC-16/hours-a-day-minutes", func(c *claim.Claim) {
+			c.Lines = append(c.Lines, ln("99601", "", "2026-03-02", "2026-03-02", 1))
+		}, moreVisits("2026-03-02", 100), prof("bcbs-mi", nil), []want{{"SC-16", 2}}},
+		{"SC-17/hours-a-week", func(c *claim.Claim) {
+			for _, d := range []string{"2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"} {
+				c.Lines = append(c.Lines, ln("99601", "", d, d, 1), ln("99602", "", d, d, 1))
+			}
+		}, nil, prof("bcbs-mi", func(s *profile.Settings) { s.NursingCaps.VisitsPer7Days = 0 }), []want{{"SC-17", 13}}},
+		{"SC-18/visits-a-week", func(c *claim.Claim) {
+			for _, d := range []string{"2026-03-03", "2026-03-05", "2026-03-08"} {
+				c.Lines = append(c.Lines, ln("99601", "", d, d, 1))
+			}
+		}, nil, prof("bcbs-mi", nil), []want{{"SC-18", 9}}},
+		{"SC-19/lpn", nil, lpn(), prof("bcbs-mi", nil), []want{{"SC-19", 2}}},
+		{"SC-20/hydration-with-tpn", func(c *claim.Claim) {
+			c.Lines[4].Code = "S9375"
+			c.Lines = append(c.Lines, ln("S9365", "SJ", "2026-03-08", "2026-03-08", 1))
+		}, nil, prof("hmsa", func(s *profile.Settings) { s.Specificity = "specific" }), []want{{"SC-20", 5}}},
+		{"SC-22/nursing-elsewhere", nil, nil, prof("bcbs-ne", nil), []want{{"SC-22", 2}, {"SC-22", 3}}},
+		{"SC-23/no-59", nil, nil, prof("bcbs-nc", nil), []want{{"SC-23", 5}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -176,4 +212,22 @@ func TestEditDates(t *testing.T) {
 	if strings.Join(ids, " ") != "SC-1 SC-11" {
 		t.Errorf("on 2026-01-01: got %v, want SC-1 and SC-11", got)
 	}
+}
+
+func weekly() *Facts {
+	f := cleanFacts()
+	f.Therapies = append(f.Therapies, Therapy{ID: "ivig", Type: "immunotherapy", Intervals: []Interval{{From: day("2026-03-05"), Days: 7}}})
+	return f
+}
+
+func moreVisits(d string, minutes int) *Facts {
+	f := cleanFacts()
+	f.Visits = append(f.Visits, Visit{Date: day(d), Minutes: minutes, Nurse: "rn"})
+	return f
+}
+
+func lpn() *Facts {
+	f := cleanFacts()
+	f.Visits[0].Nurse = "lpn"
+	return f
 }

@@ -13,6 +13,7 @@ package scrub
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
@@ -170,11 +171,18 @@ type Batch struct {
 	opt   Options
 	codes *codeset.Set
 	view  view
+
+	// seen maps the hash of each service checked (serviceHash) to the
+	// index in ids of the first claim that billed it.
+	seed maphash.Seed
+	seen map[uint64]int32
+	ids  []string
+	buf  []byte
 }
 
 // NewBatch returns an empty batch.
 func NewBatch(opt Options) *Batch {
-	b := &Batch{opt: opt, codes: opt.Codes}
+	b := &Batch{opt: opt, codes: opt.Codes, seed: maphash.MakeSeed(), seen: map[uint64]int32{}}
 	if b.codes == nil {
 		b.codes = codeset.Default()
 	}
@@ -240,4 +248,48 @@ type emitter struct {
 
 func (e *emitter) add(line int, format string, args ...any) {
 	e.out = append(e.out, Finding{Edit: e.edit.ID, Rule: e.edit.Rule, Severity: e.edit.Severity, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// duplicate: SC-21. A replacement or void (frequency 7 or 8) refers to
+// the claim it replaces: it is remembered, not flagged.
+func duplicate(b *Batch, v *view, e *emitter) error {
+	c := v.c
+	patient := PatientKey(c)
+	flag := c.Frequency != "7" && c.Frequency != "8"
+	idx := int32(len(b.ids))
+	b.ids = append(b.ids, c.ID)
+	for i := range v.lines {
+		l := &v.lines[i]
+		h := b.serviceHash(patient, l.Code, l.From, l.To)
+		first, ok := b.seen[h]
+		switch {
+		case !ok:
+			b.seen[h] = idx
+		case flag && first != idx:
+			e.add(l.n, "%s on %s for this patient is billed by claim %s too", l.Code, spanText(l.span), clip(b.ids[first]))
+			continue
+		}
+		if !flag || b.opt.Others == nil {
+			continue
+		}
+		other, err := b.opt.Others.Billed(Service{Patient: patient, Code: l.Code, From: l.From, To: l.To}, c.ID)
+		if err != nil {
+			return err
+		}
+		if other != "" {
+			e.add(l.n, "%s on %s for this patient is billed by stored claim %s too", l.Code, spanText(l.span), clip(other))
+		}
+	}
+	return nil
+}
+
+// serviceHash hashes a service; two services with the same hash are taken
+// for the same (a false match among 2^64 values).
+func (b *Batch) serviceHash(patient, code string, from, to civil.Date) uint64 {
+	buf := append(b.buf[:0], patient...)
+	buf = append(buf, 0)
+	buf = append(buf, code...)
+	buf = append(buf, 0, byte(from), byte(from>>8), byte(from>>16), byte(from>>24), byte(to), byte(to>>8), byte(to>>16), byte(to>>24))
+	b.buf = buf
+	return maphash.Bytes(b.seed, buf)
 }
