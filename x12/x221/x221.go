@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/perdiem/perdiem/ident"
@@ -68,21 +69,66 @@ var rarcCSV []byte
 
 // carc and rarc are the reason and remark codes, current or deactivated.
 var (
-	carc = sync.OnceValue(func() *guide.CodeList { return codeList("carc", carcCSV) })
-	rarc = sync.OnceValue(func() *guide.CodeList { return codeList("rarc", rarcCSV) })
+	carc = sync.OnceValue(func() *guide.CodeList { return carcTable().list })
+	rarc = sync.OnceValue(func() *guide.CodeList { return rarcTable().list })
+
+	carcTable = sync.OnceValue(func() *codeTable { return readCodeTable("carc", carcCSV) })
+	rarcTable = sync.OnceValue(func() *codeTable { return readCodeTable("rarc", rarcCSV) })
 )
 
-// codeList reads the code column of a code,status file.
-func codeList(name string, data []byte) *guide.CodeList {
-	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil || len(rows) < 2 || rows[0][0] != "code" {
-		panic(fmt.Sprintf("x221: data/%s.csv: want a code,status table (%v)", name, err))
+// Code is one entry of X12's adjustment reason (CARC) or remark (RARC)
+// code list, as data/SOURCES.md says where it comes from.
+type Code struct {
+	Code        string `json:"code"`
+	Description string `json:"description"` // X12's text, usage notes included
+	Status      string `json:"status"`      // current or deactivated
+}
+
+// Meaning is the description without its usage notes: what the code says
+// in plain words.
+func (c Code) Meaning() string {
+	d := c.Description
+	for _, note := range []string{" Usage:", " Note:"} {
+		if i := strings.Index(d, note); i > 0 {
+			d = d[:i]
+		}
 	}
+	return d
+}
+
+// ReasonCode looks up a claim adjustment reason code (CAS02, CAS05, …),
+// current or deactivated. ok is false for a code not on X12's list.
+func ReasonCode(code string) (c Code, ok bool) {
+	c, ok = carcTable().codes[code]
+	return c, ok
+}
+
+// RemarkCode looks up a remittance advice remark code (MOA, MIA, LQ*HE),
+// current or deactivated. ok is false for a code not on X12's list.
+func RemarkCode(code string) (c Code, ok bool) {
+	c, ok = rarcTable().codes[code]
+	return c, ok
+}
+
+type codeTable struct {
+	list  *guide.CodeList
+	codes map[string]Code
+}
+
+// readCodeTable reads a code,description,status file.
+func readCodeTable(name string, data []byte) *codeTable {
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil || len(rows) < 2 || strings.Join(rows[0], ",") != "code,description,status" {
+		panic(fmt.Sprintf("x221: data/%s.csv: want a code,description,status table (%v)", name, err))
+	}
+	t := &codeTable{codes: make(map[string]Code, len(rows)-1)}
 	codes := make([]string, 0, len(rows)-1)
 	for _, r := range rows[1:] {
 		codes = append(codes, r[0])
+		t.codes[r[0]] = Code{Code: r[0], Description: r[1], Status: r[2]}
 	}
-	return guide.NewCodeList(name, codes)
+	t.list = guide.NewCodeList(name, codes)
+	return t
 }
 
 // Parse reads one 835 interchange into its loop tree, as guide.Tree does.

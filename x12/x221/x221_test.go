@@ -269,3 +269,24 @@ func TestStateCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeMeaning: the lists carry X12's text, and Meaning drops the usage
+// notes after it; a deactivated code is still found, a made-up one is not.
+func TestCodeMeaning(t *testing.T) {
+	c, ok := ReasonCode("45")
+	if !ok || c.Status != "current" || c.Meaning() != "Charge exceeds fee schedule/maximum allowable or contracted/legislated fee arrangement." {
+		t.Errorf("CARC 45 = %+v, %v; meaning %q", c, ok, c.Meaning())
+	}
+	if c, ok := ReasonCode("A7"); !ok || c.Status != "deactivated" || c.Meaning() != "Presumptive Payment Adjustment" {
+		t.Errorf("CARC A7 = %+v, %v", c, ok)
+	}
+	if c, ok := RemarkCode("N14"); !ok || c.Status != "deactivated" || !strings.HasPrefix(c.Meaning(), "Payment based on a contractual amount") {
+		t.Errorf("RARC N14 = %+v, %v", c, ok)
+	}
+	if _, ok := ReasonCode("Q99"); ok {
+		t.Error("CARC Q99 was found")
+	}
+	if _, ok := RemarkCode("45"); ok {
+		t.Error("a reason code was found as a remark code")
+	}
+}
