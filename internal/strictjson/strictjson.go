@@ -66,7 +66,13 @@ func (c Checker) Check(data []byte) []Problem {
 var (
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 	moneyType       = reflect.TypeFor[money.Amount]()
+	describedType   = reflect.TypeFor[Described]()
 )
+
+// Described is a type with a JSON form of its own that says in words what
+// that form looks like ("a price such as 120.00"), for messages about a
+// value of the wrong kind.
+type Described interface{ DescribeJSON() string }
 
 type walker struct {
 	dec   *json.Decoder
@@ -428,6 +434,9 @@ func unknownField(key string, fields map[string]reflect.Type) string {
 func describe(t reflect.Type) string {
 	if t == moneyType {
 		return "an amount such as 200.00"
+	}
+	if t.Implements(describedType) {
+		return reflect.Zero(t).Interface().(Described).DescribeJSON()
 	}
 	if t.PkgPath() == "github.com/perdiem/perdiem/civil" && t.Name() == "Date" {
 		return "a date YYYY-MM-DD"
