@@ -1,4 +1,4 @@
 // Package layering holds the test that keeps the module's dependencies
-// pointing one way (see README.md, Layout): the X12 packages and the payer
-// profiles never depend on the episode document or the coding engine.
+// pointing one way (see README.md, Layout): the X12 packages, the payer
+// profiles and pricing never depend on the episode document or the coding engine.
 package layering

@@ -44,7 +44,7 @@ func imports(t *testing.T, dir string) []string {
 	return out
 }
 
-// TestNoEngineBelow: nothing that profile or any X12 package depends on,
+// TestNoEngineBelow: nothing that profile, pricing, asp or any X12 package depends on,
 // directly or not, is the episode document or the coding engine.
 func TestNoEngineBelow(t *testing.T) {
 	forbidden := map[string]bool{"episode": true, "coding": true}
@@ -56,7 +56,7 @@ func TestNoEngineBelow(t *testing.T) {
 		}
 		return err
 	})
-	starts = append(starts, "profile")
+	starts = append(starts, "profile", "pricing", "asp")
 	if len(starts) < 5 {
 		t.Fatalf("found only %v: the walk did not find the X12 packages", starts)
 	}
