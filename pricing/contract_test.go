@@ -13,7 +13,7 @@ import (
 
 // TestExampleContract loads the example contract with its price list.
 func TestExampleContract(t *testing.T) {
-	k, err := Load(filepath.Join("..", "examples", "contract.json"))
+	k, err := Load(filepath.Join("..", "examples", "contract", "example-health.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestLoadMissingPriceList(t *testing.T) {
 // FuzzDecode: the decoder never panics, and what it accepts prices a claim
 // without failing on the contract.
 func FuzzDecode(f *testing.F) {
-	data, err := os.ReadFile(filepath.Join("..", "examples", "contract.json"))
+	data, err := os.ReadFile(filepath.Join("..", "examples", "contract", "example-health.json"))
 	if err != nil {
 		f.Fatal(err)
 	}

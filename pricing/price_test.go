@@ -458,7 +458,7 @@ func sampleClaim() *claim.Claim {
 // contract, whose amendment of 16 March raises the per diem rates: the
 // March per diem line is split there.
 func TestExampleClaimPrices(t *testing.T) {
-	k := decode(t, mustRead(t, "../examples/contract.json"))
+	k := decode(t, mustRead(t, "../examples/contract/example-health.json"))
 	k.Terms[0].Drugs[2].Prices = map[string]money.Rate{"00409080501": 2_150_000}
 	k.Terms[1].Drugs[2].Prices = k.Terms[0].Drugs[2].Prices
 	p, err := Price(sampleClaim(), k, Options{})
