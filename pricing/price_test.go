@@ -66,11 +66,19 @@ const perDiemTerm = `"per_diem":{"S9500":100.00,"S9501":120.00,"S9502":125.00},"
 // TestWorkedExample prices the worked example of the contract reference
 // (contracts-and-workflow §2.8): S9501 10 days at 120.00, S9500-SH at
 // 100.00 × 50 %, two 99601 visits at 150.00, 99602 at 0 units, and J0696
-// 80 units at ASP + 6 %, which is the October 2025 CMS limit of 0.430.
+// 80 units at ASP + 6 %, which is the October 2025 CMS limit of 0.430,
+// read from CMS's file.
 func TestWorkedExample(t *testing.T) {
 	k := decode(t, oneTerm(perDiemTerm+`,"nursing":{"visit":150,"extra_hour":60},"drugs":[{"basis":"asp","percent":6}]`))
-	tab := &asp.Table{From: day("2025-10-01"), Through: day("2025-12-31"),
-		Limits: map[string]asp.Limit{"J0696": {Code: "J0696", Dosage: "250 MG", Limit: 430_000, HasLimit: true}}}
+	f, err := os.Open("../testdata/cms/asp-2025-10-pricing.csv") // CMS's October 2025 file
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tab, err := asp.ReadPricing(f, "asp-2025-10-pricing.csv", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	k.Terms[0].From = day("2025-01-01")
 	c := &claim.Claim{ID: "W", Payer: claim.Payer{ID: "P1"}, Lines: []claim.Line{
 		line(claim.PerDiem, "S9501", "2025-11-01", "2025-11-10", 10),
