@@ -1,7 +1,9 @@
 // Package x837p writes and reads X12 837P (005010X222A1) professional claims
 // for home infusion: Build turns a coded claim (claim.Claim) into a typed
-// Claim in X12 form, Write puts claims into one interchange, and Read turns
-// an 837P back into Claims. It knows nothing of the episode document.
+// Claim in X12 form, Write puts claims into one interchange, Read turns
+// an 837P back into Claims (a Decoder also says where each claim and line
+// is), and Coded turns a Claim back into a claim.Claim for the packages
+// that judge claims. It knows nothing of the episode document.
 //
 // The Claim type holds what the 837P says, already in X12 form (codes
 // without dots, NDCs in 11 digits, upper-case text), so that Write is a

@@ -53,7 +53,21 @@ type Decoder struct {
 	line  *Line
 	done  *Claim
 	err   error
+
+	// pos is where the claim being read is; donePos where done is.
+	pos, donePos Positions
 }
+
+// Positions say where a claim is in the 837P: its CLM segment and each
+// line's SV1 (its LX when the line has no SV1), in line order.
+type Positions struct {
+	Claim x12.Position
+	Lines []x12.Position
+}
+
+// Positions returns where the claim Next last returned is in the input.
+// Its Lines are valid until the next call to Next.
+func (d *Decoder) Positions() Positions { return d.donePos }
 
 // NewDecoder returns a Decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder { return &Decoder{r: x12.NewReader(r)} }
@@ -98,6 +112,7 @@ func (d *Decoder) finishClaim() {
 	if d.claim != nil {
 		d.done = d.claim
 		d.claim, d.line = nil, nil
+		d.pos, d.donePos = d.donePos, d.pos
 	}
 }
 
@@ -185,11 +200,13 @@ func (d *Decoder) segment(s *x12.Segment) error {
 			return d.fail(s, 0, "service line outside a claim")
 		}
 		d.claim.Lines = append(d.claim.Lines, Line{POS: d.claim.POS})
+		d.pos.Lines = append(d.pos.Lines, s.Pos())
 		d.line, d.loop = &d.claim.Lines[len(d.claim.Lines)-1], "2400"
 	case "SV1":
 		if d.line == nil {
 			return d.fail(s, 0, "SV1 without LX")
 		}
+		d.pos.Lines[len(d.pos.Lines)-1] = s.Pos()
 		return d.sv1(s)
 	case "DTP":
 		if d.line != nil && d.loop == "2400" && s.Element(1) == "472" {
@@ -323,6 +340,7 @@ func (d *Decoder) clm(s *x12.Segment) error {
 		c.Patient = &p
 	}
 	d.claim, d.line, d.loop = c, nil, "2300"
+	d.pos.Claim, d.pos.Lines = s.Pos(), d.pos.Lines[:0]
 	return nil
 }
 
