@@ -1,5 +1,5 @@
 // Command perdiem codes home infusion episodes into NHIA per diem claims,
-// writes and validates X12 837P, and reads 835 and 999 responses.
+// writes and validates X12 837P, and reads 835, 999 and 277CA responses.
 //
 // Each subcommand lives in its own file and registers itself in init.
 package main

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/x214"
 	"github.com/perdiem/perdiem/x12/x221"
 	"github.com/perdiem/perdiem/x12/x222"
 	"github.com/perdiem/perdiem/x12/x835"
@@ -21,7 +23,7 @@ func init() {
 	register(command{
 		name:  "read",
 		usage: "read FILE|- [--tree]",
-		summary: `Read an 837P, 835 or 999 into JSON.
+		summary: `Read an 837P, 835, 999 or 277CA into JSON.
 
 The kind is taken from the first transaction set (ST01). An 837P becomes its
 claims (billing provider, subscriber, patient, payer, claim and service lines
@@ -31,16 +33,27 @@ every segment as it was: 'perdiem write' gives the file back segment for
 segment. An 835 becomes typed remittances (payer, payee, payment, provider
 summaries, claims with adjustments, contacts and service lines, provider
 adjustments); a 999 becomes the accepted and rejected transaction sets with
-their errors. A file that cannot be read is reported with its segment number
-and byte offset, exit status 2.
+their errors; a 277CA (005010X214) becomes its claim acknowledgments: the
+payer or clearinghouse that sent it, the batch it answers (the 837's BHT03)
+with its counts, and under each billing provider and patient every claim
+by its patient control number (the 837's CLM01), with the payer's claim
+control number (REF*1K), its service dates, its statuses and those of the
+service lines that caused a rejection, and a verdict: accepted, rejected,
+not_found, received (forwarded or received, not yet accepted) or unknown.
+Each status code and category carries its meaning from X12's lists, dated
+in "code_lists"; a code on no list is kept, with the meaning "unknown". A
+file that cannot be read is reported with its segment number and byte
+offset, exit status 2.
 
-An 835 is read as far as it can be: a bad element, a segment out of place or
+An 835 or a 277CA is read as far as it can be: a bad element, a segment out of place or
 unreadable, a balance that does not hold (service line, claim, or BPR02 =
 ΣCLP04 − ΣPLB) or a CLP05 that is not the claim's PR adjustments is a
 finding in the remittance's "findings", with its segment number, byte offset
-and line, and everything around it is still read. If the input stops
-being X12 part way, the remittances before that point are written and the
-one it cut short is marked "incomplete". Exit status 1 when there are
+and line, and everything around it is still read (for a 277CA the
+findings are its bad elements, segments out of place, levels out of order
+and envelope counts). If the input stops being X12 part way, the
+remittances or acknowledgments before that point are written and the one
+it cut short is marked "incomplete". Exit status 1 when there are
 findings.
 
 Memory does not grow with the file: claims and remittances are written one
@@ -59,10 +72,23 @@ type readOutput struct {
 	Interchanges []*x222.Interchange `json:"interchanges,omitempty"`
 	Remittances  []*x835.Remittance  `json:"remittances,omitempty"`
 	Acknowledges []*x999.Ack         `json:"acknowledgments,omitempty"`
-	// Findings are the 835 problems outside any remittance (stray
-	// segments, sets that are not 835s); each remittance has its own.
-	Findings []*x835.Error `json:"findings,omitempty"`
+	// CodeLists dates the status code lists that explain a 277CA's codes.
+	CodeLists *codeLists  `json:"code_lists,omitempty"`
+	ClaimAcks []*x214.Ack `json:"claim_acknowledgments,omitempty"`
+	// Findings are the 835 or 277CA problems outside any remittance or
+	// acknowledgment (stray segments, sets of another kind), as
+	// []*x835.Error or []*x214.Error; each remittance and acknowledgment
+	// has its own.
+	Findings any `json:"findings,omitempty"`
 }
+
+// codeLists says which code lists explain the codes of a 277CA.
+type codeLists struct {
+	AsOf   string `json:"as_of"`
+	Source string `json:"source"`
+}
+
+var x214Lists = &codeLists{AsOf: x214.ListsAsOf, Source: x214.ListsSource}
 
 func runRead(e *env, args []string) int {
 	fs := flag.NewFlagSet("read", flag.ContinueOnError)
@@ -106,10 +132,12 @@ func runRead(e *env, args []string) int {
 		write = streamClaims
 	case kind == "835":
 		return read835(e, name, src)
+	case kind == "277" && is277CA(version):
+		return read277CA(e, name, src)
 	case kind == "999":
 		write = stream999
 	default:
-		err = fmt.Errorf("transaction set %s: perdiem reads 837, 835 and 999", kind)
+		err = fmt.Errorf("this is a %s: perdiem reads 837P, 835, 999 and 277CA (005010X214)", describeKind(kind, version))
 	}
 	if err == nil {
 		var outErr error
@@ -145,6 +173,52 @@ func regularInput(e *env, name string, in io.Reader) (*os.File, int64) {
 		return nil, 0
 	}
 	return f, start
+}
+
+// read277CA writes what could be read of a 277CA, acknowledgment by
+// acknowledgment, as read835 does for an 835.
+func read277CA(e *env, name string, r io.Reader) int {
+	bw := bufio.NewWriterSize(e.stdout, 1<<16)
+	acks, findings, readErr, err := stream277CA(r, bw)
+	if readErr != nil && acks == 0 {
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, readErr)
+		return exitInput
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem read: writing standard output: %v\n", err)
+		return exitFindings
+	}
+	if readErr != nil {
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %v; the %d acknowledgments before it are written\n", name, readErr, acks)
+		return exitFindings
+	}
+	if findings > 0 {
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %d acknowledgments, %d findings (in the JSON)\n", name, acks, findings)
+		return exitFindings
+	}
+	return exitOK
+}
+
+// is277CA reports whether a 277's version (GS08) is the claim
+// acknowledgment's. A 277 without one is read as a 277CA, which the reader
+// then says it is not sure of.
+func is277CA(version string) bool {
+	return version == "" || strings.HasPrefix(version, "005010X214")
+}
+
+// kindName is the name of a transaction set kind in the output of read and
+// in messages: 837P, 835, 999, 277CA.
+func kindName(kind, version string) string {
+	switch {
+	case kind == "837" && (version == "" || strings.HasPrefix(version, "005010X222")):
+		return "837P"
+	case kind == "277" && is277CA(version):
+		return "277CA"
+	}
+	return kind
 }
 
 // read835 writes what could be read of an 835, remittance by remittance:
@@ -205,10 +279,12 @@ func transactionKind(br *bufio.Reader) (kind, version string, err error) {
 	}
 }
 
-// describeKind names a transaction set for people: "999 (005010X231A1)".
+// describeKind names a transaction set for people, by the name read and
+// validate give it: "999 (005010X231A1)", "277CA (005010X214)".
 func describeKind(kind, version string) string {
+	name := kindName(kind, version)
 	if version == "" {
-		return kind
+		return name
 	}
-	return kind + " (" + version + ")"
+	return name + " (" + version + ")"
 }

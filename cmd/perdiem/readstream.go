@@ -11,6 +11,7 @@ import (
 
 	"github.com/perdiem/perdiem/x12"
 	"github.com/perdiem/perdiem/x12/guide"
+	"github.com/perdiem/perdiem/x12/x214"
 	"github.com/perdiem/perdiem/x12/x835"
 	"github.com/perdiem/perdiem/x12/x837p"
 	"github.com/perdiem/perdiem/x12/x999"
@@ -218,6 +219,43 @@ func stream835(r io.Reader, w *bufio.Writer) (rems, findings int, readErr error,
 	}
 	j.raw("\n}\n")
 	return rems, findings, readErr, j.err
+}
+
+// stream277CA writes the JSON of perdiem read for a 277CA, acknowledgment
+// by acknowledgment, as stream835 does for an 835.
+func stream277CA(r io.Reader, w *bufio.Writer) (acks, findings int, readErr error, err error) {
+	j := &jsonList{w: w, first: true}
+	j.raw("{")
+	j.field("type", 1)
+	j.raw(`"277CA"`)
+	j.field("code_lists", 1)
+	j.value(x214Lists, 1)
+	rd := x214.NewReader(r)
+	acks, err = j.list("claim_acknowledgments", func() (any, error) {
+		ack, err := rd.Next()
+		if err == nil {
+			findings += len(ack.Findings)
+			return ack, nil
+		}
+		if err != io.EOF {
+			readErr = err
+			if ack != nil {
+				findings += len(ack.Findings)
+				return ack, nil
+			}
+		}
+		return nil, io.EOF
+	})
+	if err != nil {
+		return acks, findings, readErr, err
+	}
+	if out := rd.Outside(); len(out) > 0 {
+		findings += len(out)
+		j.field("findings", 1)
+		j.value(out, 1)
+	}
+	j.raw("\n}\n")
+	return acks, findings, readErr, j.err
 }
 
 // treeWriter returns the writer of perdiem read --tree for transaction

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/perdiem/perdiem/x12/x214"
 	"github.com/perdiem/perdiem/x12/x221"
 	"github.com/perdiem/perdiem/x12/x222"
 	"github.com/perdiem/perdiem/x12/x835"
@@ -26,14 +27,11 @@ func inMemory(t *testing.T, file string, tree bool) (out string, readErr error) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	kind, _, err := transactionKind(bufioReader(data))
+	kind, version, err := transactionKind(bufioReader(data))
 	if err != nil {
 		return "", err
 	}
-	v := readOutput{Type: kind}
-	if kind == "837" {
-		v.Type = "837P"
-	}
+	v := readOutput{Type: kindName(kind, version)}
 	r := bytes.NewReader(data)
 	switch {
 	case kind == "837" && tree:
@@ -45,9 +43,23 @@ func inMemory(t *testing.T, file string, tree bool) (out string, readErr error) 
 	case kind == "837":
 		v.Claims, err = x837p.Read(r)
 	case kind == "835":
-		v.Remittances, v.Findings, err = x835.Read(r)
+		var outside []*x835.Error
+		v.Remittances, outside, err = x835.Read(r)
 		if len(v.Remittances) > 0 {
 			err = nil
+		}
+		if len(outside) > 0 {
+			v.Findings = outside
+		}
+	case kind == "277":
+		var outside []*x214.Error
+		v.CodeLists = x214Lists
+		v.ClaimAcks, outside, err = x214.Read(r)
+		if len(v.ClaimAcks) > 0 {
+			err = nil
+		}
+		if len(outside) > 0 {
+			v.Findings = outside
 		}
 	case kind == "999":
 		v.Acknowledges, err = x999.Read(r)
