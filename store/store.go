@@ -1,0 +1,386 @@
+// Package store keeps the billing workspace's records — users, patients,
+// payers, episodes with every version, claims with their lines and status
+// history, interchanges, acknowledgments, remittances, billing runs — and
+// its tamper-evident audit log, in embedded SQLite or in PostgreSQL with
+// the same schema and behaviour (docs/storage.md).
+//
+// Every write happens in one transaction (DB.Do), so nothing is ever half
+// written, and every read or write of patient data appends an audit entry
+// in that same transaction. Background jobs run on River, whose tables live
+// in the same database: a job is inserted in the transaction that records
+// why it exists (Tx.InsertJob).
+//
+// Errors carry a code of package errs: a missing record is not_found, a
+// duplicate or a stale version is conflict, a bad value is invalid. Their
+// messages name record ids and fields, never patient data.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/perdiem/perdiem/errs"
+)
+
+// DB is an open store. It is safe for concurrent use, and several
+// processes may share one PostgreSQL database.
+type DB struct {
+	postgres bool
+	dsn      string
+	w        *sql.DB // transactions; on SQLite one connection, BEGIN IMMEDIATE
+	r        *sql.DB // reads that write nothing (no patient data); w on PostgreSQL
+	driver   riverdriver.Driver[*sql.Tx]
+	inserter *river.Client[*sql.Tx]
+
+	mu      sync.Mutex
+	closers []func()
+}
+
+// Open opens the store at dsn and brings its schema up to date. A
+// postgres:// or postgresql:// URL opens PostgreSQL; anything else is an
+// SQLite file, given as a path or a file: URL (created with mode 0600).
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var db *DB
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err = openPostgres(dsn)
+	} else {
+		db, err = openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.inserter, err = river.NewClient(db.driver, &river.Config{Logger: quietLogger()})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: job client: %w", err)
+	}
+	return db, nil
+}
+
+func openPostgres(dsn string) (*DB, error) {
+	w, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, errs.Errorf(errs.Invalid, "store: database URL: %v", err)
+	}
+	w.SetMaxOpenConns(20)
+	w.SetMaxIdleConns(20)
+	w.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{postgres: true, dsn: dsn, w: w, r: w, driver: riverdatabasesql.New(w)}, nil
+}
+
+// sqlitePragmas make every connection wait for the lock instead of failing,
+// keep foreign keys, and make a commit durable before it returns
+// (synchronous=FULL: an acknowledged write survives a power cut, not only
+// a crash of the process).
+var sqlitePragmas = []string{"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)"}
+
+func openSQLite(dsn string) (*DB, error) {
+	path, query := dsn, ""
+	if rest, ok := strings.CutPrefix(dsn, "file:"); ok {
+		path, query, _ = strings.Cut(rest, "?")
+	}
+	if path == "" || path == ":memory:" || strings.Contains(query, "mode=memory") {
+		return nil, errs.Errorf(errs.Invalid, "store: an SQLite store needs a file, not memory")
+	}
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, errs.Errorf(errs.Invalid, "store: database parameters: %v", err)
+	}
+	// Create the file with owner-only permissions before SQLite does: it
+	// holds patient data, and SQLite gives its WAL the file's mode.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	f.Close()
+	for _, p := range sqlitePragmas {
+		params.Add("_pragma", p)
+	}
+	wp := cloneValues(params)
+	wp.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite", "file:"+path+"?"+wp.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	// One writer: SQLite serializes writes anyway, and a single connection
+	// taking BEGIN IMMEDIATE never meets a busy upgrade. River's SQLite
+	// driver asks for the same.
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	rp := cloneValues(params)
+	rp.Add("_pragma", "query_only(1)")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+rp.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	r.SetMaxOpenConns(4)
+	return &DB{dsn: dsn, w: w, r: r, driver: riversqlite.New(w)}, nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// Postgres reports whether the store is on PostgreSQL.
+func (db *DB) Postgres() bool { return db.postgres }
+
+// Close closes the store's connections. Job clients made by NewJobClient
+// must be stopped first.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	closers := db.closers
+	db.closers = nil
+	db.mu.Unlock()
+	for _, c := range closers {
+		c()
+	}
+	err := db.w.Close()
+	if db.r != db.w {
+		if e := db.r.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Actor is who does something and from where; it goes into the audit log.
+// UserID is empty for the system itself (a job, a migration, the command
+// line).
+type Actor struct {
+	UserID string
+	Remote string // the client's address, "" when there is none
+}
+
+// System is the actor of work no user asked for directly.
+var System = Actor{UserID: "system"}
+
+// Tx is one transaction of the store. Its methods are the store's reads
+// and writes; their audit entries are written when the transaction
+// commits. A Tx is used by one goroutine, only inside the function given
+// to DB.Do.
+type Tx struct {
+	ctx   context.Context
+	db    *DB
+	tx    *sql.Tx
+	actor Actor
+	now   time.Time
+	audit []AuditEntry
+}
+
+// Context returns the transaction's context.
+func (tx *Tx) Context() context.Context { return tx.ctx }
+
+// Actor returns who the transaction acts for.
+func (tx *Tx) Actor() Actor { return tx.actor }
+
+// SQL returns the database/sql transaction, for River's transactional job
+// calls (river.JobCompleteTx) in workers.
+func (tx *Tx) SQL() *sql.Tx { return tx.tx }
+
+// Do runs fn in one transaction acting for a and commits it if fn returns
+// nil; otherwise nothing fn did is kept. Inside fn, use only tx: on SQLite
+// the store has one writing connection, which tx holds.
+func (db *DB) Do(ctx context.Context, a Actor, fn func(tx *Tx) error) error {
+	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return internal("begin", err)
+	}
+	tx := &Tx{ctx: ctx, db: db, tx: sqlTx, actor: a, now: now()}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := tx.flushAudit(); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return mapErr("commit", err)
+	}
+	return nil
+}
+
+// now is the store's clock, in microseconds (PostgreSQL's precision).
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func (tx *Tx) exec(what, query string, args ...any) (int64, error) {
+	res, err := tx.tx.ExecContext(tx.ctx, query, args...)
+	if err != nil {
+		return 0, mapErr(what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, internal(what, err)
+	}
+	return n, nil
+}
+
+func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) query(what, query string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, query, args...)
+	if err != nil {
+		return nil, mapErr(what, err)
+	}
+	return rows, nil
+}
+
+// internal wraps a database failure; errs.Message hides its details from
+// users.
+func internal(what string, err error) error {
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+// mapErr gives database errors their errs code: a unique or primary key
+// violation is a conflict, a foreign key violation a reference to a record
+// that does not exist (invalid). The message names the table and
+// constraint, never values.
+func mapErr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.Errorf(errs.NotFound, "%s: not found", what)
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "23505":
+			return errs.Errorf(errs.Conflict, "%s: already exists (%s)", what, pg.ConstraintName)
+		case "23503":
+			return errs.Errorf(errs.Invalid, "%s: refers to a record that does not exist (%s)", what, pg.ConstraintName)
+		case "23514":
+			return errs.Errorf(errs.Invalid, "%s: a value is out of range (%s)", what, pg.ConstraintName)
+		}
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return errs.Errorf(errs.Conflict, "%s: already exists", what)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return errs.Errorf(errs.Invalid, "%s: refers to a record that does not exist", what)
+		case sqlite3.SQLITE_CONSTRAINT_CHECK:
+			return errs.Errorf(errs.Invalid, "%s: a value is out of range", what)
+		}
+	}
+	return internal(what, err)
+}
+
+func notFound(kind, id string) error {
+	return errs.Errorf(errs.NotFound, "%s %s not found", kind, quoteID(id))
+}
+
+// quoteID quotes an id for a message, cut to 40 characters: ids are ours
+// or the client's keys, never patient data, but may be long.
+func quoteID(id string) string {
+	if len(id) > 40 {
+		return fmt.Sprintf("%q… (%d bytes)", id[:40], len(id))
+	}
+	return fmt.Sprintf("%q", id)
+}
+
+// crockford is Crockford's base 32: no I, L, O or U, so ids read aloud.
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NewID returns a new record id: prefix, nine characters of the time in
+// milliseconds and eight of a 40-bit number, random for the first id of a
+// millisecond and counting up from it for the next ones. Ids made by one
+// process sort in the order they were made, those of several processes by
+// the millisecond; a claim id (prefix "C", 18 characters) fits CLM01's 20.
+func NewID(prefix string) string {
+	idMu.Lock()
+	ms := uint64(time.Now().UnixMilli())
+	if ms <= idLastMs {
+		ms, idLastRand = idLastMs, idLastRand+1
+		if idLastRand >= 1<<40 {
+			ms, idLastRand = ms+1, 0
+		}
+	} else {
+		var rnd [8]byte
+		rand.Read(rnd[:])
+		// Start in the lower half so a burst in one millisecond
+		// rarely carries into the next.
+		idLastRand = binary.BigEndian.Uint64(rnd[:]) & (1<<39 - 1)
+	}
+	idLastMs = ms
+	r := idLastRand
+	idMu.Unlock()
+	b := make([]byte, 0, len(prefix)+17)
+	b = append(b, prefix...)
+	for i := 8; i >= 0; i-- {
+		b = append(b, crockford[(ms>>(5*uint(i)))&31])
+	}
+	for i := 7; i >= 0; i-- {
+		b = append(b, crockford[(r>>(5*uint(i)))&31])
+	}
+	return string(b)
+}
+
+var (
+	idMu       sync.Mutex
+	idLastMs   uint64
+	idLastRand uint64
+)
+
+// Page asks for one page of a list. Lists are newest first; Cursor is the
+// Next of the page before ("" for the first page).
+type Page struct {
+	Limit  int    // 1..MaxLimit; 0 means DefaultLimit
+	Cursor string // the id after which the page starts
+}
+
+// DefaultLimit and MaxLimit bound a page.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+func (p Page) limit() (int, error) {
+	switch {
+	case p.Limit == 0:
+		return DefaultLimit, nil
+	case p.Limit < 0 || p.Limit > MaxLimit:
+		return 0, errs.Errorf(errs.Invalid, "limit %d: want 1..%d", p.Limit, MaxLimit)
+	}
+	return p.Limit, nil
+}
