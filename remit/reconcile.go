@@ -274,7 +274,12 @@ func (r *Reconciler) matchClaim(cl *x835.Claim) (int, MatchRule) {
 		}
 		return best, ByClaimID
 	}
+	// Without a date of service the member and charge alone are too weak
+	// a key: the same patient is billed the same amount month after month.
 	from, to, dated := claimDates(cl)
+	if !dated {
+		return -1, Unmatched
+	}
 	found := -1
 	seen := map[int]bool{}
 	for _, n := range []*x835.Name{cl.Patient, cl.Insured} {
@@ -286,7 +291,7 @@ func (r *Reconciler) matchClaim(cl *x835.Claim) (int, MatchRule) {
 			if seen[i] || c.Total != charge {
 				continue
 			}
-			if dated && !(civil.Span{From: from, To: to}).Overlaps(c.Period) {
+			if !(civil.Span{From: from, To: to}).Overlaps(c.Period) {
 				continue
 			}
 			if found >= 0 {

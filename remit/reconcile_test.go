@@ -342,6 +342,13 @@ func TestMatchFallbacks(t *testing.T) {
 		t.Errorf("the payer's REF*6R is lost: %q", cp.Lines[1].ControlNumber)
 	}
 
+	// A claim answered at claim level, with no date anywhere, is not
+	// matched by member and charge alone.
+	undated := build835(t, "0002", []answer{{c: c, pcn: "HIT2026030", icn: "ICN1", claimAdj: []cas{{"CO", "45", m("100")}}}})
+	if cp := reconcile(t, []*claim.Claim{c}, undated, Options{}).Remittances[0].Claims[0]; cp.Match != Unmatched {
+		t.Errorf("undated claim matched %q by %s", cp.ClaimID, cp.Match)
+	}
+
 	twin := *c
 	twin.ID = "HIT20260301B"
 	rep = reconcile(t, []*claim.Claim{c, &twin}, data, Options{})

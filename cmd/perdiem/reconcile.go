@@ -1,0 +1,365 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/coding"
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/money"
+	"github.com/perdiem/perdiem/remit"
+	"github.com/perdiem/perdiem/x12/x835"
+	"github.com/perdiem/perdiem/x12/x837p"
+)
+
+func init() {
+	register(command{
+		name:  "reconcile",
+		usage: "reconcile --claims F.837|F.jsonl --remit F.835 [--format text|json|csv] [--tolerance AMOUNT] [--out F] [--profile ID] [--profile-file F] [--codes DIR | --cms FILE]",
+		summary: `Reconcile 835 remittances with the claims that were sent.
+
+Matches each 835 claim to a claim sent (CLP01 to the claim id, else member
+id, charge and dates) and each service line to a line (REF*6R to the line
+id, else procedure code and date of service), and gives per line what was
+billed, expected, allowed, paid and left to the patient, every adjustment
+(group, reason code, amount) and remark with its meaning in words, and the
+flags: underpaid, overpaid, denied, reversal, correction, unmatched claims
+and lines either way, split and recoded lines, changed units, provider
+adjustments (PLB). Then each claim sent with its outcome (paid, partly-paid,
+denied, reversed, forwarded, predetermination, no-remittance) and the
+totals. docs/reconcile.md has the matching rules, the flags and the CSV
+columns.
+
+  --claims F        the claims sent: an 837P (every claim in it), or episode
+                    documents with a claim block, one or several (JSON Lines,
+                    as 'perdiem claim --jsonl' reads them), coded again as
+                    'perdiem claim' codes them
+  --remit F         the 835 (every remittance in it), read as it streams
+  --format F        text (default), json, or csv: one row per line for a
+                    spreadsheet, header row, money as plain decimals
+  --tolerance A     how far the allowed amount may be from the expected one
+                    before it is flagged, e.g. 0.50; default 0.00
+  --out F           write to F (whole or not at all); default standard output
+  --profile ID, --profile-file F, --codes DIR, --cms FILE
+                    as for 'perdiem claim', to code episode documents the way
+                    they were coded when sent
+
+Exit status 0 when done, whatever the flags; 2 on bad input (nothing
+written); 1 when the 835 stops being X12 part way (the remittances before
+the break are reconciled and written, and a note says so) or writing fails.`,
+		run: runReconcile,
+	})
+}
+
+type reconcileFlags struct {
+	claims, remit, format, tolerance, out string
+	profileID, profileFile, cms, codes    string
+}
+
+func runReconcile(e *env, args []string) int {
+	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f reconcileFlags
+	fs.StringVar(&f.claims, "claims", "", "the claims sent: 837P or episode documents")
+	fs.StringVar(&f.remit, "remit", "", "the 835")
+	fs.StringVar(&f.format, "format", "text", "text, json or csv")
+	fs.StringVar(&f.tolerance, "tolerance", "0.00", "tolerance on the allowed amount")
+	fs.StringVar(&f.out, "out", "", "output file")
+	fs.StringVar(&f.profileID, "profile", "", "payer profile id")
+	fs.StringVar(&f.profileFile, "profile-file", "", "payer profile file")
+	fs.StringVar(&f.cms, "cms", "", "CMS HCPCS release to overlay")
+	fs.StringVar(&f.codes, "codes", "", "folder of imported CMS releases")
+	setUsage(fs)
+	if err := fs.Parse(args); err != nil {
+		return exitInput
+	}
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(e.stderr, "perdiem reconcile: "+format+"\n", args...)
+		return exitInput
+	}
+	if fs.NArg() > 0 {
+		return fail("unexpected argument %q: give the files with --claims and --remit", fs.Arg(0))
+	}
+	if f.claims == "" || f.remit == "" {
+		return fail("give the claims sent with --claims and the 835 with --remit")
+	}
+	if f.claims == "-" && f.remit == "-" {
+		return fail("--claims and --remit cannot both be standard input")
+	}
+	var opt remit.Options
+	tol, err := money.Parse(f.tolerance)
+	if err != nil || tol < 0 {
+		return fail("--tolerance %q: want an amount of zero or more, such as 0.50", f.tolerance)
+	}
+	opt.Tolerance = tol
+	var w reconWriter
+	switch f.format {
+	case "text":
+		w = &reconText{}
+	case "json":
+		w = &reconJSON{}
+	case "csv":
+		w = &reconCSV{}
+	default:
+		return fail("--format %q: want text, json or csv", f.format)
+	}
+	copt, err := codingOptions(f.profileID, f.profileFile, f.cms, f.codes)
+	if err != nil {
+		return fail("%v", err)
+	}
+	claims, err := readSentClaims(e, f.claims, copt)
+	if err != nil {
+		printProblems(e.stderr, "perdiem reconcile: "+f.claims, err)
+		return exitInput
+	}
+	in, err := openInput(e, f.remit)
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer in.Close()
+	rd := x835.NewReader(skipBOM(in))
+	// The first remittance is read before any output, so an input that is
+	// no 835 at all writes nothing.
+	first, err := rd.Next()
+	if err != nil && err != io.EOF {
+		return fail("%s: %v", f.remit, err)
+	}
+	if err == io.EOF {
+		return fail("%s: no 835 transaction set", f.remit)
+	}
+
+	var broken error
+	r := remit.NewReconciler(claims, opt)
+	err = writeOutput(e, f.out, []string{f.claims, f.remit}, func(out io.Writer) error {
+		if err := w.begin(out); err != nil {
+			return err
+		}
+		n := 0
+		for rem := first; ; {
+			rr, err := r.Add(rem)
+			if err != nil {
+				return err
+			}
+			if err := w.remittance(rr); err != nil {
+				return err
+			}
+			n++
+			rem, err = rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				broken = fmt.Errorf("%s: %v; the %d remittance(s) before it are reconciled", f.remit, err, n)
+				break
+			}
+		}
+		outcomes, totals := r.Finish()
+		return w.end(outcomes, totals)
+	})
+	if broken != nil {
+		fmt.Fprintf(e.stderr, "perdiem reconcile: %v\n", broken)
+	}
+	if err != nil {
+		if u := (usageError{}); errors.As(err, &u) {
+			return fail("%v", err)
+		}
+		fmt.Fprintf(e.stderr, "perdiem reconcile: %v\n", err)
+		return exitFor(err)
+	}
+	if broken != nil {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// readSentClaims reads the claims sent: every claim of an 837P, or the
+// claims 'perdiem claim' makes of episode documents (one JSON document, or
+// several one after another as in JSON Lines), split as it splits a claim
+// of more than 50 lines.
+func readSentClaims(e *env, name string, opt coding.Options) ([]*claim.Claim, error) {
+	in, err := openInput(e, name)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	br := bufio.NewReaderSize(skipBOM(in), 1<<16)
+	head, _ := br.Peek(512)
+	if bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n"), []byte("ISA")) {
+		return claimsFrom837(br)
+	}
+	var claims []*claim.Claim
+	dec := json.NewDecoder(br)
+	for n := 1; ; n++ {
+		var raw json.RawMessage
+		start := dec.InputOffset()
+		if err := dec.Decode(&raw); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("document %d (from byte %d): %v", n, start, err)
+		}
+		cs, err := claimsFromEpisode(raw, opt)
+		if err != nil {
+			return nil, fmt.Errorf("document %d (from byte %d): %w", n, start, err)
+		}
+		claims = append(claims, cs...)
+	}
+	if len(claims) == 0 {
+		return nil, errors.New("no claims: want an 837P or episode documents with a claim block")
+	}
+	return claims, nil
+}
+
+// claimsFromEpisode codes a document and makes its claim as 'perdiem claim'
+// sends it: one claim, or parts <id>-1, <id>-2, … of at most 50 lines.
+func claimsFromEpisode(data []byte, opt coding.Options) ([]*claim.Claim, error) {
+	doc, err := episode.Decode(data)
+	if err != nil {
+		return nil, shortProblems(err)
+	}
+	if doc.Claim == nil {
+		return nil, errors.New("claim: the document has no claim block, so no claim was sent from it")
+	}
+	if probs := doc.ValidateClaim(); len(probs) > 0 {
+		return nil, &episode.Error{Problems: probs}
+	}
+	res, err := coding.Code(doc, opt)
+	if err != nil {
+		return nil, shortProblems(err)
+	}
+	c, err := coding.Claim(doc, res)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Lines) <= x837p.MaxLines {
+		return []*claim.Claim{c}, nil
+	}
+	var parts []*claim.Claim
+	for k := 0; k*x837p.MaxLines < len(c.Lines); k++ {
+		p := *c
+		p.ID = fmt.Sprintf("%s-%d", c.ID, k+1)
+		p.Lines = c.Lines[k*x837p.MaxLines : min((k+1)*x837p.MaxLines, len(c.Lines))]
+		var err error
+		p.Total = 0
+		for _, ln := range p.Lines {
+			if p.Total, err = money.Add(p.Total, ln.Charge); err != nil {
+				return nil, err
+			}
+		}
+		p.Period.From, p.Period.To = p.Lines[0].From, p.Lines[0].To
+		for _, ln := range p.Lines {
+			p.Period.From, p.Period.To = min(p.Period.From, ln.From), max(p.Period.To, ln.To)
+		}
+		parts = append(parts, &p)
+	}
+	return parts, nil
+}
+
+// claimsFrom837 reads every claim of an 837P as what reconciliation needs:
+// ids, member, payer, lines with their control numbers and charges.
+func claimsFrom837(r io.Reader) ([]*claim.Claim, error) {
+	d := x837p.NewDecoder(r)
+	var out []*claim.Claim
+	for {
+		c, err := d.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		cl := &claim.Claim{
+			ID: c.ID, Frequency: c.Frequency, OriginalRef: c.OriginalRef,
+			Subscriber: claim.Subscriber{MemberID: c.Subscriber.MemberID, Last: c.Subscriber.Last, First: c.Subscriber.First},
+			Payer:      claim.Payer{Name: c.Payer.Name, ID: c.Payer.ID, Filing: c.Subscriber.Filing},
+			Total:      c.Total,
+			PriorAuth:  c.PriorAuth,
+		}
+		for i, ln := range c.Lines {
+			l := claim.Line{ID: ln.ControlNum, Code: ln.Code, Modifiers: ln.Modifiers, From: ln.From, To: ln.To,
+				Units: ln.Units, Charge: ln.Charge, POS: ln.POS}
+			if ln.Drug != nil {
+				l.NDC, l.NDCQuantity = ln.Drug.NDC, ln.Drug.Quantity
+			}
+			if i == 0 || l.From < cl.Period.From {
+				cl.Period.From = l.From
+			}
+			if l.To > cl.Period.To {
+				cl.Period.To = l.To
+			}
+			cl.Lines = append(cl.Lines, l)
+		}
+		out = append(out, cl)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no claims in the 837P")
+	}
+	return out, nil
+}
+
+// reconWriter writes a reconciliation as it is made: the remittances one
+// by one, then the claims sent and the totals.
+type reconWriter interface {
+	begin(w io.Writer) error
+	remittance(r *remit.Remittance) error
+	end(claims []*remit.ClaimOutcome, t remit.Totals) error
+}
+
+// reconJSON writes remit.Report as JSON, streamed.
+type reconJSON struct {
+	w     io.Writer
+	count int
+}
+
+func (j *reconJSON) begin(w io.Writer) error {
+	j.w = w
+	_, err := io.WriteString(w, "{\n  \"remittances\": [")
+	return err
+}
+
+// value is v as JSON indented to sit prefix deep in the report.
+func (j *reconJSON) value(v any, prefix string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+func (j *reconJSON) remittance(r *remit.Remittance) error {
+	b, err := j.value(r, "    ")
+	if err != nil {
+		return err
+	}
+	sep := "\n    "
+	if j.count > 0 {
+		sep = ",\n    "
+	}
+	j.count++
+	_, err = fmt.Fprintf(j.w, "%s%s", sep, b)
+	return err
+}
+
+func (j *reconJSON) end(claims []*remit.ClaimOutcome, t remit.Totals) error {
+	if claims == nil {
+		claims = []*remit.ClaimOutcome{}
+	}
+	cb, err := j.value(claims, "  ")
+	if err != nil {
+		return err
+	}
+	tb, err := j.value(t, "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(j.w, "\n  ],\n  \"claims\": %s,\n  \"totals\": %s\n}\n", cb, tb)
+	return err
+}
