@@ -8,11 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/money"
+	"github.com/perdiem/perdiem/pricing"
 	"github.com/perdiem/perdiem/remit"
 	"github.com/perdiem/perdiem/x12/x835"
 	"github.com/perdiem/perdiem/x12/x837p"
@@ -21,7 +23,7 @@ import (
 func init() {
 	register(command{
 		name:  "reconcile",
-		usage: "reconcile --claims F.837|F.jsonl --remit F.835 [--format text|json|csv] [--tolerance AMOUNT] [--out F] [--profile ID] [--profile-file F] [--codes DIR | --cms FILE]",
+		usage: "reconcile --claims F.837|F.jsonl --remit F.835 [--contract C] [--format text|json|csv] [--tolerance AMOUNT] [--out F] [--profile ID] [--profile-file F] [--codes DIR | --cms FILE]",
 		summary: `Reconcile 835 remittances with the claims that were sent.
 
 Matches each 835 claim to a claim sent (CLP01 to the claim id, else member
@@ -41,6 +43,12 @@ columns.
                     as 'perdiem claim --jsonl' reads them), coded again as
                     'perdiem claim' codes them
   --remit F         the 835 (every remittance in it), read as it streams
+  --contract C      the payer's contract (a JSON file, docs/pricing.md): each
+                    line's expected payment and the contract term that set it,
+                    as 'perdiem price' gives them. Lines it does not price
+                    (no term in force, a drug on the ASP basis) have no
+                    expected amount and are never called under- or overpaid;
+                    without a contract no line is
   --format F        text (default), json, or csv: one row per line for a
                     spreadsheet, header row, money as plain decimals
   --tolerance A     how far the allowed amount may be from the expected one
@@ -58,8 +66,8 @@ the break are reconciled and written, and a note says so) or writing fails.`,
 }
 
 type reconcileFlags struct {
-	claims, remit, format, tolerance, out string
-	profileID, profileFile, cms, codes    string
+	claims, remit, contract, format, tolerance, out string
+	profileID, profileFile, cms, codes              string
 }
 
 func runReconcile(e *env, args []string) int {
@@ -68,6 +76,7 @@ func runReconcile(e *env, args []string) int {
 	var f reconcileFlags
 	fs.StringVar(&f.claims, "claims", "", "the claims sent: 837P or episode documents")
 	fs.StringVar(&f.remit, "remit", "", "the 835")
+	fs.StringVar(&f.contract, "contract", "", "the payer's contract")
 	fs.StringVar(&f.format, "format", "text", "text, json or csv")
 	fs.StringVar(&f.tolerance, "tolerance", "0.00", "tolerance on the allowed amount")
 	fs.StringVar(&f.out, "out", "", "output file")
@@ -117,6 +126,23 @@ func runReconcile(e *env, args []string) int {
 	if err != nil {
 		printProblems(e.stderr, "perdiem reconcile: "+f.claims, err)
 		return exitInput
+	}
+	if f.contract != "" {
+		k, err := pricing.Load(f.contract)
+		if err != nil {
+			printProblems(e.stderr, "perdiem reconcile: "+f.contract, err)
+			return exitInput
+		}
+		x := &contractExpecter{k: k, prices: make(map[*claim.Claim]*pricing.ClaimPrice, len(claims))}
+		for _, c := range claims {
+			p, err := pricing.Price(c, k, pricing.Options{})
+			if err != nil {
+				printProblems(e.stderr, "perdiem reconcile: note: claim "+c.ID+" is not priced", err)
+				continue
+			}
+			x.prices[c] = p
+		}
+		opt.Expecter = x
 	}
 	in, err := openInput(e, f.remit)
 	if err != nil {
@@ -176,6 +202,37 @@ func runReconcile(e *env, args []string) int {
 		return exitFindings
 	}
 	return exitOK
+}
+
+// contractExpecter gives each line's expected payment as the pricer
+// priced it under the contract.
+type contractExpecter struct {
+	k      *pricing.Contract
+	prices map[*claim.Claim]*pricing.ClaimPrice
+}
+
+func (x *contractExpecter) Expected(c *claim.Claim, i int) (money.Amount, string, bool) {
+	p := x.prices[c]
+	if p == nil || i >= len(p.Lines) || p.Lines[i].Status == pricing.Unpriced {
+		return 0, "", false
+	}
+	lp := &p.Lines[i]
+	var parts []string
+	for _, pt := range lp.Parts {
+		s := pt.Term
+		if len(pt.Paths) > 0 {
+			s += " (" + strings.Join(pt.Paths, ", ") + ")"
+		}
+		if pt.Status == pricing.NotPayable {
+			s += " not payable"
+		}
+		parts = append(parts, s)
+	}
+	term := x.k.ID + " " + strings.Join(parts, "; ")
+	if lp.LesserOf {
+		term += "; lesser of: the charge"
+	}
+	return lp.Expected, term, true
 }
 
 // readSentClaims reads the claims sent: every claim of an 837P, or the
