@@ -1,0 +1,437 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/money"
+)
+
+// Status is where a claim is in its life. The statuses, and the moves
+// between them that the store allows (Moves), are defined here once.
+type Status string
+
+// The claim statuses.
+const (
+	Draft         Status = "draft"          // coded, not yet checked
+	Ready         Status = "ready"          // checked, waiting to be sent
+	Submitted     Status = "submitted"      // sent in an interchange
+	Accepted999   Status = "accepted_999"   // its transaction set accepted by a 999
+	Rejected999   Status = "rejected_999"   // its transaction set rejected by a 999
+	Accepted277CA Status = "accepted_277ca" // accepted by the payer's front end (277CA)
+	Rejected277CA Status = "rejected_277ca" // rejected by the payer's front end (277CA)
+	Paid          Status = "paid"           // an 835 paid it in full
+	PartlyPaid    Status = "partly_paid"    // an 835 paid part of it
+	Denied        Status = "denied"         // an 835 paid nothing
+)
+
+// Statuses lists the statuses in the order of a claim's life.
+var Statuses = []Status{Draft, Ready, Submitted, Accepted999, Rejected999, Accepted277CA, Rejected277CA, Paid, PartlyPaid, Denied}
+
+// Moves says which statuses a claim may move to from each. A claim moves
+// forward through its life; one rejected or denied may go back to draft
+// or ready to be corrected and sent again; an 835 may arrive without a
+// 999 or 277CA before it, and a later 835 may correct an earlier one.
+var Moves = map[Status][]Status{
+	Draft:         {Ready, Submitted},
+	Ready:         {Draft, Submitted},
+	Submitted:     {Accepted999, Rejected999, Accepted277CA, Rejected277CA, Paid, PartlyPaid, Denied},
+	Accepted999:   {Accepted277CA, Rejected277CA, Paid, PartlyPaid, Denied},
+	Rejected999:   {Draft, Ready},
+	Accepted277CA: {Paid, PartlyPaid, Denied},
+	Rejected277CA: {Draft, Ready},
+	Paid:          {PartlyPaid, Denied},
+	PartlyPaid:    {Paid, Denied},
+	Denied:        {Paid, PartlyPaid, Draft, Ready},
+}
+
+// Valid reports whether s is one of the statuses.
+func (s Status) Valid() bool {
+	_, ok := Moves[s]
+	return ok
+}
+
+// CanMove reports whether a claim in status from may move to status to.
+func CanMove(from, to Status) bool {
+	for _, s := range Moves[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Claim is a stored claim: the claim.Claim that goes out in an 837P (its
+// ID the store's, each line's ID "<claim id>-<n>"), the coding result it
+// was made from, the episode version it was coded from, and where it is.
+// Lists leave Claim and Result empty.
+type Claim struct {
+	ID             string        `json:"id"`
+	PatientID      string        `json:"patient_id"`
+	PayerID        string        `json:"payer_id,omitempty"`
+	EpisodeID      string        `json:"episode_id"`
+	EpisodeVersion int64         `json:"episode_version"`
+	Period         civil.Span    `json:"period"`
+	Status         Status        `json:"status"`
+	Total          money.Amount  `json:"total"`
+	Paid           money.Amount  `json:"paid"`
+	BillingRunID   string        `json:"billing_run_id,omitempty"`
+	CreatedBy      string        `json:"created_by"`
+	CreatedAt      time.Time     `json:"created_at"`
+	UpdatedAt      time.Time     `json:"updated_at"`
+	Claim          *claim.Claim  `json:"claim,omitempty"`
+	Result         *claim.Result `json:"result,omitempty"`
+}
+
+// NewClaim is what CreateClaim needs: the coded claim and result, the
+// episode version they were coded from, and optionally the payer (else the
+// episode's), the first status (else Draft) and the billing run.
+type NewClaim struct {
+	EpisodeID      string
+	EpisodeVersion int64
+	PayerID        string
+	Status         Status
+	BillingRunID   string
+	Claim          claim.Claim
+	Result         claim.Result
+}
+
+// Source says what caused a status change: a user's request ("user", with
+// the user id), an interchange, an acknowledgment, a remittance or a
+// billing run, with that record's id.
+type Source struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+}
+
+// StatusChange is one entry of a claim's status history.
+type StatusChange struct {
+	N      int64     `json:"n"`
+	Status Status    `json:"status"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Source Source    `json:"source"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// CreateClaim stores a claim with a new id (at most claim.MaxIDLength
+// characters), its lines with ids "<claim id>-<n>", and its first status.
+// The total is the sum of the line charges.
+func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
+	if n.Status == "" {
+		n.Status = Draft
+	}
+	if n.Status != Draft && n.Status != Ready {
+		return Claim{}, errs.Invalids([]errs.Problem{{Path: "status", Message: "a new claim is draft or ready"}})
+	}
+	var patientID string
+	var episodePayer sql.NullString
+	err := tx.queryRow(`SELECT e.patient_id, e.payer_id FROM episode_versions v JOIN episodes e ON e.id = v.episode_id
+WHERE v.episode_id = $1 AND v.version = $2`, n.EpisodeID, n.EpisodeVersion).Scan(&patientID, &episodePayer)
+	if err == sql.ErrNoRows {
+		return Claim{}, errs.Errorf(errs.NotFound, "episode %s has no version %d", quoteID(n.EpisodeID), n.EpisodeVersion)
+	}
+	if err != nil {
+		return Claim{}, internal("read episode", err)
+	}
+	if n.PayerID == "" {
+		n.PayerID = episodePayer.String
+	}
+	c := n.Claim
+	c.ID = NewID("C")
+	charges := make([]money.Amount, len(c.Lines))
+	c.Lines = append([]claim.Line(nil), c.Lines...)
+	for i := range c.Lines {
+		c.Lines[i].ID = c.ID + "-" + strconv.Itoa(i+1)
+		charges[i] = c.Lines[i].Charge
+	}
+	total, err := money.Sum(charges...)
+	if err != nil {
+		return Claim{}, errs.Invalids([]errs.Problem{{Path: "claim.lines", Message: "the charges' total: " + err.Error()}})
+	}
+	c.Total = total
+	claimJSON, err := json.Marshal(&c)
+	if err != nil {
+		return Claim{}, internal("encode claim", err)
+	}
+	resultJSON, err := json.Marshal(&n.Result)
+	if err != nil {
+		return Claim{}, internal("encode coding result", err)
+	}
+	out := Claim{
+		ID: c.ID, PatientID: patientID, PayerID: n.PayerID, EpisodeID: n.EpisodeID, EpisodeVersion: n.EpisodeVersion,
+		Period: c.Period, Status: n.Status, Total: total, BillingRunID: n.BillingRunID,
+		CreatedBy: tx.actorID(), CreatedAt: tx.now, UpdatedAt: tx.now, Claim: &c, Result: &n.Result,
+	}
+	if _, err := tx.exec("create claim", `INSERT INTO claims (id, patient_id, payer_id, episode_id, episode_version, period_from, period_to,
+status, claim, result, total_cents, paid_cents, history_n, billing_run_id, created_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 1, $12, $13, $14, $14)`,
+		out.ID, patientID, nullString(n.PayerID), n.EpisodeID, n.EpisodeVersion, c.Period.From.String(), c.Period.To.String(),
+		string(n.Status), string(claimJSON), string(resultJSON), int64(total), nullString(n.BillingRunID), out.CreatedBy, micros(tx.now)); err != nil {
+		return Claim{}, err
+	}
+	for i, l := range c.Lines {
+		mods, _ := json.Marshal(nonNil(l.Modifiers))
+		reasons, _ := json.Marshal(nonNilReasons(l.Why))
+		if _, err := tx.exec("create claim line", `INSERT INTO claim_lines (claim_id, n, line_id, code, modifiers, from_date, to_date, units, charge_cents, reasons)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, out.ID, i+1, l.ID, l.Code, string(mods), l.From.String(), l.To.String(),
+			l.Units, int64(l.Charge), string(reasons)); err != nil {
+			return Claim{}, err
+		}
+	}
+	src := Source{Kind: "user", ID: tx.actorID()}
+	if n.BillingRunID != "" {
+		src = Source{Kind: "billing_run", ID: n.BillingRunID}
+	}
+	if err := tx.insertHistory(out.ID, 1, n.Status, src, fmt.Sprintf("coded from episode version %d", n.EpisodeVersion)); err != nil {
+		return Claim{}, err
+	}
+	tx.Audit("create", "claim", out.ID, fmt.Sprintf("episode %s version %d, %d lines", n.EpisodeID, n.EpisodeVersion, len(c.Lines)))
+	return out, nil
+}
+
+func nonNil(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}
+
+func nonNilReasons(rs []claim.Reason) []claim.Reason {
+	if rs == nil {
+		return []claim.Reason{}
+	}
+	return rs
+}
+
+func (tx *Tx) insertHistory(claimID string, n int64, s Status, src Source, detail string) error {
+	_, err := tx.exec("record claim status", `INSERT INTO claim_status_history (claim_id, n, status, at, by_user, source_kind, source_id, detail)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, claimID, n, string(s), micros(tx.now), tx.actorID(), src.Kind, src.ID, detail)
+	return err
+}
+
+// ClaimChange moves a claim to a status. Paid, when set, replaces the
+// amount paid (from an 835).
+type ClaimChange struct {
+	ClaimID string
+	Status  Status
+	Paid    *money.Amount
+	Detail  string // no patient data: codes, amounts, ids
+}
+
+// SetClaimStatus moves a claim as ch says, if Moves allows it from the
+// claim's current status (a conflict otherwise), and records the change
+// with its source in the claim's history.
+func (tx *Tx) SetClaimStatus(ch ClaimChange, src Source) error {
+	if !ch.Status.Valid() {
+		return errs.Invalids([]errs.Problem{{Path: "status", Message: "not a claim status"}})
+	}
+	var cur string
+	err := tx.queryRow(`SELECT status FROM claims WHERE id = $1`, ch.ClaimID).Scan(&cur)
+	if err == sql.ErrNoRows {
+		return notFound("claim", ch.ClaimID)
+	}
+	if err != nil {
+		return internal("read claim", err)
+	}
+	return tx.moveClaim(ch, Status(cur), []Status{Status(cur)}, src)
+}
+
+// moveClaim moves a claim whose status is one of from; the conditional
+// UPDATE, which locks the row on PostgreSQL, makes a concurrent change a
+// conflict instead of a lost update.
+func (tx *Tx) moveClaim(ch ClaimChange, cur Status, from []Status, src Source) error {
+	if !CanMove(cur, ch.Status) {
+		return errs.Errorf(errs.Conflict, "claim %s is %s and cannot become %s", quoteID(ch.ClaimID), cur, ch.Status)
+	}
+	args := []any{ch.ClaimID, string(ch.Status), micros(tx.now)}
+	paid := ""
+	if ch.Paid != nil {
+		args = append(args, int64(*ch.Paid))
+		paid = fmt.Sprintf(", paid_cents = $%d", len(args))
+	}
+	ph := make([]string, len(from))
+	for i, s := range from {
+		args = append(args, string(s))
+		ph[i] = fmt.Sprintf("$%d", len(args))
+	}
+	var n int64
+	err := tx.queryRow(`UPDATE claims SET status = $2, updated_at = $3, history_n = history_n + 1`+paid+`
+WHERE id = $1 AND status IN (`+strings.Join(ph, ", ")+`) RETURNING history_n`, args...).Scan(&n)
+	if err == sql.ErrNoRows {
+		var now string
+		if err := tx.queryRow(`SELECT status FROM claims WHERE id = $1`, ch.ClaimID).Scan(&now); err == sql.ErrNoRows {
+			return notFound("claim", ch.ClaimID)
+		}
+		return errs.Errorf(errs.Conflict, "claim %s is %s and cannot become %s", quoteID(ch.ClaimID), now, ch.Status)
+	}
+	if err != nil {
+		return mapErr("update claim", err)
+	}
+	if err := tx.insertHistory(ch.ClaimID, n, ch.Status, src, ch.Detail); err != nil {
+		return err
+	}
+	tx.Audit("update", "claim", ch.ClaimID, "status "+string(ch.Status))
+	return nil
+}
+
+const claimColumns = `id, patient_id, payer_id, episode_id, episode_version, period_from, period_to, status, total_cents, paid_cents,
+billing_run_id, created_by, created_at, updated_at`
+
+func scanClaim(row scanner, extra ...any) (Claim, error) {
+	var c Claim
+	var payer, run sql.NullString
+	var from, to, status string
+	var total, paid, created, updated int64
+	if err := row.Scan(append([]any{&c.ID, &c.PatientID, &payer, &c.EpisodeID, &c.EpisodeVersion, &from, &to, &status, &total, &paid,
+		&run, &c.CreatedBy, &created, &updated}, extra...)...); err != nil {
+		return Claim{}, err
+	}
+	var err error
+	if c.Period.From, err = civil.Parse(from); err == nil {
+		c.Period.To, err = civil.Parse(to)
+	}
+	if err != nil {
+		return Claim{}, fmt.Errorf("claim %s: stored period: %w", c.ID, err)
+	}
+	c.PayerID, c.BillingRunID, c.Status = payer.String, run.String, Status(status)
+	c.Total, c.Paid = money.Amount(total), money.Amount(paid)
+	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return c, nil
+}
+
+// Claim returns the claim with id, its claim.Claim and coding result
+// included.
+func (tx *Tx) Claim(id string) (Claim, error) {
+	c, err := tx.claim(id)
+	if err != nil {
+		return Claim{}, err
+	}
+	tx.Audit("read", "claim", id, "")
+	return c, nil
+}
+
+func (tx *Tx) claim(id string) (Claim, error) {
+	var claimJSON, resultJSON string
+	c, err := scanClaim(tx.queryRow(`SELECT `+claimColumns+`, claim, result FROM claims WHERE id = $1`, id), &claimJSON, &resultJSON)
+	if err == sql.ErrNoRows {
+		return Claim{}, notFound("claim", id)
+	}
+	if err != nil {
+		return Claim{}, internal("read claim", err)
+	}
+	c.Claim, c.Result = new(claim.Claim), new(claim.Result)
+	if err := json.Unmarshal([]byte(claimJSON), c.Claim); err != nil {
+		return Claim{}, internal("read claim "+id, err)
+	}
+	if err := json.Unmarshal([]byte(resultJSON), c.Result); err != nil {
+		return Claim{}, internal("read claim "+id, err)
+	}
+	return c, nil
+}
+
+// ClaimHistory returns a claim's status changes, oldest first.
+func (tx *Tx) ClaimHistory(id string) ([]StatusChange, error) {
+	if err := tx.mustExist("claims", "claim", id); err != nil {
+		return nil, err
+	}
+	rows, err := tx.query("read claim history", `SELECT n, status, at, by_user, source_kind, source_id, detail
+FROM claim_status_history WHERE claim_id = $1 ORDER BY n`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StatusChange
+	for rows.Next() {
+		var s StatusChange
+		var status string
+		var at int64
+		if err := rows.Scan(&s.N, &status, &at, &s.By, &s.Source.Kind, &s.Source.ID, &s.Detail); err != nil {
+			return nil, internal("read claim history", err)
+		}
+		s.Status, s.At = Status(status), fromMicros(at)
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("read claim history", err)
+	}
+	tx.Audit("read", "claim", id, "history")
+	return out, nil
+}
+
+// ClaimFilter narrows a list of claims; empty fields match all.
+type ClaimFilter struct {
+	Status       Status
+	PatientID    string
+	EpisodeID    string
+	PayerID      string
+	BillingRunID string
+}
+
+// Claims returns one page of claims, newest first, without their
+// claim.Claim and coding result.
+func (tx *Tx) Claims(f ClaimFilter, p Page) ([]Claim, string, error) {
+	limit, err := p.limit()
+	if err != nil {
+		return nil, "", err
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return nil, "", errs.Invalids([]errs.Problem{{Path: "status", Message: "not a claim status"}})
+	}
+	rows, err := tx.query("list claims", `SELECT `+claimColumns+` FROM claims
+WHERE ($1 = '' OR id < $1) AND ($2 = '' OR status = $2) AND ($3 = '' OR patient_id = $3) AND ($4 = '' OR episode_id = $4)
+AND ($5 = '' OR payer_id = $5) AND ($6 = '' OR billing_run_id = $6)
+ORDER BY id DESC LIMIT $7`, p.Cursor, string(f.Status), f.PatientID, f.EpisodeID, f.PayerID, f.BillingRunID, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []Claim
+	for rows.Next() {
+		c, err := scanClaim(rows)
+		if err != nil {
+			return nil, "", internal("list claims", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", internal("list claims", err)
+	}
+	for _, c := range out {
+		tx.Audit("list", "claim", c.ID, "")
+	}
+	return out, nextCursor(len(out), limit, func() string { return out[len(out)-1].ID }), nil
+}
+
+// ClaimByLine returns the id of the claim that has the line with lineID
+// (REF*6R in an 837P, answered in an 835's SVC loop).
+func (tx *Tx) ClaimByLine(lineID string) (string, error) {
+	var id string
+	err := tx.queryRow(`SELECT claim_id FROM claim_lines WHERE line_id = $1`, lineID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return "", notFound("claim line", lineID)
+	}
+	if err != nil {
+		return "", internal("read claim line", err)
+	}
+	return id, nil
+}
+
+func sortedUnique(ids []string) ([]string, error) {
+	s := append([]string(nil), ids...)
+	sort.Strings(s)
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] {
+			return nil, errs.Invalids([]errs.Problem{{Path: "claims", Message: "claim " + quoteID(s[i]) + " is listed twice"}})
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,127 @@
+package store_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/store"
+)
+
+func hash(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+func TestUsersTokensSessions(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		var u store.User
+		do(t, db, func(tx *store.Tx) error {
+			var err error
+			u, err = tx.CreateUser("ann", "biller", "$argon2id$v=19$stub")
+			if err != nil {
+				return err
+			}
+			if err := tx.CreateToken(u.ID, "lab system", hash("pdt_token")); err != nil {
+				return err
+			}
+			return tx.CreateSession(u.ID, hash("pds_session"), "csrf-secret", time.Now().Add(time.Hour))
+		})
+		err := db.Do(ctx, alice, func(tx *store.Tx) error { _, err := tx.CreateUser("ann", "admin", "x"); return err })
+		wantCode(t, err, errs.Conflict)
+		err = db.Do(ctx, alice, func(tx *store.Tx) error { _, err := tx.CreateUser("bob", "root", "x"); return err })
+		wantCode(t, err, errs.Invalid)
+		do(t, db, func(tx *store.Tx) error {
+			got, pw, err := tx.UserByName("ann")
+			if got.ID != u.ID || got.Role != store.RoleBiller || pw != "$argon2id$v=19$stub" {
+				t.Errorf("UserByName: %+v %q", got, pw)
+			}
+			return err
+		})
+		if got, err := db.UserByToken(ctx, hash("pdt_token")); err != nil || got.ID != u.ID {
+			t.Fatalf("UserByToken: %+v %v", got, err)
+		}
+		_, err = db.UserByToken(ctx, hash("pdt_other"))
+		wantCode(t, err, errs.NotFound)
+		if got, csrf, err := db.UserBySession(ctx, hash("pds_session")); err != nil || got.ID != u.ID || csrf != "csrf-secret" {
+			t.Fatalf("UserBySession: %+v %q %v", got, csrf, err)
+		}
+		// An expired session does not work; a disabled user's token neither.
+		do(t, db, func(tx *store.Tx) error {
+			return tx.CreateSession(u.ID, hash("pds_old"), "c", time.Now().Add(-time.Second))
+		})
+		_, _, err = db.UserBySession(ctx, hash("pds_old"))
+		wantCode(t, err, errs.NotFound)
+		do(t, db, func(tx *store.Tx) error { return tx.DisableUser(u.ID) })
+		_, err = db.UserByToken(ctx, hash("pdt_token"))
+		wantCode(t, err, errs.NotFound)
+		_, _, err = db.UserBySession(ctx, hash("pds_session"))
+		wantCode(t, err, errs.NotFound)
+	})
+}
+
+// TestIdempotency: the work and its answer are kept together; a second
+// request with the key, even at the same time from another handle, finds
+// the answer instead of doing the work again.
+func TestIdempotency(t *testing.T) {
+	storeEach(t, func(t *testing.T, dbs []*store.DB) {
+		var works atomic.Int64
+		request := func(db *store.DB) (store.Answer, bool, error) {
+			var ans store.Answer
+			var replay bool
+			err := db.Do(ctx, alice, func(tx *store.Tx) error {
+				kept, ok, err := tx.IdempotentAnswer(alice.UserID, "key-1")
+				if err != nil || ok {
+					ans, replay = kept, ok
+					return err
+				}
+				p, err := tx.CreatePatient(samplePatient())
+				if err != nil {
+					return err
+				}
+				works.Add(1)
+				ans = store.Answer{Fingerprint: []byte("fp"), Status: 201, Body: []byte(`{"id":"` + p.ID + `"}`)}
+				return tx.KeepAnswer(alice.UserID, "key-1", ans)
+			})
+			return ans, replay, err
+		}
+		var wg sync.WaitGroup
+		answers := make([]store.Answer, 10)
+		var replays atomic.Int64
+		for i := range answers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a, replay, err := request(dbs[i%len(dbs)])
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if replay {
+					replays.Add(1)
+				}
+				answers[i] = a
+			}()
+		}
+		wg.Wait()
+		if works.Load() != 1 || replays.Load() != 9 {
+			t.Fatalf("the work ran %d times, %d replays; want 1 and 9", works.Load(), replays.Load())
+		}
+		for _, a := range answers {
+			if a.Status != 201 || !bytes.Equal(a.Body, answers[0].Body) {
+				t.Fatalf("answers differ: %+v", answers)
+			}
+		}
+		do(t, dbs[0], func(tx *store.Tx) error {
+			ps, _, err := tx.Patients(store.Page{})
+			if len(ps) != 1 {
+				t.Errorf("%d patients, want 1", len(ps))
+			}
+			return err
+		})
+	})
+}
