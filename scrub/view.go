@@ -38,6 +38,10 @@ type lineInfo struct {
 	// included; catheter: a catheter care per diem (CS-8); interval: a
 	// weekly or monthly line (PD-3), which covers no day and takes no part
 	// in ranking (CC-5); daily: a per diem that takes part in ranking.
+	// A line is known to bill by the dosing interval from its reasons
+	// (PD-3), from the facts (an interval over 3 days), or from fewer units
+	// than days: a daily per diem bills each day of its span (LN-2), and an
+	// 837P says nothing else about it.
 	perDiem, catheter, interval, daily bool
 	conc                               int // primary, second (SH) or further (SJ)
 	span                               civil.Span
@@ -57,7 +61,8 @@ func (v *view) reset(c *claim.Claim, f *Facts, p *profile.Profile, cs *codeset.S
 		if li.code != nil && li.code.IsPerDiem() {
 			li.perDiem = true
 			li.catheter = li.code.Kind == codeset.Catheter
-			li.interval = !li.catheter && (citesRule(l, "PD-3") || f.intervalDays(l.Therapy, li.span) > 3)
+			li.interval = !li.catheter && (citesRule(l, "PD-3") || f.intervalDays(l.Therapy, li.span) > 3 ||
+				l.Units < float64(li.span.Days()))
 			li.daily = !li.catheter && !li.interval
 			for _, m := range l.Modifiers {
 				switch m {

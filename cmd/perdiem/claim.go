@@ -288,20 +288,35 @@ func docName(name string, line int) string {
 // buildClaims decodes, checks, codes and builds one document into its
 // claims (more than one when it has over 50 lines).
 func buildClaims(data []byte, opt coding.Options) (*episode.Document, []*x837p.Claim, error) {
+	doc, _, c, err := codeClaim(data, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	claims, err := x837p.Split(c)
+	if err != nil {
+		return nil, nil, &episode.Error{Problems: []episode.Problem{{Path: "claim.id", Message: err.Error()}}}
+	}
+	return doc, claims, nil
+}
+
+// codeClaim decodes, checks and codes one document with a claim block, and
+// builds its claim in X12 form: the claim as coding made it (with the
+// reasons of its lines) and as the 837P carries it.
+func codeClaim(data []byte, opt coding.Options) (*episode.Document, *claim.Claim, *x837p.Claim, error) {
 	doc, err := episode.Decode(data)
 	if err != nil {
-		return nil, nil, shortProblems(err)
+		return nil, nil, nil, shortProblems(err)
 	}
 	if probs := doc.ValidateClaim(); len(probs) > 0 {
-		return nil, nil, &episode.Error{Problems: probs}
+		return nil, nil, nil, &episode.Error{Problems: probs}
 	}
 	var res *claim.Result
 	if res, err = coding.Code(doc, opt); err != nil {
-		return nil, nil, shortProblems(err)
+		return nil, nil, nil, shortProblems(err)
 	}
 	cl, err := coding.Claim(doc, res)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	codes := opt.Codes
 	if codes == nil {
@@ -309,11 +324,7 @@ func buildClaims(data []byte, opt coding.Options) (*episode.Document, []*x837p.C
 	}
 	c, err := x837p.Build(cl, x837p.Options{Codes: codes})
 	if err != nil {
-		return nil, nil, coding.InDocument(doc, cl, err)
+		return nil, nil, nil, coding.InDocument(doc, cl, err)
 	}
-	claims, err := x837p.Split(c)
-	if err != nil {
-		return nil, nil, &episode.Error{Problems: []episode.Problem{{Path: "claim.id", Message: err.Error()}}}
-	}
-	return doc, claims, nil
+	return doc, cl, c, nil
 }
