@@ -42,12 +42,15 @@ func (e *Expecter) Expected(c *claim.Claim, i int) (amount money.Amount, term st
 	if lp.Status == Unpriced {
 		return 0, "", false
 	}
-	return lp.Expected, lp.TermIDs(), true
+	term = lp.TermIDs()
+	if lp.LesserOf {
+		term += " (lesser of charge)"
+	}
+	return lp.Expected, term, true
 }
 
 // TermIDs names the terms that priced the line, in day order, joined by
-// ", " (one unless a term ends inside the line); "lesser of charge" is
-// added when the billed charge is what is expected.
+// ", " (one unless a term ends inside the line).
 func (lp *LinePrice) TermIDs() string {
 	var ids []string
 	for _, p := range lp.Parts {
@@ -55,9 +58,5 @@ func (lp *LinePrice) TermIDs() string {
 			ids = append(ids, p.Term)
 		}
 	}
-	s := strings.Join(ids, ", ")
-	if lp.LesserOf {
-		s += " (lesser of charge)"
-	}
-	return s
+	return strings.Join(ids, ", ")
 }

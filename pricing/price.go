@@ -357,6 +357,10 @@ func priceTerm(part *Part, l *claim.Line, s segment, units, frac *big.Rat, k *Co
 			bp := fmt.Sprintf("%s.drugs[%d]", tp, j)
 			amount, why, paths, miss := priceDrug(b, bp, l, s, units, u, frac, opt)
 			if amount != nil {
+				if len(misses) > 0 {
+					// Say why the bases before it did not apply.
+					why += "; not by " + strings.Join(misses, "; ")
+				}
 				return priced(amount, why, paths...)
 			}
 			misses = append(misses, miss+" ("+bp+")")

@@ -62,31 +62,36 @@ releases: each drug is billed by the descriptor in force on its first day.`,
 
 // codesDir is the folder of imported releases: the --codes flag, else the
 // user's data folder. It is never the current folder unless asked.
-func codesDir(flagDir string) (string, error) {
+func codesDir(flagDir string) (string, error) { return dataDir(flagDir, "hcpcs", "--codes DIR") }
+
+// dataDir is a folder of imported data (sub: hcpcs, asp): the flag's
+// folder, else sub in the user's data folder, never the current folder.
+// flagName names the flag in messages.
+func dataDir(flagDir, sub, flagName string) (string, error) {
 	if flagDir != "" {
 		return flagDir, nil
 	}
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "perdiem", "hcpcs"), nil
+		return filepath.Join(d, "perdiem", sub), nil
 	}
 	switch runtime.GOOS {
 	case "windows":
 		if d := os.Getenv("LocalAppData"); d != "" {
-			return filepath.Join(d, "perdiem", "hcpcs"), nil
+			return filepath.Join(d, "perdiem", sub), nil
 		}
-		return "", errors.New("no %LocalAppData% folder: give --codes DIR")
+		return "", errors.New("no %LocalAppData% folder: give " + flagName)
 	case "darwin", "ios":
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "", fmt.Errorf("no home folder (%v): give --codes DIR", err)
+			return "", fmt.Errorf("no home folder (%v): give %s", err, flagName)
 		}
-		return filepath.Join(home, "Library", "Application Support", "perdiem", "hcpcs"), nil
+		return filepath.Join(home, "Library", "Application Support", "perdiem", sub), nil
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", fmt.Errorf("no home folder (%v): give --codes DIR", err)
+		return "", fmt.Errorf("no home folder (%v): give %s", err, flagName)
 	}
-	return filepath.Join(home, ".local", "share", "perdiem", "hcpcs"), nil
+	return filepath.Join(home, ".local", "share", "perdiem", sub), nil
 }
 
 // importedSet is the embedded set with the releases imported into dir laid
