@@ -28,7 +28,7 @@ import (
 func init() {
 	register(command{
 		name:  "validate",
-		usage: "validate FILE|- [--999 OUT] [--ta1 OUT] [--format text|json] [--sets] [--workers N] [--codes DIR | --cms FILE] [--control N] [--state FILE]",
+		usage: "validate FILE|- [--999 OUT] [--ta1 OUT] [--277ca OUT] [--format text|json] [--sets] [--workers N] [--codes DIR | --cms FILE] [--control N] [--state FILE]",
 		summary: `Validate an 837P (005010X222A1) or an 835 (005010X221A1) file.
 
 Checks it as a clearinghouse front end does.
@@ -63,6 +63,17 @@ cannot be read as X12 at all.
                       023 no IEA, 025 a repeated ISA13, 005-020 and 027 a bad ISA
                       element), A with 000 when not. A rejected interchange's groups
                       get no 999, as a clearinghouse sends none
+  --277ca OUT         also write to OUT the 277CA (005010X214) a payer front end sends for
+                      an 837P: for each transaction set the 999 accepts, each claim by
+                      its CLM01 (TRN02), accepted (A2:20, with a payer claim control
+                      number in REF*1K) or rejected (U) with a status for each of its
+                      business findings: A7 and the code that names the data (562 an
+                      NPI, 400 out of balance, 187 the dates of service, 476 units,
+                      …), A6 for what is missing, A3:78 for a duplicate; a finding of
+                      a service line adds the line (2220D, REF*FJ = its REF*6R), one of
+                      the billing provider, subscriber or patient rejects every claim
+                      under it. One 277CA interchange per functional group, its
+                      control number from the state file
   --control N         interchange and group control number of the first 999 (default: the
                       next number in the state file, so no 999 reuses one)
   --state FILE        control number state file (default: $PERDIEM_STATE, else the user's
@@ -90,6 +101,7 @@ func runValidate(e *env, args []string) int {
 	fs.SetOutput(e.stderr)
 	ackOut := fs.String("999", "", "write the 999 acknowledgment to this file")
 	ta1Out := fs.String("ta1", "", "write the TA1 interchange acknowledgments to this file")
+	caOut := fs.String("277ca", "", "write the 277CA claim acknowledgment to this file")
 	format := fs.String("format", "text", "text or json")
 	control := fs.Int64("control", 0, "control number of the first 999 (default: the next in the state file)")
 	cms := fs.String("cms", "", "CMS HCPCS release to overlay on the embedded code set")
@@ -135,7 +147,18 @@ func runValidate(e *env, args []string) int {
 		return exitInput
 	}
 	defer in.Close()
-	src, stop := readProgress(e, in, "validated")
+	var input io.Reader = in
+	var again func() (io.Reader, error)
+	if *caOut != "" {
+		var done func()
+		input, again, done, err = rereadable(e, name, in)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "perdiem validate: %v\n", err)
+			return exitFindings
+		}
+		defer done()
+	}
+	src, stop := readProgress(e, input, "validated")
 	br := bufio.NewReaderSize(src, 1<<16)
 	check := func(r io.Reader, sink x222.Sink) (*x222.Report, error) {
 		o := opt
@@ -156,6 +179,15 @@ func runValidate(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem validate: %s: this is a %s; validate checks 837P (005010X222A1) and 835 (005010X221A1)\n", name, describeKind(kind, version))
 		return exitInput
 	}
+	if *caOut != "" && kind == "835" {
+		stop()
+		fmt.Fprintf(e.stderr, "perdiem validate: %s: --277ca acknowledges the claims of an 837P; this is an 835\n", name)
+		return exitInput
+	}
+	var ca *caSink
+	if *caOut != "" {
+		ca = newCASink()
+	}
 	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	var rs reportSink = &textReport{w: out, all: *allSets}
 	if *format == "json" {
@@ -164,6 +196,10 @@ func runValidate(e *env, args []string) int {
 	ta1s := &ta1Sink{}
 	validate := func(sink x222.Sink) (*x222.Report, error) {
 		ta1s.Sink = sink
+		if ca != nil {
+			ca.Sink = sink
+			ta1s.Sink = ca
+		}
 		rep, err := check(br, ta1s)
 		stop()
 		return rep, err
@@ -221,6 +257,19 @@ func runValidate(e *env, args []string) int {
 			return exitInput
 		}
 	}
+	caMsg := ""
+	if ca != nil {
+		r, err := again()
+		var sum caSummary
+		if err == nil {
+			sum, err = write277CA(e, ca, r, *caOut, name, *state)
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "perdiem validate: writing the 277CA: %v\n", err)
+			return exitInput
+		}
+		caMsg = caNote(*caOut, sum)
+	}
 	for _, ic := range ta1s.ends {
 		if ic.Ack == "R" {
 			fmt.Fprintf(e.stderr, "perdiem validate: interchange %s is rejected (TA1 note %s): its groups are not acknowledged in a 999\n", ic.Control, ic.Notes[0])
@@ -232,6 +281,9 @@ func runValidate(e *env, args []string) int {
 			left = "business findings (the balances) are not in it: a 999 has no place for them"
 		}
 		fmt.Fprintf(e.stderr, "perdiem validate: wrote the 999 to %s; %s\n", *ackOut, left)
+	}
+	if caMsg != "" {
+		fmt.Fprintf(e.stderr, "perdiem validate: %s\n", caMsg)
 	}
 	if rep.Valid() {
 		return exitOK

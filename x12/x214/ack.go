@@ -17,6 +17,10 @@
 // line, in the acknowledgment it belongs to, and the rest is still read.
 // Only input that stops being X12 ends the reading. Amounts are integer
 // cents, dates civil dates.
+//
+// Answer builds the 277CA a payer's front end sends for a validated 837P:
+// each claim accepted, or rejected with a status for each of its business
+// findings (statusmap.go says which); Writer writes it.
 package x214
 
 import (
