@@ -150,3 +150,17 @@ func checkAccessibility(t *testing.T, ctx context.Context, page string) {
 		}
 	}
 }
+
+// signIn opens url, which sends a signed-out browser to the sign-in form,
+// signs in, and waits for url's page.
+func signIn(t *testing.T, ctx context.Context, url, name, password string) {
+	t.Helper()
+	do(t, ctx, "sign in as "+name,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS("#name")),
+		chromedp.SendKeys(chromedp.CSS("#name"), name),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("header .user")),
+	)
+}

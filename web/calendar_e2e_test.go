@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -9,20 +8,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/web"
 )
-
-// fixtureStore serves episodes from files, for the pages that need no
-// more than that.
-type fixtureStore map[string]*web.Episode
-
-func (s fixtureStore) Episode(_ context.Context, id string) (*web.Episode, error) {
-	if e, ok := s[id]; ok {
-		return e, nil
-	}
-	return nil, errs.Errorf(errs.NotFound, "episode %s not found", id)
-}
 
 func TestE2ECalendarShowsWhyADayIsBilled(t *testing.T) {
 	ctx := browser(t)
@@ -30,13 +17,13 @@ func TestE2ECalendarShowsWhyADayIsBilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.New(web.Options{Store: fixtureStore{
-		"ep1": {ID: "ep1", PatientID: "p1", PatientName: "Edgar Poe", Version: 1, Document: doc},
-	}}))
+	srv := httptest.NewServer(web.New(web.Options{Store: newMemStore(
+		&web.Episode{ID: "ep1", PatientID: "p1", PatientName: "Edgar Poe", Version: 1, Document: doc},
+	), Auth: testUsers}))
 	defer srv.Close()
 	dir := artifacts(t)
 
-	do(t, ctx, "open the calendar", chromedp.Navigate(srv.URL+"/episodes/ep1/calendar?month=2026-05"))
+	signIn(t, ctx, srv.URL+"/episodes/ep1/calendar?month=2026-05", "bea", "biller-pw")
 	abx := func(date string) string { return `tr.row-therapy:nth-child(1) td[data-date="` + date + `"]` }
 	if title, code := text(t, ctx, "#month-title"), text(t, ctx, abx("2026-05-13")+" .code"); title != "May 2026" || code != "S9501" {
 		t.Fatalf("month %q, 05/13 shows %q; want May 2026 and S9501", title, code)

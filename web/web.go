@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -40,11 +41,16 @@ type Store interface {
 	// Episode returns the latest version of an episode; a missing one is
 	// an errs.NotFound error.
 	Episode(ctx context.Context, id string) (*Episode, error)
+	// SaveEpisode stores doc as the next version of an episode whose
+	// latest version is base, and returns the new version; when base is no
+	// longer the latest it is an errs.Conflict error and nothing is saved.
+	SaveEpisode(ctx context.Context, id string, base int, doc []byte) (int, error)
 }
 
 // Options configure the pages.
 type Options struct {
 	Store Store
+	Auth  Auth
 	// Codes is the code set of coding; nil is the embedded one.
 	Codes *codeset.Set
 	// Logger gets internal errors; nil is slog.Default().
@@ -88,11 +94,17 @@ func New(opt Options) *Handler {
 	static, _ := fs.Sub(staticFS, "static")
 	h.mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(http.FileServerFS(static))))
 	h.mux.HandleFunc("GET /episodes/{id}/calendar", h.calendar)
+	h.mux.HandleFunc("GET /episodes/{id}/edit", h.edit)
+	h.mux.HandleFunc("POST /episodes/{id}/edit", h.edit)
+	h.mux.HandleFunc("POST /episodes/{id}/preview", h.preview)
 	h.mux.HandleFunc("GET /rules", h.rules)
+	h.mux.HandleFunc("GET /login", h.login)
+	h.mux.HandleFunc("POST /login", h.login)
+	h.mux.HandleFunc("POST /logout", h.logout)
 	return h
 }
 
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.guard(h.mux).ServeHTTP(w, r) }
 
 func staticHandler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -105,20 +117,57 @@ func staticHandler(next http.Handler) http.Handler {
 type page struct {
 	Title string
 	Nav   string
+	User  *User
+	CSRF  string
 	Data  any
 }
 
 // render writes a page, or an error page when the template fails: the
 // template runs into a buffer first so a failure never shows half a page.
-func (h *Handler) render(w http.ResponseWriter, status int, name string, p page) {
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	t, ok := h.tmpl[name]
 	if !ok {
-		h.fail(w, errs.Errorf(errs.Internal, "no page %s", name))
+		h.fail(w, r, errs.Errorf(errs.Internal, "no page %s", name))
 		return
+	}
+	if p.User == nil {
+		p.User = h.opt.Auth.User(r)
+	}
+	if p.User != nil {
+		p.CSRF = p.User.CSRF
 	}
 	var b bytes.Buffer
 	if err := t.Execute(&b, p); err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+// fail answers with an error page: the message of a bad request or a
+// missing record, a bare "internal error" for anything else (logged).
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := errs.CodeOf(err)
+	msg := err.Error()
+	if code == errs.Internal {
+		h.log.Error("page", "path", r.URL.Path, "error", err)
+		msg = "internal error"
+	}
+	h.renderError(w, r, errs.HTTPStatus(code), msg)
+}
+
+func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	var b bytes.Buffer
+	t := h.tmpl["error"]
+	p := page{Title: "Error", Data: msg, User: h.opt.Auth.User(r)}
+	if p.User != nil {
+		p.CSRF = p.User.CSRF
+	}
+	if t == nil || t.Execute(&b, p) != nil {
+		http.Error(w, msg, status)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -126,28 +175,9 @@ func (h *Handler) render(w http.ResponseWriter, status int, name string, p page)
 	w.Write(b.Bytes())
 }
 
-// fail answers with an error page: the message of a bad request or a
-// missing record, a bare "internal error" for anything else (logged).
-func (h *Handler) fail(w http.ResponseWriter, err error) {
-	code := errs.CodeOf(err)
-	msg := err.Error()
-	if code == errs.Internal {
-		h.log.Error("page", "error", err)
-		msg = "internal error"
-	}
-	var b bytes.Buffer
-	t := h.tmpl["error"]
-	if t == nil || t.Execute(&b, page{Title: "Error", Data: msg}) != nil {
-		http.Error(w, msg, errs.HTTPStatus(code))
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(errs.HTTPStatus(code))
-	w.Write(b.Bytes())
-}
-
 // calendarPage is the data of the calendar page.
 type calendarPage struct {
+	CanEdit  bool
 	Episode  *Episode
 	Calendar *Calendar
 	Problems []episode.Problem
@@ -156,18 +186,18 @@ type calendarPage struct {
 func (h *Handler) calendar(w http.ResponseWriter, r *http.Request) {
 	ep, err := h.opt.Store.Episode(r.Context(), r.PathValue("id"))
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	doc, err := episode.Decode(ep.Document)
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	var month civil.Date
 	if m := r.URL.Query().Get("month"); m != "" {
 		if month, err = ParseMonth(m); err != nil {
-			h.fail(w, errs.Errorf(errs.Invalid, "%v", err))
+			h.fail(w, r, errs.Errorf(errs.Invalid, "%v", err))
 			return
 		}
 	} else {
@@ -179,15 +209,163 @@ func (h *Handler) calendar(w http.ResponseWriter, r *http.Request) {
 		probs, err = e.Problems, nil
 	}
 	if err != nil {
-		h.fail(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	title := ep.PatientName + " — calendar"
 	if cal != nil {
 		title += ", " + cal.Title
 	}
-	h.render(w, http.StatusOK, "calendar", page{Title: title, Nav: "patients",
-		Data: calendarPage{Episode: ep, Calendar: cal, Problems: probs}})
+	h.render(w, r, http.StatusOK, "calendar", page{Title: title, Nav: "patients",
+		Data: calendarPage{CanEdit: h.opt.Auth.User(r).CanWrite(), Episode: ep, Calendar: cal, Problems: probs}})
+}
+
+// editPage is the data of the episode editor.
+type editPage struct {
+	Episode *Episode
+	Editor  *Editor
+	CSRF    string
+	Months  []monthOption
+	Preview previewData
+	Saved   string
+}
+
+type monthOption struct {
+	Key, Title string
+	Selected   bool
+}
+
+// previewData is the calendar and claim lines of an unsaved document, or
+// its problems.
+type previewData struct {
+	Calendar *Calendar
+	Problems []episode.Problem
+}
+
+// edit shows the editor (GET) or acts on it (POST): adds a row, previews,
+// or saves a new version.
+func (h *Handler) edit(w http.ResponseWriter, r *http.Request) {
+	u := h.opt.Auth.User(r)
+	if !u.CanWrite() {
+		h.forbidden(w, r)
+		return
+	}
+	ep, err := h.opt.Store.Episode(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var ed *Editor
+	action := ""
+	if r.Method == http.MethodPost {
+		if err := r.ParseForm(); err != nil {
+			h.fail(w, r, errs.Errorf(errs.Invalid, "the form: %v", err))
+			return
+		}
+		action = r.PostForm.Get("_action")
+		ed = EditorFromForm(ep.ID, r.PostForm, strings.TrimPrefix(action, "add:"))
+	} else if ed, err = EditorFromDocument(ep.ID, ep.Version, ep.Document); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	doc, probs := ed.Document(ep.Document)
+	pv := h.previewOf(doc, probs, r.FormValue("_month"))
+	status := http.StatusOK
+	if action == "save" {
+		if len(probs) == 0 {
+			_, err := episode.Decode(doc)
+			var e *episode.Error
+			if errors.As(err, &e) {
+				probs = e.Problems
+			}
+		}
+		if len(probs) == 0 && len(pv.Problems) == 0 {
+			_, err := h.opt.Store.SaveEpisode(r.Context(), ep.ID, ed.Base, doc)
+			if err == nil {
+				http.Redirect(w, r, "/episodes/"+url.PathEscape(ep.ID)+"/calendar", http.StatusSeeOther)
+				return
+			}
+			if errs.CodeOf(err) != errs.Conflict && errs.CodeOf(err) != errs.Invalid {
+				h.fail(w, r, err)
+				return
+			}
+			probs = append(probs, episode.Problem{Message: err.Error()})
+		}
+		probs = append(probs, pv.Problems...)
+		status = http.StatusUnprocessableEntity
+	} else if action != "" && action != "preview" {
+		// A row was added: its blank fields are no problem yet.
+		probs = nil
+	}
+	ed.SetProblems(probs)
+	h.render(w, r, status, "edit", page{Title: ep.PatientName + " — edit episode", Nav: "patients",
+		Data: editPage{Episode: ep, Editor: ed, CSRF: u.CSRF, Months: monthOptions(pv, r.FormValue("_month")), Preview: pv}})
+}
+
+// preview answers the editor's live preview: the calendar and lines of
+// the unsaved form, as a fragment.
+func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
+	ep, err := h.opt.Store.Episode(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errs.Errorf(errs.Invalid, "the form: %v", err))
+		return
+	}
+	ed := EditorFromForm(ep.ID, r.PostForm, "")
+	doc, probs := ed.Document(ep.Document)
+	pv := h.previewOf(doc, probs, r.PostForm.Get("_month"))
+	var b bytes.Buffer
+	if err := h.tmpl["edit"].ExecuteTemplate(&b, "preview", pv); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b.Bytes())
+}
+
+// previewOf codes a document built by the editor for the month asked for
+// (YYYY-MM; by default the period's first).
+func (h *Handler) previewOf(doc []byte, probs []episode.Problem, month string) previewData {
+	if len(probs) > 0 {
+		return previewData{Problems: probs}
+	}
+	d, err := episode.Decode(doc)
+	var e *episode.Error
+	if errors.As(err, &e) {
+		return previewData{Problems: e.Problems}
+	}
+	if err != nil {
+		return previewData{Problems: []episode.Problem{{Message: err.Error()}}}
+	}
+	m, err := ParseMonth(month)
+	if err != nil {
+		m = firstMonth(d)
+	}
+	cal, err := BuildCalendar(d, coding.Options{Codes: h.opt.Codes}, m)
+	if errors.As(err, &e) {
+		return previewData{Problems: e.Problems}
+	}
+	if err != nil {
+		return previewData{Problems: []episode.Problem{{Message: err.Error()}}}
+	}
+	return previewData{Calendar: cal}
+}
+
+// monthOptions lists the months of the billing period for the preview.
+func monthOptions(pv previewData, selected string) []monthOption {
+	if pv.Calendar == nil {
+		return nil
+	}
+	p := pv.Calendar.Period
+	var out []monthOption
+	for m := MonthOf(p.From); m <= p.To && len(out) < 120; m = m.MonthEnd() + 1 {
+		y, mo, _ := m.YMD()
+		out = append(out, monthOption{Key: monthKey(m), Title: monthNames[mo-1] + " " + strconv.Itoa(y), Selected: monthKey(m) == selected})
+	}
+	return out
 }
 
 // firstMonth is the month the calendar opens on: the billing period's
@@ -210,5 +388,5 @@ func (h *Handler) rules(w http.ResponseWriter, r *http.Request) {
 	for _, id := range ruleOrder {
 		list = append(list, rules[id])
 	}
-	h.render(w, http.StatusOK, "rules", page{Title: "Coding rules", Nav: "rules", Data: list})
+	h.render(w, r, http.StatusOK, "rules", page{Title: "Coding rules", Nav: "rules", Data: list})
 }
