@@ -22,12 +22,12 @@ type caSink struct {
 	// ordinals of the sets of the open group and interchange, for a
 	// rejection of either
 	group, interchange []int
-	// short names the first set whose findings were cut at MaxFindings:
-	// its claims cannot be answered faithfully.
-	short string
+	// short are the sets whose findings were cut at MaxFindings: their
+	// claims cannot be answered faithfully.
+	short map[int]bool
 }
 
-func newCASink() *caSink { return &caSink{sets: map[int]*x214.SetVerdict{}} }
+func newCASink() *caSink { return &caSink{sets: map[int]*x214.SetVerdict{}, short: map[int]bool{}} }
 
 func (c *caSink) Set(g *x222.GroupResult, s *x222.SetResult, findings []x222.Finding) error {
 	v := &x214.SetVerdict{Control: s.Control, Accepted: s.Accepted && s.ID == "837"}
@@ -36,8 +36,8 @@ func (c *caSink) Set(g *x222.GroupResult, s *x222.SetResult, findings []x222.Fin
 			v.Problems = append(v.Problems, x214.Problem{Segment: f.Segment, Loop: f.Loop, SegID: f.SegmentID, Element: f.Element, Message: f.Message})
 		}
 	}
-	if len(v.Problems) < s.Business && c.short == "" {
-		c.short = s.Control
+	if len(v.Problems) < s.Business {
+		c.short[s.Ordinal] = true
 	}
 	c.sets[s.Ordinal] = v
 	c.group = append(c.group, s.Ordinal)
@@ -92,14 +92,15 @@ type caSummary struct {
 // reused.
 func write277CA(e *env, ca *caSink, src io.Reader, path, input, stateFlag string) (caSummary, error) {
 	var sum caSummary
-	if ca.short != "" {
-		return sum, fmt.Errorf("transaction set %s has more findings than a report keeps, so its claims cannot all be answered; no 277CA is written", ca.short)
-	}
 	accepted := 0
-	for _, v := range ca.sets {
-		if v.Accepted {
-			accepted++
+	for o, v := range ca.sets {
+		if !v.Accepted {
+			continue
 		}
+		if ca.short[o] {
+			return sum, fmt.Errorf("transaction set %s has more findings than a report keeps, so its claims cannot all be answered; no 277CA is written", v.Control)
+		}
+		accepted++
 	}
 	if accepted == 0 {
 		return sum, nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,5 +152,27 @@ func TestValidate277CARefusals(t *testing.T) {
 	code, _, stderr = runCmd("", "validate", "../../testdata/x12/837p/synthetic__home-infusion-broken.x12", "--277ca", out)
 	if _, err := os.Stat(out); code != exitFindings || err == nil || !strings.Contains(stderr, "no 277CA written") {
 		t.Errorf("rejected set: exit %d, file %v, %s", code, err, stderr)
+	}
+}
+
+// TestValidate277CARefusesCutFindings: an accepted set whose findings were
+// cut at the report's limit is not answered, since a claim whose finding was
+// cut would be accepted wrongly; a rejected one does not matter.
+func TestValidate277CARefusesCutFindings(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PERDIEM_STATE", filepath.Join(dir, "state"))
+	out := filepath.Join(dir, "277")
+	ca := newCASink()
+	ca.sets[1] = &x214.SetVerdict{Control: "0001", Accepted: false}
+	ca.short[1] = true
+	sum, err := write277CA(&env{stderr: io.Discard}, ca, strings.NewReader(""), out, "in.x12", "")
+	if err != nil || sum.sets != 0 {
+		t.Fatalf("a rejected set cut short: %v %+v", err, sum)
+	}
+	ca.sets[2] = &x214.SetVerdict{Control: "0002", Accepted: true}
+	ca.short[2] = true
+	_, err = write277CA(&env{stderr: io.Discard}, ca, strings.NewReader(""), out, "in.x12", "")
+	if _, statErr := os.Stat(out); err == nil || !strings.Contains(err.Error(), "transaction set 0002 has more findings than a report keeps") || statErr == nil {
+		t.Errorf("%v; file: %v", err, statErr)
 	}
 }
