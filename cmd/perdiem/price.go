@@ -13,10 +13,12 @@ import (
 
 	"github.com/perdiem/perdiem/asp"
 	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/pricing"
+	"github.com/perdiem/perdiem/x12/x837p"
 )
 
 func init() {
@@ -25,8 +27,9 @@ func init() {
 		usage: "price FILE|- --contract C [--format json|csv] [--jsonl] [--asp DIR] [--profile ID] [--profile-file F] [--codes DIR | --cms FILE]",
 		summary: `Price claims against a payer contract: the expected payment per line and claim.
 
-FILE is an episode document with a claim block (or, with --jsonl, one per
-line), coded as perdiem claim codes it. Each line gets its expected amount,
+FILE is an 837P (every claim in it; each line's kind, per diem, nursing,
+drug or supply, from the code set) or an episode document with a claim block
+(or, with --jsonl, one per line), coded as perdiem claim codes it. Each line gets its expected amount,
 its status (priced, not-payable, or unpriced when no term in force gives a
 rate) and, for each stretch of its days under one contract term, the term's
 id, the contract figures that set the amount as field paths into the
@@ -52,10 +55,7 @@ written. The results are held in memory until all are priced.
   --profile ID    payer profile (overrides the documents' "profile")
   --profile-file F  a payer profile file of your own
   --codes DIR     code against the CMS releases imported into DIR
-  --cms FILE      a newer CMS HCPCS release over the embedded code set
-
-An 837P is not read yet: price the episode documents the claims were
-written from.`,
+  --cms FILE      a newer CMS HCPCS release over the embedded code set`,
 		run: runPrice,
 	})
 }
@@ -120,6 +120,32 @@ func runPrice(e *env, args []string) int {
 
 	var prices []*pricing.ClaimPrice
 	bad := false
+	br := bufio.NewReaderSize(in, 1<<16)
+	if head, _ := br.Peek(512); bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(head, utf8BOM), " \t\r\n"), []byte("ISA")) {
+		codes := opt.Codes
+		if codes == nil {
+			codes = codeset.Default()
+		}
+		d := x837p.NewDecoder(br)
+		for {
+			x, err := d.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				fmt.Fprintf(e.stderr, "%s: %s\n", name, shortText(err.Error()))
+				return exitInput
+			}
+			p, err := pricing.Price(x.Coded(codes), k, pricing.Options{ASP: tables})
+			if err != nil {
+				bad = true
+				printProblems(e.stderr, name, err)
+				continue
+			}
+			prices = append(prices, p)
+		}
+		return writePrices(e, f.format, k, prices, dir, bad)
+	}
 	one := func(line int, data []byte) {
 		c, err := episodeClaim(data, opt)
 		if err == nil {
@@ -132,15 +158,22 @@ func runPrice(e *env, args []string) int {
 		bad = true
 		printProblems(e.stderr, docName(name, line), err)
 	}
-	if err := readDocuments(in, f.jsonl, one); err != nil {
+	if err := readDocuments(br, f.jsonl, one); err != nil {
 		bad = true
 		fmt.Fprintf(e.stderr, "%s: %v\n", name, err)
 	}
+	return writePrices(e, f.format, k, prices, dir, bad)
+}
+
+// writePrices writes the prices of all claims, or nothing when any input
+// had problems (bad).
+func writePrices(e *env, format string, k *pricing.Contract, prices []*pricing.ClaimPrice, aspDir string, bad bool) int {
 	if bad {
 		return exitInput
 	}
 	if len(prices) == 0 {
-		return fail("%s: no documents", name)
+		fmt.Fprintln(e.stderr, "perdiem price: no claims in the input")
+		return exitInput
 	}
 	unpriced, noASP := 0, false
 	for _, p := range prices {
@@ -155,9 +188,9 @@ func runPrice(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem price: %d line(s) unpriced: no term in force gives them a rate (see each part's why)\n", unpriced)
 	}
 	if noASP {
-		fmt.Fprintf(e.stderr, "perdiem price: no CMS ASP quarter in %s covers some drug lines: import the quarter's files with perdiem import asp\n", dir)
+		fmt.Fprintf(e.stderr, "perdiem price: no CMS ASP quarter in %s covers some drug lines: import the quarter's files with perdiem import asp\n", aspDir)
 	}
-	if f.format == "csv" {
+	if format == "csv" {
 		if err := writePriceCSV(e.stdout, prices); err != nil {
 			fmt.Fprintf(e.stderr, "perdiem price: %v\n", err)
 			return exitFindings

@@ -163,3 +163,46 @@ func TestImportProblems(t *testing.T) {
 		t.Errorf("a failed import left %d file(s)", len(entries))
 	}
 }
+
+// TestPrice837MatchesEpisode: the 837P perdiem claim writes from each
+// example prices as its episode document does, line for line.
+func TestPrice837MatchesEpisode(t *testing.T) {
+	docs, _ := filepath.Glob("../../examples/*.json")
+	if len(docs) < 3 {
+		t.Fatalf("found %v", docs)
+	}
+	asp := t.TempDir()
+	for _, doc := range docs {
+		x12 := filepath.Join(t.TempDir(), "c.837")
+		if code, _, errs := runMain(t, "", "claim", doc, "--out", x12, "--state", filepath.Join(t.TempDir(), "state")); code != exitOK {
+			t.Fatalf("%s: claim: %s", doc, errs)
+		}
+		var want, got priceOut
+		for _, run := range []struct {
+			in  string
+			out *priceOut
+		}{{doc, &want}, {x12, &got}} {
+			code, out, errs := runMain(t, "", "price", run.in, "--contract", exampleContract, "--asp", asp)
+			if code != exitOK {
+				t.Fatalf("%s: exit %d: %s", run.in, code, errs)
+			}
+			if err := json.Unmarshal([]byte(out), run.out); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(want.Claims) != 1 || len(got.Claims) != 1 {
+			t.Fatalf("%s: %d and %d claims", doc, len(want.Claims), len(got.Claims))
+		}
+		w, g := want.Claims[0], got.Claims[0]
+		if w.Expected != g.Expected || len(w.Lines) != len(g.Lines) {
+			t.Errorf("%s: episode %v, 837P %v", doc, w.Expected, g.Expected)
+			continue
+		}
+		for i := range w.Lines {
+			a, b := w.Lines[i], g.Lines[i]
+			if a.Code != b.Code || a.Expected != b.Expected || a.Status != b.Status || a.Parts[0].Why != b.Parts[0].Why {
+				t.Errorf("%s line %d: episode %s %v %s %q, 837P %s %v %s %q", doc, i+1, a.Code, a.Expected, a.Status, a.Parts[0].Why, b.Code, b.Expected, b.Status, b.Parts[0].Why)
+			}
+		}
+	}
+}
