@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/money"
@@ -248,7 +249,7 @@ func readSentClaims(e *env, name string, opt coding.Options) ([]*claim.Claim, er
 	br := bufio.NewReaderSize(skipBOM(in), 1<<16)
 	head, _ := br.Peek(512)
 	if bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n"), []byte("ISA")) {
-		return claimsFrom837(br)
+		return claimsFrom837(br, opt.Codes)
 	}
 	var claims []*claim.Claim
 	dec := json.NewDecoder(br)
@@ -317,9 +318,13 @@ func claimsFromEpisode(data []byte, opt coding.Options) ([]*claim.Claim, error) 
 	return parts, nil
 }
 
-// claimsFrom837 reads every claim of an 837P as what reconciliation needs:
-// ids, member, payer, lines with their control numbers and charges.
-func claimsFrom837(r io.Reader) ([]*claim.Claim, error) {
+// claimsFrom837 reads every claim of an 837P as x837p.Coded makes it a
+// claim.Claim: each line with its control number, charge and its kind from
+// the code set, so a contract prices a drug or a visit as what it is.
+func claimsFrom837(r io.Reader, codes *codeset.Set) ([]*claim.Claim, error) {
+	if codes == nil {
+		codes = codeset.Default()
+	}
 	d := x837p.NewDecoder(r)
 	var out []*claim.Claim
 	for {
@@ -330,28 +335,7 @@ func claimsFrom837(r io.Reader) ([]*claim.Claim, error) {
 		if err != nil {
 			return nil, err
 		}
-		cl := &claim.Claim{
-			ID: c.ID, Frequency: c.Frequency, OriginalRef: c.OriginalRef,
-			Subscriber: claim.Subscriber{MemberID: c.Subscriber.MemberID, Last: c.Subscriber.Last, First: c.Subscriber.First},
-			Payer:      claim.Payer{Name: c.Payer.Name, ID: c.Payer.ID, Filing: c.Subscriber.Filing},
-			Total:      c.Total,
-			PriorAuth:  c.PriorAuth,
-		}
-		for i, ln := range c.Lines {
-			l := claim.Line{ID: ln.ControlNum, Code: ln.Code, Modifiers: ln.Modifiers, From: ln.From, To: ln.To,
-				Units: ln.Units, Charge: ln.Charge, POS: ln.POS}
-			if ln.Drug != nil {
-				l.NDC, l.NDCQuantity = ln.Drug.NDC, ln.Drug.Quantity
-			}
-			if i == 0 || l.From < cl.Period.From {
-				cl.Period.From = l.From
-			}
-			if l.To > cl.Period.To {
-				cl.Period.To = l.To
-			}
-			cl.Lines = append(cl.Lines, l)
-		}
-		out = append(out, cl)
+		out = append(out, c.Coded(codes))
 	}
 	if len(out) == 0 {
 		return nil, errors.New("no claims in the 837P")

@@ -141,13 +141,17 @@ func TestReconcileFrom837(t *testing.T) {
 	if code, _, errs := runCmd("", "claim", "../../examples/episode.json", "--out", out837, "--state", filepath.Join(dir, "state")); code != exitOK {
 		t.Fatalf("claim: exit %d: %s", code, errs)
 	}
-	code, from837, errs := runCmd("", "reconcile", "--claims", out837, "--remit", partlyPaid835, "--format", "csv")
-	if code != exitOK {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	_, fromEpisode, _ := runCmd("", "reconcile", "--claims", "../../examples/episode.json", "--remit", partlyPaid835, "--format", "csv")
-	if from837 != fromEpisode {
-		t.Errorf("from the 837P:\n%s\nfrom the episode:\n%s", from837, fromEpisode)
+	// With a contract too: each line read from the 837P is priced as the
+	// kind of line it is (a drug, a visit), not as a per diem.
+	for _, extra := range [][]string{nil, {"--contract", "../../examples/contract/example-health.json"}} {
+		code, from837, errs := runCmd("", append([]string{"reconcile", "--claims", out837, "--remit", partlyPaid835, "--format", "csv"}, extra...)...)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		_, fromEpisode, _ := runCmd("", append([]string{"reconcile", "--claims", "../../examples/episode.json", "--remit", partlyPaid835, "--format", "csv"}, extra...)...)
+		if from837 != fromEpisode {
+			t.Errorf("%v from the 837P:\n%s\nfrom the episode:\n%s", extra, from837, fromEpisode)
+		}
 	}
 }
 
