@@ -41,17 +41,17 @@ func (r *Reconciler) lines(cp *ClaimPayment, cl *x835.Claim, c *claim.Claim, rev
 		}
 	}
 
-	parts := map[int]*linePart{}
-	var order []*linePart
+	// parts[j] collects the service lines answering line j of the claim.
+	parts := make([]*linePart, len(used))
+	order := make([]*linePart, 0, len(svcs))
 	for i, l := range svcs {
-		if p, ok := parts[match[i]]; ok && match[i] >= 0 {
-			p.add(l)
+		if j := match[i]; j >= 0 && parts[j] != nil {
+			parts[j].add(l)
 			continue
 		}
-		p := &linePart{line: match[i], rule: rules[i]}
-		p.add(l)
-		if match[i] >= 0 {
-			parts[match[i]] = p
+		p := &linePart{line: match[i], rule: rules[i], svcs: svcs[i : i+1 : i+1]}
+		if j := match[i]; j >= 0 {
+			parts[j] = p
 		}
 		order = append(order, p)
 	}
@@ -167,7 +167,11 @@ func (r *Reconciler) linePayment(p *linePart, cl *x835.Claim, c *claim.Claim, re
 		u, ok := parseUnits(l.Units)
 		unitsOK = unitsOK && ok
 		paidUnits += u
-		raw = append(raw, l.Adjustments...)
+		if len(p.svcs) == 1 {
+			raw = l.Adjustments
+		} else {
+			raw = append(raw, l.Adjustments...)
+		}
 		lp.Adjustments = append(lp.Adjustments, adjustments(l.Adjustments)...)
 		for _, rm := range l.Remarks {
 			m, s := remark(rm.Qualifier, rm.Code)

@@ -565,7 +565,14 @@ func (lp *LinePayment) flag(k FlagKind, format string, args ...any) {
 }
 
 func adjustments(in []x835.Adjustment) []Adjustment {
-	var out []Adjustment
+	n := 0
+	for _, a := range in {
+		n += len(a.Reasons)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Adjustment, 0, n)
 	for _, a := range in {
 		for _, rs := range a.Reasons {
 			m, s := reason(rs.Reason)

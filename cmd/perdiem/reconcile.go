@@ -125,7 +125,12 @@ func runReconcile(e *env, args []string) int {
 	}
 	claims, err := readSentClaims(e, f.claims, copt)
 	if err != nil {
-		printProblems(e.stderr, "perdiem reconcile: "+f.claims, err)
+		name := f.claims
+		var le *lineError
+		if errors.As(err, &le) {
+			name, err = docName(name, le.line), le.err
+		}
+		printProblems(e.stderr, "perdiem reconcile: "+name, err)
 		return exitInput
 	}
 	if f.contract != "" {
@@ -251,19 +256,34 @@ func readSentClaims(e *env, name string, opt coding.Options) ([]*claim.Claim, er
 	if bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n"), []byte("ISA")) {
 		return claimsFrom837(br, opt.Codes)
 	}
+	// The documents are read whole (their claims are held anyway), so each
+	// problem can name the line its document starts on.
+	data, err := io.ReadAll(br)
+	if err != nil {
+		return nil, err
+	}
 	var claims []*claim.Claim
-	dec := json.NewDecoder(br)
-	for n := 1; ; n++ {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	line, counted := 1, 0
+	for {
 		var raw json.RawMessage
-		start := dec.InputOffset()
-		if err := dec.Decode(&raw); err == io.EOF {
+		err := dec.Decode(&raw)
+		if err == io.EOF {
 			break
-		} else if err != nil {
-			return nil, fmt.Errorf("document %d (from byte %d): %v", n, start, err)
+		}
+		start := int(dec.InputOffset()) - len(raw)
+		if err != nil {
+			start = int(dec.InputOffset())
+		}
+		start += len(data[start:]) - len(bytes.TrimLeft(data[start:], " \t\r\n"))
+		line += bytes.Count(data[counted:start], []byte("\n"))
+		counted = start
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %v", line, err)
 		}
 		cs, err := claimsFromEpisode(raw, opt)
 		if err != nil {
-			return nil, fmt.Errorf("document %d (from byte %d): %w", n, start, err)
+			return nil, &lineError{line: line, err: err}
 		}
 		claims = append(claims, cs...)
 	}
@@ -272,6 +292,16 @@ func readSentClaims(e *env, name string, opt coding.Options) ([]*claim.Claim, er
 	}
 	return claims, nil
 }
+
+// lineError is a document's problems with the line the document starts
+// on; its problems keep their field paths.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+func (e *lineError) Unwrap() error { return e.err }
 
 // claimsFromEpisode codes a document and makes its claim as 'perdiem claim'
 // sends it: one claim, or parts <id>-1, <id>-2, … of at most 50 lines.

@@ -197,10 +197,19 @@ func TestReconcileBadInput(t *testing.T) {
 	if err := os.WriteFile(noClaim, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	month, err := os.ReadFile("../../examples/month.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	badLine := filepath.Join(dir, "bad.jsonl")
+	if err := os.WriteFile(badLine, append(month, "\n{\"bogus\": 1}\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
 	}{
+		{[]string{"--claims", badLine, "--remit", partlyPaid835}, badLine + `:6: bogus: unknown field "bogus"`},
 		{[]string{"--remit", partlyPaid835}, "give the claims sent with --claims"},
 		{[]string{"--claims", "../../examples/episode.json", "--remit", partlyPaid835, "--format", "xml"}, `--format "xml"`},
 		{[]string{"--claims", "../../examples/episode.json", "--remit", partlyPaid835, "--tolerance", "-1"}, `--tolerance "-1"`},
