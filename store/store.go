@@ -95,7 +95,8 @@ func openPostgres(dsn string) (*DB, error) {
 // sqlitePragmas make every connection wait for the lock instead of failing,
 // keep foreign keys, and make a commit durable before it returns
 // (synchronous=FULL: an acknowledged write survives a power cut, not only
-// a crash of the process).
+// a crash of the process). A DSN may set its own busy_timeout or
+// synchronous; foreign keys and WAL are not negotiable.
 var sqlitePragmas = []string{"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)"}
 
 func openSQLite(dsn string) (*DB, error) {
@@ -118,7 +119,10 @@ func openSQLite(dsn string) (*DB, error) {
 	}
 	f.Close()
 	for _, p := range sqlitePragmas {
-		params.Add("_pragma", p)
+		name, _, _ := strings.Cut(p, "(")
+		if name == "foreign_keys" || name == "journal_mode" || !hasPragma(params, name) {
+			params.Add("_pragma", p)
+		}
 	}
 	wp := cloneValues(params)
 	wp.Set("_txlock", "immediate")
@@ -140,6 +144,18 @@ func openSQLite(dsn string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	return &DB{dsn: dsn, w: w, r: r, driver: riversqlite.New(w)}, nil
+}
+
+// hasPragma reports whether the DSN's parameters set pragma name: one
+// given there wins over the store's default (synchronous(NORMAL), say,
+// trades the last commits before a power cut for speed).
+func hasPragma(params url.Values, name string) bool {
+	for _, p := range params["_pragma"] {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(p)), name) {
+			return true
+		}
+	}
+	return false
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -227,3 +227,33 @@ func storeEach(t *testing.T, fn func(t *testing.T, dbs []*store.DB)) {
 		fn(t, dbs)
 	})
 }
+
+// TestSQLitePragmas: the store's durability and safety settings are in
+// force on every connection; a DSN may relax synchronous, not the rest.
+func TestSQLitePragmas(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.db")
+	for _, c := range []struct {
+		dsn  string
+		sync int
+	}{{path, 2}, {"file:" + path + "?_pragma=synchronous(NORMAL)&_pragma=foreign_keys(0)", 1}} {
+		db := open(t, c.dsn)
+		do(t, db, func(tx *store.Tx) error {
+			var mode string
+			var fk, sync int
+			if err := tx.SQL().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+				return err
+			}
+			if err := tx.SQL().QueryRow(`PRAGMA foreign_keys`).Scan(&fk); err != nil {
+				return err
+			}
+			if err := tx.SQL().QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil {
+				return err
+			}
+			if mode != "wal" || fk != 1 || sync != c.sync {
+				t.Errorf("%s: journal_mode %s, foreign_keys %d, synchronous %d; want wal, 1, %d", c.dsn, mode, fk, sync, c.sync)
+			}
+			return nil
+		})
+		db.Close()
+	}
+}
