@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
@@ -114,6 +115,7 @@ func Answer(r io.Reader, opt AnswerOptions, group func(Group) error, ack func(*A
 				return fmt.Errorf("x214: transaction set %d is %q, but the one validated was %q: the 837P changed between readings", a.ordinal, s.Element(2), v.Control)
 			}
 			a.begin(v)
+			a.st = s.Clone()
 			a.at(s.Pos().Segment)
 		case "SE":
 			if a.set == nil {
@@ -126,7 +128,12 @@ func Answer(r io.Reader, opt AnswerOptions, group func(Group) error, ack func(*A
 				}
 				a.groupSent = true
 			}
-			if err := ack(a.finish()); err != nil {
+			st := a.st
+			done := a.finish()
+			if missing := lacks(done); len(missing) > 0 {
+				return fmt.Errorf("%w: transaction set %s (segment %d) has no %s", ErrCannotAnswer, st.Element(2), st.Pos().Segment, strings.Join(missing, ", "))
+			}
+			if err := ack(done); err != nil {
 				return err
 			}
 		default:
@@ -136,6 +143,49 @@ func Answer(r io.Reader, opt AnswerOptions, group func(Group) error, ack func(*A
 			}
 		}
 	}
+}
+
+// ErrCannotAnswer says an 837P transaction set lacks what its 277CA must
+// echo: a set a 999 accepts has all of it, so validation and the answer
+// disagree about the input.
+var ErrCannotAnswer = errors.New("x214: cannot answer the 837P")
+
+// lacks names what the 277CA of an 837P set would need and not have.
+func lacks(a *Ack) []string {
+	var out []string
+	need := func(v, what string) {
+		if v == "" && !slices.Contains(out, what) {
+			out = append(out, what)
+		}
+	}
+	need(a.Sources[0].Name.Last, "receiver name (1000B NM103)")
+	need(a.Sources[0].Name.ID, "receiver id (1000B NM109)")
+	rc := a.Sources[0].Receivers[0]
+	need(rc.Name.Last, "submitter name (1000A NM103)")
+	need(rc.Name.ID, "submitter id (1000A NM109)")
+	need(rc.Batch, "BHT03")
+	if len(rc.Providers) == 0 {
+		out = append(out, "claim (CLM)")
+	}
+	for _, pv := range rc.Providers {
+		need(pv.Name.Last, "billing provider name (2010AA NM103)")
+		need(pv.Name.ID, "billing provider id (2010AA NM109)")
+		for _, pt := range pv.Patients {
+			need(pt.Name.Last, "patient or subscriber name (NM103)")
+			need(pt.Name.ID, "subscriber id (2010BA NM109)")
+			for _, c := range pt.Claims {
+				need(c.ClaimID, "CLM01")
+				if c.From == nil {
+					need("", "date of service (2400 DTP*472)")
+				}
+				for _, l := range c.Lines {
+					need(l.Procedure.Qualifier, "procedure qualifier (SV101-1)")
+					need(l.Procedure.Code, "procedure code (SV101-2)")
+				}
+			}
+		}
+	}
+	return out
 }
 
 // node is a level of the 837P hierarchy with the problems found in its own
@@ -177,6 +227,7 @@ type answerer struct {
 	accepted  int
 
 	set      *SetVerdict
+	st       *x12.Segment
 	problems map[int][]Problem // by segment number, not yet placed
 	left     []Problem         // placed nowhere: they reject every claim
 	bht03    string

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/x12"
 )
 
@@ -59,6 +62,90 @@ func FuzzRead(f *testing.F) {
 		for _, e := range all {
 			if e.Pos.Segment < 1 || e.Pos.Line < 1 || e.Pos.Offset < 0 || e.Err == nil {
 				t.Fatalf("finding %v is not positioned", e)
+			}
+		}
+	})
+}
+
+// FuzzAnswer answers any input as if every transaction set were accepted
+// with a problem at one segment: Answer must not panic, and what it builds
+// must be written and read back with no finding.
+func FuzzAnswer(f *testing.F) {
+	data, err := os.ReadFile("../../testdata/x12/837p/synthetic__home-infusion-good.x12")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data, 20)
+	f.Add(data, 8)
+	f.Add(data, 37)
+	f.Add([]byte(strings.Replace(string(data), "SV1*HC:S9500*1400*UN*7***1:2", "SV1*HC*x*UN*-1***", 1)), 31)
+	f.Fuzz(func(t *testing.T, data []byte, at int) {
+		var acks []*Ack
+		controls := map[int]string{}
+		xr := x12.NewReader(bytes.NewReader(data))
+		xr.Resync = true
+		n := 0
+		for {
+			s, err := xr.Next()
+			if err != nil {
+				if _, ok := resynced(err); ok {
+					continue
+				}
+				break
+			}
+			if s.ID() == "ST" {
+				n++
+				controls[n] = s.Element(2)
+			}
+		}
+		opt := AnswerOptions{
+			Verdict: func(o int) (SetVerdict, bool) {
+				c, ok := controls[o]
+				return SetVerdict{Control: c, Accepted: true, Problems: []Problem{{Segment: at, Loop: "2300", Element: "CLM02", Message: "x*y:z~"}}}, ok
+			},
+			Date: civil.FromYMD(2026, 2, 2), Time: "0930",
+			ClaimNumber: func(n int) string { return ClaimNumber(1, n) },
+			Reference:   func(n int) string { return fmt.Sprint("R", n) },
+		}
+		if err := Answer(bytes.NewReader(data), opt, func(Group) error { return nil }, func(a *Ack) error { acks = append(acks, a); return nil }); err != nil {
+			var se *x12.SyntaxError
+			if !errors.As(err, &se) && !errors.Is(err, ErrCannotAnswer) {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		if len(acks) == 0 {
+			return
+		}
+		var b bytes.Buffer
+		w, err := Begin(&b, Envelope{SenderID: "A", ReceiverID: "B", Control: 1, Date: "20260202", Time: "0930"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range acks {
+			if err := w.Write(a); err != nil {
+				// a value of the 837P that X12 cannot carry (a delimiter
+				// of the 277CA in data) is refused, never written broken
+				var we *x12.WriteError
+				if !errors.As(err, &we) {
+					t.Fatalf("write: %v", err)
+				}
+				return
+			}
+		}
+		if err := w.End(); err != nil {
+			t.Fatal(err)
+		}
+		back, outside, err := Read(&b)
+		if err != nil || len(outside) > 0 || len(back) != len(acks) {
+			t.Fatalf("read back: %v %v %d of %d", err, outside, len(back), len(acks))
+		}
+		for i, a := range back {
+			if len(a.Findings) > 0 {
+				t.Fatalf("findings reading back: %v", a.Findings)
+			}
+			if len(a.Claims()) != len(acks[i].Claims()) {
+				t.Fatalf("%d claims read back, %d written", len(a.Claims()), len(acks[i].Claims()))
 			}
 		}
 	})

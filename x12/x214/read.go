@@ -353,7 +353,7 @@ func (p *parser) closeClaim() {
 		for _, l := range c.Lines {
 			all = append(all, l.Statuses)
 		}
-		c.Verdict = verdictOf(all...)
+		c.Verdict, _ = verdictOf(all...)
 		if len(c.Statuses) == 0 {
 			p.ack.Findings = append(p.ack.Findings, &Error{Pos: c.pos, SegmentID: "TRN", Claim: c.ClaimID,
 				Err: fmt.Errorf("%w: claim %q has no status (STC)", ErrMissing, c.ClaimID)})

@@ -2,6 +2,7 @@ package x214
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -253,8 +254,45 @@ func TestVerdicts(t *testing.T) {
 		{nil, Unknown},
 	}
 	for _, c := range cases {
-		if got := verdictOf(c.statuses); got != c.want {
+		if got, _ := verdictOf(c.statuses); got != c.want {
 			t.Errorf("%+v: %s, want %s", c.statuses, got, c.want)
 		}
+	}
+}
+
+// TestReadClaims: the flat form gives every claim of the file with the
+// category that decided its verdict, and the findings of the file.
+func TestReadClaims(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want string
+	}{
+		{"x12org-via-opendental__005010x214-example-1.edi", "4001/1339 received A0 false|2890/4 rejected A3 false|00000000000000000000 rejected A3 false"},
+		{"x12org-via-opendental__005010x214-example-3.edi", "PATIENT22222 accepted A2 true|PATIENT33333 rejected A3 false|JONES44444 rejected A3 false|JONHSON55555 accepted A2 true|MILLS66666 accepted A2 true"},
+		{"oopfactory__277_Deidentified_from_nth.x12", "99999999-99999 rejected X9 false|99999999-99999 rejected X9 false|99999999-99999 rejected X9 false"},
+	} {
+		f, err := os.Open(filepath.Join("testdata", c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		claims, findings, err := ReadClaims(f)
+		f.Close()
+		if err != nil || len(findings) > 0 {
+			t.Fatalf("%s: %v %v", c.file, err, findings)
+		}
+		var got []string
+		for _, cl := range claims {
+			got = append(got, fmt.Sprintf("%s %s %s %v", cl.ClaimID, cl.Verdict, cl.Category, cl.Accepted))
+			if cl.Category == "X9" && cl.CategoryMeaning != UnknownMeaning || cl.Category == "A2" && !strings.HasPrefix(cl.CategoryMeaning, "Acknowledgement/Acceptance") {
+				t.Errorf("%s: category %s means %q", c.file, cl.Category, cl.CategoryMeaning)
+			}
+		}
+		if g := strings.Join(got, "|"); g != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.file, g, c.want)
+		}
+	}
+	claims, findings, err := ReadClaims(strings.NewReader(strings.Replace(threeAcks(goodBody), "SE*31*0002", "SE*30*0002", 1)))
+	if err != nil || len(claims) != 6 || len(findings) != 1 || findings[0].Kind() != "envelope" {
+		t.Errorf("%d claims, findings %v, %v", len(claims), findings, err)
 	}
 }

@@ -1,5 +1,7 @@
 package x214
 
+import "io"
+
 // Verdict is what a 277CA says of a claim, summed up from its statuses.
 type Verdict string
 
@@ -17,37 +19,43 @@ const (
 	Unknown  Verdict = "unknown"
 )
 
-// verdictOf sums up statuses (a claim's and its lines').
-func verdictOf(statuses ...[]Status) Verdict {
-	var accepted, notFound, received bool
+// verdictOf sums up statuses (a claim's and its lines'), with the
+// category that decided it ("" when none did).
+func verdictOf(statuses ...[]Status) (Verdict, string) {
+	var accepted, notFound, received, action string
 	for _, ss := range statuses {
 		for _, s := range ss {
-			if s.Action == "U" {
-				return Rejected
-			}
 			for _, c := range s.Codes {
 				switch c.Category {
 				case "A3", "A6", "A7", "A8":
-					return Rejected
+					return Rejected, c.Category
 				case "A2", "A5":
-					accepted = true
+					accepted = or(accepted, c.Category)
 				case "A4":
-					notFound = true
+					notFound = or(notFound, c.Category)
 				case "A0", "A1":
-					received = true
+					received = or(received, c.Category)
 				}
+				if s.Action == "U" && action == "" {
+					action = c.Category
+				}
+			}
+			if s.Action == "U" && len(s.Codes) == 0 {
+				return Rejected, ""
 			}
 		}
 	}
 	switch {
-	case accepted:
-		return Accepted
-	case notFound:
-		return NotFound
-	case received:
-		return Received
+	case action != "":
+		return Rejected, action
+	case accepted != "":
+		return Accepted, accepted
+	case notFound != "":
+		return NotFound, notFound
+	case received != "":
+		return Received, received
 	}
-	return Unknown
+	return Unknown, ""
 }
 
 // ClaimStatus is one claim of a 277CA with what the acknowledgment says
@@ -57,6 +65,11 @@ type ClaimStatus struct {
 	PayerClaimControlNumber string  `json:"payer_claim_control_number,omitempty"` // REF*1K
 	Verdict                 Verdict `json:"verdict"`
 	Accepted                bool    `json:"accepted"` // Verdict is Accepted
+	// Category is the status category that decided the verdict (the first
+	// rejecting one of a rejected claim, A2 of an accepted one, …), with
+	// its meaning; "" when none did.
+	Category        string `json:"category,omitempty"`
+	CategoryMeaning string `json:"category_meaning,omitempty"`
 	// Codes are every status composite of the claim and then of its
 	// lines, in order, with their meanings.
 	Codes   []StatusCode `json:"codes"`
@@ -82,6 +95,14 @@ func (a *Ack) Claims() []ClaimStatus {
 						cs := ClaimStatus{ClaimID: c.ClaimID, PayerClaimControlNumber: c.PayerClaimControlNumber,
 							Verdict: c.Verdict, Accepted: c.Verdict == Accepted, Codes: []StatusCode{},
 							Patient: pt.Name, Provider: pv.Name, Batch: rc.Batch}
+						all := [][]Status{c.Statuses}
+						for _, l := range c.Lines {
+							all = append(all, l.Statuses)
+						}
+						if _, cat := verdictOf(all...); cat != "" {
+							cs.Category = cat
+							cs.CategoryMeaning = NewStatusCode(cat, "", "").CategoryMeaning
+						}
 						add := func(ss []Status) {
 							for _, s := range ss {
 								cs.Codes = append(cs.Codes, s.Codes...)
@@ -107,4 +128,19 @@ func (a *Ack) Claims() []ClaimStatus {
 		}
 	}
 	return out
+}
+
+// ReadClaims reads every 277CA in r and gives its claims flattened, in
+// order, with every finding of the file (those of each acknowledgment,
+// then those outside any): the form a server or a work queue wants. The
+// error is Read's.
+func ReadClaims(r io.Reader) ([]ClaimStatus, []*Finding, error) {
+	acks, outside, err := Read(r)
+	claims := []ClaimStatus{}
+	var findings []*Finding
+	for _, a := range acks {
+		claims = append(claims, a.Claims()...)
+		findings = append(findings, a.Findings...)
+	}
+	return claims, append(findings, outside...), err
 }
