@@ -8,8 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/perdiem/perdiem/asp"
 	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
@@ -24,7 +24,7 @@ import (
 func init() {
 	register(command{
 		name:  "reconcile",
-		usage: "reconcile --claims F.837|F.jsonl --remit F.835 [--contract C] [--format text|json|csv] [--tolerance AMOUNT] [--out F] [--profile ID] [--profile-file F] [--codes DIR | --cms FILE]",
+		usage: "reconcile --claims F.837|F.jsonl --remit F.835 [--contract C [--asp DIR]] [--format text|json|csv] [--tolerance AMOUNT] [--out F] [--profile ID] [--profile-file F] [--codes DIR | --cms FILE]",
 		summary: `Reconcile 835 remittances with the claims that were sent.
 
 Matches each 835 claim to a claim sent (CLP01 to the claim id, else member
@@ -45,11 +45,14 @@ columns.
                     'perdiem claim' codes them
   --remit F         the 835 (every remittance in it), read as it streams
   --contract C      the payer's contract (a JSON file, docs/pricing.md): each
-                    line's expected payment and the contract term that set it,
-                    as 'perdiem price' gives them. Lines it does not price
-                    (no term in force, a drug on the ASP basis) have no
-                    expected amount and are never called under- or overpaid;
-                    without a contract no line is
+                    line's expected payment and the contract terms that set it,
+                    as 'perdiem price' gives them. A line it does not price (no
+                    term in force, no ASP quarter for the date) has no expected
+                    amount and is never called under- or overpaid; without a
+                    contract no line is
+  --asp DIR         with --contract, the CMS ASP quarters imported by 'perdiem
+                    import asp', for the asp and asp-limit drug bases; default
+                    as for 'perdiem price'
   --format F        text (default), json, or csv: one row per line for a
                     spreadsheet, header row, money as plain decimals
   --tolerance A     how far the allowed amount may be from the expected one
@@ -67,8 +70,8 @@ the break are reconciled and written, and a note says so) or writing fails.`,
 }
 
 type reconcileFlags struct {
-	claims, remit, contract, format, tolerance, out string
-	profileID, profileFile, cms, codes              string
+	claims, remit, contract, aspDir, format, tolerance, out string
+	profileID, profileFile, cms, codes                      string
 }
 
 func runReconcile(e *env, args []string) int {
@@ -78,6 +81,7 @@ func runReconcile(e *env, args []string) int {
 	fs.StringVar(&f.claims, "claims", "", "the claims sent: 837P or episode documents")
 	fs.StringVar(&f.remit, "remit", "", "the 835")
 	fs.StringVar(&f.contract, "contract", "", "the payer's contract")
+	fs.StringVar(&f.aspDir, "asp", "", "folder of imported ASP quarters")
 	fs.StringVar(&f.format, "format", "text", "text, json or csv")
 	fs.StringVar(&f.tolerance, "tolerance", "0.00", "tolerance on the allowed amount")
 	fs.StringVar(&f.out, "out", "", "output file")
@@ -139,16 +143,15 @@ func runReconcile(e *env, args []string) int {
 			printProblems(e.stderr, "perdiem reconcile: "+f.contract, err)
 			return exitInput
 		}
-		x := &contractExpecter{k: k, prices: make(map[*claim.Claim]*pricing.ClaimPrice, len(claims))}
-		for _, c := range claims {
-			p, err := pricing.Price(c, k, pricing.Options{})
-			if err != nil {
-				printProblems(e.stderr, "perdiem reconcile: note: claim "+c.ID+" is not priced", err)
-				continue
-			}
-			x.prices[c] = p
+		dir, err := dataDir(f.aspDir, "asp", "--asp DIR")
+		if err != nil {
+			return fail("%v", err)
 		}
-		opt.Expecter = x
+		tables, err := (&asp.Store{Dir: dir}).Tables()
+		if err != nil {
+			return fail("--asp: %v", err)
+		}
+		opt.Expecter = &pricing.Expecter{Contract: k, Options: pricing.Options{ASP: tables}}
 	}
 	in, err := openInput(e, f.remit)
 	if err != nil {
@@ -208,37 +211,6 @@ func runReconcile(e *env, args []string) int {
 		return exitFindings
 	}
 	return exitOK
-}
-
-// contractExpecter gives each line's expected payment as the pricer
-// priced it under the contract.
-type contractExpecter struct {
-	k      *pricing.Contract
-	prices map[*claim.Claim]*pricing.ClaimPrice
-}
-
-func (x *contractExpecter) Expected(c *claim.Claim, i int) (money.Amount, string, bool) {
-	p := x.prices[c]
-	if p == nil || i >= len(p.Lines) || p.Lines[i].Status == pricing.Unpriced {
-		return 0, "", false
-	}
-	lp := &p.Lines[i]
-	var parts []string
-	for _, pt := range lp.Parts {
-		s := pt.Term
-		if len(pt.Paths) > 0 {
-			s += " (" + strings.Join(pt.Paths, ", ") + ")"
-		}
-		if pt.Status == pricing.NotPayable {
-			s += " not payable"
-		}
-		parts = append(parts, s)
-	}
-	term := x.k.ID + " " + strings.Join(parts, "; ")
-	if lp.LesserOf {
-		term += "; lesser of: the charge"
-	}
-	return lp.Expected, term, true
 }
 
 // readSentClaims reads the claims sent: every claim of an 837P, or the
