@@ -143,31 +143,11 @@ func (tx *Tx) FinishBillingRun(id, state, problem string) error {
 
 // BillingRun returns a run with its counts and first MaxRunErrors errors.
 func (tx *Tx) BillingRun(id string) (BillingRun, error) {
-	var r BillingRun
-	var from, to, runErrs string
-	var created, updated int64
-	var finished sql.NullInt64
-	err := tx.queryRow(`SELECT id, period_from, period_to, payer_filter, state, total, done, failed, errors, created_by, created_at, updated_at, finished_at
-FROM billing_runs WHERE id = $1`, id).Scan(&r.ID, &from, &to, &r.PayerFilter, &r.State, &r.Total, &r.Done, &r.Failed, &runErrs,
-		&r.CreatedBy, &created, &updated, &finished)
+	r, err := scanRun(tx.queryRow(`SELECT `+runColumns+` FROM billing_runs WHERE id = $1`, id))
 	if err == sql.ErrNoRows {
 		return BillingRun{}, notFound("billing run", id)
 	}
 	if err != nil {
-		return BillingRun{}, internal("read billing run", err)
-	}
-	if r.Period.From, err = civil.Parse(from); err == nil {
-		r.Period.To, err = civil.Parse(to)
-	}
-	if err != nil {
-		return BillingRun{}, internal("read billing run", err)
-	}
-	r.CreatedAt, r.UpdatedAt = fromMicros(created), fromMicros(updated)
-	if finished.Valid {
-		t := fromMicros(finished.Int64)
-		r.FinishedAt = &t
-	}
-	if err := json.Unmarshal([]byte(runErrs), &r.Errors); err != nil {
 		return BillingRun{}, internal("read billing run", err)
 	}
 	rows, err := tx.query("read billing run", `SELECT episode_id, error FROM billing_run_items WHERE run_id = $1 AND error IS NOT NULL
@@ -187,4 +167,60 @@ ORDER BY at, episode_id LIMIT $2`, id, MaxRunErrors)
 		return BillingRun{}, internal("read billing run", err)
 	}
 	return r, nil
+}
+
+const runColumns = `id, period_from, period_to, payer_filter, state, total, done, failed, errors, created_by, created_at, updated_at, finished_at`
+
+func scanRun(row scanner) (BillingRun, error) {
+	var r BillingRun
+	var from, to, runErrs string
+	var created, updated int64
+	var finished sql.NullInt64
+	if err := row.Scan(&r.ID, &from, &to, &r.PayerFilter, &r.State, &r.Total, &r.Done, &r.Failed, &runErrs,
+		&r.CreatedBy, &created, &updated, &finished); err != nil {
+		return BillingRun{}, err
+	}
+	var err error
+	if r.Period.From, err = civil.Parse(from); err == nil {
+		r.Period.To, err = civil.Parse(to)
+	}
+	if err != nil {
+		return BillingRun{}, err
+	}
+	r.CreatedAt, r.UpdatedAt = fromMicros(created), fromMicros(updated)
+	if finished.Valid {
+		t := fromMicros(finished.Int64)
+		r.FinishedAt = &t
+	}
+	if err := json.Unmarshal([]byte(runErrs), &r.Errors); err != nil {
+		return BillingRun{}, err
+	}
+	return r, nil
+}
+
+// BillingRuns returns one page of runs, newest first, with their counts
+// and only their run-wide errors.
+func (tx *Tx) BillingRuns(p Page) ([]BillingRun, string, error) {
+	limit, err := p.limit()
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := tx.query("list billing runs", `SELECT `+runColumns+` FROM billing_runs
+WHERE ($1 = '' OR id < $1) ORDER BY id DESC LIMIT $2`, p.Cursor, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []BillingRun
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, "", internal("list billing runs", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", internal("list billing runs", err)
+	}
+	return out, nextCursor(len(out), limit, func() string { return out[len(out)-1].ID }), nil
 }

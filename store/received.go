@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/perdiem/perdiem/errs"
@@ -59,15 +60,29 @@ func jsonOr(raw json.RawMessage, empty string) string {
 // claim's status does not allow, or of a claim that does not exist, is
 // skipped and said so, not an error: the file was received all the same.
 func (tx *Tx) applyChanges(changes []ClaimChange, src Source) ([]Skipped, error) {
-	skipped := []Skipped{}
-	for _, ch := range changes {
-		err := tx.SetClaimStatus(ch, src)
+	// Claims are locked in id order, as CreateInterchange does, so two
+	// files that move the same claims never wait for each other in a
+	// cycle; what was skipped is told in the file's order.
+	order := make([]int, len(changes))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return changes[order[i]].ClaimID < changes[order[j]].ClaimID })
+	why := map[int]string{}
+	for _, i := range order {
+		err := tx.SetClaimStatus(changes[i], src)
 		switch errs.CodeOf(err) {
 		case "":
 		case errs.Conflict, errs.NotFound, errs.Invalid:
-			skipped = append(skipped, Skipped{ClaimID: ch.ClaimID, Status: ch.Status, Reason: err.Error()})
+			why[i] = err.Error()
 		default:
 			return nil, err
+		}
+	}
+	skipped := []Skipped{}
+	for i, ch := range changes {
+		if reason, ok := why[i]; ok {
+			skipped = append(skipped, Skipped{ClaimID: ch.ClaimID, Status: ch.Status, Reason: reason})
 		}
 	}
 	return skipped, nil
@@ -162,4 +177,76 @@ func (tx *Tx) Remittance(id string) (Remittance, error) {
 	}
 	tx.Audit("read", "remittance", id, "")
 	return r, nil
+}
+
+// Acknowledgments returns one page of received acknowledgments, newest
+// first, without their bytes.
+func (tx *Tx) Acknowledgments(p Page) ([]Acknowledgment, string, error) {
+	limit, err := p.limit()
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := tx.query("list acknowledgments", `SELECT id, kind, summary, unmatched, skipped, received_by, received_at FROM acknowledgments
+WHERE ($1 = '' OR id < $1) ORDER BY id DESC LIMIT $2`, p.Cursor, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []Acknowledgment
+	for rows.Next() {
+		var a Acknowledgment
+		var summary, unmatched, skipped string
+		var at int64
+		if err := rows.Scan(&a.ID, &a.Kind, &summary, &unmatched, &skipped, &a.ReceivedBy, &at); err != nil {
+			return nil, "", internal("list acknowledgments", err)
+		}
+		a.Summary, a.Unmatched, a.ReceivedAt = json.RawMessage(summary), json.RawMessage(unmatched), fromMicros(at)
+		if err := json.Unmarshal([]byte(skipped), &a.Skipped); err != nil {
+			return nil, "", internal("list acknowledgments", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", internal("list acknowledgments", err)
+	}
+	for _, a := range out {
+		tx.Audit("list", "acknowledgment", a.ID, "")
+	}
+	return out, nextCursor(len(out), limit, func() string { return out[len(out)-1].ID }), nil
+}
+
+// Remittances returns one page of received remittances, newest first,
+// without their bytes.
+func (tx *Tx) Remittances(p Page) ([]Remittance, string, error) {
+	limit, err := p.limit()
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := tx.query("list remittances", `SELECT id, payer, check_number, paid_cents, summary, unmatched, skipped, received_by, received_at FROM remittances
+WHERE ($1 = '' OR id < $1) ORDER BY id DESC LIMIT $2`, p.Cursor, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []Remittance
+	for rows.Next() {
+		var r Remittance
+		var summary, unmatched, skipped string
+		var paid, at int64
+		if err := rows.Scan(&r.ID, &r.Payer, &r.CheckNumber, &paid, &summary, &unmatched, &skipped, &r.ReceivedBy, &at); err != nil {
+			return nil, "", internal("list remittances", err)
+		}
+		r.Paid, r.Summary, r.Unmatched, r.ReceivedAt = money.Amount(paid), json.RawMessage(summary), json.RawMessage(unmatched), fromMicros(at)
+		if err := json.Unmarshal([]byte(skipped), &r.Skipped); err != nil {
+			return nil, "", internal("list remittances", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", internal("list remittances", err)
+	}
+	for _, r := range out {
+		tx.Audit("list", "remittance", r.ID, "")
+	}
+	return out, nextCursor(len(out), limit, func() string { return out[len(out)-1].ID }), nil
 }

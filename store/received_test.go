@@ -65,6 +65,20 @@ func TestReceivedFiles(t *testing.T) {
 			if err == nil && (r.CheckNumber != "EFT123" || r.Paid != paid || len(r.Skipped) != 0) {
 				t.Errorf("stored %+v", r)
 			}
+			if err != nil {
+				return err
+			}
+			acks, _, err := tx.Acknowledgments(store.Page{})
+			if err != nil {
+				return err
+			}
+			if len(acks) != 1 || acks[0].ID != ack.ID || acks[0].Content != nil || len(acks[0].Skipped) != 2 {
+				t.Errorf("acknowledgments %+v", acks)
+			}
+			rems, _, err := tx.Remittances(store.Page{})
+			if len(rems) != 1 || rems[0].ID != rem.ID || rems[0].Paid != paid || rems[0].Content != nil {
+				t.Errorf("remittances %+v", rems)
+			}
 			return err
 		})
 		err := db.Do(ctx, alice, func(tx *store.Tx) error {
@@ -123,6 +137,13 @@ func TestBillingRunCountsEachEpisodeOnce(t *testing.T) {
 			cs, _, err := tx.Claims(store.ClaimFilter{BillingRunID: run.ID}, store.Page{})
 			if len(cs) != 1 {
 				t.Errorf("%d claims of the run", len(cs))
+			}
+			if err != nil {
+				return err
+			}
+			runs, _, err := tx.BillingRuns(store.Page{})
+			if len(runs) != 1 || runs[0].Done != 1 || runs[0].Failed != 1 || len(runs[0].Errors) != 0 {
+				t.Errorf("runs %+v", runs)
 			}
 			return err
 		})
