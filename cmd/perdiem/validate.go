@@ -34,7 +34,7 @@ func init() {
 Checks it as a clearinghouse front end does.
 
 The kind is taken from the first transaction set (ST01, GS08); any other
-kind (a 999, a 277) is named and refused with exit status 2. Checks syntax,
+kind (a 999, a 277CA) is named and refused with exit status 2. Checks syntax,
 envelopes (counts, control numbers), loops and segments against the
 implementation guide, element codes, dates and lengths, and business rules:
 for an 837P claim balancing, NPI check digits, billing address, diagnosis

@@ -104,6 +104,9 @@ func TestValidate277CA(t *testing.T) {
 			t.Errorf("%s: %q, want %q", id, got[id], w)
 		}
 	}
+	if code, stdout, stderr := runCmd("", "read", out); code != exitOK || !strings.Contains(stdout, `"type": "277CA"`) || !strings.Contains(stdout, `"claim_id": "NPI3"`) {
+		t.Errorf("perdiem read of the 277CA: exit %d, %s", code, stderr)
+	}
 	rc := a.Sources[0].Receivers[0]
 	if *rc.AcceptedClaims != 1 || *rc.RejectedClaims != 2 || rc.AcceptedAmount.String() != "2470.00" || rc.RejectedAmount.String() != "4941.00" {
 		t.Errorf("batch counts %+v", rc.Counts)
