@@ -180,22 +180,27 @@ func concName(c int) string {
 
 // excluded: SC-5.
 func excluded(v *view, e *emitter) {
-	idx := exclusionIndex(v.codes)
+	if v.grouped < 2 {
+		return
+	}
+	groups := v.table.groups
 	for i := range v.lines {
 		l := &v.lines[i]
-		refs := idx.refs[l.Code]
-		if len(refs) == 0 {
+		if l.info == nil || len(l.info.refs) == 0 {
 			continue
 		}
 	other:
 		for j := range i {
 			o := &v.lines[j]
-			for _, r := range refs {
-				g := &idx.groups[r.group]
+			if o.info == nil {
+				continue
+			}
+			for _, r := range l.info.refs {
+				g := &groups[r.group]
 				if !g.ActiveOn(l.From) {
 					continue
 				}
-				for _, q := range idx.refs[o.Code] {
+				for _, q := range o.info.refs {
 					if q.group == r.group && q.a != r.a {
 						e.add(l.n, "%s may not be on one claim with %s (line %d): exclusion group %s", l.Code, o.Code, o.n, g.ID)
 						break other
@@ -204,35 +209,6 @@ func excluded(v *view, e *emitter) {
 			}
 		}
 	}
-}
-
-type exclusionKey struct{}
-
-type groupRef struct {
-	group int
-	a     bool
-}
-
-type exclusionTable struct {
-	refs   map[string][]groupRef
-	groups []codeset.Exclusion
-}
-
-// exclusionIndex maps each code of a CS-9 group to its groups and sides,
-// once per code set.
-func exclusionIndex(cs *codeset.Set) *exclusionTable {
-	return cs.Derived(exclusionKey{}, func(cs *codeset.Set) any {
-		t := &exclusionTable{refs: map[string][]groupRef{}, groups: cs.Exclusions()}
-		for gi, g := range t.groups {
-			for _, c := range g.A {
-				t.refs[c] = append(t.refs[c], groupRef{gi, true})
-			}
-			for _, c := range g.B {
-				t.refs[c] = append(t.refs[c], groupRef{gi, false})
-			}
-		}
-		return t
-	}).(*exclusionTable)
 }
 
 // bundledBeside: SC-6. Any per diem covers the day, as coding decides it.
@@ -248,50 +224,54 @@ func bundledBeside(v *view, e *emitter) {
 	}
 }
 
-// nursingDay is what a day's nursing lines bill.
+// nursingDay is what one day's nursing lines bill.
 type nursingDay struct {
+	day           civil.Date
 	visits, extra float64 // 99601 and 99602 units
-	first         int     // the day's first 99602 line, for the finding
+	first         int     // the day's first 99601 line, 0 when none
+	firstExtra    int     // the day's first 99602 line, 0 when none
 }
 
-// nursingDays sums the nursing units of each day, in day order. A line
-// over several days bills its units on its first day.
-func nursingDays(v *view) ([]civil.Date, map[civil.Date]*nursingDay) {
-	var days []civil.Date
-	var m map[civil.Date]*nursingDay
+// nursingDays sums the nursing units of each day, in day order, once per
+// claim. A line over several days bills its units on its first day.
+func (v *view) nursingDays() []nursingDay {
+	if v.nursingDone {
+		return v.nursing
+	}
+	v.nursingDone = true
+	v.nursing = v.nursing[:0]
 	for i := range v.lines {
 		l := &v.lines[i]
 		if l.Code != "99601" && l.Code != "99602" {
 			continue
 		}
-		if m == nil {
-			m = map[civil.Date]*nursingDay{}
+		k := slices.IndexFunc(v.nursing, func(n nursingDay) bool { return n.day == l.From })
+		if k < 0 {
+			v.nursing = append(v.nursing, nursingDay{day: l.From})
+			k = len(v.nursing) - 1
 		}
-		d := m[l.From]
-		if d == nil {
-			d = &nursingDay{}
-			m[l.From] = d
-			days = append(days, l.From)
-		}
+		n := &v.nursing[k]
 		if l.Code == "99601" {
-			d.visits += l.Units
+			n.visits += l.Units
+			if n.first == 0 {
+				n.first = l.n
+			}
 		} else {
-			d.extra += l.Units
-			if d.first == 0 {
-				d.first = l.n
+			n.extra += l.Units
+			if n.firstExtra == 0 {
+				n.firstExtra = l.n
 			}
 		}
 	}
-	slices.Sort(days)
-	return days, m
+	slices.SortFunc(v.nursing, func(a, b nursingDay) int { return int(a.day - b.day) })
+	return v.nursing
 }
 
 // addOnWithoutVisit: SC-7.
 func addOnWithoutVisit(v *view, e *emitter) {
-	days, m := nursingDays(v)
-	for _, d := range days {
-		if n := m[d]; n.extra > 0 && n.visits == 0 {
-			e.add(n.first, "99602 (each additional hour) on %s, with no 99601 visit that day", d)
+	for _, n := range v.nursingDays() {
+		if n.extra > 0 && n.visits == 0 {
+			e.add(n.firstExtra, "99602 (each additional hour) on %s, with no 99601 visit that day", n.day)
 		}
 	}
 }
@@ -313,13 +293,12 @@ func extraHours(minutes, threshold int) int {
 // those of NU-1 and NU-2; without them, a day's 99602 units must fit in
 // the day.
 func nursingUnits(v *view, e *emitter) {
-	days, m := nursingDays(v)
 	t := v.p.Settings.NursingExtraHourMinutes
-	for _, d := range days {
-		n := m[d]
+	for _, n := range v.nursingDays() {
+		d := n.day
 		if v.f == nil {
 			if n.extra > 0 && 120+60*(n.extra-1)+float64(t) > 24*60 {
-				e.add(n.first, "%s units of 99602 on %s need more than the 24 hours of a day", num(n.extra), d)
+				e.add(n.firstExtra, "%s units of 99602 on %s need more than the 24 hours of a day", num(n.extra), d)
 			}
 			continue
 		}
@@ -332,21 +311,11 @@ func nursingUnits(v *view, e *emitter) {
 		}
 		switch {
 		case n.visits > float64(visits):
-			e.add(lineOf(v, d, "99601"), "%s units of 99601 on %s, for %d visit(s) that day", num(n.visits), d, visits)
+			e.add(n.first, "%s units of 99601 on %s, for %d visit(s) that day", num(n.visits), d, visits)
 		case n.extra > float64(extra):
-			e.add(n.first, "%s units of 99602 on %s, where the visits' minutes give %d (NU-2, at least %d minutes past the last full hour)", num(n.extra), d, extra, t)
+			e.add(n.firstExtra, "%s units of 99602 on %s, where the visits' minutes give %d (NU-2, at least %d minutes past the last full hour)", num(n.extra), d, extra, t)
 		}
 	}
-}
-
-// lineOf returns the first line of code on day d.
-func lineOf(v *view, d civil.Date, code string) int {
-	for i := range v.lines {
-		if l := &v.lines[i]; l.Code == code && l.From == d {
-			return l.n
-		}
-	}
-	return 0
 }
 
 // nocWithoutDescription: SC-9.
@@ -384,9 +353,9 @@ func notInForce(v *view, e *emitter) {
 			}
 		}
 		for _, m := range l.Modifiers {
-			if c, ok := v.codes.Lookup(m); ok {
-				if d, ok := inactive(c, l.span); ok {
-					e.add(l.n, "modifier %s is not in force on %s: %s", m, d, inForce(c))
+			if c := v.table.lookup(v.codes, m); c != nil {
+				if d, ok := inactive(c.code, l.span); ok {
+					e.add(l.n, "modifier %s is not in force on %s: %s", m, d, inForce(c.code))
 					break
 				}
 			}
@@ -549,26 +518,34 @@ type nursingLoad struct {
 // With facts, a day's minutes and visits are its visits' (every visit of
 // the episode that day, as coding counts them).
 func nursingLoads(v *view) []nursingLoad {
-	days, m := nursingDays(v)
-	var out []nursingLoad
-	for _, d := range days {
-		n := m[d]
+	v.loads = v.loads[:0]
+	for _, n := range v.nursingDays() {
 		if n.visits == 0 {
 			continue
 		}
-		ld := nursingLoad{day: d, minutes: 120*n.visits + 60*n.extra, visits: n.visits, line: lineOf(v, d, "99601")}
+		ld := nursingLoad{day: n.day, minutes: 120*n.visits + 60*n.extra, visits: n.visits, line: n.first}
 		if v.f != nil {
 			ld.minutes, ld.visits = 0, 0
 			for _, vis := range v.f.Visits {
-				if vis.Date == d {
+				if vis.Date == n.day {
 					ld.minutes += float64(vis.Minutes)
 					ld.visits++
 				}
 			}
 		}
-		out = append(out, ld)
+		v.loads = append(v.loads, ld)
 	}
-	return out
+	return v.loads
+}
+
+// visitLine is the first 99601 line on day d, 0 when none.
+func (v *view) visitLine(d civil.Date) int {
+	for _, n := range v.nursingDays() {
+		if n.day == d {
+			return n.first
+		}
+	}
+	return 0
 }
 
 func (v *view) caps() *profile.NursingCaps { return v.p.Settings.NursingCaps }
@@ -656,7 +633,7 @@ func rnOnly(v *view, e *emitter) {
 		if vis.Nurse != "lpn" {
 			continue
 		}
-		if n := lineOf(v, vis.Date, "99601"); n > 0 {
+		if n := v.visitLine(vis.Date); n > 0 {
 			e.add(n, "the visit of %s is by an LPN; profile %s pays registered nurse visits only", vis.Date, v.p.ID)
 		}
 	}

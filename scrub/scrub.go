@@ -14,6 +14,7 @@ package scrub
 import (
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
@@ -171,18 +172,19 @@ type Batch struct {
 	opt   Options
 	codes *codeset.Set
 	view  view
+	em    emitter // the findings of the claim being checked
 
 	// seen maps the hash of each service checked (serviceHash) to the
 	// index in ids of the first claim that billed it.
 	seed maphash.Seed
-	seen map[uint64]int32
+	seen serviceSet
 	ids  []string
 	buf  []byte
 }
 
 // NewBatch returns an empty batch.
 func NewBatch(opt Options) *Batch {
-	b := &Batch{opt: opt, codes: opt.Codes, seed: maphash.MakeSeed(), seen: map[uint64]int32{}}
+	b := &Batch{opt: opt, codes: opt.Codes, seed: maphash.MakeSeed()}
 	if b.codes == nil {
 		b.codes = codeset.Default()
 	}
@@ -210,22 +212,26 @@ func (b *Batch) Check(c *claim.Claim, f *Facts) ([]Finding, error) {
 	if on == 0 {
 		on = v.first
 	}
-	var out []Finding
+	em := &b.em
+	em.out = em.out[:0]
 	for i := range edits {
 		e := &edits[i]
 		if !e.activeOn(on) || e.Needs == NeedsFacts && f == nil {
 			continue
 		}
-		em := emitter{edit: e, out: out}
+		em.edit = e
 		if e.batch != nil {
-			if err := e.batch(b, v, &em); err != nil {
+			if err := e.batch(b, v, em); err != nil {
 				return nil, err
 			}
 		} else {
-			e.check(v, &em)
+			e.check(v, em)
 		}
-		out = em.out
 	}
+	if len(em.out) == 0 {
+		return nil, nil
+	}
+	out := slices.Clone(em.out)
 	sortFindings(out)
 	return out, nil
 }
@@ -261,10 +267,9 @@ func duplicate(b *Batch, v *view, e *emitter) error {
 	for i := range v.lines {
 		l := &v.lines[i]
 		h := b.serviceHash(patient, l.Code, l.From, l.To)
-		first, ok := b.seen[h]
+		first, ok := b.seen.firstOrAdd(h, idx)
 		switch {
 		case !ok:
-			b.seen[h] = idx
 		case flag && first != idx:
 			e.add(l.n, "%s on %s for this patient is billed by claim %s too", l.Code, spanText(l.span), clip(b.ids[first]))
 			continue

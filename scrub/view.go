@@ -22,18 +22,27 @@ type view struct {
 	f     *Facts
 	p     *profile.Profile
 	codes *codeset.Set
+	table *codeTable
 	lines []lineInfo
+	// grouped is the number of lines whose code is in a CS-9 group.
+	grouped int
 	// first is the earliest day of service (the period's first day for a
 	// claim without lines).
 	first civil.Date
-	spans []civil.Span // scratch for covered
+	spans []civil.Span // scratch for uncovered
+
+	// nursing is nursingDays' result once nursingDone; loads is scratch.
+	nursing     []nursingDay
+	nursingDone bool
+	loads       []nursingLoad
 }
 
 // lineInfo is one line with what the edits ask of it.
 type lineInfo struct {
 	*claim.Line
 	n    int           // 1-based place in the claim
-	code *codeset.Code // nil when the code set does not know the code
+	info *codeInfo     // nil when the code set does not know the code
+	code *codeset.Code // info's code, or nil
 	// perDiem: the code bills per day (codeset IsPerDiem), catheter care
 	// included; catheter: a catheter care per diem (CS-8); interval: a
 	// weekly or monthly line (PD-3), which covers no day and takes no part
@@ -49,7 +58,10 @@ type lineInfo struct {
 
 func (v *view) reset(c *claim.Claim, f *Facts, p *profile.Profile, cs *codeset.Set) {
 	v.c, v.f, v.p, v.codes = c, f, p, cs
+	v.table = tableOf(cs)
 	v.lines = v.lines[:0]
+	v.grouped = 0
+	v.nursingDone = false
 	v.first = c.Period.From
 	for i := range c.Lines {
 		l := &c.Lines[i]
@@ -57,10 +69,15 @@ func (v *view) reset(c *claim.Claim, f *Facts, p *profile.Profile, cs *codeset.S
 		if i == 0 || l.From < v.first {
 			v.first = l.From
 		}
-		li.code, _ = cs.Lookup(l.Code)
-		if li.code != nil && li.code.IsPerDiem() {
+		if li.info = v.table.lookup(cs, l.Code); li.info != nil {
+			li.code = li.info.code
+			if len(li.info.refs) > 0 {
+				v.grouped++
+			}
+		}
+		if li.info != nil && li.info.perDiem {
 			li.perDiem = true
-			li.catheter = li.code.Kind == codeset.Catheter
+			li.catheter = li.info.catheter
 			li.interval = !li.catheter && (citesRule(l, "PD-3") || f.intervalDays(l.Therapy, li.span) > 3 ||
 				l.Units < float64(li.span.Days()))
 			li.daily = !li.catheter && !li.interval
