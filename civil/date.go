@@ -45,11 +45,26 @@ func parse[T string | []byte](s T) (Date, error) {
 }
 
 // ParseCompact reads CCYYMMDD, the X12 D8 form.
-func ParseCompact(s string) (Date, error) {
+func ParseCompact(s string) (Date, error) { return parseCompact(s) }
+
+// ParseCompactBytes is ParseCompact for an element as an X12 reader holds
+// it, without copying it to a string.
+func ParseCompactBytes(b []byte) (Date, error) { return parseCompact(b) }
+
+func parseCompact[T string | []byte](s T) (Date, error) {
+	if len(s) == 8 {
+		// The common case without building the YYYY-MM-DD form.
+		y, ok1 := digits(s[0:4])
+		m, ok2 := digits(s[4:6])
+		d, ok3 := digits(s[6:8])
+		if ok1 && ok2 && ok3 && y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= DaysIn(y, m) {
+			return FromYMD(y, m, d), nil
+		}
+	}
 	if len(s) != 8 {
 		return 0, fmt.Errorf("%q: want a date CCYYMMDD", s)
 	}
-	return Parse(s[0:4] + "-" + s[4:6] + "-" + s[6:8])
+	return Parse(string(s[0:4]) + "-" + string(s[4:6]) + "-" + string(s[6:8]))
 }
 
 func digits[T string | []byte](s T) (int, bool) {

@@ -10,6 +10,7 @@ import (
 	"io"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/scrub"
@@ -180,6 +181,7 @@ func (s *scrubRun) x12(src io.Reader) int {
 		rep := s.report(w)
 		b := scrub.NewBatch(s.opt)
 		var segs []int
+		var c claim.Claim // reused from claim to claim
 		for {
 			x, err := d.Next()
 			if err == io.EOF {
@@ -188,8 +190,8 @@ func (s *scrubRun) x12(src io.Reader) int {
 			if err != nil {
 				return err
 			}
-			c := x.Coded(s.opt.Codes)
-			fs, err := b.Check(c, nil)
+			x.CodedInto(&c, s.opt.Codes)
+			fs, err := b.Check(&c, nil)
 			if err != nil {
 				return err
 			}

@@ -16,7 +16,16 @@ import (
 // empty: the profile, the reasons of the lines, the warnings. The period
 // runs from the first to the last day of service.
 func (c *Claim) Coded(cs *codeset.Set) *claim.Claim {
-	out := &claim.Claim{
+	out := &claim.Claim{}
+	c.CodedInto(out, cs)
+	return out
+}
+
+// CodedInto is Coded into out, whose lines it reuses: a reader that judges
+// one claim at a time allocates nothing for the lines of the next.
+func (c *Claim) CodedInto(out *claim.Claim, cs *codeset.Set) {
+	lines := out.Lines[:0]
+	*out = claim.Claim{
 		ID:          c.ID,
 		Frequency:   c.Frequency,
 		OriginalRef: c.OriginalRef,
@@ -38,7 +47,7 @@ func (c *Claim) Coded(cs *codeset.Set) *claim.Claim {
 		PriorAuth: c.PriorAuth,
 		Note:      c.Note,
 		Total:     c.Total,
-		Lines:     make([]claim.Line, len(c.Lines)),
+		Lines:     slices.Grow(lines, len(c.Lines))[:len(c.Lines)],
 		Warnings:  []claim.Warning{},
 	}
 	if d := c.Subscriber.DOB; d != nil {
@@ -96,7 +105,6 @@ func (c *Claim) Coded(cs *codeset.Set) *claim.Claim {
 		}
 		out.Lines[i] = ol
 	}
-	return out
 }
 
 func kindOf(cs *codeset.Set, l *Line) claim.Kind {

@@ -1,14 +1,15 @@
 package x837p
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"github.com/perdiem/perdiem/money"
 	"io"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/x12"
 )
 
@@ -56,6 +57,11 @@ type Decoder struct {
 
 	// pos is where the claim being read is; donePos where done is.
 	pos, donePos Positions
+	// strs interns the values that repeat (intern).
+	strs map[string]string
+	// lines gathers the lines of the claim being read, which gets a copy
+	// of exactly their number when it is done.
+	lines []Line
 }
 
 // Positions say where a claim is in the 837P: its CLM segment and each
@@ -110,8 +116,11 @@ func (d *Decoder) fail(s *x12.Segment, el int, format string, args ...any) error
 // finishClaim hands the claim being read to Next.
 func (d *Decoder) finishClaim() {
 	if d.claim != nil {
+		if len(d.lines) > 0 {
+			d.claim.Lines = slices.Clone(d.lines)
+		}
 		d.done = d.claim
-		d.claim, d.line = nil, nil
+		d.claim, d.line, d.lines = nil, nil, d.lines[:0]
 		d.pos, d.donePos = d.donePos, d.pos
 	}
 }
@@ -127,7 +136,7 @@ func (d *Decoder) segment(s *x12.Segment) error {
 		d.loop = ""
 	case "HL":
 		d.finishClaim()
-		switch s.Element(3) {
+		switch string(s.ElementBytes(3)) {
 		case "20":
 			d.billing, d.loop = Billing{}, "2000A"
 			d.sub, d.payer, d.patient = Subscriber{}, Party{}, nil
@@ -199,9 +208,9 @@ func (d *Decoder) segment(s *x12.Segment) error {
 		if d.claim == nil {
 			return d.fail(s, 0, "service line outside a claim")
 		}
-		d.claim.Lines = append(d.claim.Lines, Line{POS: d.claim.POS})
+		d.lines = append(d.lines, Line{POS: d.claim.POS})
 		d.pos.Lines = append(d.pos.Lines, s.Pos())
-		d.line, d.loop = &d.claim.Lines[len(d.claim.Lines)-1], "2400"
+		d.line, d.loop = &d.lines[len(d.lines)-1], "2400"
 	case "SV1":
 		if d.line == nil {
 			return d.fail(s, 0, "SV1 without LX")
@@ -209,7 +218,7 @@ func (d *Decoder) segment(s *x12.Segment) error {
 		d.pos.Lines[len(d.pos.Lines)-1] = s.Pos()
 		return d.sv1(s)
 	case "DTP":
-		if d.line != nil && d.loop == "2400" && s.Element(1) == "472" {
+		if d.line != nil && d.loop == "2400" && string(s.ElementBytes(1)) == "472" {
 			return d.serviceDate(s)
 		}
 	case "LIN":
@@ -221,8 +230,8 @@ func (d *Decoder) segment(s *x12.Segment) error {
 		}
 	case "CTP":
 		if d.line != nil && d.loop == "2410" && d.line.Drug != nil {
-			q, err := strconv.ParseFloat(s.Element(4), 64)
-			if err != nil {
+			q, ok := parseNumber(s.ElementBytes(4))
+			if !ok {
 				return d.fail(s, 4, "quantity %q is not a number", s.Element(4))
 			}
 			d.line.Drug.Quantity, d.line.Drug.Unit = q, s.Component(5, 1)
@@ -296,7 +305,7 @@ func (d *Decoder) dmg(s *x12.Segment) error {
 }
 
 func (d *Decoder) ref(s *x12.Segment) error {
-	q, v := s.Element(1), s.Element(2)
+	q, v := string(s.ElementBytes(1)), s.Element(2)
 	switch {
 	case d.loop == "2010AA" && (q == "EI" || q == "SY"):
 		d.billing.TaxID = v
@@ -346,54 +355,111 @@ func (d *Decoder) clm(s *x12.Segment) error {
 
 func (d *Decoder) sv1(s *x12.Segment) error {
 	l := d.line
-	comps := s.Components(1)
-	if len(comps) < 2 {
+	// SV101: qualifier, code, up to four modifiers, description.
+	e, sep := s.ElementBytes(1), s.Delimiters().Component
+	k := 0
+	for start := 0; ; k++ {
+		c := e[start:]
+		n := bytes.IndexByte(c, sep)
+		if n >= 0 {
+			c = c[:n]
+		}
+		switch {
+		case k == 1:
+			l.Code = d.intern(c)
+		case k >= 2 && k < 6 && len(c) > 0:
+			l.Modifiers = append(l.Modifiers, d.intern(c))
+		case k == 6:
+			l.Description = string(c)
+		}
+		if n < 0 {
+			break
+		}
+		start += n + 1
+	}
+	if k < 1 {
 		return d.fail(s, 1, "procedure %q: want HC:<code>", s.Element(1))
 	}
-	l.Code = comps[1]
-	for i := 2; i < len(comps) && i < 6; i++ {
-		if comps[i] != "" {
-			l.Modifiers = append(l.Modifiers, comps[i])
-		}
+	var ok bool
+	if l.Charge, ok = money.ParseX12(s.ElementBytes(2)); !ok {
+		return d.fail(s, 2, "%q: want an amount in dollars and cents", s.Element(2))
 	}
-	if len(comps) > 6 {
-		l.Description = comps[6]
-	}
-	var err error
-	if l.Charge, err = parseMoney(s.Element(2)); err != nil {
-		return d.fail(s, 2, "%v", err)
-	}
-	if l.Units, err = strconv.ParseFloat(s.Element(4), 64); err != nil {
+	if l.Units, ok = parseNumber(s.ElementBytes(4)); !ok {
 		return d.fail(s, 4, "units %q are not a number", s.Element(4))
 	}
-	if p := s.Element(5); p != "" {
-		l.POS = p
+	if p := s.ElementBytes(5); len(p) > 0 {
+		l.POS = d.intern(p)
 	}
-	for _, p := range s.Components(7) {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return d.fail(s, 7, "diagnosis pointer %q is not a number", p)
+	if p := s.ElementBytes(7); len(p) > 0 {
+		for _, c := range bytes.Split(p, []byte{sep}) {
+			n, ok := smallInt(c)
+			if !ok {
+				return d.fail(s, 7, "diagnosis pointer %q is not a number", c)
+			}
+			l.Pointers = append(l.Pointers, n)
 		}
-		l.Pointers = append(l.Pointers, n)
 	}
 	return nil
 }
 
+// intern returns b as a string, the same string each time for the values
+// that repeat from line to line (codes, modifiers, places of service).
+func (d *Decoder) intern(b []byte) string {
+	if s, ok := d.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.strs) < 4096 {
+		if d.strs == nil {
+			d.strs = map[string]string{}
+		}
+		d.strs[s] = s
+	}
+	return s
+}
+
+// parseNumber reads an X12 decimal: whole numbers at once, anything else
+// as strconv.ParseFloat reads it.
+func parseNumber(b []byte) (float64, bool) {
+	if n, ok := smallInt(b); ok {
+		return float64(n), true
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	return f, err == nil
+}
+
+// smallInt reads 1 to 9 decimal digits.
+func smallInt(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		n, err := strconv.Atoi(string(b))
+		return n, err == nil
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			n, err := strconv.Atoi(string(b))
+			return n, err == nil
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
 func (d *Decoder) serviceDate(s *x12.Segment) error {
-	v := s.Element(3)
+	v := s.ElementBytes(3)
 	var err error
-	switch s.Element(2) {
+	switch string(s.ElementBytes(2)) {
 	case "D8":
-		if d.line.From, err = civil.ParseCompact(v); err == nil {
+		if d.line.From, err = civil.ParseCompactBytes(v); err == nil {
 			d.line.To = d.line.From
 		}
 	case "RD8":
-		from, to, ok := strings.Cut(v, "-")
+		from, to, ok := bytes.Cut(v, []byte{'-'})
 		if !ok {
 			return d.fail(s, 3, "%q: want CCYYMMDD-CCYYMMDD", v)
 		}
-		if d.line.From, err = civil.ParseCompact(from); err == nil {
-			d.line.To, err = civil.ParseCompact(to)
+		if d.line.From, err = civil.ParseCompactBytes(from); err == nil {
+			d.line.To, err = civil.ParseCompactBytes(to)
 		}
 	default:
 		err = errors.New("want D8 or RD8")
