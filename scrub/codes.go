@@ -56,12 +56,17 @@ func (t *codeTable) lookup(cs *codeset.Set, code string) *codeInfo {
 }
 
 // serviceSet maps the hash of each service a batch has seen to the claim
-// that billed it first: open addressing over flat arrays, which stay in
-// cache far better than a map of a million entries.
+// that billed it first: open addressing over one flat array, which stays
+// in cache far better than a map of a million entries (a probe reads the
+// key and its claim from one cache line).
 type serviceSet struct {
-	keys []uint64 // 0 is an empty slot
-	vals []int32
-	n    int
+	slots []serviceSlot
+	n     int
+}
+
+type serviceSlot struct {
+	key uint64 // 0: empty
+	val int32
 }
 
 // firstOrAdd returns the claim recorded for h, or records v and returns
@@ -70,16 +75,17 @@ func (s *serviceSet) firstOrAdd(h uint64, v int32) (int32, bool) {
 	if h == 0 {
 		h = 1
 	}
-	if 2*(s.n+1) > len(s.keys) {
+	if 2*(s.n+1) > len(s.slots) {
 		s.grow()
 	}
-	mask := uint64(len(s.keys) - 1)
+	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		switch s.keys[i] {
+		sl := &s.slots[i]
+		switch sl.key {
 		case h:
-			return s.vals[i], true
+			return sl.val, true
 		case 0:
-			s.keys[i], s.vals[i] = h, v
+			sl.key, sl.val = h, v
 			s.n++
 			return v, false
 		}
@@ -87,12 +93,11 @@ func (s *serviceSet) firstOrAdd(h uint64, v int32) (int32, bool) {
 }
 
 func (s *serviceSet) grow() {
-	old, oldVals := s.keys, s.vals
-	size := max(1024, 2*len(old))
-	s.keys, s.vals, s.n = make([]uint64, size), make([]int32, size), 0
-	for i, k := range old {
-		if k != 0 {
-			s.firstOrAdd(k, oldVals[i])
+	old := s.slots
+	s.slots, s.n = make([]serviceSlot, max(1024, 2*len(old))), 0
+	for _, sl := range old {
+		if sl.key != 0 {
+			s.firstOrAdd(sl.key, sl.val)
 		}
 	}
 }
