@@ -69,11 +69,11 @@ cannot be read as X12 at all.
                       number in REF*1K) or rejected (U) with a status for each of its
                       business findings: A7 and the code that names the data (562 an
                       NPI, 400 out of balance, 187 the dates of service, 476 units,
-                      …), A6 for what is missing, A3:78 for a duplicate; a finding of
-                      a service line adds the line (2220D, REF*FJ = its REF*6R), one of
-                      the billing provider, subscriber or patient rejects every claim
-                      under it. One 277CA interchange per functional group, its
-                      control number from the state file
+                      …), A6 for what is missing, A3:78 for a duplicate, its message
+                      in STC12; a finding of a service line also adds the line (2220D,
+                      REF*FJ = its REF*6R), one of the billing provider, subscriber or
+                      patient rejects every claim under it. One 277CA interchange per
+                      functional group, its control number from the state file
   --control N         interchange and group control number of the first 999 (default: the
                       next number in the state file, so no 999 reuses one)
   --state FILE        control number state file (default: $PERDIEM_STATE, else the user's

@@ -415,17 +415,23 @@ func (a *answerer) finish() *Ack {
 			c.provider = pv
 		}
 		problems := append(append(c.under.inherited(), a.left...), c.problems...)
-		for _, l := range c.lines {
+		for i, l := range c.lines {
 			if len(l.problems) > 0 {
 				line := l.l
 				line.Statuses = []Status{lineStatus(l.problems, date)}
 				c.c.Lines = append(c.c.Lines, &line)
+				// The claim says it too, with the message a line's status
+				// has no place for (STC12 is the claim's only).
+				for _, p := range l.problems {
+					p.Message = fmt.Sprintf("line %d: %s", i+1, p.Message)
+					problems = append(problems, p)
+				}
 			}
 		}
 		from, to := claimSpan(c.lines)
 		c.c.From, c.c.To = from, to
 		charge := c.charge
-		if len(problems) == 0 && len(c.c.Lines) == 0 {
+		if len(problems) == 0 {
 			a.accepted++
 			c.c.Statuses = []Status{{Codes: []StatusCode{NewStatusCode("A2", "20", "")}, Date: &date, Action: "WQ", Amount: &charge}}
 			c.c.PayerClaimControlNumber = a.opt.ClaimNumber(a.accepted)
@@ -434,12 +440,6 @@ func (a *answerer) finish() *Ack {
 		} else {
 			for _, p := range problems {
 				c.c.Statuses = append(c.c.Statuses, Status{Codes: codesFor(p), Date: &date, Action: "U", Amount: &charge, Message: p.Message})
-			}
-			if len(problems) == 0 {
-				// only its lines are in error: the claim carries the first
-				// line's status, as the guide's example 1 does
-				c.c.Statuses = []Status{{Codes: c.c.Lines[0].Statuses[0].Codes[:1], Date: &date, Action: "U", Amount: &charge,
-					Message: "see the rejected service lines"}}
 			}
 			c.c.Verdict = Rejected
 			rej.add(pv, charge)

@@ -59,9 +59,10 @@ func TestSamples(t *testing.T) {
 		}, nil},
 		{"oopfactory__277_Deidentified_from_nth.x12", []claimWant{
 			// De-identified categories (X9) are on no list; STC03 U rejects.
-			{"99999999-99999", "rejected", "X9:999:99 X9:999:XX X9:999:99", ""},
-			{"99999999-99999", "rejected", "X9:999:99 X9:999:XX X9:999:99", ""},
-			{"99999999-99999", "rejected", "X9:999:99 X9:999:XX X9:999:99", ""},
+			// Three STCs, the third repeating the first: each code once.
+			{"99999999-99999", "rejected", "X9:999:99 X9:999:XX", ""},
+			{"99999999-99999", "rejected", "X9:999:99 X9:999:XX", ""},
+			{"99999999-99999", "rejected", "X9:999:99 X9:999:XX", ""},
 		}, nil},
 		{"x12org-via-opendental__005010x214-example-1.edi", []claimWant{
 			{"4001/1339", "received", "A0:16:PR", "22029500123407X"},

@@ -70,8 +70,8 @@ type ClaimStatus struct {
 	// its meaning; "" when none did.
 	Category        string `json:"category,omitempty"`
 	CategoryMeaning string `json:"category_meaning,omitempty"`
-	// Codes are every status composite of the claim and then of its
-	// lines, in order, with their meanings.
+	// Codes are the status composites of the claim and then of its lines,
+	// in order, each once, with their meanings.
 	Codes   []StatusCode `json:"codes"`
 	Message string       `json:"message,omitempty"` // STC12s, joined
 
@@ -105,7 +105,11 @@ func (a *Ack) Claims() []ClaimStatus {
 						}
 						add := func(ss []Status) {
 							for _, s := range ss {
-								cs.Codes = append(cs.Codes, s.Codes...)
+								for _, c := range s.Codes {
+									if !hasCode(cs.Codes, c) {
+										cs.Codes = append(cs.Codes, c)
+									}
+								}
 								if s.Message != "" {
 									if cs.Message != "" {
 										cs.Message += "; "
