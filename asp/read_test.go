@@ -215,3 +215,25 @@ func TestStoreRoundTrip(t *testing.T) {
 		t.Errorf("a store that does not exist: %v %v", ts, err)
 	}
 }
+
+// FuzzRead: the readers never panic, and every failure on a file's
+// content is an *Error that says where.
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{pricingFile, crosswalkFile} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b[:min(len(b), 4000)])
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, err1 := ReadPricing(bytes.NewReader(b), "p.csv", 0)
+		_, err2 := ReadCrosswalk(bytes.NewReader(b), "x.csv", 0)
+		for _, err := range []error{err1, err2} {
+			var e *Error
+			if err != nil && !errors.As(err, &e) {
+				t.Fatalf("%T %v", err, err)
+			}
+		}
+	})
+}

@@ -136,16 +136,17 @@ func TestFlagNames(t *testing.T) {
 		flag     string
 		commands []string
 	}{
-		{"--profile ID", []string{"code", "claim"}},
-		{"--profile-file F", []string{"code", "claim", "profiles"}},
-		{"--codes DIR", []string{"code", "claim", "codes", "validate"}},
-		{"--cms FILE", []string{"code", "claim", "codes", "validate"}},
-		{"--format ", []string{"code", "codes", "profiles", "validate"}},
+		{"--profile ID", []string{"code", "claim", "price"}},
+		{"--profile-file F", []string{"code", "claim", "profiles", "price"}},
+		{"--codes DIR", []string{"code", "claim", "codes", "validate", "price"}},
+		{"--cms FILE", []string{"code", "claim", "codes", "validate", "price"}},
+		{"--format ", []string{"code", "codes", "profiles", "validate", "price"}},
 		{"--workers N", []string{"code", "validate"}},
 		{"--control N", []string{"claim", "validate"}},
 		{"--state FILE", []string{"claim", "validate"}},
 		{"--out F", []string{"claim", "write"}},
-		{"--jsonl", []string{"code", "claim"}},
+		{"--jsonl", []string{"code", "claim", "price"}},
+		{"--asp DIR", []string{"price", "import"}},
 	} {
 		for _, name := range tt.commands {
 			_, help, _ := runMain(t, "", "help", name)
