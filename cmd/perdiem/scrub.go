@@ -49,8 +49,9 @@ does not carry (each therapy's dosing interval, each visit's minutes).
 Bad input writes nothing: every problem goes to standard error with where it
 is (segment number and byte offset, field path, JSON Lines line), exit
 status 2. Exit status 1 when any finding is an error, 0 otherwise. An 837P
-is read twice (first for errors), in flat memory; the findings of JSON
-documents are kept until all are checked.`,
+is read twice (first for errors), one claim at a time; the findings of
+JSON documents are kept until all are checked. The duplicate edit
+remembers every line checked: memory grows by about 50 bytes a line.`,
 		run: runScrub,
 	})
 }
