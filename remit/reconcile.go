@@ -483,12 +483,15 @@ func (r *Reconciler) outcome(cp *ClaimPayment, cl *x835.Claim) Outcome {
 		return Denied
 	}
 	if isDenied(cl.Paid, cl.PatientResponsibility, cl.Charge, cl.Adjustments) {
+		// Nothing paid on the claim: a denial, unless a line leaves its
+		// charge to the patient or a prior payer paid it (OA-23).
+		denied := true
 		for _, l := range cl.ServiceLines {
-			if !isDenied(l.Paid, 0, l.Charge, l.Adjustments) {
-				return PartlyPaid
-			}
+			denied = denied && (l.Charge <= 0 || isDenied(l.Paid, 0, l.Charge, l.Adjustments))
 		}
-		return Denied
+		if denied {
+			return Denied
+		}
 	}
 	for _, f := range cp.Flags {
 		if f.Kind == Underpaid {

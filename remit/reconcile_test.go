@@ -429,3 +429,23 @@ func TestProviderAdjustments(t *testing.T) {
 		t.Errorf("payment %s, PLB total %s, flags %v", r.Payment, rep.Totals.ProviderAdjustments, rep.Totals.Flags)
 	}
 }
+
+// TestSecondaryPaidByPrimary: a secondary payer that pays nothing because
+// the primary paid it all (OA-23 on each line) has not denied the claim.
+func TestSecondaryPaidByPrimary(t *testing.T) {
+	c := exampleClaim(t)
+	var lines []pay
+	for i, ln := range c.Lines {
+		lines = append(lines, pay{line: i, paid: 0, adj: []cas{{"OA", "23", ln.Charge}}})
+	}
+	data := build835(t, "0001", []answer{{c: c, icn: "ICN1", status: "2", lines: lines}})
+	cp := reconcile(t, []*claim.Claim{c}, data, Options{}).Remittances[0].Claims[0]
+	if cp.Outcome != Paid || len(cp.Flags) != 0 {
+		t.Errorf("outcome %s flags %v", cp.Outcome, cp.Flags)
+	}
+	for _, lp := range cp.Lines {
+		if len(lp.Flags) != 0 {
+			t.Errorf("line %s flags %v", lp.LineID, lp.Flags)
+		}
+	}
+}
