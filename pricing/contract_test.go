@@ -1,9 +1,11 @@
 package pricing
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -167,4 +169,24 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("a decoded contract failed to price: %v", err)
 		}
 	})
+}
+
+// TestContractRoundTrip: a contract written as JSON (as a store keeps it)
+// reads back the same; its price lists are kept apart.
+func TestContractRoundTrip(t *testing.T) {
+	k, err := Decode([]byte(mustRead(t, "../examples/contract/example-health.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := Decode(b)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	if !reflect.DeepEqual(k, k2) {
+		t.Errorf("read back differs:\n%s", b)
+	}
 }

@@ -177,6 +177,9 @@ func writePrices(e *env, format string, k *pricing.Contract, prices []*pricing.C
 	}
 	unpriced, noASP := 0, false
 	for _, p := range prices {
+		for _, n := range p.Notes {
+			fmt.Fprintf(e.stderr, "perdiem price: claim %s: %s\n", p.ClaimID, n)
+		}
 		unpriced += p.Unpriced
 		for _, l := range p.Lines {
 			for _, pt := range l.Parts {

@@ -206,3 +206,14 @@ func TestPrice837MatchesEpisode(t *testing.T) {
 		}
 	}
 }
+
+// TestPriceOtherPayer: a claim for another payer than the contract's is
+// priced, with a note on standard error.
+func TestPriceOtherPayer(t *testing.T) {
+	k := filepath.Join(t.TempDir(), "k.json")
+	os.WriteFile(k, []byte(`{"id":"other","payer":{"id":"OTHER"},"source":"test","terms":[{"id":"t","from":"2026-01-01","fees":{"S5520":1}}]}`), 0o600)
+	code, _, errs := runMain(t, "", "price", "../../examples/episode.json", "--contract", k, "--asp", t.TempDir())
+	if code != exitOK || !strings.Contains(errs, `claim HIT20260301A: the claim's payer id "PAYER01" is not the contract's (OTHER)`) {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
