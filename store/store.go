@@ -53,6 +53,12 @@ type DB struct {
 
 	mu      sync.Mutex
 	closers []func()
+
+	// The SQLite writer (groupcommit.go); nil on PostgreSQL.
+	reqs       chan *writeReq
+	quit       chan struct{}
+	writerDone chan struct{}
+	stopOnce   sync.Once
 }
 
 // Open opens the store at dsn and brings its schema up to date. A
@@ -77,6 +83,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: job client: %w", err)
+	}
+	if !db.postgres {
+		db.startWriter()
 	}
 	return db, nil
 }
@@ -176,6 +185,7 @@ func (db *DB) Postgres() bool { return db.postgres }
 // Close closes the store's connections. Job clients made by NewJobClient
 // must be stopped first.
 func (db *DB) Close() error {
+	db.stopWriter()
 	db.mu.Lock()
 	closers := db.closers
 	db.closers = nil
@@ -227,15 +237,24 @@ func (tx *Tx) Actor() Actor { return tx.actor }
 func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 
 // Do runs fn in one transaction acting for a and commits it if fn returns
-// nil; otherwise nothing fn did is kept. Inside fn, use only tx: on SQLite
-// the store has one writing connection, which tx holds.
+// nil; otherwise nothing fn did is kept. It returns once the outcome is
+// durable. Inside fn, use only tx, never db (on SQLite fn runs on the
+// store's one writer, which a nested call would wait for forever).
+//
+// A panic in fn is returned as an internal error, the transaction rolled
+// back. On SQLite, functions that wait at the same time are committed together,
+// each in a savepoint of its own (groupcommit.go); a failing one keeps
+// nothing and does not affect the others.
 func (db *DB) Do(ctx context.Context, a Actor, fn func(tx *Tx) error) error {
+	if db.reqs != nil {
+		return db.doGroup(ctx, a, fn)
+	}
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return internal("begin", err)
 	}
 	tx := &Tx{ctx: ctx, db: db, tx: sqlTx, actor: a, now: now()}
-	if err := fn(tx); err != nil {
+	if err := call(fn, tx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}

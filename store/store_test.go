@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/perdiem/perdiem/civil"
@@ -256,4 +257,60 @@ func TestSQLitePragmas(t *testing.T) {
 		})
 		db.Close()
 	}
+}
+
+// TestFailuresDoNotSpread: of many transactions at once (on SQLite
+// committed in groups), those that fail or panic keep nothing and the
+// others keep everything.
+func TestFailuresDoNotSpread(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		const n = 60
+		ids := make([]string, n)
+		errsOut := make([]error, n)
+		boom := errors.New("boom")
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errsOut[i] = db.Do(ctx, alice, func(tx *store.Tx) error {
+					p, err := tx.CreatePatient(samplePatient())
+					if err != nil {
+						return err
+					}
+					ids[i] = p.ID
+					switch i % 3 {
+					case 1:
+						return boom
+					case 2:
+						if i%2 == 0 {
+							panic("a bug")
+						}
+						_, err := tx.Patient("P-none") // a failed statement
+						return err
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		for i := range n {
+			err := db.Do(ctx, alice, func(tx *store.Tx) error { _, err := tx.Patient(ids[i]); return err })
+			switch i % 3 {
+			case 0:
+				if errsOut[i] != nil || err != nil {
+					t.Errorf("transaction %d: %v, then reading its patient: %v", i, errsOut[i], err)
+				}
+			default:
+				if errsOut[i] == nil || errs.CodeOf(err) != errs.NotFound {
+					t.Errorf("transaction %d failed with %v, yet reading its patient gave %v", i, errsOut[i], err)
+				}
+			}
+		}
+		// A create and a read of each patient kept; the reads of those not
+		// kept failed, and a failed transaction leaves no entry either.
+		if rep := verify(t, db); !rep.OK() || rep.Entries != 2*n/3 {
+			t.Errorf("audit %+v, want %d entries", rep, 2*n/3)
+		}
+	})
 }

@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/perdiem/perdiem/errs"
+)
+
+// On SQLite, Do hands its function to one writer goroutine, which runs the
+// functions waiting at that moment in one transaction, each in a savepoint
+// of its own, and commits them together: one flush to disk for the group
+// instead of one each (group commit). A function that fails is rolled back
+// to its savepoint and leaves the others' work alone; every caller hears
+// only after the commit, so what is acknowledged is on disk.
+
+// maxGroup bounds the functions committed together.
+const maxGroup = 64
+
+type writeReq struct {
+	ctx   context.Context
+	actor Actor
+	fn    func(*Tx) error
+	done  chan error
+}
+
+var errClosed = errs.Errorf(errs.Internal, "store: closed")
+
+func (db *DB) startWriter() {
+	db.reqs = make(chan *writeReq)
+	db.quit = make(chan struct{})
+	db.writerDone = make(chan struct{})
+	go db.writer()
+}
+
+func (db *DB) stopWriter() {
+	if db.reqs == nil {
+		return
+	}
+	db.stopOnce.Do(func() { close(db.quit) })
+	<-db.writerDone
+}
+
+func (db *DB) writer() {
+	defer close(db.writerDone)
+	batch := make([]*writeReq, 0, maxGroup)
+	for {
+		select {
+		case r := <-db.reqs:
+			batch = append(batch[:0], r)
+		case <-db.quit:
+			return
+		}
+	drain:
+		for len(batch) < maxGroup {
+			select {
+			case r := <-db.reqs:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		db.runGroup(batch)
+	}
+}
+
+// doGroup queues fn for the writer and waits for the group's commit.
+func (db *DB) doGroup(ctx context.Context, a Actor, fn func(*Tx) error) error {
+	req := &writeReq{ctx: ctx, actor: a, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.reqs <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.quit:
+		return errClosed
+	}
+	// Once taken, fn may be running: wait for the outcome whatever ctx
+	// does, so the caller never returns while its work may still commit.
+	return <-req.done
+}
+
+// runGroup runs a group in one transaction. The functions' statements run
+// without their callers' cancellation: an interrupted SQLite statement can
+// roll back the whole transaction, and with it the others' work.
+func (db *DB) runGroup(batch []*writeReq) {
+	results := make([]error, len(batch))
+	reply := func() {
+		for i, r := range batch {
+			r.done <- results[i]
+		}
+	}
+	failAll := func(err error) {
+		for i := range results {
+			results[i] = err
+		}
+		reply()
+	}
+	sqlTx, err := db.w.BeginTx(context.Background(), nil)
+	if err != nil {
+		failAll(internal("begin", err))
+		return
+	}
+	alone := len(batch) == 1
+	ok := 0
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if !alone {
+			if _, err := sqlTx.Exec(`SAVEPOINT w`); err != nil {
+				sqlTx.Rollback()
+				failAll(internal("savepoint", err))
+				return
+			}
+		}
+		tx := &Tx{ctx: context.WithoutCancel(r.ctx), db: db, tx: sqlTx, actor: r.actor, now: now()}
+		err := call(r.fn, tx)
+		if err == nil {
+			err = tx.flushAudit()
+		}
+		results[i] = err
+		if alone {
+			break
+		}
+		release := `RELEASE w`
+		if err != nil {
+			release = `ROLLBACK TO w; RELEASE w`
+		} else {
+			ok++
+		}
+		if _, err := sqlTx.Exec(release); err != nil {
+			sqlTx.Rollback()
+			failAll(internal("savepoint", err))
+			return
+		}
+	}
+	if alone && results[0] == nil {
+		ok = 1
+	}
+	if ok == 0 {
+		sqlTx.Rollback()
+		reply()
+		return
+	}
+	if err := sqlTx.Commit(); err != nil {
+		err = mapErr("commit", err)
+		for i := range results {
+			if results[i] == nil {
+				results[i] = err
+			}
+		}
+	}
+	reply()
+}
+
+// call runs fn, turning a panic into an error: fn runs on the writer
+// goroutine, where a panic would end the process rather than the request.
+func call(fn func(*Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("store: the transaction's function panicked: %v", p)
+		}
+	}()
+	return fn(tx)
+}
