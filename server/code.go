@@ -15,13 +15,23 @@ import (
 func (s *Server) codingOptions(r *http.Request) (coding.Options, error) {
 	opt := coding.Options{Codes: s.codes}
 	if id := r.URL.Query().Get("profile"); id != "" {
-		p, err := profile.Get(id)
+		p, err := profileByID(id, "?profile")
 		if err != nil {
-			return opt, &errs.Error{Code: errs.Invalid, Problems: []errs.Problem{{Path: "?profile", Message: err.Error()}}}
+			return opt, err
 		}
 		opt.Profile = p
 	}
 	return opt, nil
+}
+
+// profileByID is the shipped payer profile id; an unknown one is a
+// problem at path.
+func profileByID(id, path string) (*profile.Profile, error) {
+	p, err := profile.Get(id)
+	if err != nil {
+		return nil, errs.Invalids([]errs.Problem{{Path: path, Message: err.Error()}})
+	}
+	return p, nil
 }
 
 // code answers POST /v1/code: the episode document in the body coded into

@@ -12,6 +12,7 @@ type ctxKey int
 const (
 	keyRequestID ctxKey = iota
 	keyPrincipal
+	keyActor
 )
 
 // newRequestID is a random id for one request: it ties a log line to the

@@ -26,6 +26,10 @@ func (e *Error) Error() string { return e.Message }
 // The server's own error codes, beside errs' invalid, not_found, conflict
 // and internal.
 const (
+	codeUnauthorized     = "unauthorized"
+	codeForbidden        = "forbidden"
+	codeRateLimited      = "rate_limited"
+	codePrecondition     = "precondition_required"
 	codeTooLarge         = "too_large"
 	codeMethodNotAllowed = "method_not_allowed"
 	codeUnsupportedMedia = "unsupported_media_type"

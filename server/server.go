@@ -13,16 +13,22 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/store"
 )
 
 // Options configure a Server.
 type Options struct {
+	// DB is the store; nil serves only what needs none (POST /v1/code,
+	// the OpenAPI document) to anyone.
+	DB *store.DB
 	// Web serves every path outside /v1 (the pages); nil answers 404.
 	Web http.Handler
 	// Codes is the code set of coding; nil is the embedded one.
@@ -39,12 +45,15 @@ type Options struct {
 
 // Server is the HTTP server's handler.
 type Server struct {
-	opt    Options
-	codes  *codeset.Set
-	log    *slog.Logger
-	now    func() time.Time
-	mux    *http.ServeMux
-	routes []Route
+	opt        Options
+	db         *store.DB
+	byName     *failures // failed sign-ins by account name
+	byAddr     *failures // and by client address
+	codes      *codeset.Set
+	log        *slog.Logger
+	now        func() time.Time
+	mux        *http.ServeMux
+	registered []Route
 }
 
 // Route is one operation of the API, as registered and as documented in
@@ -52,6 +61,7 @@ type Server struct {
 type Route struct {
 	Method string // GET, POST, PUT, DELETE
 	Path   string // "/v1/episodes/{id}"
+	Access Access // what the caller needs
 }
 
 // handlerFunc is a handler that returns its error for the server to
@@ -60,7 +70,8 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // New returns a server with opt.
 func New(opt Options) *Server {
-	s := &Server{opt: opt, codes: opt.Codes, log: opt.Logger, now: opt.Now, mux: http.NewServeMux()}
+	s := &Server{opt: opt, db: opt.DB, codes: opt.Codes, log: opt.Logger, now: opt.Now, mux: http.NewServeMux(),
+		byName: newFailures(maxFailuresByName, signInWindow), byAddr: newFailures(maxFailuresByAddr, signInWindow)}
 	if s.codes == nil {
 		s.codes = codeset.Default()
 	}
@@ -70,8 +81,7 @@ func New(opt Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.handle("GET", "/v1/openapi.json", s.openAPI)
-	s.handle("POST", "/v1/code", s.code)
+	s.routes()
 	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, errs404(r))
 	})
@@ -84,13 +94,24 @@ func New(opt Options) *Server {
 }
 
 // Routes lists the API's operations in the order they were registered.
-func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+func (s *Server) Routes() []Route { return append([]Route(nil), s.registered...) }
 
-// handle registers an API operation.
-func (s *Server) handle(method, path string, h handlerFunc) {
-	s.routes = append(s.routes, Route{Method: method, Path: path})
+// handle registers an API operation that needs access of its caller.
+// Without a store, only what needs no account is served.
+func (s *Server) handle(method, path string, access Access, h handlerFunc) {
+	if s.db == nil && access != Public && path != "/v1/code" {
+		return
+	}
+	if s.db == nil {
+		access = Public
+	}
+	s.registered = append(s.registered, Route{Method: method, Path: path, Access: access})
 	s.mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := Allowed(r, access)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			writeError(w, r, err)
 		}
 	})
@@ -121,6 +142,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	p, err := s.authenticate(r)
+	if err == nil && !signInPath(r) {
+		err = checkCSRF(r, p)
+	}
+	if err != nil {
+		writeError(rec, r, err)
+		return
+	}
+	if p != nil {
+		r = r.WithContext(withPrincipal(r.Context(), p))
+	}
+	r = r.WithContext(context.WithValue(r.Context(), keyActor, actor(r)))
+	if !strings.HasPrefix(r.URL.Path, "/v1/") && !s.pageAllowed(rec, r, p) {
+		return
+	}
 	s.mux.ServeHTTP(rec, r)
 }
 
@@ -142,6 +178,41 @@ func (s *Server) notAllowed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", strings.Join(allow, ", "))
 	writeError(w, r, &Error{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
 		Message: r.Method + " is not allowed here; want " + strings.Join(allow, " or ")})
+}
+
+// publicPages are the pages a signed-out visitor may see: signing in and
+// the stylesheet and scripts of that page.
+var publicPages = []string{"/login", "/static/", "/favicon.ico"}
+
+// pageAllowed holds the pages to the same rules as the API, whatever the
+// pages' own handler does: signed out, a page other than publicPages sends
+// the visitor to /login (a read) or is refused (a write); a role that may
+// not write is refused every write but signing in and out.
+func (s *Server) pageAllowed(w http.ResponseWriter, r *http.Request, p *Principal) bool {
+	public := false
+	for _, pp := range publicPages {
+		if r.URL.Path == pp || strings.HasSuffix(pp, "/") && strings.HasPrefix(r.URL.Path, pp) {
+			public = true
+		}
+	}
+	read := r.Method == "GET" || r.Method == "HEAD"
+	switch {
+	case public || p != nil && (read || p.Role.CanWrite() || r.URL.Path == "/logout"):
+		return true
+	case p == nil && read:
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	case p == nil:
+		writeError(w, r, errUnauthorized)
+	default:
+		writeError(w, r, errForbidden)
+	}
+	return false
+}
+
+// signInPath says whether r signs in (the API's or a page's form), which
+// needs no CSRF token: there is no session to forge yet.
+func signInPath(r *http.Request) bool {
+	return r.Method == "POST" && (r.URL.Path == "/v1/sessions" || r.URL.Path == "/login")
 }
 
 func errs404(r *http.Request) error {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/store/storetest"
 )
 
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
@@ -19,7 +20,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	if v, _ := sp.doc["openapi"].(string); !regexp.MustCompile(`^3\.1\.\d+$`).MatchString(v) {
 		t.Fatalf("openapi: %q, want 3.1.x", v)
 	}
-	s := New(Options{})
+	s := newFixture(t, storetest.SQLite(t), Options{}).s
 	paths := sp.doc["paths"].(map[string]any)
 	registered := map[string]bool{}
 	for _, r := range s.Routes() {

@@ -1,0 +1,30 @@
+package server
+
+// routes registers every operation of the API with the access it needs;
+// the OpenAPI document lists the same, and a test holds the two together.
+func (s *Server) routes() {
+	s.handle("GET", "/v1/openapi.json", Public, s.openAPI)
+	s.handle("POST", "/v1/code", Read, s.code)
+
+	s.handle("POST", "/v1/sessions", Public, s.createSession)
+	s.handle("DELETE", "/v1/sessions/current", Public, s.deleteSession)
+	s.handle("GET", "/v1/me", Read, s.me)
+	s.handle("GET", "/v1/users", Administer, s.listUsers)
+	s.handle("POST", "/v1/users", Administer, s.createUser)
+	s.handle("POST", "/v1/users/{id}/tokens", Administer, s.createToken)
+
+	s.handle("GET", "/v1/payers", Read, s.listPayers)
+	s.handle("POST", "/v1/payers", Write, s.createPayer)
+	s.handle("GET", "/v1/payers/{id}", Read, s.getPayer)
+
+	s.handle("GET", "/v1/patients", Read, s.listPatients)
+	s.handle("POST", "/v1/patients", Write, s.createPatient)
+	s.handle("GET", "/v1/patients/{id}", Read, s.getPatient)
+
+	s.handle("GET", "/v1/episodes", Read, s.listEpisodes)
+	s.handle("POST", "/v1/episodes", Write, s.createEpisode)
+	s.handle("GET", "/v1/episodes/{id}", Read, s.getEpisode)
+	s.handle("PUT", "/v1/episodes/{id}", Write, s.putEpisode)
+	s.handle("GET", "/v1/episodes/{id}/versions", Read, s.listVersions)
+	s.handle("GET", "/v1/episodes/{id}/versions/{version}", Read, s.getVersion)
+}
