@@ -11,19 +11,27 @@ import (
 	"time"
 
 	"github.com/perdiem/perdiem/server"
+	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/web"
 )
 
 func init() {
 	register(command{
 		name:  "serve",
-		usage: "serve [--addr HOST:PORT] [--tls-cert F --tls-key F]",
-		summary: `Run the HTTP API (its OpenAPI document is served at /v1/openapi.json).
+		usage: "serve [--db DB] [--addr HOST:PORT] [--tls-cert F --tls-key F]",
+		summary: `Run the billing workspace's server: its pages at / and the HTTP API under /v1.
 
-Serves the JSON API under /v1. Each request is logged on standard error
-with its method, route pattern, status, duration and request id, never its
-body or the ids in its path. SIGINT or SIGTERM stops taking new requests
-and lets those under way finish (at most 10 seconds).
+Opens the database (creating it and bringing its schema up to date) and
+serves the pages (sign in at /login) and the API (docs/api.md; its OpenAPI
+document is at /v1/openapi.json) to the accounts made with 'perdiem admin'. Each request is
+logged on standard error with its method, route pattern, status, duration
+and request id, never its body or the ids in its path. SIGINT or SIGTERM
+stops taking new requests and lets those under way finish (at most 10
+seconds).
 
+  --db DB            an SQLite file (default perdiem.db, created with mode 0600)
+                     or a postgres:// URL; several servers may share one
+                     PostgreSQL database
   --addr HOST:PORT   where to listen (default 127.0.0.1:8080)
   --tls-cert F       TLS certificate (PEM); with --tls-key, serve HTTPS only,
   --tls-key F        with Secure cookies and Strict-Transport-Security`,
@@ -39,6 +47,7 @@ func runServe(e *env, args []string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	setUsage(fs)
+	dsn := fs.String("db", "perdiem.db", "database")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	cert := fs.String("tls-cert", "", "TLS certificate file")
 	key := fs.String("tls-key", "", "TLS key file")
@@ -55,8 +64,15 @@ func runServe(e *env, args []string) int {
 	}
 	tls := *cert != ""
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	db, err := store.Open(context.Background(), *dsn)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem serve: %v\n", err)
+		return exitFor(err)
+	}
+	defer db.Close()
 	srv := &http.Server{
-		Handler:           server.New(server.Options{TLS: tls, Logger: logger}),
+		Handler: server.New(server.Options{DB: db, TLS: tls, Logger: logger,
+			Web: web.New(web.Options{Store: webStore{db}, Logger: logger})}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
@@ -75,6 +91,7 @@ func runServe(e *env, args []string) int {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
 		srv.Shutdown(ctx)
+		db.Close()
 		close(done)
 	})
 	scheme := "http"
