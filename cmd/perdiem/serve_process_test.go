@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -98,12 +97,6 @@ func startServer(t *testing.T, dsn string, extra ...string) *serverProcess {
 	return p
 }
 
-// kill ends the server with SIGKILL: no shutdown, no flushing.
-func (p *serverProcess) kill() {
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.done
-}
-
 // apiCall sends one request with a bearer token.
 func apiCall(url, token, method, path string, body []byte, header ...string) (int, []byte, error) {
 	req, err := http.NewRequest(method, url+path, bytes.NewReader(body))
@@ -137,15 +130,6 @@ func newAccount(t *testing.T, dsn, name, role string) string {
 		t.Fatalf("create-token: %s", stderr)
 	}
 	return strings.TrimSpace(stdout)
-}
-
-func idOf(t *testing.T, b []byte) string {
-	t.Helper()
-	var v struct{ ID string }
-	if err := json.Unmarshal(b, &v); err != nil || v.ID == "" {
-		t.Fatalf("no id in %.300s", b)
-	}
-	return v.ID
 }
 
 // TestServeGracefulShutdown: SIGTERM lets the server finish and exit.
