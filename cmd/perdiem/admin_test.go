@@ -26,7 +26,7 @@ func TestAdminAccounts(t *testing.T) {
 		args  []string
 		want  string
 	}{
-		{"a good long password\n", []string{"--name", "ann", "--role", "biller"}, "exists already"},
+		{"a good long password\n", []string{"--name", "ann", "--role", "biller"}, "exists"},
 		{"short\n", []string{"--name", "bob", "--role", "biller"}, "at least 12"},
 		{"", []string{"--name", "bob", "--role", "biller"}, "no password"},
 		{"a good long password\n", []string{"--name", "bob", "--role", "root"}, "want admin, biller or auditor"},
@@ -43,7 +43,7 @@ func TestAdminAccounts(t *testing.T) {
 	if code != exitOK || !strings.HasPrefix(token, "pdt_") || !strings.Contains(stderr, "shown this once") {
 		t.Fatalf("create-token: exit %d: %q %s", code, stdout, stderr)
 	}
-	if code, _, stderr := runCmd("", "admin", "create-token", "--db", db, "--user", "nobody"); code != exitInput || !strings.Contains(stderr, "no user named") {
+	if code, _, stderr := runCmd("", "admin", "create-token", "--db", db, "--user", "nobody"); code != exitInput || !strings.Contains(stderr, `user "nobody" not found`) {
 		t.Errorf("create-token for nobody: exit %d: %s", code, stderr)
 	}
 	// The token works on the server, as a biller.
