@@ -107,7 +107,7 @@ func TestHelpExitStatuses(t *testing.T) {
 		{[]string{"-h"}, exitOK, "Run 'perdiem help COMMAND'", ""},
 		{[]string{"help", "help"}, exitOK, "Run 'perdiem help COMMAND'", ""},
 		{[]string{}, exitInput, "", "Run 'perdiem help COMMAND'"},
-		{[]string{"help", "nosuch"}, exitInput, "", `perdiem help: unknown command "nosuch": want one of claim, code,`},
+		{[]string{"help", "nosuch"}, exitInput, "", `perdiem help: unknown command "nosuch": want one of admin, claim, code,`},
 		{[]string{"help", "code", "claim"}, exitInput, "", "want one COMMAND, got 2"},
 		{[]string{"nosuch"}, exitInput, "", `unknown command "nosuch"`},
 		{[]string{"code", "--bogus", "x.json"}, exitInput, "", "Run 'perdiem help code' for every option."},
