@@ -368,6 +368,10 @@ func TestPagesFollowTheRoles(t *testing.T) {
 		t.Errorf("auditor reads a page: %d %s", code, body)
 	}
 	aud.with(CSRFHeader, acsrf).do("POST", "/episodes/E1", "{}").want(t, 403, "forbidden")
+	aud.with(CSRFHeader, acsrf).do("POST", "/admin/users", "{}").want(t, 403, "forbidden")
+	if a := aud.with(CSRFHeader, acsrf).do("POST", "/episodes/E1/preview", "{}"); a.status != 200 {
+		t.Errorf("auditor previews: %d", a.status)
+	}
 	if a := aud.with(CSRFHeader, acsrf).do("POST", "/logout", "{}"); a.status != 200 {
 		t.Errorf("auditor signs out: %d", a.status)
 	}

@@ -187,7 +187,8 @@ var publicPages = []string{"/login", "/static/", "/favicon.ico"}
 // pageAllowed holds the pages to the same rules as the API, whatever the
 // pages' own handler does: signed out, a page other than publicPages sends
 // the visitor to /login (a read) or is refused (a write); a role that may
-// not write is refused every write but signing in and out.
+// not write is refused every write that changes something
+// (pageWriteAllowed).
 func (s *Server) pageAllowed(w http.ResponseWriter, r *http.Request, p *Principal) bool {
 	public := false
 	for _, pp := range publicPages {
@@ -197,7 +198,7 @@ func (s *Server) pageAllowed(w http.ResponseWriter, r *http.Request, p *Principa
 	}
 	read := r.Method == "GET" || r.Method == "HEAD"
 	switch {
-	case public || p != nil && (read || p.Role.CanWrite() || r.URL.Path == "/logout"):
+	case public || p != nil && (read || pageWriteAllowed(r.URL.Path, p)):
 		return true
 	case p == nil && read:
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -207,6 +208,19 @@ func (s *Server) pageAllowed(w http.ResponseWriter, r *http.Request, p *Principa
 		writeError(w, r, errForbidden)
 	}
 	return false
+}
+
+// pageWriteAllowed says whether p may post to a page: signing out, a
+// preview or a file check (which change nothing) for any role, the admin
+// pages for an admin, the others for a role that writes.
+func pageWriteAllowed(path string, p *Principal) bool {
+	switch {
+	case path == "/logout", strings.HasSuffix(path, "/preview"), path == "/files/validate":
+		return true
+	case path == "/admin" || strings.HasPrefix(path, "/admin/"):
+		return p.Role.CanAdmin()
+	}
+	return p.Role.CanWrite()
 }
 
 // signInPath says whether r signs in (the API's or a page's form), which

@@ -12,7 +12,6 @@ import (
 
 	"github.com/perdiem/perdiem/server"
 	"github.com/perdiem/perdiem/store"
-	"github.com/perdiem/perdiem/web"
 )
 
 func init() {
@@ -71,8 +70,7 @@ func runServe(e *env, args []string) int {
 	}
 	defer db.Close()
 	srv := &http.Server{
-		Handler: server.New(server.Options{DB: db, TLS: tls, Logger: logger,
-			Web: web.New(web.Options{Store: webStore{db}, Logger: logger})}),
+		Handler:           newHandler(db, server.Options{TLS: tls, Logger: logger}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
