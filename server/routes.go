@@ -27,4 +27,25 @@ func (s *Server) routes() {
 	s.handle("PUT", "/v1/episodes/{id}", Write, s.putEpisode)
 	s.handle("GET", "/v1/episodes/{id}/versions", Read, s.listVersions)
 	s.handle("GET", "/v1/episodes/{id}/versions/{version}", Read, s.getVersion)
+
+	s.handle("POST", "/v1/episodes/{id}/claims", Write, s.createClaim)
+	s.handle("GET", "/v1/claims", Read, s.listClaims)
+	s.handle("GET", "/v1/claims/{id}", Read, s.getClaim)
+	s.handle("POST", "/v1/claims/{id}/status", Write, s.setClaimStatus)
+
+	s.handle("GET", "/v1/interchanges", Read, s.listInterchanges)
+	s.handle("POST", "/v1/interchanges", Write, s.createInterchange)
+	s.handle("GET", "/v1/interchanges/{id}", Read, s.getInterchange)
+	s.handle("GET", "/v1/interchanges/{id}/837", Read, s.interchange837)
+
+	s.handle("POST", "/v1/acknowledgments", Write, s.createAcknowledgment)
+	s.handle("GET", "/v1/acknowledgments/{id}", Read, s.getAcknowledgment)
+	s.handle("POST", "/v1/remittances", Write, s.createRemittance)
+	s.handle("GET", "/v1/remittances/{id}", Read, s.getRemittance)
+
+	s.handle("GET", "/v1/billing-runs", Read, s.listBillingRuns)
+	s.handle("POST", "/v1/billing-runs", Write, s.createBillingRun)
+	s.handle("GET", "/v1/billing-runs/{id}", Read, s.getBillingRun)
+
+	s.handle("GET", "/v1/audit", Administer, s.auditLog)
 }

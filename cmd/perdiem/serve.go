@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/perdiem/perdiem/server"
 	"github.com/perdiem/perdiem/store"
 )
@@ -69,8 +71,24 @@ func runServe(e *env, args []string) int {
 		return exitFor(err)
 	}
 	defer db.Close()
+	handler := newHandler(db, server.Options{TLS: tls, Logger: logger})
+	// Every server works jobs (billing runs): on one PostgreSQL database
+	// the processes share them, and one that dies leaves its job to another.
+	workers := river.NewWorkers()
+	handler.Workers(workers)
+	jobs, err := db.NewJobClient(context.Background(), &river.Config{
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}}, Workers: workers,
+		RescueStuckJobsAfter: 5 * time.Minute,
+	})
+	if err == nil {
+		err = jobs.Start(context.Background())
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perdiem serve: jobs: %v\n", err)
+		return exitFindings
+	}
 	srv := &http.Server{
-		Handler:           newHandler(db, server.Options{TLS: tls, Logger: logger}),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
@@ -89,6 +107,7 @@ func runServe(e *env, args []string) int {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
 		srv.Shutdown(ctx)
+		jobs.Stop(ctx)
 		db.Close()
 		close(done)
 	})

@@ -1,0 +1,52 @@
+package store
+
+import (
+	"strconv"
+
+	"github.com/perdiem/perdiem/errs"
+)
+
+// AuditFilter narrows a read of the audit log; empty fields match all.
+type AuditFilter struct {
+	Actor    string
+	Kind     string
+	RecordID string
+}
+
+// AuditLog returns one page of the audit log, newest first. The cursor is
+// the seq of the last entry of the page before. Reading the log is itself
+// an entry of the log.
+func (tx *Tx) AuditLog(f AuditFilter, p Page) ([]AuditEntry, string, error) {
+	limit, err := p.limit()
+	if err != nil {
+		return nil, "", err
+	}
+	var before int64 = 1<<63 - 1
+	if p.Cursor != "" {
+		if before, err = strconv.ParseInt(p.Cursor, 10, 64); err != nil || before < 1 {
+			return nil, "", errs.Invalids([]errs.Problem{{Path: "cursor", Message: "want an entry number"}})
+		}
+	}
+	rows, err := tx.query("read audit log", `SELECT seq, at, actor, action, kind, record_id, remote, detail, prev_hash, hash FROM audit_log
+WHERE seq < $1 AND ($2 = '' OR actor = $2) AND ($3 = '' OR kind = $3) AND ($4 = '' OR record_id = $4)
+ORDER BY seq DESC LIMIT $5`, before, f.Actor, f.Kind, f.RecordID, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	out := []AuditEntry{}
+	for rows.Next() {
+		var e AuditEntry
+		var at int64
+		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Kind, &e.RecordID, &e.Remote, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+			return nil, "", internal("read audit log", err)
+		}
+		e.At = fromMicros(at)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", internal("read audit log", err)
+	}
+	tx.Audit("list", "audit", "", strconv.Itoa(len(out))+" entries")
+	return out, nextCursor(len(out), limit, func() string { return strconv.FormatInt(out[len(out)-1].Seq, 10) }), nil
+}
