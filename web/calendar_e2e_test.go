@@ -1,29 +1,18 @@
 package web_test
 
 import (
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/perdiem/perdiem/web"
 )
 
 func TestE2ECalendarShowsWhyADayIsBilled(t *testing.T) {
 	ctx := browser(t)
-	doc, err := os.ReadFile("../examples/hospitalisation.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(web.New(web.Options{Store: newMemStore(
-		&web.Episode{ID: "ep1", PatientID: "p1", PatientName: "Edgar Poe", Version: 1, Document: doc},
-	), Auth: testUsers}))
-	defer srv.Close()
+	f := newFixture(t)
 	dir := artifacts(t)
 
-	signIn(t, ctx, srv.URL+"/episodes/ep1/calendar?month=2026-05", "bea", "biller-pw")
+	signIn(t, ctx, f.srv.URL+"/episodes/"+f.episode+"/calendar?month=2026-05", "bea", "biller-pw")
 	abx := func(date string) string { return `tr.row-therapy:nth-child(1) td[data-date="` + date + `"]` }
 	if title, code := text(t, ctx, "#month-title"), text(t, ctx, abx("2026-05-13")+" .code"); title != "May 2026" || code != "S9501" {
 		t.Fatalf("month %q, 05/13 shows %q; want May 2026 and S9501", title, code)

@@ -2,14 +2,10 @@ package web_test
 
 import (
 	"context"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/perdiem/perdiem/web"
 )
 
 // unitsOf sums the units of the lines with a code in the table under sel.
@@ -21,16 +17,10 @@ func unitsOf(t *testing.T, ctx context.Context, sel, code string) int {
 
 func TestE2EEditorHospitalStayTurnsDaysToHold(t *testing.T) {
 	ctx := browser(t)
-	doc, err := os.ReadFile("../examples/hospitalisation.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := newMemStore(&web.Episode{ID: "ep1", PatientID: "p1", PatientName: "Edgar Poe", Version: 1, Document: doc})
-	srv := httptest.NewServer(web.New(web.Options{Store: st, Auth: testUsers}))
-	defer srv.Close()
+	f := newFixture(t)
 	dir := artifacts(t)
 
-	signIn(t, ctx, srv.URL+"/episodes/ep1/calendar?month=2026-05", "bea", "biller-pw")
+	signIn(t, ctx, f.srv.URL+"/episodes/"+f.episode+"/calendar?month=2026-05", "bea", "biller-pw")
 	do(t, ctx, "open the editor", chromedp.Click(chromedp.CSS("#edit-episode")), chromedp.WaitVisible(chromedp.CSS("#editor")))
 	if n := unitsOf(t, ctx, "#preview", "S9501"); n != 12 {
 		t.Fatalf("the preview bills %d units of S9501 before the edit, want 12", n)
@@ -53,8 +43,8 @@ func TestE2EEditorHospitalStayTurnsDaysToHold(t *testing.T) {
 	}
 	screenshot(t, ctx, dir, "editor")
 	checkAccessibility(t, ctx, "editor")
-	if v, _ := st.Episode(context.Background(), "ep1"); v.Version != 1 {
-		t.Fatalf("the preview saved version %d", v.Version)
+	if v := f.version(t); v != 1 {
+		t.Fatalf("the preview saved version %d", v)
 	}
 
 	do(t, ctx, "save", chromedp.Click(chromedp.CSS("#save")), chromedp.WaitVisible(chromedp.CSS("#month-title")))
@@ -71,15 +61,9 @@ func TestE2EEditorHospitalStayTurnsDaysToHold(t *testing.T) {
 
 func TestE2EEditorShowsProblemsBesideFields(t *testing.T) {
 	ctx := browser(t)
-	doc, err := os.ReadFile("../examples/hospitalisation.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := newMemStore(&web.Episode{ID: "ep1", PatientID: "p1", PatientName: "Edgar Poe", Version: 1, Document: doc})
-	srv := httptest.NewServer(web.New(web.Options{Store: st, Auth: testUsers}))
-	defer srv.Close()
+	f := newFixture(t)
 
-	signIn(t, ctx, srv.URL+"/episodes/ep1/edit", "bea", "biller-pw")
+	signIn(t, ctx, f.srv.URL+"/episodes/"+f.episode+"/edit", "bea", "biller-pw")
 	do(t, ctx, "break two fields and save",
 		chromedp.Clear(chromedp.CSS("#f-therapies-0-every_hours")),
 		chromedp.SendKeys(chromedp.CSS("#f-therapies-0-every_hours"), "often"),
@@ -94,7 +78,7 @@ func TestE2EEditorShowsProblemsBesideFields(t *testing.T) {
 	if invalid := get(t, ctx, "aria-invalid", chromedp.AttributeValue(chromedp.CSS("#f-therapies-0-every_hours"), "aria-invalid")); invalid.Value != "true" {
 		t.Errorf("every_hours is not marked invalid")
 	}
-	if v, _ := st.Episode(context.Background(), "ep1"); v.Version != 1 {
-		t.Errorf("a document with problems was saved as version %d", v.Version)
+	if v := f.version(t); v != 1 {
+		t.Errorf("a document with problems was saved as version %d", v)
 	}
 }

@@ -12,12 +12,14 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/store"
 )
 
 //go:embed templates/*.html
@@ -26,30 +28,13 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Episode is one version of an episode as the pages show it.
-type Episode struct {
-	ID          string
-	PatientID   string
-	PatientName string
-	Version     int
-	// Document is the episode document (docs/input-format.md) as stored.
-	Document []byte
-}
-
-// Store is what the pages need from storage.
-type Store interface {
-	// Episode returns the latest version of an episode; a missing one is
-	// an errs.NotFound error.
-	Episode(ctx context.Context, id string) (*Episode, error)
-	// SaveEpisode stores doc as the next version of an episode whose
-	// latest version is base, and returns the new version; when base is no
-	// longer the latest it is an errs.Conflict error and nothing is saved.
-	SaveEpisode(ctx context.Context, id string, base int, doc []byte) (int, error)
-}
-
 // Options configure the pages.
 type Options struct {
-	Store Store
+	// DB is the store the pages read and write.
+	DB *store.DB
+	// Actor says who a request's context acts for, for the audit log
+	// (the server's ActorOf); nil acts as the system.
+	Actor func(context.Context) store.Actor
 	Auth  Auth
 	// Codes is the code set of coding; nil is the embedded one.
 	Codes *codeset.Set
@@ -67,6 +52,9 @@ type Handler struct {
 
 var funcs = template.FuncMap{
 	"usdate": usDate,
+	"status": statusWord,
+	"money":  moneyText,
+	"when":   func(t time.Time) string { return t.Local().Format("01/02/2006 15:04") },
 	"iso":    func(d civil.Date) string { return d.String() },
 	"rule":   func(id string) Rule { return rules[id] },
 	"join":   strings.Join,
@@ -79,6 +67,9 @@ func New(opt Options) *Handler {
 	h := &Handler{opt: opt, log: opt.Logger, mux: http.NewServeMux(), tmpl: map[string]*template.Template{}}
 	if h.log == nil {
 		h.log = slog.Default()
+	}
+	if h.opt.Codes == nil {
+		h.opt.Codes = codeset.Default()
 	}
 	pages, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -98,6 +89,16 @@ func New(opt Options) *Handler {
 	h.mux.HandleFunc("POST /episodes/{id}/edit", h.edit)
 	h.mux.HandleFunc("POST /episodes/{id}/preview", h.preview)
 	h.mux.HandleFunc("GET /rules", h.rules)
+	h.mux.HandleFunc("GET /{$}", h.queue)
+	h.mux.HandleFunc("GET /patients", h.patients)
+	h.mux.HandleFunc("GET /patients/{id}", h.patient)
+	h.mux.HandleFunc("POST /episodes/{id}/claims", h.newClaim)
+	h.mux.HandleFunc("GET /claims/{id}", h.claimPage)
+	h.mux.HandleFunc("GET /claims/{id}/print", h.claimPrint)
+	h.mux.HandleFunc("POST /interchanges", h.newInterchange)
+	h.mux.HandleFunc("GET /interchanges/{id}/837", h.download837)
+	h.mux.HandleFunc("GET /files", h.files)
+	h.mux.HandleFunc("POST /files/validate", h.validate)
 	h.mux.HandleFunc("GET /login", h.login)
 	h.mux.HandleFunc("POST /login", h.login)
 	h.mux.HandleFunc("POST /logout", h.logout)
@@ -184,7 +185,7 @@ type calendarPage struct {
 }
 
 func (h *Handler) calendar(w http.ResponseWriter, r *http.Request) {
-	ep, err := h.opt.Store.Episode(r.Context(), r.PathValue("id"))
+	ep, err := h.episode(r.Context(), r.PathValue("id"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -250,7 +251,7 @@ func (h *Handler) edit(w http.ResponseWriter, r *http.Request) {
 		h.forbidden(w, r)
 		return
 	}
-	ep, err := h.opt.Store.Episode(r.Context(), r.PathValue("id"))
+	ep, err := h.episode(r.Context(), r.PathValue("id"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -280,7 +281,7 @@ func (h *Handler) edit(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if len(probs) == 0 && len(pv.Problems) == 0 {
-			_, err := h.opt.Store.SaveEpisode(r.Context(), ep.ID, ed.Base, doc)
+			_, err := h.saveEpisode(r.Context(), ep.ID, ed.Base, doc)
 			if err == nil {
 				http.Redirect(w, r, "/episodes/"+url.PathEscape(ep.ID)+"/calendar", http.StatusSeeOther)
 				return
@@ -305,7 +306,7 @@ func (h *Handler) edit(w http.ResponseWriter, r *http.Request) {
 // preview answers the editor's live preview: the calendar and lines of
 // the unsaved form, as a fragment.
 func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
-	ep, err := h.opt.Store.Episode(r.Context(), r.PathValue("id"))
+	ep, err := h.episode(r.Context(), r.PathValue("id"))
 	if err != nil {
 		h.fail(w, r, err)
 		return
