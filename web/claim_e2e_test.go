@@ -79,4 +79,85 @@ func TestE2EClaimToInterchangeAndFileCheck(t *testing.T) {
 	}
 	screenshot(t, ctx, dir, "files")
 	checkAccessibility(t, ctx, "files")
+
+	// The 999 a front end would send for it, then the payer's 835.
+	do(t, ctx, "choose the 837P again", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{path}))
+	ack := get(t, ctx, "the 999", chromedp.Evaluate[string](`(() => {
+		const fd = new FormData(document.querySelector("form[action='/files/validate']"));
+		fd.set("want", "999");
+		return fetch("/files/validate", {method: "POST", body: fd}).then(r => r.text());
+	})()`, chromedp.EvalAwaitPromise))
+	if !strings.Contains(ack, "ST*999*") || !strings.Contains(ack, "IK5*A") {
+		t.Fatalf("the 999 does not accept the set:\n%s", ack)
+	}
+	ackPath := filepath.Join(dir, "ack.999")
+	if err := os.WriteFile(ackPath, []byte(ack), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	claimID := claimIn(t, x12)
+	receive := func(what, path string) string {
+		t.Helper()
+		do(t, ctx, "receive "+what,
+			chromedp.Navigate(f.srv.URL+"/files"),
+			chromedp.SetUploadFiles(chromedp.CSS("#received-file"), []string{path}),
+			chromedp.Click(chromedp.CSS("#receive")),
+			chromedp.WaitVisible(chromedp.CSS("#received")))
+		return text(t, ctx, "#received")
+	}
+	if got := receive("the 999", ackPath); !strings.Contains(got, claimID+" → accepted (999)") {
+		t.Errorf("after the 999: %s", got)
+	}
+	remPath := filepath.Join(dir, "paid.835")
+	if err := os.WriteFile(remPath, []byte(remittance(claimID, "5638.60", "5000")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := receive("the 835", remPath); !strings.Contains(got, claimID+" → partly paid") {
+		t.Errorf("after the 835: %s", got)
+	}
+	screenshot(t, ctx, dir, "files-received")
+	do(t, ctx, "open the claim", chromedp.Navigate(f.srv.URL+"/claims/"+claimID), chromedp.WaitVisible(chromedp.CSS("#timeline")))
+	if s, paid := text(t, ctx, "#claim-status"), text(t, ctx, "#claim-paid"); s != "partly paid" || paid != "$5000.00" {
+		t.Errorf("the claim is %q, paid %q", s, paid)
+	}
+	timeline := text(t, ctx, "#timeline")
+	for _, want := range []string{"to check", "submitted, waiting", "in interchange", "accepted (999)", "partly paid"} {
+		if !strings.Contains(timeline, want) {
+			t.Errorf("the timeline does not say %q:\n%s", want, timeline)
+		}
+	}
+	screenshot(t, ctx, dir, "claim-timeline")
+}
+
+// claimIn is the claim id (CLM01) of the first claim of an 837P.
+func claimIn(t *testing.T, x12 string) string {
+	t.Helper()
+	i := strings.Index(x12, "CLM*")
+	if i < 0 {
+		t.Fatal("no CLM segment")
+	}
+	return strings.SplitN(x12[i+4:], "*", 2)[0]
+}
+
+// remittance is an 835 paying one claim: CLP01 the claim id, CLP03 the
+// charge, CLP04 the amount paid.
+func remittance(claimID, charge, paid string) string {
+	segs := []string{
+		"ISA*00*          *00*          *ZZ*PAYERRCVR      *ZZ*HITSUBMIT      *260610*1200*^*00501*000000901*0*T*:",
+		"GS*HP*PAYERRCVR*HITSUBMIT*20260610*1200*901*X*005010X221A1",
+		"ST*835*0001",
+		"BPR*I*" + paid + "*C*CHK************20260610",
+		"TRN*1*CHK901*1512345678",
+		"N1*PR*EXAMPLE HEALTH PLAN",
+		"N3*1 PLAN WAY",
+		"N4*CHICAGO*IL*60601",
+		"PER*BL*EDI*TE*8005551212",
+		"N1*PE*ACME HOME INFUSION*XX*1234567893",
+		"LX*1",
+		"CLP*" + claimID + "*1*" + charge + "*" + paid + "*0*CI*ICN901",
+		"CAS*CO*45*638.60",
+		"SE*12*0001",
+		"GE*1*901",
+		"IEA*1*000000901",
+	}
+	return strings.Join(segs, "~\n") + "~\n"
 }

@@ -380,14 +380,16 @@ func (h *Handler) download837(w http.ResponseWriter, r *http.Request) {
 }
 
 type filesPage struct {
+	Received *received
 	Name     string
 	Report   *x222.Report
 	Problem  string
 	Findings []x222.Finding
+	CanWrite bool
 }
 
 func (h *Handler) files(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "files", page{Title: "Files", Nav: "files", Data: filesPage{}})
+	h.render(w, r, http.StatusOK, "files", page{Title: "Files", Nav: "files", Data: filesPage{CanWrite: h.opt.Auth.User(r).CanWrite()}})
 }
 
 // maxUpload bounds a file checked on the files page.
@@ -412,7 +414,7 @@ func (h *Handler) validate(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	y, m, d := now.Date()
 	rep, err := x222.Validate(bytes.NewReader(data), x222.Options{Codes: codes, Today: civil.FromYMD(y, int(m), d)})
-	pg := filesPage{Name: hdr.Filename, Report: rep}
+	pg := filesPage{Name: hdr.Filename, Report: rep, CanWrite: h.opt.Auth.User(r).CanWrite()}
 	if err != nil {
 		pg.Problem = "Not an X12 interchange: " + err.Error()
 		pg.Report = nil
