@@ -59,3 +59,17 @@ func TestE2EAuditorCannotEdit(t *testing.T) {
 		t.Errorf("after the auditor's attempt the store has %d claims (%v)", n, err)
 	}
 }
+
+func TestE2EAdminPage(t *testing.T) {
+	ctx := browser(t)
+	f := newFixture(t)
+	dir := artifacts(t)
+	signIn(t, ctx, f.srv.URL+"/admin?kind=episode", "ada", "admin-pw")
+	do(t, ctx, "wait for the audit log", chromedp.WaitVisible(chromedp.CSS("#audit")))
+	audit := text(t, ctx, "#audit")
+	if !strings.Contains(audit, "create") || !strings.Contains(audit, "episode "+f.episode) || strings.Contains(audit, "patient ") {
+		t.Errorf("the audit log filtered to episodes:\n%s", audit)
+	}
+	screenshot(t, ctx, dir, "admin")
+	checkAccessibility(t, ctx, "admin")
+}

@@ -23,7 +23,7 @@ type fixture struct {
 	episode string
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, storetest.SQLite(t))
@@ -101,4 +101,4 @@ func (a fakeAuth) SignOut(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var testUsers = fakeAuth{"bea": {"biller-pw", "biller"}, "abe": {"auditor-pw", "auditor"}}
+var testUsers = fakeAuth{"bea": {"biller-pw", "biller"}, "abe": {"auditor-pw", "auditor"}, "ada": {"admin-pw", "admin"}}

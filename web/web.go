@@ -100,6 +100,7 @@ func New(opt Options) *Handler {
 	h.mux.HandleFunc("GET /files", h.files)
 	h.mux.HandleFunc("POST /files/validate", h.validate)
 	h.mux.HandleFunc("POST /files/receive", h.receive)
+	h.mux.HandleFunc("GET /admin", h.admin)
 	h.mux.HandleFunc("GET /login", h.login)
 	h.mux.HandleFunc("POST /login", h.login)
 	h.mux.HandleFunc("POST /logout", h.logout)
