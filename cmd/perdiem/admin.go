@@ -9,13 +9,14 @@ import (
 	"strings"
 
 	"github.com/perdiem/perdiem/auth"
+	"github.com/perdiem/perdiem/ctlnum"
 	"github.com/perdiem/perdiem/store"
 )
 
 func init() {
 	register(command{
 		name:  "admin",
-		usage: "admin create-user|create-token|verify-audit --db DB ...",
+		usage: "admin create-user|create-token|verify-audit|seed-control --db DB ...",
 		summary: `Manage the accounts of perdiem serve and check its audit log.
 
   perdiem admin create-user --db DB --name N --role admin|biller|auditor
@@ -27,6 +28,12 @@ func init() {
   perdiem admin verify-audit --db DB
       walks the audit log's hash chain and says whether it is whole, or the
       first entry that was changed; exit status 1 when it is broken
+  perdiem admin seed-control --db DB [--state FILE]
+      makes the server's control number counter continue after the last
+      number the command line handed out (its state file: --state, else
+      $PERDIEM_STATE, else the user's state directory), so an interchange
+      sent by the server never reuses one sent by 'perdiem claim'; it never
+      moves the counter back
 
 --db is the server's database: an SQLite file (default perdiem.db) or a
 postgres:// URL.`,
@@ -36,7 +43,7 @@ postgres:// URL.`,
 
 func runAdmin(e *env, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "perdiem admin: want create-user, create-token or verify-audit")
+		fmt.Fprintln(e.stderr, "perdiem admin: want create-user, create-token, verify-audit or seed-control")
 		return exitInput
 	}
 	sub, args := args[0], args[1:]
@@ -44,7 +51,7 @@ func runAdmin(e *env, args []string) int {
 	fs.SetOutput(e.stderr)
 	setUsage(fs)
 	dsn := fs.String("db", "perdiem.db", "database")
-	var name, role, user, what string
+	var name, role, user, what, state string
 	switch sub {
 	case "create-user":
 		fs.StringVar(&name, "name", "", "account name")
@@ -53,8 +60,10 @@ func runAdmin(e *env, args []string) int {
 		fs.StringVar(&user, "user", "", "account name")
 		fs.StringVar(&what, "name", "", "what the token is for")
 	case "verify-audit":
+	case "seed-control":
+		fs.StringVar(&state, "state", "", "the command line's control number state file")
 	default:
-		fmt.Fprintf(e.stderr, "perdiem admin: unknown subcommand %q: want create-user, create-token or verify-audit\n", sub)
+		fmt.Fprintf(e.stderr, "perdiem admin: unknown subcommand %q: want create-user, create-token, verify-audit or seed-control\n", sub)
 		return exitInput
 	}
 	if err := fs.Parse(args); err != nil {
@@ -87,6 +96,16 @@ func runAdmin(e *env, args []string) int {
 	case "create-token":
 		if user == "" {
 			return fail("--user is required")
+		}
+	}
+	var last int64
+	if sub == "seed-control" {
+		path, _, err := statePath(state)
+		if err != nil {
+			return fail("%v", err)
+		}
+		if last, err = ctlnum.Last(path); err != nil {
+			return fail("%v", err)
 		}
 	}
 	ctx := context.Background()
@@ -130,6 +149,14 @@ func runAdmin(e *env, args []string) int {
 			return exitFindings
 		}
 		fmt.Fprintf(e.stdout, "audit log whole: %d entries\n", rep.Entries)
+	case "seed-control":
+		err = db.Do(ctx, store.System, func(tx *store.Tx) error { return tx.SeedControl(last) })
+		if err == nil {
+			var now int64
+			if now, err = db.LastControl(ctx); err == nil {
+				fmt.Fprintf(e.stdout, "the command line's last control number is %d; the server's next is %d\n", last, now+1)
+			}
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem admin %s: %v\n", sub, err)

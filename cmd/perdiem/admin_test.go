@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/perdiem/perdiem/ctlnum"
 	"github.com/perdiem/perdiem/server"
 	"github.com/perdiem/perdiem/store"
 )
@@ -84,5 +86,44 @@ func TestAdminAccounts(t *testing.T) {
 	}
 	if code, _, _ := runCmd("", "admin", "nothing"); code != exitInput {
 		t.Errorf("unknown subcommand: exit %d", code)
+	}
+}
+
+// TestAdminSeedControl: the server's counter continues after the command
+// line's last control number, never moves back, and a broken state file
+// is refused, saying which.
+func TestAdminSeedControl(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "perdiem.db")
+	state := filepath.Join(dir, "state")
+	if _, err := ctlnum.Use(state, 41); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCmd("", "admin", "seed-control", "--db", db, "--state", state)
+	if code != exitOK || !strings.Contains(stdout, "next is 42") {
+		t.Fatalf("seed-control: exit %d: %s%s", code, stdout, stderr)
+	}
+	lower := filepath.Join(dir, "lower")
+	if _, err := ctlnum.Use(lower, 7); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = runCmd("", "admin", "seed-control", "--db", db, "--state", lower)
+	if code != exitOK || !strings.Contains(stdout, "next is 42") {
+		t.Errorf("seed-control from a lower number moved the counter: exit %d: %s%s", code, stdout, stderr)
+	}
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := s.LastControl(context.Background())
+	s.Close()
+	if err != nil || last != 41 {
+		t.Errorf("server's last control number %d, %v; want 41", last, err)
+	}
+	bad := filepath.Join(dir, "bad")
+	os.WriteFile(bad, []byte("not a number\n"), 0o600)
+	code, _, stderr = runCmd("", "admin", "seed-control", "--db", db, "--state", bad)
+	if code != exitInput || !strings.Contains(stderr, bad) {
+		t.Errorf("a broken state file: exit %d: %s", code, stderr)
 	}
 }
