@@ -4,13 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/riverqueue/river/rivermigrate"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // The schema's versions: migrations/NNNN_name.sql, applied in order, each
@@ -85,7 +89,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(migrationLock))
 	}
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.beginMigration(ctx)
 	if err != nil {
 		return internal("migrate: begin", err)
 	}
@@ -159,4 +163,25 @@ func applyMigrations(ctx context.Context, tx *sql.Tx, ms []migration) error {
 		}
 	}
 	return nil
+}
+
+// beginMigration begins the migration's transaction. Two processes opening
+// a new SQLite file at once race to turn it to WAL, and the loser's first
+// connection is refused with SQLITE_BUSY at once, without waiting out
+// busy_timeout; it tries again until the winner is done (as long as
+// busy_timeout would have waited).
+func (db *DB) beginMigration(ctx context.Context) (*sql.Tx, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tx, err := db.w.BeginTx(ctx, nil)
+		var se *sqlite.Error
+		if err == nil || db.postgres || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return tx, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
