@@ -13,13 +13,14 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/perdiem/perdiem/server"
+	"github.com/perdiem/perdiem/server/demo"
 	"github.com/perdiem/perdiem/store"
 )
 
 func init() {
 	register(command{
 		name:  "serve",
-		usage: "serve [--db DB] [--addr HOST:PORT] [--tls-cert F --tls-key F]",
+		usage: "serve [--db DB] [--addr HOST:PORT] [--tls-cert F --tls-key F] [--demo]",
 		summary: `Run the billing workspace's server: its pages at / and the HTTP API under /v1.
 
 Opens the database (creating it and bringing its schema up to date) and
@@ -35,7 +36,16 @@ seconds).
                      PostgreSQL database
   --addr HOST:PORT   where to listen (default 127.0.0.1:8080)
   --tls-cert F       TLS certificate (PEM); with --tls-key, serve HTTPS only,
-  --tls-key F        with Secure cookies and Strict-Transport-Security`,
+  --tls-key F        with Secure cookies and Strict-Transport-Security
+  --demo             first fill the database with a made-up pharmacy to look
+                     around in: 3 payers, 12 patients, 14 episodes (hospital
+                     stays, concurrent therapies, nursing, drugs) and their
+                     claims in every state, from draft to paid, partly paid
+                     and denied; then print the address and three accounts
+                     (demo-admin, demo-biller, demo-auditor) with new random
+                     passwords. On a database that has the demo already it
+                     adds nothing and only gives the three accounts new
+                     passwords, printed the same way.`,
 		run: runServe,
 	})
 }
@@ -52,6 +62,7 @@ func runServe(e *env, args []string) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	cert := fs.String("tls-cert", "", "TLS certificate file")
 	key := fs.String("tls-key", "", "TLS key file")
+	withDemo := fs.Bool("demo", false, "seed a demo pharmacy and print its accounts")
 	if err := fs.Parse(args); err != nil {
 		return exitInput
 	}
@@ -71,6 +82,15 @@ func runServe(e *env, args []string) int {
 		return exitFor(err)
 	}
 	defer db.Close()
+	var seeded *demo.Result
+	if *withDemo {
+		res, err := demo.Seed(context.Background(), db)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "perdiem serve: %v\n", err)
+			return exitFindings
+		}
+		seeded = &res
+	}
 	handler := newHandler(db, server.Options{TLS: tls, Logger: logger})
 	// Every server works jobs (billing runs): on one PostgreSQL database
 	// the processes share them, and one that dies leaves its job to another.
@@ -116,6 +136,9 @@ func runServe(e *env, args []string) int {
 		scheme = "https"
 	}
 	fmt.Fprintf(e.stderr, "perdiem serve: listening on %s://%s\n", scheme, ln.Addr())
+	if seeded != nil {
+		printDemo(e, seeded, fmt.Sprintf("%s://%s", scheme, ln.Addr()))
+	}
 	if tls {
 		err = srv.ServeTLS(ln, *cert, *key)
 	} else {
@@ -128,4 +151,22 @@ func runServe(e *env, args []string) int {
 	stop()
 	fmt.Fprintf(e.stderr, "perdiem serve: %v\n", err)
 	return exitFindings
+}
+
+// printDemo says how to sign in to the demo: the address and the demo
+// accounts with their passwords, shown this once. Nothing of the patients.
+func printDemo(e *env, res *demo.Result, base string) {
+	if res.Seeded {
+		fmt.Fprintf(e.stderr, "perdiem serve: demo pharmacy added: %d patients, %d episodes, %d claims\n", res.Patients, res.Episodes, res.Claims)
+	} else {
+		fmt.Fprintln(e.stderr, "perdiem serve: the demo pharmacy is already there; its accounts have new passwords")
+	}
+	fmt.Fprintf(e.stderr, "perdiem serve: sign in at %s/login as\n", base)
+	for _, a := range res.Accounts {
+		fmt.Fprintf(e.stderr, "    %-13s %-10s password %s\n", a.Name, "("+string(a.Role)+")", a.Password)
+	}
+	if res.Showcase != "" {
+		fmt.Fprintf(e.stderr, "perdiem serve: a calendar to start with: %s/episodes/%s/calendar\n", base, res.Showcase)
+	}
+	fmt.Fprintln(e.stderr, "perdiem serve: these passwords are shown only now; perdiem serve --demo again gives new ones")
 }
