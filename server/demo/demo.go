@@ -58,8 +58,8 @@ type Result struct {
 	Showcase string
 }
 
-// Account names of the demo; the admin's is also the mark that the demo
-// is there.
+// Account names of the demo. The admin's is made last, once everything
+// else is in: it is the mark that the demo is there.
 var accounts = []struct {
 	name string
 	role store.Role
@@ -68,6 +68,11 @@ var accounts = []struct {
 	{"demo-biller", store.RoleBiller},
 	{"demo-auditor", store.RoleAuditor},
 }
+
+// Seed adds the demo pharmacy to db unless it is there already, and in
+// either case gives the three demo accounts new random passwords. When it
+// fails half way the database keeps what was made (each record is its own
+// request, as for any client) but not the mark: seed a new database then.
 
 // payers of the demo pharmacy, on shipped profiles.
 var payers = []struct{ name, profile, payerID string }{
@@ -122,8 +127,6 @@ var plan = []episode{
 // showcase is the plan's episode whose calendar is suggested first.
 const showcase = 1
 
-// Seed adds the demo pharmacy to db unless it is there already, and in
-// either case gives the three demo accounts new random passwords.
 func Seed(ctx context.Context, db *store.DB) (Result, error) {
 	var res Result
 	seeded := false
@@ -141,12 +144,15 @@ func Seed(ctx context.Context, db *store.DB) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	// Accounts: made on the first run, their passwords reset on every run.
-	for _, a := range accounts {
+	// Accounts: made on the first run, their passwords reset on every run;
+	// the admin's last.
+	res.Accounts = make([]Account, len(accounts))
+	setAccount := func(i int) error {
+		a := accounts[i]
 		pw, _ := auth.NewSecret("")
 		hash, err := auth.HashPassword(pw)
 		if err != nil {
-			return res, err
+			return err
 		}
 		err = db.Do(ctx, store.System, func(tx *store.Tx) error {
 			u, _, err := tx.UserByName(a.name)
@@ -160,12 +166,18 @@ func Seed(ctx context.Context, db *store.DB) (Result, error) {
 			return tx.SetPassword(u.ID, hash)
 		})
 		if err != nil {
-			return res, fmt.Errorf("demo account %s: %w", a.name, err)
+			return fmt.Errorf("demo account %s: %w", a.name, err)
 		}
-		res.Accounts = append(res.Accounts, Account{Name: a.name, Role: a.role, Password: pw})
+		res.Accounts[i] = Account{Name: a.name, Role: a.role, Password: pw}
+		return nil
+	}
+	for i := 1; i < len(accounts); i++ {
+		if err := setAccount(i); err != nil {
+			return res, err
+		}
 	}
 	if seeded {
-		return res, nil
+		return res, setAccount(0)
 	}
 	// The biller does the work through the API with a token that lives
 	// only while the seeding does.
@@ -183,7 +195,10 @@ func Seed(ctx context.Context, db *store.DB) (Result, error) {
 	defer db.Do(context.WithoutCancel(ctx), store.System, func(tx *store.Tx) error { return tx.RevokeToken(hash) })
 	c := &client{h: server.New(server.Options{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}), token: secret}
 	if err := seed(c, &res); err != nil {
-		return res, fmt.Errorf("demo: %w", err)
+		return res, fmt.Errorf("demo: %w (the database may hold part of the demo: start on a new one)", err)
+	}
+	if err := setAccount(0); err != nil {
+		return res, err
 	}
 	res.Seeded = true
 	return res, nil
@@ -230,11 +245,12 @@ func (c *client) do(method, path string, body any, want int, out any) error {
 }
 
 type made struct {
-	ID      string
-	Control int64
-	GS06    int64 `json:"gs06"`
-	Total   money.Amount
-	Status  store.Status
+	ID        string
+	Unmatched []any
+	Control   int64
+	GS06      int64 `json:"gs06"`
+	Total     money.Amount
+	Status    store.Status
 }
 
 func seed(c *client, res *Result) error {
@@ -305,15 +321,16 @@ func seed(c *client, res *Result) error {
 		if err := c.do("POST", "/v1/interchanges", map[string]any{"claims": ids}, 201, &ic); err != nil {
 			return err
 		}
-		switch g {
-		case "rejected":
-			if err := c.do("POST", "/v1/acknowledgments", a999(ic.GS06, "R"), 201, nil); err != nil {
-				return err
-			}
-		case "accepted":
-			if err := c.do("POST", "/v1/acknowledgments", a999(ic.GS06, "A"), 201, nil); err != nil {
-				return err
-			}
+		ack := map[string]string{"rejected": "R", "accepted": "A"}[g]
+		if ack == "" {
+			continue
+		}
+		var m made
+		if err := c.do("POST", "/v1/acknowledgments", a999(ic.GS06, ack), 201, &m); err != nil {
+			return err
+		}
+		if len(m.Unmatched) > 0 {
+			return fmt.Errorf("the 999 of interchange %s matched nothing: %v", ic.ID, m.Unmatched)
 		}
 	}
 	var paid []remitClaim
@@ -328,7 +345,14 @@ func seed(c *client, res *Result) error {
 			paid = append(paid, remitClaim{claims[i].ID, t, 0, "4"})
 		}
 	}
-	return c.do("POST", "/v1/remittances", an835(paid), 201, nil)
+	var m made
+	if err := c.do("POST", "/v1/remittances", an835(paid), 201, &m); err != nil {
+		return err
+	}
+	if len(m.Unmatched) > 0 {
+		return fmt.Errorf("the 835 left claims unmatched: %v", m.Unmatched)
+	}
+	return nil
 }
 
 func memberID(i int) string { return fmt.Sprintf("DM%09d", 400117+i*7919) }

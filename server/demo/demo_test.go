@@ -2,12 +2,12 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/perdiem/perdiem/auth"
 	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/store/storetest"
 )
 
 // counts reads what the store holds: patients, episodes, and claims by status.
@@ -39,9 +39,13 @@ func counts(t *testing.T, db *store.DB) (patients, episodes int, claims map[stor
 	return
 }
 
-func TestSeed(t *testing.T) {
+// TestSeed seeds a new database (SQLite, and PostgreSQL when one is
+// reachable), then seeds it again.
+func TestSeed(t *testing.T) { storetest.Each(t, testSeed) }
+
+func testSeed(t *testing.T, dsn string) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
