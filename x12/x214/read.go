@@ -13,6 +13,7 @@ import (
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/internal/txset"
 )
 
 // Error is a problem in a 277CA that is well-formed X12: a missing or
@@ -117,127 +118,67 @@ func Read(r io.Reader) (acks []*Ack, outside []*Error, err error) {
 // Reader reads acknowledgments one transaction set at a time, so a file of
 // any size is read with the memory of its largest transaction set.
 type Reader struct {
-	x                 *x12.Reader
-	isa13, gs06, gs08 string
-	pending           *x12.Segment // a header that ended the previous set early
-	outside           []*Error
-	err               error
+	s *txset.Stream[*Error]
 }
 
 // NewReader returns a Reader that reads 277CA transaction sets from r. A
 // segment the tokenizer cannot read (a bad segment ID, too many elements,
 // one too long) is skipped with a finding, and reading goes on after it.
 func NewReader(r io.Reader) *Reader {
-	x := x12.NewReader(r)
-	x.Resync = true
-	return &Reader{x: x}
+	return &Reader{s: txset.New(r, skipped, outOfPlace)}
 }
 
 func skipped(se *x12.SyntaxError) *Error {
 	return &Error{Pos: se.Pos, SegmentID: se.SegmentID, Err: fmt.Errorf("%w: %v", ErrSkipped, se.Err)}
 }
 
-func resynced(err error) (*x12.SyntaxError, bool) {
-	if err == nil {
-		return nil, false
-	}
-	var se *x12.SyntaxError
-	return se, errors.As(err, &se) && se.Resynced
+// resynced reports whether err is a syntax error the tokenizer got past.
+var resynced = txset.Resynced
+
+// outOfPlace is the finding for a segment outside a transaction set.
+func outOfPlace(s *x12.Segment) *Error {
+	return fail(s, 0, ErrOutOfPlace, "%s outside a transaction set (ST … SE)", s.ID())
 }
 
 // Outside returns the findings read so far that belong to no
 // acknowledgment.
-func (r *Reader) Outside() []*Error { return r.outside }
+func (r *Reader) Outside() []*Error { return r.s.Outside }
 
 // Next returns the next acknowledgment, or io.EOF after the last one.
 // Problems inside a transaction set are its Findings, not errors. The error
 // is an *x12.SyntaxError when the input stops being X12, or the underlying
 // reader's; a set it cuts short is returned first, marked Incomplete, and
 // every later call returns the error.
-func (r *Reader) Next() (*Ack, error) {
-	if r.err != nil {
-		return nil, r.err
-	}
-	ack, err := r.next()
-	if err != nil {
-		r.err = err
-	}
-	return ack, err
-}
-
-func (r *Reader) segment() (*x12.Segment, error) {
-	if s := r.pending; s != nil {
-		r.pending = nil
-		return s, nil
-	}
-	return r.x.Next()
-}
+func (r *Reader) Next() (*Ack, error) { return txset.Next(r.s, r.next) }
 
 func (r *Reader) next() (*Ack, error) {
 	for {
-		s, err := r.segment()
-		if se, ok := resynced(err); ok {
-			r.outside = append(r.outside, skipped(se))
-			continue
-		}
+		s, err := r.s.Header()
 		if err != nil {
 			return nil, err
 		}
-		switch s.ID() {
-		case "ISA":
-			r.isa13, r.gs06, r.gs08 = s.Element(13), "", ""
-		case "GS":
-			r.gs06, r.gs08 = s.Element(6), s.Element(8)
-		case "GE", "IEA":
-		case "ST":
-			if s.Element(1) != "277" {
-				r.outside = append(r.outside, fail(s, 1, ErrUnexpected, "transaction set %s %q is not a 277; it is skipped", s.Element(1), s.Element(2)))
-				if err := r.skipSet(); err != nil {
-					return nil, err
-				}
-				continue
+		if s.Element(1) != "277" {
+			r.s.Outside = append(r.s.Outside, fail(s, 1, ErrUnexpected, "transaction set %s %q is not a 277; it is skipped", s.Element(1), s.Element(2)))
+			if err := r.s.SkipSet(); err != nil {
+				return nil, err
 			}
-			version := s.Element(3)
-			if version == "" {
-				version = r.gs08
-			}
-			p := &parser{ack: &Ack{
-				InterchangeControlNumber: r.isa13,
-				GroupControlNumber:       r.gs06,
-				ControlNumber:            s.Element(2),
-				Version:                  version,
-				Sources:                  []*Source{},
-			}, st: s.Pos()}
-			if version != "" && !strings.HasPrefix(version, "005010X214") {
-				p.finding(fail(s, 3, ErrUnexpected, "version %q: this reader reads 277CA claim acknowledgments (005010X214); read as one", version))
-			}
-			return p.transaction(r)
-		default:
-			r.outside = append(r.outside, fail(s, 0, ErrOutOfPlace, "%s outside a transaction set (ST … SE)", s.ID()))
-		}
-	}
-}
-
-// skipSet reads past a transaction set that is not a 277.
-func (r *Reader) skipSet() error {
-	for {
-		s, err := r.segment()
-		if _, ok := resynced(err); ok {
 			continue
 		}
-		if err == io.EOF {
-			return nil
+		version := s.Element(3)
+		if version == "" {
+			version = r.s.GS08
 		}
-		if err != nil {
-			return err
+		p := &parser{ack: &Ack{
+			InterchangeControlNumber: r.s.ISA13,
+			GroupControlNumber:       r.s.GS06,
+			ControlNumber:            s.Element(2),
+			Version:                  version,
+			Sources:                  []*Source{},
+		}, st: s.Pos()}
+		if version != "" && !strings.HasPrefix(version, "005010X214") {
+			p.finding(fail(s, 3, ErrUnexpected, "version %q: this reader reads 277CA claim acknowledgments (005010X214); read as one", version))
 		}
-		switch s.ID() {
-		case "SE":
-			return nil
-		case "ST", "GE", "GS", "IEA", "ISA":
-			r.pending = s
-			return nil
-		}
+		return p.transaction(r.s)
 	}
 }
 
@@ -280,10 +221,10 @@ type parser struct {
 	hl map[string]level
 }
 
-func (p *parser) transaction(r *Reader) (*Ack, error) {
+func (p *parser) transaction(r *txset.Stream[*Error]) (*Ack, error) {
 	p.segments = 1 // ST
 	for {
-		s, err := r.segment()
+		s, err := r.Segment()
 		if err == io.EOF {
 			p.cutShort(p.st, "ST", "input ends inside transaction set %s, before its SE", p.ack.ControlNumber)
 			return p.ack, nil
@@ -307,7 +248,7 @@ func (p *parser) transaction(r *Reader) (*Ack, error) {
 			p.end(s)
 			return p.ack, nil
 		case "ST", "GE", "GS", "IEA", "ISA":
-			r.pending = s
+			r.Unread(s)
 			p.cutShort(s.Pos(), s.ID(), "%s before the SE of transaction set %s", s.ID(), p.ack.ControlNumber)
 			p.closeClaim()
 			return p.ack, nil

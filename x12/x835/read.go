@@ -12,6 +12,7 @@ import (
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/internal/txset"
 )
 
 // Error is a problem in an 835 that is well-formed X12: a missing or
@@ -117,20 +118,14 @@ func Read(r io.Reader) (rems []*Remittance, outside []*Error, err error) {
 // Reader reads remittances one transaction set at a time, so a file of any
 // size is read with the memory of its largest transaction set.
 type Reader struct {
-	x                 *x12.Reader
-	isa13, gs06, gs08 string
-	pending           *x12.Segment // a header that ended the previous set early
-	outside           []*Error
-	err               error
+	s *txset.Stream[*Error]
 }
 
 // NewReader returns a Reader that reads 835 transaction sets from r. A
 // segment the tokenizer cannot read (a bad segment ID, too many elements,
 // one too long) is skipped with a finding, and reading goes on after it.
 func NewReader(r io.Reader) *Reader {
-	x := x12.NewReader(r)
-	x.Resync = true
-	return &Reader{x: x}
+	return &Reader{s: txset.New(r, skipped, outOfPlace)}
 }
 
 // skipped is the finding for a segment the tokenizer skipped.
@@ -138,100 +133,42 @@ func skipped(se *x12.SyntaxError) *Error {
 	return &Error{Pos: se.Pos, SegmentID: se.SegmentID, Err: fmt.Errorf("%w: %v", ErrSkipped, se.Err)}
 }
 
-// resynced reports whether err is a syntax error the tokenizer got past.
-func resynced(err error) (*x12.SyntaxError, bool) {
-	if err == nil {
-		return nil, false
-	}
-	var se *x12.SyntaxError
-	return se, errors.As(err, &se) && se.Resynced
+// outOfPlace is the finding for a segment outside a transaction set.
+func outOfPlace(s *x12.Segment) *Error {
+	return fail(s, 0, ErrOutOfPlace, "%s outside a transaction set (ST … SE)", s.ID())
 }
 
 // Outside returns the findings read so far that belong to no remittance.
-func (r *Reader) Outside() []*Error { return r.outside }
+func (r *Reader) Outside() []*Error { return r.s.Outside }
 
 // Next returns the next remittance, or io.EOF after the last one. Problems
 // inside a transaction set are its Findings, not errors. The error is an
 // *x12.SyntaxError when the input stops being X12, or the underlying
 // reader's; a set it cuts short is returned first, marked Incomplete, and
 // every later call returns the error.
-func (r *Reader) Next() (*Remittance, error) {
-	if r.err != nil {
-		return nil, r.err
-	}
-	rem, err := r.next()
-	if err != nil {
-		r.err = err
-	}
-	return rem, err
-}
-
-func (r *Reader) segment() (*x12.Segment, error) {
-	if s := r.pending; s != nil {
-		r.pending = nil
-		return s, nil
-	}
-	return r.x.Next()
-}
+func (r *Reader) Next() (*Remittance, error) { return txset.Next(r.s, r.next) }
 
 func (r *Reader) next() (*Remittance, error) {
 	for {
-		s, err := r.segment()
-		if se, ok := resynced(err); ok {
-			r.outside = append(r.outside, skipped(se))
-			continue
-		}
+		s, err := r.s.Header()
 		if err != nil {
 			return nil, err
 		}
-		switch s.ID() {
-		case "ISA":
-			r.isa13, r.gs06, r.gs08 = s.Element(13), "", ""
-		case "GS":
-			r.gs06, r.gs08 = s.Element(6), s.Element(8)
-		case "GE", "IEA":
-		case "ST":
-			if s.Element(1) != "835" {
-				r.outside = append(r.outside, fail(s, 1, ErrUnexpected, "transaction set %s %q is not an 835; it is skipped", s.Element(1), s.Element(2)))
-				if err := r.skipSet(); err != nil {
-					return nil, err
-				}
-				continue
+		if s.Element(1) != "835" {
+			r.s.Outside = append(r.s.Outside, fail(s, 1, ErrUnexpected, "transaction set %s %q is not an 835; it is skipped", s.Element(1), s.Element(2)))
+			if err := r.s.SkipSet(); err != nil {
+				return nil, err
 			}
-			p := &parser{rem: &Remittance{
-				InterchangeControlNumber: r.isa13,
-				GroupControlNumber:       r.gs06,
-				Version:                  r.gs08,
-				ControlNumber:            s.Element(2),
-				Claims:                   []*Claim{},
-			}, st: s.Pos()}
-			return p.transaction(r)
-		default:
-			r.outside = append(r.outside, fail(s, 0, ErrOutOfPlace, "%s outside a transaction set (ST … SE)", s.ID()))
-		}
-	}
-}
-
-// skipSet reads past a transaction set that is not an 835.
-func (r *Reader) skipSet() error {
-	for {
-		s, err := r.segment()
-		if _, ok := resynced(err); ok {
 			continue
 		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch s.ID() {
-		case "SE":
-			return nil
-		case "ST", "GE", "GS", "IEA", "ISA":
-			r.pending = s
-			return nil
-		}
+		p := &parser{rem: &Remittance{
+			InterchangeControlNumber: r.s.ISA13,
+			GroupControlNumber:       r.s.GS06,
+			Version:                  r.s.GS08,
+			ControlNumber:            s.Element(2),
+			Claims:                   []*Claim{},
+		}, st: s.Pos()}
+		return p.transaction(r.s)
 	}
 }
 
@@ -300,15 +237,15 @@ const (
 	seenPayee
 )
 
-func (p *parser) transaction(r *Reader) (*Remittance, error) {
+func (p *parser) transaction(r *txset.Stream[*Error]) (*Remittance, error) {
 	p.segments = 1 // ST
 	for {
-		s, err := r.segment()
+		s, err := r.Segment()
 		if err == io.EOF {
 			p.cutShort(p.st, "ST", "input ends inside transaction set %s, before its SE", p.rem.ControlNumber)
 			return p.rem, nil
 		}
-		if se, ok := resynced(err); ok {
+		if se, ok := txset.Resynced(err); ok {
 			// The sender counted it in SE01; what it held is lost, so the
 			// balances it might enter are not checked.
 			p.segments++
@@ -331,7 +268,7 @@ func (p *parser) transaction(r *Reader) (*Remittance, error) {
 			p.end(s)
 			return p.rem, nil
 		case "ST", "GE", "GS", "IEA", "ISA":
-			r.pending = s
+			r.Unread(s)
 			p.cutShort(s.Pos(), s.ID(), "%s before the SE of transaction set %s", s.ID(), p.rem.ControlNumber)
 			return p.rem, nil
 		}
