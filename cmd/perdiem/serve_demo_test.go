@@ -56,7 +56,7 @@ func TestDemoCalendar(t *testing.T) {
 	if w.Code != http.StatusOK {
 		t.Fatalf("calendar: %d %.500s", w.Code, body)
 	}
-	// The hospital stay of May 8–12 is five days on hold in the
+	// The hospital stay of March 8–12 (moved from the example's May) is five days on hold in the
 	// anti-infective's row and five in the catheter care's; the key
 	// names HOLD once more.
 	if n := strings.Count(body, ">HOLD<"); n != 11 {

@@ -5,7 +5,7 @@
 // The pharmacy has three payers on shipped profiles, a dozen patients
 // (fictional names) with fourteen episodes — hospital stays that hold the
 // per diems, concurrent therapies (SH/SJ), nursing visits and drugs — and a
-// claim for each episode's month in every state a claim goes through:
+// claim for each episode's March 2026 in every state a claim goes through:
 // draft, ready, submitted in an interchange, accepted or rejected by a 999,
 // paid, partly paid or denied by an 835. Every record is made through the
 // server's HTTP API, in process, by the demo biller: the claims are coded,
@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/perdiem/perdiem/auth"
+	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/server"
@@ -369,16 +370,49 @@ func document(e episode) ([]byte, map[string]string, error) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", e.doc, err)
 	}
+	cl := doc["claim"].(map[string]any)
+	// Every episode is moved to the demo's month: its dates keep their
+	// distance from the start of its period.
+	period := doc["period"].(map[string]any)
+	from, err := civil.Parse(period["from"].(string))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: period.from: %w", e.doc, err)
+	}
+	shift := int(month.From - from)
+	delete(doc, "claim")
+	doc = shiftDates(doc, shift).(map[string]any)
+	doc["claim"] = cl
+	doc["period"] = map[string]any{"from": month.From.String(), "to": month.To.String()}
 	p, py := patients[e.patient], payers[e.payer]
 	doc["profile"] = py.profile
-	cl := doc["claim"].(map[string]any)
 	sub := cl["subscriber"].(map[string]any)
 	sub["last"], sub["first"], sub["dob"], sub["sex"], sub["member_id"] = p.last, p.first, p.dob, p.sex, memberID(e.patient)
 	pay := cl["payer"].(map[string]any)
 	pay["name"], pay["id"] = py.name, py.payerID
-	period := doc["period"].(map[string]any)
 	out, err := json.Marshal(doc)
-	return out, map[string]string{"from": period["from"].(string), "to": period["to"].(string)}, err
+	return out, map[string]string{"from": month.From.String(), "to": month.To.String()}, err
+}
+
+// month is the month the demo's episodes and claims are in.
+var month = civil.Span{From: civil.FromYMD(2026, 3, 1), To: civil.FromYMD(2026, 3, 31)}
+
+// shiftDates moves every date (YYYY-MM-DD) in a decoded JSON value by days.
+func shiftDates(v any, days int) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			v[k] = shiftDates(x, days)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = shiftDates(x, days)
+		}
+	case string:
+		if d, err := civil.Parse(v); err == nil && len(v) == 10 {
+			return (d + civil.Date(days)).String()
+		}
+	}
+	return v
 }
 
 // isa is an ISA segment from the payer's side of the demo's interchanges.

@@ -76,6 +76,19 @@ func testSeed(t *testing.T, dsn string) {
 		}
 	}
 	check("first run")
+	// A month of claims: every claim is for March 2026.
+	err = db.Do(ctx, store.System, func(tx *store.Tx) error {
+		c, _, err := tx.Claims(store.ClaimFilter{}, store.Page{Limit: store.MaxLimit})
+		for _, cl := range c {
+			if cl.Period.From.String() != "2026-03-01" || cl.Period.To.String() != "2026-03-31" {
+				t.Errorf("claim %s is for %s…%s, want March 2026", cl.ID, cl.Period.From, cl.Period.To)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// A partly paid claim was paid some but not all of its charge.
 	err = db.Do(ctx, store.System, func(tx *store.Tx) error {
 		c, _, err := tx.Claims(store.ClaimFilter{Status: store.PartlyPaid}, store.Page{})
