@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/internal/atomicfile"
+	"github.com/perdiem/perdiem/internal/datedstore"
 	"github.com/perdiem/perdiem/money"
 )
 
@@ -27,15 +27,7 @@ type Store struct {
 // is made when missing; the file is written whole or not at all. It
 // returns the file's path and whether it replaced one.
 func (s *Store) Import(t *Table) (string, bool, error) {
-	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
-		return "", false, err
-	}
-	path := filepath.Join(s.Dir, "asp-"+t.From.String()+".tsv")
-	_, statErr := os.Stat(path)
-	if err := atomicfile.Write(path, func(w io.Writer) error { return writeTable(w, t) }); err != nil {
-		return "", false, err
-	}
-	return path, statErr == nil, nil
+	return datedstore.Write(s.Dir, "asp", t.From, func(w io.Writer) error { return writeTable(w, t) })
 }
 
 // The store's record types, the first field of each line:
@@ -107,20 +99,7 @@ func base(name string) string {
 // Tables reads every quarter in the store, oldest first. A store that does
 // not exist holds none.
 func (s *Store) Tables() ([]*Table, error) {
-	names, err := filepath.Glob(filepath.Join(s.Dir, "asp-*.tsv"))
-	if err != nil {
-		return nil, err
-	}
-	var out []*Table
-	for _, name := range names {
-		t, err := readStoreFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].From < out[j].From })
-	return out, nil
+	return datedstore.ReadAll(s.Dir, "asp", readStoreFile, func(t *Table) civil.Date { return t.From })
 }
 
 func readStoreFile(name string) (*Table, error) {

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/internal/atomicfile"
+	"github.com/perdiem/perdiem/internal/datedstore"
 )
 
 // Store is a folder of imported CMS HCPCS releases, one file a release
@@ -22,9 +20,6 @@ type Store struct {
 	Dir string
 }
 
-// storeFile is the name of a release's file in a Store.
-func storeFile(d civil.Date) string { return "hcpcs-" + d.String() + ".tsv" }
-
 // Import writes a release into the store, replacing an earlier import of
 // the same quarter (a corrected "v4" file replaces "v2"). The folder is
 // made when missing; the file is written whole or not at all. It returns
@@ -33,15 +28,7 @@ func (s *Store) Import(r *Release) (string, bool, error) {
 	if r.Effective == 0 {
 		return "", false, fmt.Errorf("%s: the release's first day is not known; name it", r.Name)
 	}
-	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
-		return "", false, err
-	}
-	path := filepath.Join(s.Dir, storeFile(r.Effective))
-	_, statErr := os.Stat(path)
-	if err := atomicfile.Write(path, func(w io.Writer) error { return writeRelease(w, r) }); err != nil {
-		return "", false, err
-	}
-	return path, statErr == nil, nil
+	return datedstore.Write(s.Dir, "hcpcs", r.Effective, func(w io.Writer) error { return writeRelease(w, r) })
 }
 
 // The store's record types, the first field of each line:
@@ -80,20 +67,7 @@ func storeDate(d civil.Date) string {
 // Releases reads every release in the store, oldest first. A store that
 // does not exist holds none.
 func (s *Store) Releases() ([]*Release, error) {
-	names, err := filepath.Glob(filepath.Join(s.Dir, "hcpcs-*.tsv"))
-	if err != nil {
-		return nil, err
-	}
-	var out []*Release
-	for _, name := range names {
-		r, err := readStoreFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Effective < out[j].Effective })
-	return out, nil
+	return datedstore.ReadAll(s.Dir, "hcpcs", readStoreFile, func(r *Release) civil.Date { return r.Effective })
 }
 
 // ErrNoRelease is returned by Release for a day no imported release covers.
