@@ -10,6 +10,7 @@ import (
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/internal/envelope"
 )
 
 // Version is the implementation guide of the 277CA (GS08, ST03).
@@ -40,32 +41,16 @@ type Writer struct {
 
 // Begin writes the ISA and GS of a 277CA interchange.
 func Begin(w io.Writer, env Envelope) (*Writer, error) {
-	d := env.Delimiters
-	if d == (x12.Delimiters{}) {
-		d = x12.DefaultDelimiters
-	}
 	if len(env.Date) != 8 || len(env.Time) != 4 {
 		return nil, fmt.Errorf("x214: envelope date %q and time %q must be CCYYMMDD and HHMM", env.Date, env.Time)
 	}
 	if env.Control < 1 || env.Control > 999999999 {
 		return nil, fmt.Errorf("x214: control number %d must be 1 to 999999999", env.Control)
 	}
-	usage := env.Usage
-	if usage == "" {
-		usage = "P"
-	}
-	g := &Writer{xw: x12.NewWriter(w, d), d: d, ctl: fmt.Sprintf("%09d", env.Control), gctl: strconv.Itoa(env.Control)}
-	rep := "^"
-	if d.Repetition != 0 {
-		rep = string(d.Repetition)
-	}
-	g.put("ISA", "00", "", "00", "", qual(env.SenderQualifier), env.SenderID, qual(env.ReceiverQualifier), env.ReceiverID,
-		env.Date[2:], env.Time, rep, "00501", g.ctl, "0", usage, string(d.Component))
-	g.put("GS", "HN", or(env.AppSender, env.SenderID), or(env.AppReceiver, env.ReceiverID), env.Date, env.Time, g.gctl, "X", Version)
+	o, err := envelope.Open(w, envelope.Envelope(env), "HN", Version)
+	g := &Writer{xw: o.W, d: o.D, ctl: o.ISA13, gctl: o.GS06, err: err}
 	return g, g.err
 }
-
-func qual(q string) string { return or(q, "ZZ") }
 
 func or(a, b string) string {
 	if a != "" {

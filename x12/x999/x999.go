@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/internal/envelope"
 )
 
 // Ack is the acknowledgment of one functional group.
@@ -238,25 +239,11 @@ type GroupWriter struct {
 // Begin writes the envelope of a 999 and the AK1 of ack (its sets and AK9
 // are left to Set and End).
 func Begin(w io.Writer, ack *Ack, env Envelope) (*GroupWriter, error) {
-	d := env.Delimiters
-	if d == (x12.Delimiters{}) {
-		d = x12.DefaultDelimiters
-	}
 	if len(env.Date) != 8 || len(env.Time) != 4 {
 		return nil, fmt.Errorf("x999: envelope date %q and time %q must be CCYYMMDD and HHMM", env.Date, env.Time)
 	}
-	usage := env.Usage
-	if usage == "" {
-		usage = "P"
-	}
-	g := &GroupWriter{xw: x12.NewWriter(w, d), d: d, ctl: fmt.Sprintf("%09d", env.Control), gctl: strconv.Itoa(env.Control)}
-	rep := "^"
-	if d.Repetition != 0 {
-		rep = string(d.Repetition)
-	}
-	g.put("ISA", "00", "", "00", "", qual(env.SenderQualifier), env.SenderID, qual(env.ReceiverQualifier), env.ReceiverID,
-		env.Date[2:], env.Time, rep, "00501", g.ctl, "0", usage, string(d.Component))
-	g.put("GS", "FA", or(env.AppSender, env.SenderID), or(env.AppReceiver, env.ReceiverID), env.Date, env.Time, g.gctl, "X", "005010X231A1")
+	o, err := envelope.Open(w, envelope.Envelope(env), "FA", "005010X231A1")
+	g := &GroupWriter{xw: o.W, d: o.D, ctl: o.ISA13, gctl: o.GS06, err: err}
 	g.xw.ResetCount()
 	g.put("ST", "999", "0001", "005010X231A1")
 	g.put("AK1", ack.FunctionalID, ack.GroupControl, ack.Version)
@@ -326,13 +313,4 @@ func clean(v string, d x12.Delimiters) string {
 		}
 		return r
 	}, v)
-}
-
-func qual(q string) string { return or(q, "ZZ") }
-
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
