@@ -64,9 +64,10 @@ temporary file (mode 0600, unlinked at once) until they are written.
 var now = time.Now
 
 type claimFlags struct {
-	out, profileID, profileFile, cms, codes, state, usage string
-	jsonl                                                 bool
-	control                                               int64
+	engineFlags
+	out, state, usage string
+	jsonl             bool
+	control           int64
 }
 
 func runClaim(e *env, args []string) int {
@@ -75,10 +76,7 @@ func runClaim(e *env, args []string) int {
 	var f claimFlags
 	fs.StringVar(&f.out, "out", "", "output file")
 	fs.BoolVar(&f.jsonl, "jsonl", false, "one document per line")
-	fs.StringVar(&f.profileID, "profile", "", "payer profile id")
-	fs.StringVar(&f.profileFile, "profile-file", "", "payer profile file")
-	fs.StringVar(&f.cms, "cms", "", "CMS HCPCS release to overlay")
-	fs.StringVar(&f.codes, "codes", "", "folder of imported CMS releases")
+	f.engineFlags.register(fs)
 	fs.Int64Var(&f.control, "control", 0, "interchange control number")
 	fs.StringVar(&f.state, "state", "", "control number state file")
 	fs.StringVar(&f.usage, "usage", "", "T or P")
@@ -96,7 +94,7 @@ func runClaim(e *env, args []string) int {
 	if f.control < 0 || f.control > ctlnum.Max {
 		return fail("--control %d: want 1..%d", f.control, ctlnum.Max)
 	}
-	opt, err := codingOptions(f.profileID, f.profileFile, f.cms, f.codes)
+	opt, err := f.options()
 	if err != nil {
 		return fail("%v", err)
 	}

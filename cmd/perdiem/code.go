@@ -54,19 +54,17 @@ A document is at most 16 MiB (one line with --jsonl: a longer line gets its
 }
 
 type codeFlags struct {
-	profileID, profileFile, cms, codes, format string
-	jsonl                                      bool
-	workers                                    int
+	engineFlags
+	format  string
+	jsonl   bool
+	workers int
 }
 
 func runCode(e *env, args []string) int {
 	fs := flag.NewFlagSet("code", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var f codeFlags
-	fs.StringVar(&f.profileID, "profile", "", "payer profile id")
-	fs.StringVar(&f.profileFile, "profile-file", "", "payer profile file")
-	fs.StringVar(&f.cms, "cms", "", "CMS HCPCS release to overlay")
-	fs.StringVar(&f.codes, "codes", "", "folder of imported CMS releases")
+	f.engineFlags.register(fs)
 	fs.StringVar(&f.format, "format", "json", "json or table")
 	fs.BoolVar(&f.jsonl, "jsonl", false, "one document per line")
 	fs.IntVar(&f.workers, "workers", 0, "batch workers")
@@ -78,7 +76,7 @@ func runCode(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "perdiem code: --format %q: want json or table\n", f.format)
 		return exitInput
 	}
-	opt, err := codingOptions(f.profileID, f.profileFile, f.cms, f.codes)
+	opt, err := f.options()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem code: %v\n", err)
 		return exitInput
@@ -134,6 +132,24 @@ func parseWithFile(fs *flag.FlagSet, args []string) (string, error) {
 
 // codingOptions resolves the profile and code set flags shared by the
 // commands that code episodes.
+// engineFlags are the flags of every command that codes episodes: the
+// payer profile and the code set.
+type engineFlags struct {
+	profileID, profileFile, cms, codes string
+}
+
+func (f *engineFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.profileID, "profile", "", "payer profile id")
+	fs.StringVar(&f.profileFile, "profile-file", "", "payer profile file")
+	fs.StringVar(&f.cms, "cms", "", "CMS HCPCS release to overlay")
+	fs.StringVar(&f.codes, "codes", "", "folder of imported CMS releases")
+}
+
+// options are the coding options the flags ask for.
+func (f *engineFlags) options() (coding.Options, error) {
+	return codingOptions(f.profileID, f.profileFile, f.cms, f.codes)
+}
+
 func codingOptions(profileID, profileFile, cms, codes string) (coding.Options, error) {
 	var opt coding.Options
 	if profileID != "" && profileFile != "" {

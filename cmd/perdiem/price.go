@@ -61,8 +61,9 @@ written. The results are held in memory until all are priced.
 }
 
 type priceFlags struct {
-	contract, format, aspDir, profileID, profileFile, cms, codes string
-	jsonl                                                        bool
+	engineFlags
+	contract, format, aspDir string
+	jsonl                    bool
 }
 
 func runPrice(e *env, args []string) int {
@@ -73,10 +74,7 @@ func runPrice(e *env, args []string) int {
 	fs.StringVar(&f.format, "format", "json", "json or csv")
 	fs.BoolVar(&f.jsonl, "jsonl", false, "one document per line")
 	fs.StringVar(&f.aspDir, "asp", "", "folder of imported ASP quarters")
-	fs.StringVar(&f.profileID, "profile", "", "payer profile id")
-	fs.StringVar(&f.profileFile, "profile-file", "", "payer profile file")
-	fs.StringVar(&f.cms, "cms", "", "CMS HCPCS release to overlay")
-	fs.StringVar(&f.codes, "codes", "", "folder of imported CMS releases")
+	f.engineFlags.register(fs)
 	name, err := parseWithFile(fs, args)
 	if err != nil {
 		return exitInput
@@ -108,7 +106,7 @@ func runPrice(e *env, args []string) int {
 	if err != nil {
 		return fail("--asp: %v", err)
 	}
-	opt, err := codingOptions(f.profileID, f.profileFile, f.cms, f.codes)
+	opt, err := f.options()
 	if err != nil {
 		return fail("%v", err)
 	}

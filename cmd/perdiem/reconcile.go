@@ -71,7 +71,7 @@ the break are reconciled and written, and a note says so) or writing fails.`,
 
 type reconcileFlags struct {
 	claims, remit, contract, aspDir, format, tolerance, out string
-	profileID, profileFile, cms, codes                      string
+	engineFlags
 }
 
 func runReconcile(e *env, args []string) int {
@@ -85,10 +85,7 @@ func runReconcile(e *env, args []string) int {
 	fs.StringVar(&f.format, "format", "text", "text, json or csv")
 	fs.StringVar(&f.tolerance, "tolerance", "0.00", "tolerance on the allowed amount")
 	fs.StringVar(&f.out, "out", "", "output file")
-	fs.StringVar(&f.profileID, "profile", "", "payer profile id")
-	fs.StringVar(&f.profileFile, "profile-file", "", "payer profile file")
-	fs.StringVar(&f.cms, "cms", "", "CMS HCPCS release to overlay")
-	fs.StringVar(&f.codes, "codes", "", "folder of imported CMS releases")
+	f.engineFlags.register(fs)
 	setUsage(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitInput
@@ -123,7 +120,7 @@ func runReconcile(e *env, args []string) int {
 	default:
 		return fail("--format %q: want text, json or csv", f.format)
 	}
-	copt, err := codingOptions(f.profileID, f.profileFile, f.cms, f.codes)
+	copt, err := f.options()
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -59,13 +59,11 @@ remembers every line checked: memory grows by about 50 bytes a line.`,
 func runScrub(e *env, args []string) int {
 	fs := flag.NewFlagSet("scrub", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	var profileID, profileFile, on, format, cms, codes string
-	fs.StringVar(&profileID, "profile", "", "payer profile id")
-	fs.StringVar(&profileFile, "profile-file", "", "payer profile file")
+	var ef engineFlags
+	var on, format string
+	ef.register(fs)
 	fs.StringVar(&on, "on", "", "apply the edits in force on this day")
 	fs.StringVar(&format, "format", "text", "text or json")
-	fs.StringVar(&cms, "cms", "", "CMS HCPCS release to overlay")
-	fs.StringVar(&codes, "codes", "", "folder of imported CMS releases")
 	name, err := parseWithFile(fs, args)
 	if err != nil {
 		return exitInput
@@ -77,7 +75,7 @@ func runScrub(e *env, args []string) int {
 	if format != "text" && format != "json" {
 		return fail("--format %q: want text or json", format)
 	}
-	copt, err := codingOptions(profileID, profileFile, cms, codes)
+	copt, err := ef.options()
 	if err != nil {
 		return fail("%v", err)
 	}
