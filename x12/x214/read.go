@@ -1,8 +1,6 @@
 package x214
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,55 +29,22 @@ type Error struct {
 // Finding is the name the server and reports use for an Error.
 type Finding = Error
 
-func (e *Error) Error() string {
-	where := ""
-	if w := e.where(); w != "" {
-		where = " (" + w + ")"
-	}
-	return fmt.Sprintf("x214: segment %d%s at byte %d, line %d: %v", e.Pos.Segment, where, e.Pos.Offset, e.Pos.Line, e.Err)
+func (e *Error) located() txset.Located {
+	return txset.Located{Pos: e.Pos, SegmentID: e.SegmentID, Element: e.Element, Claim: e.Claim, Err: e.Err}
 }
+
+func (e *Error) Error() string { return e.located().Message("x214") }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-func (e *Error) where() string {
-	if e.Element > 0 {
-		return fmt.Sprintf("%s%02d", e.SegmentID, e.Element)
-	}
-	return e.SegmentID
-}
+func (e *Error) where() string { return e.located().Where() }
 
 // Kind names the sentinel error the finding wraps: "missing", "amount",
 // "date", ….
-func (e *Error) Kind() string {
-	for _, k := range kinds {
-		if errors.Is(e.Err, k.err) {
-			return k.name
-		}
-	}
-	return "other"
-}
+func (e *Error) Kind() string { return txset.KindOf(e.Err, kinds) }
 
 // MarshalJSON gives the finding with its position, kind and message.
-func (e *Error) MarshalJSON() ([]byte, error) {
-	element := ""
-	if e.Element > 0 {
-		element = e.where()
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	err := enc.Encode(struct {
-		Segment   int    `json:"segment"`
-		Offset    int64  `json:"offset"`
-		Line      int    `json:"line"`
-		SegmentID string `json:"segment_id"`
-		Element   string `json:"element,omitempty"`
-		Kind      string `json:"kind"`
-		Claim     string `json:"claim,omitempty"`
-		Message   string `json:"message"`
-	}{e.Pos.Segment, e.Pos.Offset, e.Pos.Line, e.SegmentID, element, e.Kind(), e.Claim, e.Err.Error()})
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
-}
+func (e *Error) MarshalJSON() ([]byte, error) { return e.located().JSON(e.Kind()) }
 
 // Sentinel errors wrapped in an *Error; test for them with errors.Is.
 var (
@@ -94,13 +59,10 @@ var (
 	ErrSkipped    = errors.New("unreadable segment skipped")
 )
 
-var kinds = []struct {
-	name string
-	err  error
-}{
-	{"missing", ErrMissing}, {"amount", ErrAmount}, {"decimal", ErrDecimal}, {"date", ErrDate},
-	{"out_of_place", ErrOutOfPlace}, {"unexpected", ErrUnexpected}, {"envelope", ErrControl},
-	{"cut_short", ErrCutShort}, {"skipped", ErrSkipped},
+var kinds = []txset.Kind{
+	{Name: "missing", Err: ErrMissing}, {Name: "amount", Err: ErrAmount}, {Name: "decimal", Err: ErrDecimal}, {Name: "date", Err: ErrDate},
+	{Name: "out_of_place", Err: ErrOutOfPlace}, {Name: "unexpected", Err: ErrUnexpected}, {Name: "envelope", Err: ErrControl},
+	{Name: "cut_short", Err: ErrCutShort}, {Name: "skipped", Err: ErrSkipped},
 }
 
 // Read reads every 277CA transaction set in r, one Ack per ST … SE, each

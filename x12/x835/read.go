@@ -1,8 +1,6 @@
 package x835
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,55 +25,22 @@ type Error struct {
 	Err       error
 }
 
-func (e *Error) Error() string {
-	where := ""
-	if w := e.where(); w != "" {
-		where = " (" + w + ")"
-	}
-	return fmt.Sprintf("x835: segment %d%s at byte %d, line %d: %v", e.Pos.Segment, where, e.Pos.Offset, e.Pos.Line, e.Err)
+func (e *Error) located() txset.Located {
+	return txset.Located{Pos: e.Pos, SegmentID: e.SegmentID, Element: e.Element, Claim: e.Claim, Err: e.Err}
 }
+
+func (e *Error) Error() string { return e.located().Message("x835") }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-func (e *Error) where() string {
-	if e.Element > 0 {
-		return fmt.Sprintf("%s%02d", e.SegmentID, e.Element)
-	}
-	return e.SegmentID
-}
+func (e *Error) where() string { return e.located().Where() }
 
 // Kind names the sentinel error the finding wraps: "missing", "amount",
 // "unbalanced", ….
-func (e *Error) Kind() string {
-	for _, k := range kinds {
-		if errors.Is(e.Err, k.err) {
-			return k.name
-		}
-	}
-	return "other"
-}
+func (e *Error) Kind() string { return txset.KindOf(e.Err, kinds) }
 
 // MarshalJSON gives the finding with its position, kind and message.
-func (e *Error) MarshalJSON() ([]byte, error) {
-	element := ""
-	if e.Element > 0 {
-		element = e.where()
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // an element quoted as it is: "HC>12345>26"
-	err := enc.Encode(struct {
-		Segment   int    `json:"segment"`
-		Offset    int64  `json:"offset"`
-		Line      int    `json:"line"`
-		SegmentID string `json:"segment_id"`
-		Element   string `json:"element,omitempty"`
-		Kind      string `json:"kind"`
-		Claim     string `json:"claim,omitempty"`
-		Message   string `json:"message"`
-	}{e.Pos.Segment, e.Pos.Offset, e.Pos.Line, e.SegmentID, element, e.Kind(), e.Claim, e.Err.Error()})
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
-}
+func (e *Error) MarshalJSON() ([]byte, error) { return e.located().JSON(e.Kind()) }
 
 // Sentinel errors wrapped in an *Error; test for them with errors.Is.
 var (
@@ -93,14 +58,11 @@ var (
 	ErrPatientShare = errors.New("patient responsibility does not add up")
 )
 
-var kinds = []struct {
-	name string
-	err  error
-}{
-	{"missing", ErrMissing}, {"amount", ErrAmount}, {"decimal", ErrDecimal}, {"date", ErrDate},
-	{"out_of_place", ErrOutOfPlace}, {"unexpected", ErrUnexpected}, {"envelope", ErrControl},
-	{"unbalanced", ErrUnbalanced}, {"cut_short", ErrCutShort}, {"skipped", ErrSkipped},
-	{"patient_responsibility", ErrPatientShare},
+var kinds = []txset.Kind{
+	{Name: "missing", Err: ErrMissing}, {Name: "amount", Err: ErrAmount}, {Name: "decimal", Err: ErrDecimal}, {Name: "date", Err: ErrDate},
+	{Name: "out_of_place", Err: ErrOutOfPlace}, {Name: "unexpected", Err: ErrUnexpected}, {Name: "envelope", Err: ErrControl},
+	{Name: "unbalanced", Err: ErrUnbalanced}, {Name: "cut_short", Err: ErrCutShort}, {Name: "skipped", Err: ErrSkipped},
+	{Name: "patient_responsibility", Err: ErrPatientShare},
 }
 
 // Read reads every 835 transaction set in r, one Remittance per ST … SE,

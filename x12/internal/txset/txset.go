@@ -6,7 +6,10 @@
 package txset
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/perdiem/perdiem/x12"
@@ -126,4 +129,70 @@ func Next[T, F any](st *Stream[F], next func() (T, error)) (T, error) {
 		st.err = err
 	}
 	return v, err
+}
+
+// Located is what the 835 and 277CA readers' findings share: where in the
+// file a problem is and what it is. Each package's Error converts to it to
+// describe itself, so the message and the JSON are written once.
+type Located struct {
+	Pos       x12.Position
+	SegmentID string
+	Element   int    // 1-based; 0 when the problem concerns the whole segment
+	Claim     string // the claim it is in, if any
+	Err       error
+}
+
+// Kind names a sentinel error of a reader's findings.
+type Kind struct {
+	Name string
+	Err  error
+}
+
+// KindOf names the sentinel err wraps, "other" for none of kinds.
+func KindOf(err error, kinds []Kind) string {
+	for _, k := range kinds {
+		if errors.Is(err, k.Err) {
+			return k.Name
+		}
+	}
+	return "other"
+}
+
+// Where names the segment, or its element ("CLP02") when there is one.
+func (l Located) Where() string {
+	if l.Element > 0 {
+		return fmt.Sprintf("%s%02d", l.SegmentID, l.Element)
+	}
+	return l.SegmentID
+}
+
+// Message is the finding's text, after the reader's name.
+func (l Located) Message(reader string) string {
+	where := ""
+	if w := l.Where(); w != "" {
+		where = " (" + w + ")"
+	}
+	return fmt.Sprintf("%s: segment %d%s at byte %d, line %d: %v", reader, l.Pos.Segment, where, l.Pos.Offset, l.Pos.Line, l.Err)
+}
+
+// JSON gives the finding with its position, kind and message.
+func (l Located) JSON(kind string) ([]byte, error) {
+	element := ""
+	if l.Element > 0 {
+		element = l.Where()
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // an element quoted as it is: "HC>12345>26"
+	err := enc.Encode(struct {
+		Segment   int    `json:"segment"`
+		Offset    int64  `json:"offset"`
+		Line      int    `json:"line"`
+		SegmentID string `json:"segment_id"`
+		Element   string `json:"element,omitempty"`
+		Kind      string `json:"kind"`
+		Claim     string `json:"claim,omitempty"`
+		Message   string `json:"message"`
+	}{l.Pos.Segment, l.Pos.Offset, l.Pos.Line, l.SegmentID, element, kind, l.Claim, l.Err.Error()})
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
 }
