@@ -131,9 +131,9 @@ func runRead(e *env, args []string) int {
 	case kind == "837":
 		write = streamClaims
 	case kind == "835":
-		return read835(e, name, src)
+		return readRemittances(e, name, "remittances", src, stream835)
 	case kind == "277" && is277CA(version):
-		return read277CA(e, name, src)
+		return readRemittances(e, name, "acknowledgments", src, stream277CA)
 	case kind == "999":
 		write = stream999
 	default:
@@ -175,33 +175,6 @@ func regularInput(e *env, name string, in io.Reader) (*os.File, int64) {
 	return f, start
 }
 
-// read277CA writes what could be read of a 277CA, acknowledgment by
-// acknowledgment, as read835 does for an 835.
-func read277CA(e *env, name string, r io.Reader) int {
-	bw := bufio.NewWriterSize(e.stdout, 1<<16)
-	acks, findings, readErr, err := stream277CA(r, bw)
-	if readErr != nil && acks == 0 {
-		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, readErr)
-		return exitInput
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "perdiem read: writing standard output: %v\n", err)
-		return exitFindings
-	}
-	if readErr != nil {
-		fmt.Fprintf(e.stderr, "perdiem read: %s: %v; the %d acknowledgments before it are written\n", name, readErr, acks)
-		return exitFindings
-	}
-	if findings > 0 {
-		fmt.Fprintf(e.stderr, "perdiem read: %s: %d acknowledgments, %d findings (in the JSON)\n", name, acks, findings)
-		return exitFindings
-	}
-	return exitOK
-}
-
 // is277CA reports whether a 277's version (GS08) is the claim
 // acknowledgment's. A 277 without one is read as a 277CA, which the reader
 // then says it is not sure of.
@@ -221,14 +194,15 @@ func kindName(kind, version string) string {
 	return kind
 }
 
-// read835 writes what could be read of an 835, remittance by remittance:
-// every remittance with its findings, even when the input stops being X12
-// part way (an ERA that arrives is money). The exit status is 1 when there
-// are findings or the input was cut short, 2 when nothing could be read.
-func read835(e *env, name string, r io.Reader) int {
+// readRemittances writes what could be read of an 835 or a 277CA, one
+// remittance or acknowledgment (noun) at a time, each with its findings,
+// even when the input stops being X12 part way (an ERA that arrives is
+// money). The exit status is 1 when there are findings or the input was cut
+// short, 2 when nothing could be read.
+func readRemittances(e *env, name, noun string, r io.Reader, stream func(io.Reader, *bufio.Writer) (int, int, error, error)) int {
 	bw := bufio.NewWriterSize(e.stdout, 1<<16)
-	rems, findings, readErr, err := stream835(r, bw)
-	if readErr != nil && rems == 0 {
+	n, findings, readErr, err := stream(r, bw)
+	if readErr != nil && n == 0 {
 		fmt.Fprintf(e.stderr, "perdiem read: %s: %v\n", name, readErr)
 		return exitInput // the 64 KiB buffer still holds all there was: nothing is written
 	}
@@ -240,11 +214,11 @@ func read835(e *env, name string, r io.Reader) int {
 		return exitFindings
 	}
 	if readErr != nil {
-		fmt.Fprintf(e.stderr, "perdiem read: %s: %v; the %d remittances before it are written\n", name, readErr, rems)
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %v; the %d %s before it are written\n", name, readErr, n, noun)
 		return exitFindings
 	}
 	if findings > 0 {
-		fmt.Fprintf(e.stderr, "perdiem read: %s: %d remittances, %d findings (in the JSON)\n", name, rems, findings)
+		fmt.Fprintf(e.stderr, "perdiem read: %s: %d %s, %d findings (in the JSON)\n", name, n, noun, findings)
 		return exitFindings
 	}
 	return exitOK
