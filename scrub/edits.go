@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"github.com/perdiem/perdiem/asp"
 	"math"
 	"slices"
 	"strconv"
@@ -84,7 +85,7 @@ var edits = []Edit{
 	{ID: "SC-12", Severity: Error, Rule: "DR-2", Setting: "drug_coding", Source: srcHCPCS, Effective: hcpcsStart,
 		Title: "a drug line without its NDC, or with one that is not 11 digits", check: ndcOnDrug},
 	{ID: "SC-13", Severity: Warning, Rule: "DR-1", Source: srcHCPCS, Effective: hcpcsStart,
-		Title: "HCPCS drug units too few for the NDC quantity at the code's dose", check: drugUnits},
+		Title: "HCPCS drug units too few for the NDC quantity at the code's dose or CMS's billing units per item", check: drugUnits},
 	{ID: "SC-14", Severity: Error, Rule: "PD-3", Source: srcNHIA, Effective: hcpcsStart, Needs: NeedsFacts,
 		Title: "a weekly or monthly therapy billed in daily units", check: intervalInDays},
 	{ID: "SC-15", Severity: Error, Rule: "CS-8", Source: srcDefault, Effective: hcpcsStart,
@@ -442,33 +443,82 @@ var ndcUnits = map[string]struct {
 var doseInMg = map[string]float64{"mg": 1, "g": 1000, "mcg": 0.001}
 
 // drugUnits: SC-13. DR-1 rounds each administration up to whole units, so
-// the units times the code's dose are at least the amount dispensed.
+// the units times the code's dose are at least the amount dispensed. When
+// the NDC quantity says no amount the dose can be compared with (items,
+// or millilitres of a code dosed by mass), CMS's NDC–HCPCS crosswalk for
+// the quarter says how many billing units one item holds.
 func drugUnits(v *view, e *emitter) {
 	for i := range v.lines {
 		l := &v.lines[i]
-		u, ok := ndcUnits[l.NDCUnit]
-		if l.code == nil || !ok || l.NDCQuantity <= 0 || l.NDC == "" {
+		if l.code == nil || l.NDCQuantity <= 0 || l.NDC == "" {
 			continue
 		}
-		dose := l.code.On(l.From).Dose
-		if dose == nil || dose.Amount <= 0 {
+		if !unitsByDose(l, e) {
+			unitsByPackage(v, l, e)
+		}
+	}
+}
+
+// unitsByDose judges l's units against its code's dose, and reports
+// whether the NDC quantity could be compared with the dose at all.
+func unitsByDose(l *lineInfo, e *emitter) bool {
+	u, ok := ndcUnits[l.NDCUnit]
+	if !ok {
+		return false
+	}
+	dose := l.code.On(l.From).Dose
+	if dose == nil || dose.Amount <= 0 {
+		return false
+	}
+	per := dose.Amount
+	if u.unit == "mg" {
+		f, ok := doseInMg[dose.Unit]
+		if !ok {
+			return false
+		}
+		per *= f
+	} else if dose.Unit != u.unit {
+		return false
+	}
+	amount := l.NDCQuantity * u.factor
+	if need := amount / per; l.Units < need*(1-1e-9) {
+		e.add(l.n, "%s units of %s (%s a unit) bill %s %s, less than the NDC quantity %s %s (%s %s): want at least %s units",
+			num(l.Units), l.Code, dose.Text, num(l.Units*per), u.unit, num(l.NDCQuantity), l.NDCUnit, num(amount), u.unit, num(math.Ceil(need*(1-1e-9))))
+	}
+	return true
+}
+
+// unitsByPackage judges l's units against the billing units CMS's
+// crosswalk gives one item of its NDC under its code: the quantity in
+// items (UN) times those units, or in millilitres (ML) divided by the
+// item's size first. An NDC the crosswalk lists with different units for
+// the code is not judged.
+func unitsByPackage(v *view, l *lineInfo, e *emitter) {
+	t := asp.On(v.asp, l.From)
+	if t == nil || (l.NDCUnit != "UN" && l.NDCUnit != "ML") {
+		return
+	}
+	var pkg *asp.Package
+	for _, p := range t.NDC(l.NDC) {
+		if p.Code != l.Code || p.BillUnits <= 0 || l.NDCUnit == "ML" && p.PkgSize <= 0 {
 			continue
 		}
-		per := dose.Amount
-		if u.unit == "mg" {
-			f, ok := doseInMg[dose.Unit]
-			if !ok {
-				continue
-			}
-			per *= f
-		} else if dose.Unit != u.unit {
-			continue
+		if pkg != nil && (pkg.BillUnits != p.BillUnits || pkg.PkgSize != p.PkgSize) {
+			return
 		}
-		amount := l.NDCQuantity * u.factor
-		if need := amount / per; l.Units < need*(1-1e-9) {
-			e.add(l.n, "%s units of %s (%s a unit) bill %s %s, less than the NDC quantity %s %s (%s %s): want at least %s units",
-				num(l.Units), l.Code, dose.Text, num(l.Units*per), u.unit, num(l.NDCQuantity), l.NDCUnit, num(amount), u.unit, num(math.Ceil(need*(1-1e-9))))
-		}
+		pkg = &p
+	}
+	if pkg == nil {
+		return
+	}
+	items, size := l.NDCQuantity, ""
+	if l.NDCUnit == "ML" {
+		items /= pkg.PkgSize
+		size = " of " + num(pkg.PkgSize) + " mL"
+	}
+	if need := items * pkg.BillUnits; l.Units < need*(1-1e-9) {
+		e.add(l.n, "%s units of %s bill less than the %s %s of NDC %s dispensed: CMS's crosswalk of the quarter from %s gives %s billing units an item%s, want at least %s units",
+			num(l.Units), l.Code, num(l.NDCQuantity), l.NDCUnit, l.NDC, t.From.String(), num(pkg.BillUnits), size, num(math.Ceil(need*(1-1e-9))))
 	}
 }
 

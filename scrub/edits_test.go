@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"fmt"
+	"github.com/perdiem/perdiem/asp"
 	"strings"
 	"testing"
 
@@ -230,4 +231,56 @@ func lpn() *Facts {
 	f := cleanFacts()
 	f.Visits[0].Nurse = "lpn"
 	return f
+}
+
+// SC-13 judges NDC quantities in items (UN), or in millilitres of a code
+// dosed by mass, by the billing units CMS's crosswalk gives one item.
+func TestDrugUnitsFromCrosswalk(t *testing.T) {
+	pkg := func(code string, size, units float64) asp.Package {
+		return asp.Package{Code: code, ID: "00409-0805-01", NDC: "00409080501", PkgSize: size, PkgQty: 25, BillUnits: units, BillUnitsPkg: 25 * units}
+	}
+	quarter := func(ps ...asp.Package) []*asp.Table {
+		return []*asp.Table{{From: day("2026-01-01"), Through: day("2026-03-31"), NDCs: map[string][]asp.Package{"00409080501": ps}}}
+	}
+	cases := []struct {
+		name   string
+		tables []*asp.Table
+		qty    float64
+		unit   string
+		want   string // the finding's message, or "" for none
+	}{
+		{"items-enough", quarter(pkg("J0690", 1, 2)), 42, "UN", ""},
+		{"items-too-few", quarter(pkg("J0690", 1, 4)), 42, "UN",
+			"84 units of J0690 bill less than the 42 UN of NDC 00409080501 dispensed: CMS's crosswalk of the quarter from 2026-01-01 gives 4 billing units an item, want at least 168 units"},
+		{"millilitres-enough", quarter(pkg("J0690", 10, 2)), 420, "ML", ""},
+		{"millilitres-too-few", quarter(pkg("J0690", 10, 2)), 425, "ML",
+			"84 units of J0690 bill less than the 425 ML of NDC 00409080501 dispensed: CMS's crosswalk of the quarter from 2026-01-01 gives 2 billing units an item of 10 mL, want at least 85 units"},
+		{"another-code", quarter(pkg("J0696", 1, 4)), 42, "UN", ""},
+		{"rows-disagree", quarter(pkg("J0690", 1, 4), pkg("J0690", 1, 8)), 42, "UN", ""},
+		{"rows-agree", quarter(pkg("J0690", 1, 4), pkg("J0690", 1, 4)), 42, "UN",
+			"84 units of J0690 bill less than the 42 UN of NDC 00409080501 dispensed: CMS's crosswalk of the quarter from 2026-01-01 gives 4 billing units an item, want at least 168 units"},
+		{"no-quarter-in-force", []*asp.Table{{From: day("2025-10-01"), Through: day("2025-12-31"), NDCs: quarter(pkg("J0690", 1, 4))[0].NDCs}}, 42, "UN", ""},
+		{"no-crosswalk", nil, 42, "UN", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := clean()
+			c.Lines[3].NDCQuantity, c.Lines[3].NDCUnit = tc.qty, tc.unit
+			got, err := Check(c, nil, Options{ASP: tc.tables})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var msg string
+			for _, f := range got {
+				if f.Edit != "SC-13" || f.Line != 4 {
+					t.Errorf("unexpected finding %+v", f)
+					continue
+				}
+				msg = f.Message
+			}
+			if msg != tc.want {
+				t.Errorf("got %q\nwant %q", msg, tc.want)
+			}
+		})
+	}
 }

@@ -13,6 +13,7 @@ package scrub
 
 import (
 	"fmt"
+	"github.com/perdiem/perdiem/asp"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -119,6 +120,12 @@ type Options struct {
 	// Others are claims already stored, for the duplicate edit; nil
 	// means none.
 	Others Others
+	// ASP are CMS's ASP quarters (package asp) with their NDC–HCPCS
+	// crosswalks. The drug-unit edit (SC-13) reads the billing units in one
+	// item of an NDC from them when the NDC quantity is counted in items
+	// (UN) or in millilitres of a code dosed by mass; nil leaves those lines
+	// unjudged.
+	ASP []*asp.Table
 }
 
 // Service is what the duplicate edit compares between claims: one line's
@@ -209,6 +216,7 @@ func (b *Batch) Check(c *claim.Claim, f *Facts) ([]Finding, error) {
 	}
 	v := &b.view
 	v.reset(c, f, p, b.codes)
+	v.asp = b.opt.ASP
 	on := b.opt.On
 	if on == 0 {
 		on = v.first

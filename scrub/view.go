@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"github.com/perdiem/perdiem/asp"
 	"slices"
 
 	"github.com/perdiem/perdiem/civil"
@@ -22,6 +23,7 @@ type view struct {
 	f     *Facts
 	p     *profile.Profile
 	codes *codeset.Set
+	asp   []*asp.Table // for SC-13; nil when none is given
 	table *codeTable
 	lines []lineInfo
 	// grouped is the number of lines whose code is in a CS-9 group.

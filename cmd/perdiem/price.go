@@ -98,13 +98,9 @@ func runPrice(e *env, args []string) int {
 		}
 		return exitInput
 	}
-	dir, err := dataDir(f.aspDir, "asp", "--asp DIR")
+	dir, tables, err := aspTables(f.aspDir)
 	if err != nil {
 		return fail("%v", err)
-	}
-	tables, err := (&asp.Store{Dir: dir}).Tables()
-	if err != nil {
-		return fail("--asp: %v", err)
 	}
 	opt, err := f.options()
 	if err != nil {
@@ -275,4 +271,18 @@ func writePriceCSV(w io.Writer, prices []*pricing.ClaimPrice) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// aspTables reads the CMS ASP quarters imported into --asp DIR, or into the
+// default folder when flagDir is "", and returns the folder it read.
+func aspTables(flagDir string) (string, []*asp.Table, error) {
+	dir, err := dataDir(flagDir, "asp", "--asp DIR")
+	if err != nil {
+		return "", nil, err
+	}
+	tables, err := (&asp.Store{Dir: dir}).Tables()
+	if err != nil {
+		return "", nil, fmt.Errorf("--asp: %v", err)
+	}
+	return dir, tables, nil
 }

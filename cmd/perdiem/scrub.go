@@ -20,7 +20,7 @@ import (
 func init() {
 	register(command{
 		name:  "scrub",
-		usage: "scrub FILE|- [--profile ID] [--profile-file F] [--on DATE] [--format text|json] [--codes DIR | --cms FILE]",
+		usage: "scrub FILE|- [--profile ID] [--profile-file F] [--on DATE] [--format text|json] [--asp DIR] [--codes DIR | --cms FILE]",
 		summary: `Check claims before they leave, as a payer's claim editor would.
 
 FILE is an 837P (every claim in it), an episode document with a claim block
@@ -43,6 +43,11 @@ does not carry (each therapy's dosing interval, each visit's minutes).
                     "severity","line","segment","message"}]}]}, every claim
                     listed, line null for a finding about the whole claim,
                     segment null when the input is not X12
+  --asp DIR         the CMS ASP quarters imported by perdiem import asp; their
+                    NDC–HCPCS crosswalk gives the billing units in one item of
+                    an NDC, so SC-13 judges drug lines whose NDC quantity is in
+                    items (UN) or millilitres; default ` + "`$XDG_DATA_HOME/perdiem/asp`" + `,
+                    and without any quarter those lines are not judged
   --codes DIR       the CMS releases imported into DIR (perdiem codes import)
   --cms FILE        a newer CMS HCPCS release over the embedded code set
 
@@ -60,8 +65,9 @@ func runScrub(e *env, args []string) int {
 	fs := flag.NewFlagSet("scrub", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var ef engineFlags
-	var on, format string
+	var on, format, aspDir string
 	ef.register(fs)
+	fs.StringVar(&aspDir, "asp", "", "folder of imported ASP quarters")
 	fs.StringVar(&on, "on", "", "apply the edits in force on this day")
 	fs.StringVar(&format, "format", "text", "text or json")
 	name, err := parseWithFile(fs, args)
@@ -79,7 +85,11 @@ func runScrub(e *env, args []string) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	sopt := scrub.Options{Codes: copt.Codes, Profile: copt.Profile}
+	_, tables, err := aspTables(aspDir)
+	if err != nil {
+		return fail("%v", err)
+	}
+	sopt := scrub.Options{Codes: copt.Codes, Profile: copt.Profile, ASP: tables}
 	if sopt.Codes == nil {
 		sopt.Codes = codeset.Default()
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -311,6 +312,58 @@ func TestScrubBadInput(t *testing.T) {
 		code, stdout, stderr := runScrubCmd(t, "", tc.args...)
 		if code != exitInput || stdout != "" || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want 2, nothing, and %q", tc.name, code, stdout, stderr, tc.want)
+		}
+	}
+}
+
+// With CMS's crosswalk imported, SC-13 judges the example's cefazolin,
+// whose NDC quantity is in vials (UN): 42 vials at 2 billing units a vial
+// are the 84 units billed; at 4 a vial they would be 168.
+func TestScrubDrugUnitsFromImportedASP(t *testing.T) {
+	doc, err := os.ReadFile("../../examples/episode.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := filepath.Join(t.TempDir(), "nov.json")
+	if err := os.WriteFile(ep, []byte(strings.ReplaceAll(strings.ReplaceAll(string(doc), "2026-03-31", "2026-03-30"), "2026-03-", "2025-11-")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	crosswalk, err := os.ReadFile("../../asp/testdata/asp-2025-10-crosswalk-excerpt.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		units string
+		want  []string
+	}{
+		{"2", nil},
+		{"4", []string{"SC-13@3"}},
+	} {
+		row := "J0690,Cefazolin sodium injection,Hospira Inc.,00409-0805-01,Cefazolin,500 MG,1,25," + tc.units + ",50\r\n"
+		cw := filepath.Join(t.TempDir(), "crosswalk.csv")
+		if err := os.WriteFile(cw, append(slices.Clone(crosswalk), row...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if code, out, errs := runMain(t, "", "import", "asp", "../../testdata/cms/asp-2025-10-pricing.csv", cw, "--asp", dir); code != exitOK {
+			t.Fatalf("import: exit %d\n%s%s", code, out, errs)
+		}
+		code, stdout, stderr := runScrubCmd(t, "", ep, "--asp", dir, "--format", "json")
+		if code != exitOK || stderr != "" {
+			t.Fatalf("%s units a vial: exit %d, stderr %q; want 0 (SC-13 is a warning)", tc.units, code, stderr)
+		}
+		var got scrubJSON
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatalf("%v\n%s", err, stdout)
+		}
+		var g []string
+		for _, c := range got.Claims {
+			for _, f := range c.Findings {
+				g = append(g, fmt.Sprintf("%s@%d", f.Edit, *f.Line))
+			}
+		}
+		if !slices.Equal(g, tc.want) {
+			t.Errorf("%s units a vial: findings %v, want %v\n%s", tc.units, g, tc.want, stdout)
 		}
 	}
 }
