@@ -12,21 +12,13 @@ import (
 	"github.com/perdiem/perdiem/store"
 )
 
-// BillingRunArgs is the job of a billing run.
-type BillingRunArgs struct {
-	RunID string `json:"run_id"`
-}
-
-// Kind names the job in River's tables.
-func (BillingRunArgs) Kind() string { return "billing_run" }
-
 // billingWorker codes every active episode of a run's payer (or all) for
 // the run's period, one transaction per episode. A job retried after its
 // process died skips the episodes done already (store.BillingItemDone),
 // and an episode recorded twice is a conflict that undoes the second
 // claim, so a run bills each episode at most once.
 type billingWorker struct {
-	river.WorkerDefaults[BillingRunArgs]
+	river.WorkerDefaults[store.BillingRunJob]
 	s *Server
 }
 
@@ -36,7 +28,7 @@ func (s *Server) Workers(w *river.Workers) {
 	river.AddWorker(w, &billingWorker{s: s})
 }
 
-func (bw *billingWorker) Work(ctx context.Context, job *river.Job[BillingRunArgs]) error {
+func (bw *billingWorker) Work(ctx context.Context, job *river.Job[store.BillingRunJob]) error {
 	db, id := bw.s.db, job.Args.RunID
 	sys := store.Actor{UserID: store.System.UserID}
 	var run store.BillingRun
@@ -131,14 +123,8 @@ func (s *Server) createBillingRun(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return s.write(w, r, body, func(tx *store.Tx) (int, any, error) {
-		run, err := tx.CreateBillingRun(period, req.PayerID)
-		if err != nil {
-			return 0, nil, err
-		}
-		if _, err := tx.InsertJob(BillingRunArgs{RunID: run.ID}, &river.InsertOpts{MaxAttempts: 5}); err != nil {
-			return 0, nil, err
-		}
-		return http.StatusAccepted, run, nil
+		run, err := tx.QueueBillingRun(period, req.PayerID)
+		return http.StatusAccepted, run, err
 	})
 }
 

@@ -369,6 +369,7 @@ func TestPagesFollowTheRoles(t *testing.T) {
 	}
 	aud.with(CSRFHeader, acsrf).do("POST", "/episodes/E1", "{}").want(t, 403, "forbidden")
 	aud.with(CSRFHeader, acsrf).do("POST", "/admin/users", "{}").want(t, 403, "forbidden")
+	aud.with(CSRFHeader, acsrf).do("POST", "/billing-runs", "{}").want(t, 403, "forbidden")
 	if a := aud.with(CSRFHeader, acsrf).do("POST", "/episodes/E1/preview", "{}"); a.status != 200 {
 		t.Errorf("auditor previews: %d", a.status)
 	}
@@ -379,6 +380,12 @@ func TestPagesFollowTheRoles(t *testing.T) {
 	bil.do("POST", "/episodes/E1", "{}").want(t, 403, "forbidden") // no CSRF token
 	if a := bil.with(CSRFHeader, bcsrf).do("POST", "/episodes/E1", "{}"); a.status != 200 {
 		t.Errorf("biller posts a page with its token: %d %s", a.status, a.body)
+	}
+	// The admin pages are an admin's only.
+	bil.with(CSRFHeader, bcsrf).do("POST", "/admin/users", "{}").want(t, 403, "forbidden")
+	bil.with(CSRFHeader, bcsrf).do("POST", "/admin/users/U1/tokens", "{}").want(t, 403, "forbidden")
+	if a := bil.with(CSRFHeader, bcsrf).do("POST", "/billing-runs", "{}"); a.status != 200 {
+		t.Errorf("biller starts a run from its page: %d %s", a.status, a.body)
 	}
 	// A page's form may send the token as a field.
 	req, _ := http.NewRequest("POST", f.srv.URL+"/episodes/E1", strings.NewReader(CSRFField+"="+bcsrf+"&x=1"))

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/errs"
 )
@@ -45,9 +47,36 @@ type BillingError struct {
 // MaxRunErrors bounds the errors a run lists; Failed still counts all.
 const MaxRunErrors = 200
 
+// BillingRunJob is the job of a billing run; the server registers its
+// worker.
+type BillingRunJob struct {
+	RunID string `json:"run_id"`
+}
+
+// Kind names the job in River's tables.
+func (BillingRunJob) Kind() string { return "billing_run" }
+
+// billingRunAttempts is how often a run's job is tried before it is given
+// up: a retry skips the episodes done already.
+const billingRunAttempts = 5
+
+// QueueBillingRun starts a billing run: the run recorded (CreateBillingRun)
+// and its job inserted in tx, so the job exists only if tx commits. The
+// API and the pages both start runs through it.
+func (tx *Tx) QueueBillingRun(period civil.Span, payerFilter string) (BillingRun, error) {
+	run, err := tx.CreateBillingRun(period, payerFilter)
+	if err != nil {
+		return BillingRun{}, err
+	}
+	if _, err := tx.InsertJob(BillingRunJob{RunID: run.ID}, &river.InsertOpts{MaxAttempts: billingRunAttempts}); err != nil {
+		return BillingRun{}, err
+	}
+	return run, nil
+}
+
 // CreateBillingRun records a queued run for period, for the episodes of
-// payerFilter (a payer id, "" for all). Insert its job in the same
-// transaction (InsertJob).
+// payerFilter (a payer id, "" for all), without its job: QueueBillingRun
+// starts a run.
 func (tx *Tx) CreateBillingRun(period civil.Span, payerFilter string) (BillingRun, error) {
 	if period.To < period.From {
 		return BillingRun{}, errs.Invalids([]errs.Problem{{Path: "to", Message: "before from"}})

@@ -40,6 +40,9 @@ type Options struct {
 	Codes *codeset.Set
 	// Logger gets internal errors; nil is slog.Default().
 	Logger *slog.Logger
+	// Now is the clock (a new billing run suggests the month before
+	// today's); nil is time.Now.
+	Now func() time.Time
 }
 
 // Handler serves the pages.
@@ -100,6 +103,9 @@ func New(opt Options) *Handler {
 	h.mux.HandleFunc("GET /files", h.files)
 	h.mux.HandleFunc("POST /files/validate", h.validate)
 	h.mux.HandleFunc("POST /files/receive", h.receive)
+	h.mux.HandleFunc("GET /billing-runs", h.billingRuns)
+	h.mux.HandleFunc("POST /billing-runs", h.startRun)
+	h.mux.HandleFunc("GET /billing-runs/{id}", h.billingRun)
 	h.mux.HandleFunc("GET /admin", h.admin)
 	h.mux.HandleFunc("GET /login", h.login)
 	h.mux.HandleFunc("POST /login", h.login)
