@@ -5,10 +5,9 @@ import (
 	"strings"
 
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/errs"
-	"github.com/perdiem/perdiem/profile"
 	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/workspace"
 )
 
 type periodBody struct {
@@ -16,48 +15,10 @@ type periodBody struct {
 	To   civil.Date `json:"to"`
 }
 
-// episodeProfile is the profile an episode's claims are coded under: its
-// payer's, or nil (the document's own) when it has no payer.
-func episodeProfile(tx *store.Tx, e store.Episode) (*profile.Profile, error) {
-	if e.PayerID == "" {
-		return nil, nil
-	}
-	p, err := tx.Payer(e.PayerID)
-	if err != nil {
-		return nil, err
-	}
-	return profileByID(p.ProfileID, "payer.profile_id")
-}
-
-// codedEpisode is an episode's current version coded for a period.
-type codedEpisode struct {
-	episode store.Episode
-	version int64
-	claim   *claim.Claim
-	result  *claim.Result
-}
-
-// codeEpisodeVersion reads episode id and codes its current version for
-// period, as the claim the store will number.
-func (s *Server) codeEpisodeVersion(tx *store.Tx, id string, period civil.Span) (codedEpisode, error) {
-	e, v, err := tx.Episode(id)
-	if err != nil {
-		return codedEpisode{}, err
-	}
-	prof, err := episodeProfile(tx, e)
-	if err != nil {
-		return codedEpisode{}, err
-	}
-	cl, res, err := codeClaim(v.Document, period, prof, s.codes, store.NewID("C"))
-	if err != nil {
-		return codedEpisode{}, err
-	}
-	return codedEpisode{episode: e, version: v.Version, claim: cl, result: res}, nil
-}
-
 // createClaim answers POST /v1/episodes/{id}/claims: the episode's current
-// version coded for the period into a claim, stored as a draft that
-// remembers the version it came from.
+// version coded for the period under its payer's profile into a claim,
+// stored as a draft that remembers the version it came from
+// (workspace.CreateClaim).
 func (s *Server) createClaim(w http.ResponseWriter, r *http.Request) error {
 	body, err := readJSON(w, r, maxSmall)
 	if err != nil {
@@ -67,17 +28,13 @@ func (s *Server) createClaim(w http.ResponseWriter, r *http.Request) error {
 	if err := strictDecode(body, &req); err != nil {
 		return err
 	}
-	period, err := checkPeriod(req.From, req.To)
+	period, err := workspace.CheckPeriod(req.From, req.To)
 	if err != nil {
 		return err
 	}
 	id := r.PathValue("id")
 	return s.write(w, r, body, func(tx *store.Tx) (int, any, error) {
-		ce, err := s.codeEpisodeVersion(tx, id, period)
-		if err != nil {
-			return 0, nil, err
-		}
-		c, err := tx.CreateClaim(store.NewClaim{EpisodeID: id, EpisodeVersion: ce.version, Claim: *ce.claim, Result: *ce.result})
+		c, err := s.ws.CreateClaim(tx, id, period)
 		return http.StatusCreated, c, err
 	})
 }
@@ -165,7 +122,7 @@ type interchangeBody struct {
 // createInterchange answers POST /v1/interchanges: the claims, in the
 // order given, written as one 837P under the next control number of the
 // database's counter, in the transaction that stores it and marks the
-// claims submitted.
+// claims submitted (workspace.BuildInterchange).
 func (s *Server) createInterchange(w http.ResponseWriter, r *http.Request) error {
 	body, err := readJSON(w, r, maxSmall)
 	if err != nil {
@@ -175,21 +132,8 @@ func (s *Server) createInterchange(w http.ResponseWriter, r *http.Request) error
 	if err := strictDecode(body, &req); err != nil {
 		return err
 	}
-	switch req.Usage {
-	case "":
-		req.Usage = "T"
-	case "T", "P":
-	default:
-		return errs.Invalids([]errs.Problem{{Path: "usage", Message: "want T (test) or P (production)"}})
-	}
 	return s.write(w, r, body, func(tx *store.Tx) (int, any, error) {
-		ic, err := tx.CreateInterchange(req.Claims, func(control int64, claims []store.Claim) ([]byte, error) {
-			cls := make([]*claim.Claim, len(claims))
-			for i := range claims {
-				cls[i] = claims[i].Claim
-			}
-			return interchange(cls, control, s.now(), req.Usage, s.codes)
-		})
+		ic, err := s.ws.BuildInterchange(tx, req.Claims, req.Usage)
 		return http.StatusCreated, ic, err
 	})
 }

@@ -7,7 +7,8 @@
 // for every path outside /v1 (Options.Web); they reuse this package's
 // sessions, roles and CSRF tokens.
 //
-// Handlers are thin: decode, call the engine or the store, encode. Errors
+// Handlers are thin: decode, call the engine, the workspace's operations
+// (package workspace) or the store, encode. Errors
 // are JSON {"error":{"code","message","path"}}, with the status of their
 // errs code; bad input is a 4xx, never a 5xx.
 package server
@@ -22,6 +23,7 @@ import (
 
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/workspace"
 )
 
 // Options configure a Server.
@@ -50,6 +52,7 @@ type Server struct {
 	byName     *failures // failed sign-ins by account name
 	byAddr     *failures // and by client address
 	codes      *codeset.Set
+	ws         *workspace.Service
 	log        *slog.Logger
 	now        func() time.Time
 	mux        *http.ServeMux
@@ -81,6 +84,7 @@ func New(opt Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.ws = workspace.New(workspace.Options{Codes: s.codes, Now: s.now})
 	s.routes()
 	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, errs404(r))

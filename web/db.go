@@ -1,18 +1,13 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"time"
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/coding"
-	"github.com/perdiem/perdiem/episode"
-	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/store"
-	"github.com/perdiem/perdiem/x12/x837p"
 )
 
 // The pages read and write the store in transactions acting for the
@@ -37,6 +32,9 @@ type Episode struct {
 	Version     int
 	// Document is the episode document (docs/input-format.md) as stored.
 	Document []byte
+	// Coding codes the document as the episode's claims are coded: under
+	// its payer's profile (workspace.CodingOptions).
+	Coding coding.Options
 }
 
 func (h *Handler) episode(ctx context.Context, id string) (*Episode, error) {
@@ -50,8 +48,12 @@ func (h *Handler) episode(ctx context.Context, id string) (*Episode, error) {
 		if err != nil {
 			return err
 		}
+		opt, err := h.ws.CodingOptions(tx, e)
+		if err != nil {
+			return err
+		}
 		out = &Episode{ID: e.ID, PatientID: e.PatientID, PatientName: p.Name, PayerID: e.PayerID, Status: e.Status,
-			Version: int(v.Version), Document: v.Document}
+			Version: int(v.Version), Document: v.Document, Coding: opt}
 		return nil
 	})
 	return out, err
@@ -85,65 +87,26 @@ func allPages[T any](limit int, page func(p store.Page) ([]T, string, error)) ([
 }
 
 // createClaim codes the latest version of an episode for a billing period
-// and stores the claim as a draft, as POST /v1/episodes/{id}/claims does.
+// under its payer's profile and stores the claim as a draft, as POST
+// /v1/episodes/{id}/claims does (workspace.CreateClaim).
 func (h *Handler) createClaim(ctx context.Context, episodeID string, period civil.Span) (store.Claim, error) {
 	var out store.Claim
 	err := h.do(ctx, func(tx *store.Tx) error {
-		_, v, err := tx.Episode(episodeID)
-		if err != nil {
-			return err
-		}
-		doc, err := episode.Decode(v.Document)
-		if err != nil {
-			return err
-		}
-		if doc.Claim == nil {
-			return errs.Invalids([]errs.Problem{{Path: "claim", Message: "the episode has no claim block (who bills whom): add it before making a claim"}})
-		}
-		if probs := doc.ValidateClaim(); len(probs) > 0 {
-			return &episode.Error{Problems: probs}
-		}
-		doc.Period = &episode.Period{From: period.From, To: period.To}
-		res, err := coding.Code(doc, coding.Options{Codes: h.opt.Codes})
-		if err != nil {
-			return err
-		}
-		c, err := coding.Claim(doc, res)
-		if err != nil {
-			return err
-		}
-		out, err = tx.CreateClaim(store.NewClaim{EpisodeID: episodeID, EpisodeVersion: v.Version, Claim: *c, Result: *res})
+		var err error
+		out, err = h.ws.CreateClaim(tx, episodeID, period)
 		return err
 	})
 	return out, err
 }
 
-// createInterchange puts claims in one 837P with the next control number.
+// createInterchange puts claims in one 837P with the next control number
+// (workspace.BuildInterchange). Interchanges the pages build are marked T
+// (test) until the pharmacy's trading partner agreement says otherwise.
 func (h *Handler) createInterchange(ctx context.Context, ids []string) (store.Interchange, error) {
 	var out store.Interchange
 	err := h.do(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = tx.CreateInterchange(ids, func(control int64, claims []store.Claim) ([]byte, error) {
-			var xs []*x837p.Claim
-			for _, c := range claims {
-				b, err := x837p.Build(c.Claim, x837p.Options{Codes: h.opt.Codes})
-				if err != nil {
-					return nil, errs.Errorf(errs.Invalid, "claim %s: %v", c.ID, err)
-				}
-				parts, err := x837p.Split(b)
-				if err != nil {
-					return nil, errs.Errorf(errs.Invalid, "claim %s: %v", c.ID, err)
-				}
-				xs = append(xs, parts...)
-			}
-			var buf bytes.Buffer
-			// Interchanges the workspace builds are marked T (test) until
-			// the pharmacy's trading partner agreement says otherwise.
-			if err := x837p.Write(&buf, xs, x837p.Control{Number: control, Time: time.Now(), Usage: "T"}); err != nil {
-				return nil, errs.Errorf(errs.Invalid, "%v", err)
-			}
-			return buf.Bytes(), nil
-		})
+		out, err = h.ws.BuildInterchange(tx, ids, "T")
 		return err
 	})
 	return out, err

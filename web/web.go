@@ -20,6 +20,7 @@ import (
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/workspace"
 )
 
 //go:embed templates/*.html
@@ -51,6 +52,7 @@ type Handler struct {
 	log  *slog.Logger
 	tmpl map[string]*template.Template
 	mux  *http.ServeMux
+	ws   *workspace.Service
 }
 
 var funcs = template.FuncMap{
@@ -74,6 +76,7 @@ func New(opt Options) *Handler {
 	if h.opt.Codes == nil {
 		h.opt.Codes = codeset.Default()
 	}
+	h.ws = workspace.New(workspace.Options{Codes: h.opt.Codes})
 	pages, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -212,7 +215,7 @@ func (h *Handler) calendar(w http.ResponseWriter, r *http.Request) {
 	} else {
 		month = firstMonth(doc)
 	}
-	cal, err := BuildCalendar(doc, coding.Options{Codes: h.opt.Codes}, month)
+	cal, err := BuildCalendar(doc, ep.Coding, month)
 	var probs []episode.Problem
 	if e := (*episode.Error)(nil); errors.As(err, &e) {
 		probs, err = e.Problems, nil
@@ -278,7 +281,7 @@ func (h *Handler) edit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	doc, probs := ed.Document(ep.Document)
-	pv := h.previewOf(doc, probs, r.FormValue("_month"))
+	pv := h.previewOf(doc, ep.Coding, probs, r.FormValue("_month"))
 	status := http.StatusOK
 	if action == "save" {
 		if len(probs) == 0 {
@@ -325,7 +328,7 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
 	}
 	ed := EditorFromForm(ep.ID, r.PostForm, "")
 	doc, probs := ed.Document(ep.Document)
-	pv := h.previewOf(doc, probs, r.PostForm.Get("_month"))
+	pv := h.previewOf(doc, ep.Coding, probs, r.PostForm.Get("_month"))
 	var b bytes.Buffer
 	if err := h.tmpl["edit"].ExecuteTemplate(&b, "preview", pv); err != nil {
 		h.fail(w, r, err)
@@ -335,9 +338,10 @@ func (h *Handler) preview(w http.ResponseWriter, r *http.Request) {
 	w.Write(b.Bytes())
 }
 
-// previewOf codes a document built by the editor for the month asked for
+// previewOf codes a document built by the editor with opt (the episode's,
+// so under its payer's profile as its claims are) for the month asked for
 // (YYYY-MM; by default the period's first).
-func (h *Handler) previewOf(doc []byte, probs []episode.Problem, month string) previewData {
+func (h *Handler) previewOf(doc []byte, opt coding.Options, probs []episode.Problem, month string) previewData {
 	if len(probs) > 0 {
 		return previewData{Problems: probs}
 	}
@@ -353,7 +357,7 @@ func (h *Handler) previewOf(doc []byte, probs []episode.Problem, month string) p
 	if err != nil {
 		m = firstMonth(d)
 	}
-	cal, err := BuildCalendar(d, coding.Options{Codes: h.opt.Codes}, m)
+	cal, err := BuildCalendar(d, opt, m)
 	if errors.As(err, &e) {
 		return previewData{Problems: e.Problems}
 	}

@@ -1,0 +1,331 @@
+package workspace
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/money"
+	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/x12/x214"
+	"github.com/perdiem/perdiem/x12/x835"
+	"github.com/perdiem/perdiem/x12/x837p"
+	"github.com/perdiem/perdiem/x12/x999"
+)
+
+// A received file moves the claims it answers: a 999 the claims of the
+// interchange whose group it acknowledges (AK102 = our GS06), a 277CA each
+// claim it names (TRN02 = our CLM01, the claim's id), an 835 each claim it
+// pays (CLP01). What matches no claim is kept with the file and listed
+// (Unmatched), and a move the claim's status does not allow is skipped and
+// said so (store.Skipped).
+
+// File is a received file read and checked, not yet kept: Read it outside
+// a transaction, Record it in one.
+type File struct {
+	Kind string // Kind999, Kind277CA or Kind835
+	Data []byte
+
+	acks     []*x999.Ack
+	statuses []x214.ClaimStatus
+	rems     []*x835.Remittance
+	outside  []*x835.Error
+}
+
+// Read detects the kind of a received file (Detect) and reads it. A file
+// that cannot be read is an invalid error saying what and where.
+func Read(data []byte) (*File, error) {
+	kind, err := Detect(data)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Kind: kind, Data: data}
+	switch kind {
+	case Kind999:
+		f.acks, err = x999.Read(bytes.NewReader(data))
+	case Kind277CA:
+		f.statuses, _, err = x214.ReadClaims(bytes.NewReader(data))
+	case Kind835:
+		f.rems, f.outside, err = x835.Read(bytes.NewReader(data))
+	}
+	if err != nil {
+		return nil, errs.Invalids([]errs.Problem{{Message: "reading the " + kind + ": " + err.Error()}})
+	}
+	return f, nil
+}
+
+// Unmatched is something in a received file that no claim of ours answers
+// to: a group control number, a transaction set, a claim id. No patient
+// data.
+type Unmatched struct {
+	What   string `json:"what"`
+	Reason string `json:"reason"`
+}
+
+func (u Unmatched) String() string { return u.What + ": " + u.Reason }
+
+// Received is a received file as kept: the acknowledgment (a 999 or
+// 277CA) or remittance (an 835) record, the status changes it asked for
+// and what matched no claim.
+type Received struct {
+	Kind           string
+	Acknowledgment *store.Acknowledgment // a 999 or 277CA
+	Remittance     *store.Remittance     // an 835
+	Changes        []store.ClaimChange
+	Unmatched      []Unmatched
+}
+
+// ID is the id of the record kept.
+func (r *Received) ID() string {
+	if r.Remittance != nil {
+		return r.Remittance.ID
+	}
+	if r.Acknowledgment != nil {
+		return r.Acknowledgment.ID
+	}
+	return ""
+}
+
+// Skipped are the changes the claims' statuses did not allow.
+func (r *Received) Skipped() []store.Skipped {
+	if r.Remittance != nil {
+		return r.Remittance.Skipped
+	}
+	if r.Acknowledgment != nil {
+		return r.Acknowledgment.Skipped
+	}
+	return nil
+}
+
+// Moved are the changes made: those asked for less those skipped.
+func (r *Received) Moved() []store.ClaimChange {
+	skipped := map[store.Skipped]bool{}
+	for _, s := range r.Skipped() {
+		skipped[store.Skipped{ClaimID: s.ClaimID, Status: s.Status}] = true
+	}
+	var out []store.ClaimChange
+	for _, ch := range r.Changes {
+		if !skipped[store.Skipped{ClaimID: ch.ClaimID, Status: ch.Status}] {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// Receive reads a received file (Read) and keeps it (Record).
+func (s *Service) Receive(tx *store.Tx, data []byte) (Received, error) {
+	f, err := Read(data)
+	if err != nil {
+		return Received{}, err
+	}
+	return s.Record(tx, f)
+}
+
+// Record keeps a file Read made, moving the claims it answers, in tx.
+func (s *Service) Record(tx *store.Tx, f *File) (Received, error) {
+	switch f.Kind {
+	case Kind999:
+		return s.record999(tx, f)
+	case Kind277CA:
+		return s.record277(tx, f)
+	case Kind835:
+		return s.record835(tx, f)
+	}
+	return Received{}, errs.Errorf(errs.Internal, "received file of kind %q", f.Kind)
+}
+
+type ackSummary struct {
+	Kind     string `json:"kind"`
+	Groups   int    `json:"groups,omitempty"`
+	Claims   int    `json:"claims"`
+	Accepted int    `json:"accepted"`
+	Rejected int    `json:"rejected"`
+}
+
+// record999 moves the claims of each acknowledged transaction set to
+// accepted_999 or rejected_999.
+func (s *Service) record999(tx *store.Tx, f *File) (Received, error) {
+	rc := Received{Kind: Kind999, Unmatched: []Unmatched{}}
+	sum := ackSummary{Kind: Kind999, Groups: len(f.acks)}
+	for _, a := range f.acks {
+		control, err := strconv.ParseInt(strings.TrimSpace(a.GroupControl), 10, 64)
+		var icID string
+		if err == nil {
+			icID, err = tx.InterchangeByControl(control)
+		}
+		if err != nil {
+			if errs.CodeOf(err) == errs.Internal {
+				return Received{}, err
+			}
+			rc.Unmatched = append(rc.Unmatched, Unmatched{What: "group " + a.GroupControl, Reason: "no interchange of ours has this control number"})
+			continue
+		}
+		ic, err := tx.Interchange(icID)
+		if err != nil {
+			return Received{}, err
+		}
+		// An interchange's sets hold x837p.MaxSetClaims claims each, in
+		// order; a group rejected without set responses rejects them all.
+		setStatus := map[int]string{}
+		for _, st := range a.Sets {
+			n, err := strconv.Atoi(strings.TrimLeft(st.Control, "0"))
+			if err != nil || n < 1 {
+				rc.Unmatched = append(rc.Unmatched, Unmatched{What: "set " + st.Control + " of group " + a.GroupControl, Reason: "not a set number of ours"})
+				continue
+			}
+			setStatus[n] = st.Status
+		}
+		for i, id := range ic.ClaimIDs {
+			st, ok := setStatus[i/x837p.MaxSetClaims+1]
+			if !ok {
+				st = a.Status
+			}
+			to := store.Accepted999
+			if st == "R" {
+				to = store.Rejected999
+				sum.Rejected++
+			} else {
+				sum.Accepted++
+			}
+			rc.Changes = append(rc.Changes, store.ClaimChange{ClaimID: id, Status: to, Detail: fmt.Sprintf("999 set status %s, group %s", st, a.GroupControl)})
+		}
+	}
+	sum.Claims = len(rc.Changes)
+	return s.keepAck(tx, f, rc, sum)
+}
+
+func (s *Service) keepAck(tx *store.Tx, f *File, rc Received, sum ackSummary) (Received, error) {
+	summary, _ := json.Marshal(sum)
+	um, _ := json.Marshal(rc.Unmatched)
+	a, err := tx.RecordAcknowledgment(store.Acknowledgment{Kind: rc.Kind, Content: f.Data, Summary: summary, Unmatched: um}, rc.Changes)
+	if err != nil {
+		return Received{}, err
+	}
+	rc.Acknowledgment = &a
+	return rc, nil
+}
+
+// record277 moves each claim a 277CA names to accepted_277ca or
+// rejected_277ca.
+func (s *Service) record277(tx *store.Tx, f *File) (Received, error) {
+	rc := Received{Kind: Kind277CA, Unmatched: []Unmatched{}}
+	sum := ackSummary{Kind: Kind277CA}
+	for _, cs := range f.statuses {
+		c, err := claimOf(tx, cs.ClaimID)
+		if errs.CodeOf(err) == errs.NotFound {
+			rc.Unmatched = append(rc.Unmatched, Unmatched{What: "claim " + cs.ClaimID, Reason: "no claim of ours has this id"})
+			continue
+		}
+		if err != nil {
+			return Received{}, err
+		}
+		to := store.Rejected277CA
+		if cs.Accepted {
+			to = store.Accepted277CA
+			sum.Accepted++
+		} else {
+			sum.Rejected++
+		}
+		rc.Changes = append(rc.Changes, store.ClaimChange{ClaimID: c.ID, Status: to, Detail: "277CA " + string(cs.Verdict) + " " + cs.Category})
+	}
+	sum.Claims = len(rc.Changes)
+	return s.keepAck(tx, f, rc, sum)
+}
+
+type remitSummary struct {
+	Remittances int `json:"remittances"`
+	Claims      int `json:"claims"`
+	Paid        int `json:"paid"`
+	PartlyPaid  int `json:"partly_paid"`
+	Denied      int `json:"denied"`
+	Findings    int `json:"findings"`
+}
+
+// record835 moves each claim an 835 pays (CLP01, our claim id) to paid,
+// partly_paid or denied with the amount paid, its CLPs summed; a reversal
+// (CLP02 22), and a claim that is not ours, is kept as unmatched.
+func (s *Service) record835(tx *store.Tx, f *File) (Received, error) {
+	rc := Received{Kind: Kind835, Unmatched: []Unmatched{}}
+	sum := remitSummary{Remittances: len(f.rems), Findings: len(f.outside)}
+	paid := map[string]money.Amount{}
+	denied := map[string]bool{}
+	var order []string
+	var rec store.Remittance
+	var total []money.Amount
+	for _, rem := range f.rems {
+		sum.Findings += len(rem.Findings)
+		total = append(total, rem.Payment.Amount)
+		if rec.CheckNumber == "" {
+			rec.CheckNumber, rec.Payer = rem.Trace.Number, rem.Payer.Name
+		}
+		for _, cl := range rem.Claims {
+			c, err := claimOf(tx, cl.PatientControlNumber)
+			switch {
+			case errs.CodeOf(err) == errs.NotFound:
+				rc.Unmatched = append(rc.Unmatched, Unmatched{What: "claim " + cl.PatientControlNumber, Reason: "no claim of ours has this id"})
+				continue
+			case err != nil:
+				return Received{}, err
+			case cl.Status == "22":
+				rc.Unmatched = append(rc.Unmatched, Unmatched{What: "claim " + cl.PatientControlNumber, Reason: "a reversal (CLP02 22): not applied, review it"})
+				continue
+			}
+			if _, ok := paid[c.ID]; !ok {
+				order = append(order, c.ID)
+			}
+			p, err := money.Sum(paid[c.ID], cl.Paid)
+			if err != nil {
+				return Received{}, errs.Invalids([]errs.Problem{{Message: "claim " + c.ID + ": the amounts paid: " + err.Error()}})
+			}
+			paid[c.ID] = p
+			denied[c.ID] = denied[c.ID] || cl.Status == "4"
+		}
+	}
+	for _, id := range order {
+		c, err := tx.Claim(id)
+		if err != nil {
+			return Received{}, err
+		}
+		p := paid[id]
+		to := store.Paid
+		switch {
+		case denied[id] || p <= 0:
+			to = store.Denied
+			sum.Denied++
+		case p < c.Total:
+			to = store.PartlyPaid
+			sum.PartlyPaid++
+		default:
+			sum.Paid++
+		}
+		rc.Changes = append(rc.Changes, store.ClaimChange{ClaimID: id, Status: to, Paid: &p, Detail: "835 paid " + p.String() + " of " + c.Total.String()})
+	}
+	sum.Claims = len(rc.Changes)
+	rec.Paid, _ = money.Sum(total...)
+	rec.Content = f.Data
+	rec.Summary, _ = json.Marshal(sum)
+	rec.Unmatched, _ = json.Marshal(rc.Unmatched)
+	out, err := tx.RecordRemittance(rec, rc.Changes)
+	if err != nil {
+		return Received{}, err
+	}
+	rc.Remittance = &out
+	return rc, nil
+}
+
+// claimOf is our claim for a CLM01 as a file echoes it: a claim of more
+// than 50 lines went out as <id>-1, <id>-2, ….
+func claimOf(tx *store.Tx, clm01 string) (store.Claim, error) {
+	c, err := tx.Claim(clm01)
+	if errs.CodeOf(err) == errs.NotFound {
+		if i := strings.LastIndexByte(clm01, '-'); i > 0 {
+			if _, aerr := strconv.Atoi(clm01[i+1:]); aerr == nil {
+				return tx.Claim(clm01[:i])
+			}
+		}
+	}
+	return c, err
+}

@@ -1,0 +1,231 @@
+package workspace_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/workspace"
+)
+
+func TestDetect(t *testing.T) {
+	env := func(gs08, st01 string) string {
+		return isa("PAYERRCVR", "HITSUBMIT", 5) + "\nGS*XX*PAYERRCVR*HITSUBMIT*20260603*1200*5*X*" + gs08 + "~\nST*" + st01 + "*0001*" + gs08 + "~\n"
+	}
+	tests := []struct {
+		name, file, kind, says string
+	}{
+		{"999", a999(1, "A", set{"0001", "A"}), workspace.Kind999, ""},
+		{"277CA", a277CA(map[string]bool{"C1": true}, "C1"), workspace.Kind277CA, ""},
+		{"835", an835(remitClaim{"C1", 100, 100, "1"}), workspace.Kind835, ""},
+		{"a byte order mark and blank lines first", "\uFEFF\r\n" + an835(), workspace.Kind835, ""},
+		{"837", env("005010X222A1", "837"), "", "segment 3) is an 837 (claims sent to a payer)"},
+		{"997", env("004010X098A1", "997"), "", "a 997 functional acknowledgment"},
+		{"277 claim status response", env("005010X212", "277"), "", "a 277 of 005010X212, a claim status response, not a 277CA"},
+		{"an unknown set", env("005010X999", "123"), "", `a "123" transaction set, not a 999, 277CA or 835`},
+		{"TA1 alone", isa("PAYERRCVR", "HITSUBMIT", 5) + "\nTA1*000000001*260603*1200*A*000~\nIEA*0*000000005~", "", "a TA1 interchange acknowledgment"},
+		{"no ST", isa("PAYERRCVR", "HITSUBMIT", 5) + "\nIEA*0*000000005~", "", "no ST segment"},
+		{"empty", " \n", "", "the file is empty"},
+		{"JSON", `{"period": {}}`, "", "not an X12 interchange: it must start with an ISA segment (this looks like JSON)"},
+		{"text", "not x12 at all", "", "not an X12 interchange"},
+		{"ISA cut short", "ISA*00*          *00*", "", "the ISA segment is cut short"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			kind, err := workspace.Detect([]byte(tt.file))
+			if tt.says == "" {
+				if err != nil || kind != tt.kind {
+					t.Fatalf("%q, %v; want %q", kind, err, tt.kind)
+				}
+				return
+			}
+			if errs.CodeOf(err) != errs.Invalid || !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("error %v, want one saying %q", err, tt.says)
+			}
+		})
+	}
+}
+
+func (f *fixture) receive(file string) (workspace.Received, error) {
+	var rc workspace.Received
+	err := f.try(func(tx *store.Tx) error {
+		var err error
+		rc, err = f.ws.Receive(tx, []byte(file))
+		return err
+	})
+	return rc, err
+}
+
+func (f *fixture) mustReceive(file string) workspace.Received {
+	f.t.Helper()
+	rc, err := f.receive(file)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return rc
+}
+
+// sent is n claims of the fixture's episode sent in one interchange.
+func (f *fixture) sent(n int) (store.Interchange, []store.Claim) {
+	f.t.Helper()
+	var cs []store.Claim
+	var ids []string
+	for range n {
+		c := f.newClaim(f.episode)
+		cs = append(cs, c)
+		ids = append(ids, c.ID)
+	}
+	ic, err := f.build(ids, "T")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ic, cs
+}
+
+func (f *fixture) wantStatus(id string, want store.Status) {
+	f.t.Helper()
+	if got := f.claim(id).Status; got != want {
+		f.t.Errorf("claim %s is %s, want %s", id, got, want)
+	}
+}
+
+func unmatchedOf(t *testing.T, raw json.RawMessage) []workspace.Unmatched {
+	t.Helper()
+	var u []workspace.Unmatched
+	if err := json.Unmarshal(raw, &u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestReceive999(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		ic, cs := f.sent(2)
+		file := a999(ic.GS06, "A", set{"0001", "A"})
+		rc := f.mustReceive(file)
+		if rc.Kind != workspace.Kind999 || rc.Acknowledgment == nil || rc.ID() == "" || len(rc.Moved()) != 2 || len(rc.Unmatched) != 0 {
+			t.Fatalf("received %+v", rc)
+		}
+		for _, c := range cs {
+			f.wantStatus(c.ID, store.Accepted999)
+		}
+		f.do(func(tx *store.Tx) error {
+			a, err := tx.Acknowledgment(rc.ID())
+			if string(a.Content) != file || a.Kind != "999" {
+				t.Errorf("kept %s %q", a.Kind, a.Content)
+			}
+			var sum map[string]any
+			json.Unmarshal(a.Summary, &sum)
+			if sum["claims"] != 2.0 || sum["accepted"] != 2.0 {
+				t.Errorf("summary %s", a.Summary)
+			}
+			return err
+		})
+		// The same 999 again: the claims are past it, so both moves are
+		// skipped and said so.
+		again := f.mustReceive(file)
+		if len(again.Skipped()) != 2 || len(again.Moved()) != 0 {
+			t.Errorf("a second 999: skipped %+v, moved %+v", again.Skipped(), again.Moved())
+		}
+		// A rejected set rejects its claims.
+		ic2, cs2 := f.sent(1)
+		f.mustReceive(a999(ic2.GS06, "R", set{"0001", "R"}))
+		f.wantStatus(cs2[0].ID, store.Rejected999)
+		// A group rejected without set responses rejects all its claims.
+		ic3, cs3 := f.sent(2)
+		f.mustReceive(a999(ic3.GS06, "R"))
+		for _, c := range cs3 {
+			f.wantStatus(c.ID, store.Rejected999)
+		}
+		// A group that is none of ours is kept as unmatched.
+		rc = f.mustReceive(a999(77, "A", set{"0001", "A"}))
+		if want := []workspace.Unmatched{{What: "group 77", Reason: "no interchange of ours has this control number"}}; !reflect.DeepEqual(rc.Unmatched, want) {
+			t.Errorf("unmatched %+v", rc.Unmatched)
+		}
+		if u := unmatchedOf(t, rc.Acknowledgment.Unmatched); len(u) != 1 {
+			t.Errorf("kept unmatched %+v", u)
+		}
+	})
+}
+
+func TestReceive277CA(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		_, cs := f.sent(2)
+		rc := f.mustReceive(a277CA(map[string]bool{cs[0].ID: true, cs[1].ID + "-2": false, "NOTOURS": true}, cs[0].ID, cs[1].ID+"-2", "NOTOURS"))
+		if rc.Kind != workspace.Kind277CA || rc.Acknowledgment == nil || len(rc.Moved()) != 2 {
+			t.Fatalf("received %+v", rc)
+		}
+		f.wantStatus(cs[0].ID, store.Accepted277CA)
+		// A part of a claim sent in parts (<id>-2) answers for the claim.
+		f.wantStatus(cs[1].ID, store.Rejected277CA)
+		if want := []workspace.Unmatched{{What: "claim NOTOURS", Reason: "no claim of ours has this id"}}; !reflect.DeepEqual(rc.Unmatched, want) {
+			t.Errorf("unmatched %+v", rc.Unmatched)
+		}
+	})
+}
+
+func TestReceive835(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		_, cs := f.sent(3)
+		draft := f.newClaim(f.episode)
+		total := int64(cs[0].Total)
+		rc := f.mustReceive(an835(
+			remitClaim{cs[0].ID, total, total, "1"},
+			remitClaim{cs[1].ID, total, total - 10000, "1"},
+			remitClaim{cs[2].ID, total, 0, "4"},
+			remitClaim{cs[0].ID, total, 0, "22"},
+			remitClaim{draft.ID, total, total, "1"},
+			remitClaim{"NOTOURS", 100, 100, "1"},
+		))
+		if rc.Kind != workspace.Kind835 || rc.Remittance == nil || rc.Acknowledgment != nil {
+			t.Fatalf("received %+v", rc)
+		}
+		f.wantStatus(cs[0].ID, store.Paid)
+		f.wantStatus(cs[1].ID, store.PartlyPaid)
+		f.wantStatus(cs[2].ID, store.Denied)
+		if p := f.claim(cs[1].ID).Paid; int64(p) != total-10000 {
+			t.Errorf("the partly paid claim: paid %v", p)
+		}
+		// A draft was never sent: its move is skipped, not an error.
+		f.wantStatus(draft.ID, store.Draft)
+		if sk := rc.Skipped(); len(sk) != 1 || sk[0].ClaimID != draft.ID {
+			t.Errorf("skipped %+v", sk)
+		}
+		want := []workspace.Unmatched{
+			{What: "claim " + cs[0].ID, Reason: "a reversal (CLP02 22): not applied, review it"},
+			{What: "claim NOTOURS", Reason: "no claim of ours has this id"},
+		}
+		if !reflect.DeepEqual(rc.Unmatched, want) {
+			t.Errorf("unmatched %+v", rc.Unmatched)
+		}
+		if rc.Remittance.CheckNumber != "CHK12345" || rc.Remittance.Payer != "EXAMPLE HEALTH PLAN" || int64(rc.Remittance.Paid) != 3*total-10000+100 {
+			t.Errorf("remittance %+v", rc.Remittance)
+		}
+	})
+}
+
+func TestReceiveErrors(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		ic, cs := f.sent(1)
+		tests := []struct{ name, file string }{
+			{"not X12", "not x12 at all"},
+			{"an 837", string(ic.Content)},
+			{"a 999 without AK1", strings.Replace(a999(ic.GS06, "A", set{"0001", "A"}), "AK1*HC*", "AKX*HC*", 1)},
+		}
+		for _, tt := range tests {
+			_, err := f.receive(tt.file)
+			wantErr(t, tt.name, err, errs.Invalid, "")
+		}
+		f.wantStatus(cs[0].ID, store.Submitted)
+		f.do(func(tx *store.Tx) error {
+			as, _, err := tx.Acknowledgments(store.Page{})
+			if len(as) != 0 {
+				t.Errorf("%d acknowledgments kept from bad files", len(as))
+			}
+			return err
+		})
+	})
+}
