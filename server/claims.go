@@ -86,7 +86,8 @@ type statusBody struct {
 }
 
 // setClaimStatus answers POST /v1/claims/{id}/status: a biller marks a
-// draft ready, or takes a rejected or denied claim back to draft.
+// draft ready (refused while the scrub finds an error in it), or takes a
+// rejected or denied claim back to draft.
 func (s *Server) setClaimStatus(w http.ResponseWriter, r *http.Request) error {
 	body, err := readJSON(w, r, maxSmall)
 	if err != nil {
@@ -102,6 +103,11 @@ func (s *Server) setClaimStatus(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := r.PathValue("id")
 	return s.write(w, r, body, func(tx *store.Tx) (int, any, error) {
+		if st == store.Ready {
+			if err := s.scrubBeforeReady(tx, id); err != nil {
+				return 0, nil, err
+			}
+		}
 		if err := tx.SetClaimStatus(store.ClaimChange{ClaimID: id, Status: st}, store.Source{Kind: "user", ID: actor(r).UserID}); err != nil {
 			return 0, nil, err
 		}

@@ -108,6 +108,11 @@ func (s *Server) createPayer(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if len(req.Contract) > 0 && string(req.Contract) != "null" {
+		if _, err := decodeContract(req.Contract); err != nil {
+			return err
+		}
+	}
 	return s.write(w, r, body, func(tx *store.Tx) (int, any, error) {
 		p, err := tx.CreatePayer(store.Payer{Name: req.Name, ProfileID: req.ProfileID, PayerID: req.PayerID, Contract: req.Contract})
 		return http.StatusCreated, p, err

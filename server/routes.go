@@ -32,6 +32,8 @@ func (s *Server) routes() {
 	s.handle("GET", "/v1/claims", Read, s.listClaims)
 	s.handle("GET", "/v1/claims/{id}", Read, s.getClaim)
 	s.handle("POST", "/v1/claims/{id}/status", Write, s.setClaimStatus)
+	s.handle("POST", "/v1/claims/{id}/scrub", Read, s.scrubClaim)
+	s.handle("GET", "/v1/claims/{id}/price", Read, s.priceClaim)
 
 	s.handle("GET", "/v1/interchanges", Read, s.listInterchanges)
 	s.handle("POST", "/v1/interchanges", Write, s.createInterchange)

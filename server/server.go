@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/perdiem/perdiem/asp"
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/store"
 	"github.com/perdiem/perdiem/workspace"
@@ -35,6 +36,10 @@ type Options struct {
 	Web http.Handler
 	// Codes is the code set of coding; nil is the embedded one.
 	Codes *codeset.Set
+	// ASP are the CMS ASP quarters the asp and asp-limit drug bases of
+	// the payers' contracts price by; without them those lines are
+	// unpriced.
+	ASP []*asp.Table
 	// TLS says the server is reached over HTTPS: cookies are Secure and
 	// responses carry Strict-Transport-Security.
 	TLS bool

@@ -1,0 +1,208 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/perdiem/perdiem/episode"
+	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/pricing"
+	"github.com/perdiem/perdiem/profile"
+	"github.com/perdiem/perdiem/scrub"
+	"github.com/perdiem/perdiem/store"
+)
+
+// The money loop in the server: a stored claim scrubbed before it leaves
+// (and on its way to ready), and priced under its payer's contract.
+
+// storedOthers are the store's claims for the duplicate edit (SC-21): a
+// claim that has billed the service (store.ClaimsBilling) for the same
+// patient at the same payer (scrub.PatientKey).
+type storedOthers struct{ tx *store.Tx }
+
+func (o storedOthers) Billed(sv scrub.Service, exclude string) (string, error) {
+	cs, err := o.tx.ClaimsBilling(sv.Code, sv.From, sv.To, exclude)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range cs {
+		if scrub.PatientKey(c.Claim) == sv.Patient {
+			return c.ID, nil
+		}
+	}
+	return "", nil
+}
+
+// scrubAnswer is what the scrub found in one stored claim.
+type scrubAnswer struct {
+	ClaimID  string    `json:"claim_id"`
+	Profile  string    `json:"profile"`
+	Errors   int       `json:"errors"`
+	Warnings int       `json:"warnings"`
+	Findings []finding `json:"findings"`
+}
+
+// finding is a scrub finding with the field path, in the claim's answer
+// (GET /v1/claims/{id}), of what it is about: claim.lines[i] for a line,
+// claim for the whole claim.
+type finding struct {
+	scrub.Finding
+	Path string `json:"path"`
+}
+
+func findingPath(f scrub.Finding) string {
+	if f.Line > 0 {
+		return "claim.lines[" + strconv.Itoa(f.Line-1) + "]"
+	}
+	return "claim"
+}
+
+// scrubStored checks a stored claim as it would go out: under its payer's
+// profile (else the claim's own), with the facts of the episode version it
+// was coded from (dosing intervals, visit minutes), and against the
+// store's other claims for duplicates.
+func (s *Server) scrubStored(tx *store.Tx, c store.Claim) (scrubAnswer, error) {
+	var prof *profile.Profile
+	if c.PayerID != "" {
+		p, err := tx.Payer(c.PayerID)
+		if err != nil {
+			return scrubAnswer{}, err
+		}
+		if prof, err = profileByID(p.ProfileID, "payer.profile_id"); err != nil {
+			return scrubAnswer{}, err
+		}
+	} else {
+		id := c.Claim.Profile
+		if id == "" {
+			id = "nhia"
+		}
+		var err error
+		if prof, err = profileByID(id, "claim.profile"); err != nil {
+			return scrubAnswer{}, err
+		}
+	}
+	v, err := tx.EpisodeVersion(c.EpisodeID, c.EpisodeVersion)
+	if err != nil {
+		return scrubAnswer{}, err
+	}
+	doc, err := episode.Decode(v.Document)
+	if err != nil {
+		return scrubAnswer{}, fmt.Errorf("episode %s version %d no longer decodes: %w", c.EpisodeID, c.EpisodeVersion, err)
+	}
+	fs, err := scrub.Check(c.Claim, scrub.FactsOf(doc), scrub.Options{Codes: s.codes, Profile: prof, Others: storedOthers{tx}})
+	if err != nil {
+		return scrubAnswer{}, err
+	}
+	a := scrubAnswer{ClaimID: c.ID, Profile: prof.ID, Findings: make([]finding, len(fs))}
+	for i, f := range fs {
+		a.Findings[i] = finding{Finding: f, Path: findingPath(f)}
+		switch f.Severity {
+		case scrub.Error:
+			a.Errors++
+		case scrub.Warning:
+			a.Warnings++
+		}
+	}
+	tx.Audit("scrub", "claim", c.ID, fmt.Sprintf("%d errors, %d warnings", a.Errors, a.Warnings))
+	return a, nil
+}
+
+// scrubClaim answers POST /v1/claims/{id}/scrub: the findings of the
+// stored claim. It changes nothing, so any role may ask.
+func (s *Server) scrubClaim(w http.ResponseWriter, r *http.Request) error {
+	return s.read(w, r, func(tx *store.Tx) (any, error) {
+		c, err := tx.Claim(r.PathValue("id"))
+		if err != nil {
+			return nil, err
+		}
+		return s.scrubStored(tx, c)
+	})
+}
+
+// scrubBeforeReady refuses to make a claim ready while the scrub finds an
+// error in it (a payer would reject or deny it as it stands): a conflict
+// listing each error-level finding at its path. Warnings and info let it
+// through; the claim's scrub (POST /v1/claims/{id}/scrub) shows them.
+func (s *Server) scrubBeforeReady(tx *store.Tx, id string) error {
+	c, err := tx.Claim(id)
+	if err != nil {
+		return err
+	}
+	a, err := s.scrubStored(tx, c)
+	if err != nil || a.Errors == 0 {
+		return err
+	}
+	var probs []errs.Problem
+	for _, f := range a.Findings {
+		if f.Severity == scrub.Error {
+			probs = append(probs, errs.Problem{Path: f.Path, Message: fmt.Sprintf("scrub %s (%s): %s", f.Edit, f.Rule, f.Message)})
+		}
+	}
+	return &errs.Error{Code: errs.Conflict, Message: fmt.Sprintf("claim %s has %d scrub errors: it cannot be ready", c.ID, a.Errors), Problems: probs}
+}
+
+// payerContract is the contract of a claim's payer, decoded; a claim
+// without a payer, or whose payer has no contract, is not found.
+func payerContract(tx *store.Tx, c store.Claim) (*pricing.Contract, error) {
+	if c.PayerID == "" {
+		return nil, errs.Errorf(errs.NotFound, "claim %s has no payer, so no contract to price it by", c.ID)
+	}
+	p, err := tx.Payer(c.PayerID)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Contract) == 0 {
+		return nil, errs.Errorf(errs.NotFound, "payer %s has no contract: give the payer one to price its claims", p.ID)
+	}
+	k, err := decodeContract(p.Contract)
+	if err != nil {
+		return nil, &errs.Error{Code: errs.Conflict, Message: "payer " + p.ID + "'s contract", Problems: errs.ProblemsOf(err)}
+	}
+	return k, nil
+}
+
+// decodeContract reads a payer's contract (docs/pricing.md), each problem
+// at its path under "contract". An ndc-price basis has no price list in
+// the store: its lines are unpriced.
+func decodeContract(raw []byte) (*pricing.Contract, error) {
+	k, err := pricing.Decode(raw)
+	if err != nil {
+		probs := errs.ProblemsOf(err)
+		if len(probs) == 0 {
+			probs = []errs.Problem{{Message: err.Error()}}
+		}
+		for i := range probs {
+			if probs[i].Path == "" {
+				probs[i].Path = "contract"
+			} else {
+				probs[i].Path = "contract." + probs[i].Path
+			}
+		}
+		return nil, errs.Invalids(probs)
+	}
+	return k, nil
+}
+
+// priceClaim answers GET /v1/claims/{id}/price: what the claim should pay
+// under its payer's contract, each line with the terms and contract
+// figures (field paths) that set it, as `perdiem price --format json`
+// gives a claim.
+func (s *Server) priceClaim(w http.ResponseWriter, r *http.Request) error {
+	return s.read(w, r, func(tx *store.Tx) (any, error) {
+		c, err := tx.Claim(r.PathValue("id"))
+		if err != nil {
+			return nil, err
+		}
+		k, err := payerContract(tx, c)
+		if err != nil {
+			return nil, err
+		}
+		p, err := pricing.Price(c.Claim, k, pricing.Options{ASP: s.opt.ASP})
+		if err != nil {
+			return nil, err
+		}
+		tx.Audit("price", "claim", c.ID, "contract "+k.ID)
+		return p, nil
+	})
+}
