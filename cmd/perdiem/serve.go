@@ -14,6 +14,7 @@ import (
 
 	"github.com/perdiem/perdiem/server"
 	"github.com/perdiem/perdiem/server/demo"
+	"github.com/perdiem/perdiem/site"
 	"github.com/perdiem/perdiem/store"
 )
 
@@ -91,7 +92,7 @@ func runServe(e *env, args []string) int {
 		}
 		seeded = &res
 	}
-	handler := newHandler(db, server.Options{TLS: tls, Logger: logger})
+	handler := site.New(db, server.Options{TLS: tls, Logger: logger})
 	// Every server works jobs (billing runs): on one PostgreSQL database
 	// the processes share them, and one that dies leaves its job to another.
 	workers := river.NewWorkers()

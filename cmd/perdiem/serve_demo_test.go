@@ -12,6 +12,7 @@ import (
 
 	"github.com/perdiem/perdiem/server"
 	"github.com/perdiem/perdiem/server/demo"
+	"github.com/perdiem/perdiem/site"
 	"github.com/perdiem/perdiem/store"
 )
 
@@ -32,7 +33,7 @@ func TestDemoCalendar(t *testing.T) {
 	if res.Showcase == "" {
 		t.Fatal("no episode to show")
 	}
-	h := newHandler(db, server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := site.New(db, server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	var auditor demo.Account
 	for _, a := range res.Accounts {
 		if a.Role == store.RoleAuditor {
