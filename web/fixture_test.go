@@ -14,8 +14,10 @@ import (
 	"github.com/perdiem/perdiem/web"
 )
 
-// fixture is the pages over a fresh store in an SQLite file, with one
-// patient, one payer and the episode of examples/hospitalisation.json.
+// fixture is the pages' handler alone (web.New), signing in through
+// fakeAuth, over a fresh store in an SQLite file with one patient, one
+// payer and the episode of examples/hospitalisation.json: for tests of the
+// pages themselves. The end-to-end tests run the whole server (demoSite).
 type fixture struct {
 	db      *store.DB
 	srv     *httptest.Server
