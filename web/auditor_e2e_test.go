@@ -31,7 +31,7 @@ func TestE2EAuditorCannotEdit(t *testing.T) {
 				.filter(e => !e.closest("form[action$='/files/validate'], form[method=get]")).map(e => "field " + (e.id || e.name)))`))
 	}
 	pages := []string{"/", "/patients", "/patients/" + patient, "/episodes/" + episode + "/calendar?month=2026-03",
-		"/claims/" + claims[0].ID, "/claims/" + claims[0].ID + "/print", "/files", "/rules"}
+		"/claims/" + claims[0].ID, "/claims/" + claims[0].ID + "/print", "/files", "/billing-runs", "/rules"}
 	for _, page := range pages {
 		if w := writes(page); len(w) > 0 {
 			t.Errorf("the auditor is offered writes on %s: %v", page, w)

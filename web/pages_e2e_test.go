@@ -72,6 +72,7 @@ func TestE2EMainPages(t *testing.T) {
 		{"claim", "/claims/" + claim, "#timeline"},
 		{"print", "/claims/" + claim + "/print", ".cms1500"},
 		{"files", "/files", "#file"},
+		{"billing-runs", "/billing-runs", "#run-form"},
 		{"rules", "/rules", "main"},
 	})
 	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("#name")))
