@@ -63,23 +63,34 @@ func NormalizeNDC(s string) (string, error) {
 			return "", &NDCError{s, fmt.Sprintf("%d digits: %s", len(s), ndcForms)}
 		}
 	}
-	parts := strings.Split(s, "-")
-	if len(parts) != 3 || !allDigits(parts[0]) || !allDigits(parts[1]) || !allDigits(parts[2]) {
+	// Three segments, cut without a list: drugs are normalised per document.
+	i := strings.IndexByte(s, '-')
+	j := i + 1 + strings.IndexByte(s[i+1:], '-')
+	if j == i || strings.IndexByte(s[j+1:], '-') >= 0 {
 		return "", &NDCError{s, ndcForms}
 	}
-	l, p, k := parts[0], parts[1], parts[2]
+	l, p, k := s[:i], s[i+1:j], s[j+1:]
+	if !allDigits(l) || !allDigits(p) || !allDigits(k) {
+		return "", &NDCError{s, ndcForms}
+	}
+	var b [11]byte
 	switch {
 	case len(l) == 5 && len(p) == 4 && len(k) == 2:
 	case len(l) == 4 && len(p) == 4 && len(k) == 2:
-		l = "0" + l
+		b[0] = '0'
 	case len(l) == 5 && len(p) == 3 && len(k) == 2:
-		p = "0" + p
+		b[5] = '0'
 	case len(l) == 5 && len(p) == 4 && len(k) == 1:
-		k = "0" + k
+		b[9] = '0'
 	default:
-		return "", &NDCError{s, fmt.Sprintf("segments of %d-%d-%d digits: %s", len(parts[0]), len(parts[1]), len(parts[2]), ndcForms)}
+		return "", &NDCError{s, fmt.Sprintf("segments of %d-%d-%d digits: %s", len(l), len(p), len(k), ndcForms)}
 	}
-	return l + p + k, nil
+	// Each segment ends where its 5-4-2 place ends; a padding zero stays
+	// before a short one.
+	copy(b[5-len(l):5], l)
+	copy(b[9-len(p):9], p)
+	copy(b[11-len(k):], k)
+	return string(b[:]), nil
 }
 
 // NormalizeICD10 returns an ICD-10-CM code without its dot, in upper case,
