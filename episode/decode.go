@@ -54,8 +54,13 @@ func (e *Error) Error() string {
 // its field path. A UTF-8 byte order mark before the document is skipped.
 // Any problem returns a nil Document and an *Error.
 func Decode(data []byte) (*Document, error) {
+	var a arena
+	return decode(&a, data)
+}
+
+func decode(a *arena, data []byte) (*Document, error) {
 	data = strictjson.BlankBOM(data)
-	doc, err := decodeFast(data)
+	doc, err := decodeFastIn(a, data)
 	if err != nil {
 		// The path-tracking walk is the judge: it names each problem.
 		if probs := walk(checkText, data); len(probs) > 0 {
@@ -118,3 +123,19 @@ func hasSurrogateEscape(data []byte) bool {
 }
 
 var indexPath = strictjson.IndexPath
+
+// Decoder decodes documents one after another, as Decode does, reusing the
+// memory of the documents it returned before: a Document it returns is
+// valid only until its next call to Decode. A batch that codes each
+// document before reading the next allocates little more than each
+// document's text that way. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	a arena
+}
+
+// Decode reads one document as the package's Decode does; it writes over
+// the Document the previous call returned.
+func (dec *Decoder) Decode(data []byte) (*Document, error) {
+	dec.a.reset()
+	return decode(&dec.a, data)
+}

@@ -27,8 +27,13 @@ import (
 // fast_fields_test.go walks the types with reflect and fails when a field
 // is missing here, read into the wrong place, or numbered like another.
 func decodeFast(data []byte) (*Document, error) {
-	d := fastDecoder{data: data, s: string(data)}
-	doc := new(Document)
+	return decodeFastIn(new(arena), data)
+}
+
+// decodeFastIn is decodeFast with the document's memory taken from a.
+func decodeFastIn(a *arena, data []byte) (*Document, error) {
+	d := fastDecoder{data: data, s: string(data), a: a}
+	doc := take(&a.docs)
 	if d.peek() != '{' {
 		return nil, d.unexpected("an object")
 	}
@@ -49,6 +54,7 @@ type fastDecoder struct {
 	data []byte
 	s    string
 	pos  int
+	a    *arena
 }
 
 // fastError says where the fast path gave up.
@@ -159,8 +165,9 @@ func (d *fastDecoder) unknown(key string) (int, error) {
 }
 
 // fastArray reads a JSON array into *p, or leaves *p nil for null. An empty
-// array is an empty, non-nil slice, as encoding/json makes it.
-func fastArray[T any](d *fastDecoder, p *[]T, elem func(*fastDecoder, *T) error) error {
+// array is an empty, non-nil slice, as encoding/json makes it. The elements
+// are laid out at the end of slab, which only arrays of that type use.
+func fastArray[T any](d *fastDecoder, p *[]T, slab *[]T, elem func(*fastDecoder, *T) error) error {
 	switch d.peek() {
 	case 'n':
 		return d.literal("null")
@@ -174,33 +181,119 @@ func fastArray[T any](d *fastDecoder, p *[]T, elem func(*fastDecoder, *T) error)
 		*p = make([]T, 0)
 		return nil
 	}
-	s := make([]T, 0, 4)
+	if cap(*slab)-len(*slab) < 4 {
+		// A fresh block; what earlier arrays hold stays where it is.
+		*slab = make([]T, 0, max(4, 2*cap(*slab)))
+	}
+	start := len(*slab)
 	for {
 		var zero T
-		s = append(s, zero)
-		if err := elem(d, &s[len(s)-1]); err != nil {
+		*slab = append(*slab, zero)
+		if err := elem(d, &(*slab)[len(*slab)-1]); err != nil {
 			return err
 		}
 		if more, err := d.next(']'); !more {
 			if err == nil {
-				*p = s
+				// Full capacity: an append to the list copies it rather
+				// than writing over the next list in the slab.
+				*p = (*slab)[start:len(*slab):len(*slab)]
 			}
 			return err
 		}
 	}
 }
 
-// fastPointer reads a value into a new T, or leaves *p nil for null.
-func fastPointer[T any](d *fastDecoder, p **T, elem func(*fastDecoder, *T) error) error {
+// fastPointer reads a value into a T taken from slab, or leaves *p nil for
+// null.
+func fastPointer[T any](d *fastDecoder, p **T, slab *[]T, elem func(*fastDecoder, *T) error) error {
 	if d.peek() == 'n' {
 		return d.literal("null")
 	}
-	v := new(T)
+	v := take(slab)
 	if err := elem(d, v); err != nil {
 		return err
 	}
 	*p = v
 	return nil
+}
+
+// arena holds the memory of decoded documents: one slab per type, from
+// which the decoder takes the values and lists of a document. Decode uses a
+// fresh arena per document; a Decoder keeps one and reuses it, so a batch
+// allocates little more than each document's text.
+type arena struct {
+	docs      []Document
+	periods   []Period
+	therapies []Therapy
+	changes   []Change
+	holds     []Hold
+	visits    []Visit
+	drugs     []Drug
+	supplies  []Supply
+	claims    []Claim
+	contacts  []Contact
+	addresses []Address
+	patients  []Patient
+	persons   []Person
+	dates     []civil.Date // pointed to (end, dob)
+	dateLists []civil.Date // lists (infusion_days)
+	floats    []float64
+	bools     []bool
+	ints      []int
+	strs      []string
+	charges   map[string]money.Amount
+}
+
+// take returns a zero T from slab. A full slab is replaced, not regrown, so
+// the values already taken from it stay where they are.
+func take[T any](slab *[]T) *T {
+	if len(*slab) == cap(*slab) {
+		*slab = make([]T, 0, max(1, 2*cap(*slab)))
+	}
+	var zero T
+	*slab = append(*slab, zero)
+	return &(*slab)[len(*slab)-1]
+}
+
+// maxKept bounds the values a reused slab keeps, so one huge document does
+// not pin its memory for the rest of a batch.
+const maxKept = 1 << 12
+
+// reuse empties a slab for the next document.
+func reuse[T any](slab *[]T) {
+	if cap(*slab) > maxKept {
+		*slab = nil
+		return
+	}
+	*slab = (*slab)[:0]
+}
+
+// reset makes the arena's memory free for the next document: whatever the
+// last document held is written over.
+func (a *arena) reset() {
+	reuse(&a.docs)
+	reuse(&a.periods)
+	reuse(&a.therapies)
+	reuse(&a.changes)
+	reuse(&a.holds)
+	reuse(&a.visits)
+	reuse(&a.drugs)
+	reuse(&a.supplies)
+	reuse(&a.claims)
+	reuse(&a.contacts)
+	reuse(&a.addresses)
+	reuse(&a.patients)
+	reuse(&a.persons)
+	reuse(&a.dates)
+	reuse(&a.dateLists)
+	reuse(&a.floats)
+	reuse(&a.bools)
+	reuse(&a.ints)
+	reuse(&a.strs)
+	if len(a.charges) > maxLinearKeys {
+		a.charges = nil
+	}
+	clear(a.charges)
 }
 
 // str reads a string; null leaves *p as it is, as encoding/json does.
@@ -496,7 +589,13 @@ func (d *fastDecoder) charges(p *map[string]money.Amount) error {
 		return d.unexpected("an object")
 	}
 	d.pos++
-	m := make(map[string]money.Amount)
+	// A document has one charge map (a claim given twice is refused), so
+	// the arena keeps just one.
+	m := d.a.charges
+	if m == nil {
+		m = make(map[string]money.Amount)
+		d.a.charges = m
+	}
 	*p = m
 	if d.peek() == '}' {
 		d.pos++
@@ -550,17 +649,17 @@ func (d *fastDecoder) document(doc *Document) error {
 		case "profile":
 			return 0, d.str(&doc.Profile)
 		case "period":
-			return 1, fastPointer(d, &doc.Period, (*fastDecoder).period)
+			return 1, fastPointer(d, &doc.Period, &d.a.periods, (*fastDecoder).period)
 		case "therapies":
-			return 2, fastArray(d, &doc.Therapies, (*fastDecoder).therapy)
+			return 2, fastArray(d, &doc.Therapies, &d.a.therapies, (*fastDecoder).therapy)
 		case "visits":
-			return 3, fastArray(d, &doc.Visits, (*fastDecoder).visit)
+			return 3, fastArray(d, &doc.Visits, &d.a.visits, (*fastDecoder).visit)
 		case "drugs":
-			return 4, fastArray(d, &doc.Drugs, (*fastDecoder).drug)
+			return 4, fastArray(d, &doc.Drugs, &d.a.drugs, (*fastDecoder).drug)
 		case "supplies":
-			return 5, fastArray(d, &doc.Supplies, (*fastDecoder).supply)
+			return 5, fastArray(d, &doc.Supplies, &d.a.supplies, (*fastDecoder).supply)
 		case "claim":
-			return 6, fastPointer(d, &doc.Claim, (*fastDecoder).claim)
+			return 6, fastPointer(d, &doc.Claim, &d.a.claims, (*fastDecoder).claim)
 		}
 		return d.unknown(key)
 	})
@@ -588,31 +687,31 @@ func (d *fastDecoder) therapy(t *Therapy) error {
 		case "start":
 			return 2, d.date(&t.Start)
 		case "end":
-			return 3, fastPointer(d, &t.End, (*fastDecoder).date)
+			return 3, fastPointer(d, &t.End, &d.a.dates, (*fastDecoder).date)
 		case "every_hours":
-			return 4, fastPointer(d, &t.EveryHours, (*fastDecoder).float)
+			return 4, fastPointer(d, &t.EveryHours, &d.a.floats, (*fastDecoder).float)
 		case "every_days":
-			return 5, fastPointer(d, &t.EveryDays, (*fastDecoder).float)
+			return 5, fastPointer(d, &t.EveryDays, &d.a.floats, (*fastDecoder).float)
 		case "continuous":
-			return 6, fastPointer(d, &t.Continuous, (*fastDecoder).boolean)
+			return 6, fastPointer(d, &t.Continuous, &d.a.bools, (*fastDecoder).boolean)
 		case "implanted_pump":
-			return 7, fastPointer(d, &t.ImplantedPump, (*fastDecoder).boolean)
+			return 7, fastPointer(d, &t.ImplantedPump, &d.a.bools, (*fastDecoder).boolean)
 		case "liters_per_day":
-			return 8, fastPointer(d, &t.LitersPerDay, (*fastDecoder).float)
+			return 8, fastPointer(d, &t.LitersPerDay, &d.a.floats, (*fastDecoder).float)
 		case "method":
 			return 9, d.str(&t.Method)
 		case "lumens":
-			return 10, fastPointer(d, &t.Lumens, (*fastDecoder).integer)
+			return 10, fastPointer(d, &t.Lumens, &d.a.ints, (*fastDecoder).integer)
 		case "device":
 			return 11, d.str(&t.Device)
 		case "site":
 			return 12, d.str(&t.Site)
 		case "changes":
-			return 13, fastArray(d, &t.Changes, (*fastDecoder).change)
+			return 13, fastArray(d, &t.Changes, &d.a.changes, (*fastDecoder).change)
 		case "holds":
-			return 14, fastArray(d, &t.Holds, (*fastDecoder).hold)
+			return 14, fastArray(d, &t.Holds, &d.a.holds, (*fastDecoder).hold)
 		case "infusion_days":
-			return 15, fastArray(d, &t.InfusionDays, (*fastDecoder).date)
+			return 15, fastArray(d, &t.InfusionDays, &d.a.dateLists, (*fastDecoder).date)
 		case "description":
 			return 16, d.str(&t.Description)
 		}
@@ -626,13 +725,13 @@ func (d *fastDecoder) change(c *Change) error {
 		case "from":
 			return 0, d.date(&c.From)
 		case "every_hours":
-			return 1, fastPointer(d, &c.EveryHours, (*fastDecoder).float)
+			return 1, fastPointer(d, &c.EveryHours, &d.a.floats, (*fastDecoder).float)
 		case "every_days":
-			return 2, fastPointer(d, &c.EveryDays, (*fastDecoder).float)
+			return 2, fastPointer(d, &c.EveryDays, &d.a.floats, (*fastDecoder).float)
 		case "continuous":
-			return 3, fastPointer(d, &c.Continuous, (*fastDecoder).boolean)
+			return 3, fastPointer(d, &c.Continuous, &d.a.bools, (*fastDecoder).boolean)
 		case "liters_per_day":
-			return 4, fastPointer(d, &c.LitersPerDay, (*fastDecoder).float)
+			return 4, fastPointer(d, &c.LitersPerDay, &d.a.floats, (*fastDecoder).float)
 		case "method":
 			return 5, d.str(&c.Method)
 		case "site":
@@ -736,19 +835,19 @@ func (d *fastDecoder) claim(c *Claim) error {
 		case "subscriber":
 			return 4, d.subscriber(&c.Subscriber)
 		case "patient":
-			return 5, fastPointer(d, &c.Patient, (*fastDecoder).patient)
+			return 5, fastPointer(d, &c.Patient, &d.a.patients, (*fastDecoder).patient)
 		case "payer":
 			return 6, d.payer(&c.Payer)
 		case "diagnoses":
-			return 7, fastArray(d, &c.Diagnoses, (*fastDecoder).str)
+			return 7, fastArray(d, &c.Diagnoses, &d.a.strs, (*fastDecoder).str)
 		case "prior_auth":
 			return 8, d.str(&c.PriorAuth)
 		case "note":
 			return 9, d.str(&c.Note)
 		case "rendering":
-			return 10, fastPointer(d, &c.Rendering, (*fastDecoder).person)
+			return 10, fastPointer(d, &c.Rendering, &d.a.persons, (*fastDecoder).person)
 		case "ordering":
-			return 11, fastPointer(d, &c.Ordering, (*fastDecoder).person)
+			return 11, fastPointer(d, &c.Ordering, &d.a.persons, (*fastDecoder).person)
 		case "charges":
 			return 12, d.charges(&c.Charges)
 		case "interchange":
@@ -772,7 +871,7 @@ func (d *fastDecoder) provider(p *Provider) error {
 		case "address":
 			return 4, d.address(&p.Address)
 		case "contact":
-			return 5, fastPointer(d, &p.Contact, (*fastDecoder).contact)
+			return 5, fastPointer(d, &p.Contact, &d.a.contacts, (*fastDecoder).contact)
 		}
 		return d.unknown(key)
 	})
@@ -822,7 +921,7 @@ func (d *fastDecoder) subscriber(s *Subscriber) error {
 		case "middle":
 			return 3, d.str(&s.Middle)
 		case "dob":
-			return 4, fastPointer(d, &s.DOB, (*fastDecoder).date)
+			return 4, fastPointer(d, &s.DOB, &d.a.dates, (*fastDecoder).date)
 		case "sex":
 			return 5, d.str(&s.Sex)
 		case "group":
@@ -830,7 +929,7 @@ func (d *fastDecoder) subscriber(s *Subscriber) error {
 		case "relationship":
 			return 7, d.str(&s.Relationship)
 		case "address":
-			return 8, fastPointer(d, &s.Address, (*fastDecoder).address)
+			return 8, fastPointer(d, &s.Address, &d.a.addresses, (*fastDecoder).address)
 		}
 		return d.unknown(key)
 	})

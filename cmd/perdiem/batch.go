@@ -98,8 +98,9 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var dec episode.Decoder // each worker's documents reuse one memory
 			for ch := range jobs {
-				codeChunk(ch, opt, f.format == "table")
+				codeChunk(ch, &dec, opt, f.format == "table")
 				done <- ch
 			}
 		}()
@@ -256,7 +257,7 @@ func readAllLimited(r io.Reader, max int64) ([]byte, error) {
 	return data, err
 }
 
-func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
+func codeChunk(ch *batchChunk, dec *episode.Decoder, opt coding.Options, table bool) {
 	enc := json.NewEncoder(&ch.out)
 	enc.SetEscapeHTML(false)
 	var buf []byte
@@ -275,7 +276,7 @@ func codeChunk(ch *batchChunk, opt coding.Options, table bool) {
 			ch.out.WriteString("{\"line\":" + strconv.Itoa(n) + ",\"empty\":true}\n")
 			continue
 		}
-		res, ep, err := codeEpisode(doc, opt)
+		res, ep, err := codeDocument(dec, doc, opt)
 		if err != nil {
 			ch.failed++
 			var pe *episode.Error

@@ -196,7 +196,13 @@ func codingOptions(profileID, profileFile, cms, codes string) (coding.Options, e
 
 // codeEpisode decodes and codes one document, and returns both.
 func codeEpisode(data []byte, opt coding.Options) (*claim.Result, *episode.Document, error) {
-	doc, err := episode.Decode(data)
+	return codeDocument(new(episode.Decoder), data, opt)
+}
+
+// codeDocument is codeEpisode with the document decoded by dec: it is
+// valid until dec decodes the next one.
+func codeDocument(dec *episode.Decoder, data []byte, opt coding.Options) (*claim.Result, *episode.Document, error) {
+	doc, err := dec.Decode(data)
 	if err != nil {
 		return nil, nil, shortProblems(err)
 	}
