@@ -1,7 +1,9 @@
 package x222
 
 import (
+	"bufio"
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,76 +12,86 @@ import (
 	"testing"
 )
 
-// claimFile generates an 837P of n subscriber/claim blocks copied from the
-// good sample, numbered so that it validates clean (each block has its own
-// HL number, member ID and CLM01, so no claim repeats another), without
-// holding it in memory.
+// claimFile generates an 837P of sets transaction sets of perSet
+// subscriber/claim blocks each, copied from the good sample and numbered so
+// that it validates clean (each block has its HL number within its set, and
+// its own member ID and CLM01 within the file, so no claim repeats another;
+// each set its own ST02), without holding it in memory.
 type claimFile struct {
-	head, tail []byte
+	head, setHead, tail []byte
 	// block is a subscriber loop after its "HL*n", cut where the member
 	// ID's and CLM01's numbers go
 	block        [3][]byte
-	n, i         int
+	setSegs      int // segments of a set without its claim blocks
+	blockSegs    int
+	sets, perSet int
+	set, i, id   int // set being written (1-based), its blocks written, last claim number
 	buf, scratch []byte
-	size         int64
 }
 
-func newClaimFile(tb testing.TB, n int) *claimFile {
+func newClaimFile(tb testing.TB, sets, perSet int) *claimFile {
 	tb.Helper()
 	src, err := os.ReadFile(samples + "synthetic__home-infusion-good.x12")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	src = bytes.ReplaceAll(src, []byte("\n"), nil)
+	const st = "ST*837*0001*005010X222A1~"
+	s := bytes.Index(src, []byte(st))
 	i := bytes.Index(src, []byte("HL*2*1*22*0~"))
 	j := bytes.Index(src, []byte("~SE*")) + 1
-	if i < 0 || j < 1 {
+	if s < 0 || i < s || j < i {
 		tb.Fatal("sample layout changed")
 	}
-	st := bytes.Index(src, []byte("ST*"))
 	block := src[i+len("HL*2") : j]
 	const member, claim = "MBR123456789", "CLM*HIT20260101A"
 	m, k := bytes.Index(block, []byte(member)), bytes.Index(block, []byte(claim))
 	if m < 0 || k < m {
 		tb.Fatal("sample layout changed")
 	}
-	parts := [3][]byte{block[:m+3], block[m+len(member) : k+len("CLM*HIT")], block[k+len(claim):]}
-	segs := bytes.Count(src[st:i], []byte("~")) + n*bytes.Count(block, []byte("~")) + 1
-	end := bytes.Index(src[j:], []byte("~"))
-	tail := fmt.Appendf(nil, "SE*%d*0001%s", segs, src[j+end:])
-	c := &claimFile{head: src[:i], block: parts, tail: tail, n: n}
-	c.size = int64(len(c.head) + len(c.tail) + n*(len(parts[0])+len(parts[1])+len(parts[2])+len("HL*")) + 3*digitsUpTo(n+1))
-	c.buf = c.head
-	return c
+	return &claimFile{
+		head: src[:s], setHead: src[s+len(st) : i],
+		block:   [3][]byte{block[:m+3], block[m+len(member) : k+len("CLM*HIT")], block[k+len(claim):]},
+		setSegs: bytes.Count(src[s:i], []byte("~")) + 1, blockSegs: bytes.Count(block, []byte("~")),
+		tail: fmt.Appendf(nil, "GE*%d*101~IEA*1*000000101~", sets),
+		sets: sets, perSet: perSet, id: 1, buf: src[:s],
+	}
 }
 
-// digitsUpTo is the number of digits in the HL numbers 2 … n. It counts by
-// powers of ten so that the benchmark's allocations are the validator's.
-func digitsUpTo(n int) int {
-	d := 0
-	for lo, w := 1, 1; lo <= n; lo, w = lo*10, w+1 {
-		d += (min(n, lo*10-1) - max(lo, 2) + 1) * w
-	}
-	return d
+// size is the length of the file c generates, found by generating it.
+func (c claimFile) size() int64 {
+	c.buf, c.scratch = c.head, nil
+	n, _ := io.Copy(io.Discard, &c)
+	return n
 }
 
 func (c *claimFile) Read(p []byte) (int, error) {
 	for len(c.buf) == 0 {
+		b := c.scratch[:0]
 		switch {
-		case c.i < c.n:
-			c.i++
-			n := int64(c.i + 1)
-			b := strconv.AppendInt(append(c.scratch[:0], "HL*"...), n, 10)
-			b = strconv.AppendInt(append(b, c.block[0]...), n, 10)
-			b = strconv.AppendInt(append(b, c.block[1]...), n, 10)
-			c.scratch = append(b, c.block[2]...)
-			c.buf = c.scratch
-		case c.i == c.n:
-			c.i++
-			c.buf = c.tail
-		default:
+		case c.set > c.sets:
 			return 0, io.EOF
+		case c.set == 0 || c.i == c.perSet:
+			c.set++
+			c.i = 0
+			b = fmt.Appendf(b, "ST*837*%04d*005010X222A1~", c.set)
+			b = append(b, c.setHead...)
+		default:
+			c.i++
+			c.id++
+			b = strconv.AppendInt(append(b, "HL*"...), int64(c.i+1), 10)
+			b = strconv.AppendInt(append(b, c.block[0]...), int64(c.id), 10)
+			b = strconv.AppendInt(append(b, c.block[1]...), int64(c.id), 10)
+			b = append(b, c.block[2]...)
+			if c.i == c.perSet {
+				b = fmt.Appendf(b, "SE*%d*%04d~", c.setSegs+c.perSet*c.blockSegs, c.set)
+				if c.set == c.sets {
+					c.set++
+					b = append(b, c.tail...)
+				}
+			}
 		}
+		c.scratch, c.buf = b, b
 	}
 	k := copy(p, c.buf)
 	c.buf = c.buf[k:]
@@ -87,23 +99,70 @@ func (c *claimFile) Read(p []byte) (int, error) {
 }
 
 func TestGeneratedFileIsValid(t *testing.T) {
-	rep, err := Validate(newClaimFile(t, 300), testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rep.Valid() || rep.Groups[0].Sets[0].Claims != 300 {
-		t.Fatalf("generated file: valid %v, claims %d\n%s", rep.Valid(), rep.Groups[0].Sets[0].Claims, findingLines(rep))
+	for _, c := range []struct{ sets, perSet int }{{1, 300}, {300, 1}, {7, 40}} {
+		rep, err := Validate(newClaimFile(t, c.sets, c.perSet), testOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		claims := 0
+		for _, s := range rep.Groups[0].Sets {
+			claims += s.Claims
+		}
+		if !rep.Valid() || rep.Sets != c.sets || claims != c.sets*c.perSet {
+			t.Fatalf("generated file of %d×%d: valid %v, %d sets, %d claims\n%s", c.sets, c.perSet, rep.Valid(), rep.Sets, claims, findingLines(rep))
+		}
 	}
 }
 
+// The files the whole-process figures of perdiem validate are measured on
+// are written by
+//
+//	go test ./x12/x222 -run TestWriteClaimFile -claimfile FILE -claimfile.mb 100 -claimfile.perset 1
+//
+// (-claimfile.perset 5000 for sets of 5,000 claims); without -claimfile
+// the test is skipped.
+var (
+	claimFileOut    = flag.String("claimfile", "", "write a generated 837P to this file")
+	claimFileMB     = flag.Int("claimfile.mb", 100, "its size in MB (10^6 bytes), give or take a set")
+	claimFilePerSet = flag.Int("claimfile.perset", 1, "its claims per transaction set")
+)
+
+func TestWriteClaimFile(t *testing.T) {
+	if *claimFileOut == "" {
+		t.Skip("no -claimfile given")
+	}
+	per := *claimFilePerSet
+	one := newClaimFile(t, 2, per).size() - newClaimFile(t, 1, per).size()
+	sets := max(1, int(int64(*claimFileMB)*1e6/one))
+	f, err := os.Create(*claimFileOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	n, err := io.Copy(w, newClaimFile(t, sets, per))
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %d bytes, %d sets of %d claims", *claimFileOut, n, sets, per)
+}
+
 func BenchmarkValidate(b *testing.B) {
-	for _, n := range []int{1000, 20000} {
-		b.Run(fmt.Sprintf("claims=%d", n), func(b *testing.B) {
-			b.SetBytes(newClaimFile(b, n).size)
+	for _, c := range []struct {
+		name         string
+		sets, perSet int
+	}{{"claims=1000", 1, 1000}, {"claims=20000", 1, 20000}, {"sets=20000", 20000, 1}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(newClaimFile(b, c.sets, c.perSet).size())
 			b.ReportAllocs()
 			var peak uint64
 			for b.Loop() {
-				rep, err := Validate(newClaimFile(b, n), testOptions())
+				rep, err := Validate(newClaimFile(b, c.sets, c.perSet), testOptions())
 				if err != nil || !rep.Valid() {
 					b.Fatal(err, findingLines(rep))
 				}
