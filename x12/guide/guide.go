@@ -151,7 +151,61 @@ type LoopDef struct {
 	Children []Child
 
 	required []int    // indexes of the required children
-	tags     []uint32 // tag of each child's ID, packed together for match to scan
+	byTag    tagIndex // the children of each segment ID, for match
+}
+
+// tagIndex lists, for each segment ID of a loop's children, the indexes of
+// the children with that ID, in order: an open-addressed table keyed by
+// tag, so that placing a segment looks at its few candidates only.
+type tagIndex struct {
+	shift uint32    // 32 less the log2 of len(slots)
+	slots []tagSlot // tag 0: free
+	idx   []int32   // the runs of child indexes, one run a tag
+}
+
+type tagSlot struct {
+	tag    uint32
+	lo, hi int32 // idx[lo:hi]
+}
+
+func newTagIndex(tags []uint32) tagIndex {
+	distinct := map[uint32][]int32{}
+	var order []uint32
+	for i, t := range tags {
+		if distinct[t] == nil {
+			order = append(order, t)
+		}
+		distinct[t] = append(distinct[t], int32(i))
+	}
+	size, bits := 4, uint32(2)
+	for size < 2*len(order) {
+		size, bits = 2*size, bits+1
+	}
+	x := tagIndex{shift: 32 - bits, slots: make([]tagSlot, size)}
+	for _, t := range order {
+		lo := int32(len(x.idx))
+		x.idx = append(x.idx, distinct[t]...)
+		h := t * 0x9E3779B1 >> x.shift
+		for x.slots[h].tag != 0 {
+			h = (h + 1) & uint32(size-1)
+		}
+		x.slots[h] = tagSlot{t, lo, int32(len(x.idx))}
+	}
+	return x
+}
+
+// children returns the indexes of the children whose ID has tag t.
+func (x *tagIndex) children(t uint32) []int32 {
+	mask := uint32(len(x.slots) - 1)
+	for h := t * 0x9E3779B1 >> x.shift; ; h = (h + 1) & mask {
+		s := &x.slots[h&mask]
+		if s.tag == t {
+			return x.idx[s.lo:s.hi]
+		}
+		if s.tag == 0 {
+			return nil
+		}
+	}
 }
 
 // Child is one entry of a loop: a segment, or a child loop with the usage
@@ -339,10 +393,11 @@ func Parse(text string) (*Guide, error) {
 		}
 	}
 	for _, l := range g.Loops {
+		tags := make([]uint32, len(l.Children))
 		for i := range l.Children {
 			c := &l.Children[i]
 			c.id = c.ID()
-			l.tags = append(l.tags, tag(c.id))
+			tags[i] = tag(c.id)
 			if c.Segment != nil {
 				sd := c.Segment
 				sd.keyElem, sd.keyComp, sd.keyDef = sd.key()
@@ -362,6 +417,7 @@ func Parse(text string) (*Guide, error) {
 				c.group = l.Children[i-1].group
 			}
 		}
+		l.byTag = newTagIndex(tags)
 		for i := range l.Children {
 			c := &l.Children[i]
 			c.keyed = c.Segment != nil && ((i > 0 && l.Children[i-1].id == c.id) ||

@@ -169,9 +169,9 @@ func match(f *frame, seg *x12.Segment, t uint32) int {
 	case f.pos < 0: // the root loop before BHT: ST is not one of its children
 		start = 0
 	}
-	tags := f.loop.tags[:len(children)]
-	for i := start; i < len(tags); i++ {
-		if tags[i] != t {
+	for _, k := range f.loop.byTag.children(t) {
+		i := int(k)
+		if i < start {
 			continue
 		}
 		c := &children[i]
