@@ -315,17 +315,14 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 			return nil, r.skip(n, badID(pos, raw, i))
 		}
 		s.raw, s.seps, s.id, s.delim, s.pos = raw, s.seps[:0], r.intern(raw[:i]), r.delim, pos
-		if bytes.IndexByte(raw, '\n') >= 0 {
-			lines = bytes.Count(raw, []byte{'\n'})
+	} else if err := s.tokenize(raw, r.delim, pos, &r.ids); err != nil {
+		if errors.Is(err, ErrTooManyElements) {
+			return nil, r.skip(n, r.errAt(pos, err))
 		}
-	} else {
-		var err error
-		if lines, err = s.tokenize(raw, r.delim, pos, r.intern); err != nil {
-			if errors.Is(err, ErrTooManyElements) {
-				return nil, r.skip(n, r.errAt(pos, err))
-			}
-			return nil, r.skip(n, err.(*SyntaxError))
-		}
+		return nil, r.skip(n, err.(*SyntaxError))
+	}
+	if bytes.IndexByte(raw, '\n') >= 0 {
+		lines = bytes.Count(raw, []byte{'\n'})
 	}
 	s.padded = r.padded
 	r.nseg++

@@ -47,7 +47,7 @@ func (s *Segment) Tokenize(raw []byte, d Delimiters, pos Position) error {
 	if s.ids == nil {
 		s.ids = new(idCache)
 	}
-	_, err := s.tokenize(raw, d, pos, s.ids.intern)
+	err := s.tokenize(raw, d, pos, s.ids)
 	if err != nil && errors.Is(err, ErrTooManyElements) {
 		se := &SyntaxError{Pos: pos, Err: err}
 		if i := bytes.IndexByte(raw, d.Element); i >= 0 && validID(raw[:i]) {
@@ -58,43 +58,38 @@ func (s *Segment) Tokenize(raw []byte, d Delimiters, pos Position) error {
 	return err
 }
 
-// tokenize splits raw into elements; it returns the line breaks inside
-// raw, which the Reader counts.
-func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, intern func([]byte) string) (int, error) {
+// tokenize splits raw into elements, taking the ID's string from ids.
+func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, ids *idCache) error {
 	es := d.Element
 	seps := append(s.seps[:0], -1)
-	lines := 0
 	// Eight bytes at a time: zeroBytes marks the bytes equal to the
-	// separator, or to a line feed, with their top bits.
-	sepAll, nlAll := uint64(es)*ones, uint64('\n')*ones
+	// separator with their top bits.
+	sepAll := uint64(es) * ones
 	i := 0
 	for ; i+8 <= len(raw); i += 8 {
 		w := binary.LittleEndian.Uint64(raw[i:])
-		lines += bits.OnesCount64(zeroBytes(w ^ nlAll))
 		for m := zeroBytes(w ^ sepAll); m != 0; m &= m - 1 {
 			if len(seps) > MaxElements {
-				return 0, errTooMany
+				return errTooMany
 			}
 			seps = append(seps, i+bits.TrailingZeros64(m)/8)
 		}
 	}
 	for ; i < len(raw); i++ {
-		if c := raw[i]; c == es {
+		if raw[i] == es {
 			if len(seps) > MaxElements {
-				return 0, errTooMany
+				return errTooMany
 			}
 			seps = append(seps, i)
-		} else if c == '\n' {
-			lines++
 		}
 	}
 	seps = append(seps, len(raw))
 	id := raw[:seps[1]]
 	if !validID(id) {
-		return 0, badID(pos, raw, len(id))
+		return badID(pos, raw, len(id))
 	}
-	s.seps, s.raw, s.id, s.delim, s.pos, s.padded = seps, raw, intern(id), d, pos, false
-	return lines, nil
+	s.seps, s.raw, s.id, s.delim, s.pos, s.padded = seps, raw, ids.intern(id), d, pos, false
+	return nil
 }
 
 const ones, highs = 0x0101010101010101, 0x8080808080808080
