@@ -171,6 +171,7 @@ type Machine struct {
 	// set part
 	inST       bool
 	set        *SetResult
+	st01, st03 string // the last set's, reused while they repeat
 	st02       string
 	stPos      x12.Position
 	setPos     int
@@ -624,15 +625,17 @@ func (m *Machine) ge(seg *x12.Segment) {
 // st opens a transaction set (the set part).
 func (m *Machine) st(seg *x12.Segment) {
 	m.setOrdinal++
+	st01, st03 := reuse(m.st01, seg.ElementBytes(1)), reuse(m.st03, seg.ElementBytes(3))
+	m.st01, m.st03 = st01, st03
 	m.inST, m.setPos, m.st02, m.stPos = true, 1, seg.Element(2), seg.Pos()
-	m.set = &SetResult{Ordinal: m.setOrdinal, ID: seg.Element(1), Control: m.st02, Version: seg.Element(3), Accepted: true}
+	m.set = &SetResult{Ordinal: m.setOrdinal, ID: st01, Control: m.st02, Version: st03, Accepted: true}
 	m.checkEnvelopeElements(seg)
-	if v := seg.Element(1); v != m.g.TransactionSet {
-		m.envelope("ST01", "6", "ST01 is %q, want %s", v, m.g.TransactionSet)
+	if st01 != m.g.TransactionSet {
+		m.envelope("ST01", "6", "ST01 is %q, want %s", st01, m.g.TransactionSet)
 		m.set.Codes = append(m.set.Codes, "6")
 	}
-	if v := seg.Element(3); v != m.g.Version && m.g.Segments["ST"][2].Usage != NotUsed {
-		m.envelope("ST03", "1", "ST03 is %q, want %s", v, m.g.Version)
+	if st03 != m.g.Version && m.g.Segments["ST"][2].Usage != NotUsed {
+		m.envelope("ST03", "1", "ST03 is %q, want %s", st03, m.g.Version)
 		m.set.Codes = append(m.set.Codes, "1")
 	}
 	m.stack = m.stack[:0]
@@ -647,11 +650,11 @@ func (m *Machine) st(seg *x12.Segment) {
 func (m *Machine) se(seg *x12.Segment) {
 	m.setPos++
 	m.checkEnvelopeElements(seg)
-	if n, err := strconv.Atoi(seg.Element(1)); err != nil || n != m.setPos {
+	if n, ok := count(seg.ElementBytes(1)); !ok || n != m.setPos {
 		m.envelope("SE01", "4", "SE01 is %q but the transaction set has %d segments (ST through SE)", seg.Element(1), m.setPos)
 		m.set.Codes = append(m.set.Codes, "4")
 	}
-	if v := seg.Element(2); v != m.st02 {
+	if v := seg.ElementBytes(2); string(v) != m.st02 {
 		m.envelope("SE02", "3", "SE02 %q does not match ST02 %q", v, m.st02)
 		m.set.Codes = append(m.set.Codes, "3")
 	}
@@ -659,6 +662,43 @@ func (m *Machine) se(seg *x12.Segment) {
 		m.curSet.SE = elements(seg)
 	}
 	m.endSet()
+}
+
+// reuse returns v as a string: last when it has the same bytes, so that a
+// value every set repeats (ST01, ST03) costs no allocation.
+func reuse(last string, v []byte) string {
+	if string(v) == last {
+		return last
+	}
+	return string(v)
+}
+
+// count is strconv.Atoi for the bytes of an element, without allocating:
+// what Atoi accepts (a sign, then digits), it accepts.
+func count(v []byte) (int, bool) {
+	if len(v) < 19 {
+		neg := false
+		d := v
+		if len(d) > 0 && (d[0] == '-' || d[0] == '+') {
+			neg, d = d[0] == '-', d[1:]
+		}
+		if len(d) == 0 {
+			return 0, false
+		}
+		n := 0
+		for _, c := range d {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		if neg {
+			n = -n
+		}
+		return n, true
+	}
+	n, err := strconv.Atoi(string(v))
+	return n, err == nil
 }
 
 // endSet closes every open loop of the transaction set and hands the set

@@ -95,7 +95,7 @@ func hereOf(m *machine) here {
 type hlEntry struct {
 	open     bool
 	id       []byte // HL01, in a buffer kept from one HL to the next
-	hl04     string
+	hl04     []byte // HL04, likewise
 	children bool
 	at       here
 	loop     string
@@ -142,15 +142,15 @@ type business struct {
 }
 
 func (b *business) StartSet() {
-	ids := [len(b.hl)][]byte{}
+	ids, hl04s := [len(b.hl)][]byte{}, [len(b.hl)][]byte{}
 	for l := range b.hl {
-		ids[l] = b.hl[l].id[:0]
+		ids[l], hl04s[l] = b.hl[l].id[:0], b.hl[l].hl04[:0]
 	}
 	raw := b.claimRaw[:0]
 	*b = business{noc: b.noc, perDiem: b.perDiem, codes: b.codes, today: b.today, unchecked: b.unchecked,
 		ln: line{code: b.ln.code[:0], mods: b.ln.mods}, claimRaw: raw, perDiemUnits: -1}
 	for l := range b.hl {
-		b.hl[l].id = ids[l]
+		b.hl[l].id, b.hl[l].hl04 = ids[l], hl04s[l]
 	}
 }
 
@@ -252,7 +252,7 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 	case "N3":
 		if loop == "2010AA" {
 			for i := 1; i <= 2; i++ {
-				if l := seg.Element(i); ident.LooksLikePOBox(l) {
+				if l := seg.ElementBytes(i); mayBeBox(l) && ident.LooksLikePOBox(string(l)) {
 					b.add(m, loop, elemName("N3", i, 0), fmt.Sprintf("billing provider address %q is a PO box; put it in the pay-to address (2010AB)", l))
 				}
 			}
@@ -404,6 +404,19 @@ func (b *business) hiSegment(m *machine, seg *x12.Segment, loop string) {
 	}
 }
 
+// mayBeBox reports whether an address line has the letters BOX or DRAWER
+// in any case, which every line ident.LooksLikePOBox takes for a box has:
+// the many lines without them are settled without its allocations.
+func mayBeBox(v []byte) bool {
+	for i := 0; i+3 <= len(v); i++ {
+		if c := v[i] | 0x20; c == 'b' && v[i+1]|0x20 == 'o' && v[i+2]|0x20 == 'x' ||
+			c == 'd' && i+6 <= len(v) && bytes.EqualFold(v[i:i+6], []byte("drawer")) {
+			return true
+		}
+	}
+	return false
+}
+
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // hlSegment checks the hierarchy the TR3 gives: HL01 starts at 1 in each
@@ -444,19 +457,19 @@ func (b *business) hlSegment(m *machine, seg *x12.Segment, loop string) {
 		case !bytes.Equal(parent, p.id):
 			b.guide(m, hereOf(m), loop, "HL", 2, parent, fmt.Sprintf("parent HL %q not found; the enclosing HL is %q", parent, p.id))
 		default:
-			if !p.children && p.hl04 == "0" {
-				b.guide(m, p.at, p.loop, "HL", 4, []byte(p.hl04), fmt.Sprintf("HL %s says it has no children (HL04=0) but HL %s is its child", p.id, id))
+			if !p.children && string(p.hl04) == "0" {
+				b.guide(m, p.at, p.loop, "HL", 4, p.hl04, fmt.Sprintf("HL %s says it has no children (HL04=0) but HL %s is its child", p.id, id))
 			}
 			p.children = true
 		}
 	}
-	b.hl[level] = hlEntry{open: true, id: append(b.hl[level].id[:0], id...), hl04: seg.Element(4), at: hereOf(m), loop: loop}
+	b.hl[level] = hlEntry{open: true, id: append(b.hl[level].id[:0], id...), hl04: append(b.hl[level].hl04[:0], seg.ElementBytes(4)...), at: hereOf(m), loop: loop}
 }
 
 func (b *business) closeHL(m *machine, l int) {
 	e := &b.hl[l]
-	if e.open && e.hl04 == "1" && !e.children {
-		b.guide(m, e.at, e.loop, "HL", 4, []byte(e.hl04), fmt.Sprintf("HL %s says it has children (HL04=1) but none follows", e.id))
+	if e.open && string(e.hl04) == "1" && !e.children {
+		b.guide(m, e.at, e.loop, "HL", 4, e.hl04, fmt.Sprintf("HL %s says it has children (HL04=1) but none follows", e.id))
 	}
 	e.open = false
 }

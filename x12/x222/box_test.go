@@ -1,0 +1,30 @@
+package x222
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/perdiem/perdiem/ident"
+)
+
+// mayBeBox settles an address line without ident.LooksLikePOBox only when
+// that would say no: every line it takes for a box has BOX or DRAWER.
+func TestMayBeBoxKeepsEveryBox(t *testing.T) {
+	lines := []string{"PO BOX 123", "P.O. Box 12", "p o box 7", "POBOX 9", "Post Office Box 4", "post box 1",
+		"Lock Box 771", "LOCKBOX 771", "PO Drawer 5", "po drawer 5", "BOX 12", "box 3", "100 MAIN STREET, PO BOX 5",
+		"100 MAIN STREET", "BOXWOOD LANE", "12 BOX ELDER ROAD", "DRAWERS ROAD", "", "X", "BO", "PO  DRAWER"}
+	r := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte("POBXDRAWEpobxdrawe .1")
+	for range 20000 {
+		b := make([]byte, r.IntN(16))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		lines = append(lines, string(b))
+	}
+	for _, l := range lines {
+		if ident.LooksLikePOBox(l) && !mayBeBox([]byte(l)) {
+			t.Errorf("%q is a box, but mayBeBox says no", l)
+		}
+	}
+}
