@@ -118,3 +118,65 @@ func diff(want, got string) string {
 	}
 	return fmt.Sprintf("want %d lines, got %d", len(w), len(g))
 }
+
+// setRecorder is a Sink that writes down each set's result and findings as
+// it is given them (Validate reuses them afterwards).
+type setRecorder struct{ sets []string }
+
+func (r *setRecorder) Interchange(InterchangeInfo) error { return nil }
+func (r *setRecorder) Finding(Finding) error             { return nil }
+func (r *setRecorder) Group(*GroupResult) error          { return nil }
+func (r *setRecorder) Set(g *GroupResult, s *SetResult, findings []Finding) error {
+	b, err := json.Marshal(struct {
+		Group    string
+		Set      *SetResult
+		Findings []Finding
+	}{g.Control, s, findings})
+	r.sets = append(r.sets, string(b))
+	return err
+}
+
+// TestSinkGetsTheReportsSets checks that a Sink is given, set by set, the
+// results a Report keeps, while the results handed to it are reused,
+// whatever the number of workers.
+func TestSinkGetsTheReportsSets(t *testing.T) {
+	g := x222Guide(t)
+	defer func(n int) { chunkSize = n }(chunkSize)
+	for name, in := range inputs(t) {
+		chunkSize = defaultChunkSize
+		// every finding kept, so that the Report's are the Sink's
+		const all = 1 << 20
+		rep, err := Validate(g, bytes.NewReader(in), nil, Options{Workers: 1, MaxFindings: all})
+		if err != nil {
+			continue // not X12: no sets
+		}
+		var want []string
+		for _, gr := range rep.Groups {
+			for _, s := range gr.Sets {
+				var fs []Finding
+				for _, f := range rep.Findings {
+					if f.Set == s.Ordinal {
+						fs = append(fs, f)
+					}
+				}
+				b, _ := json.Marshal(struct {
+					Group    string
+					Set      *SetResult
+					Findings []Finding
+				}{gr.Control, s, fs})
+				want = append(want, string(b))
+			}
+		}
+		for _, workers := range []int{1, 3} {
+			chunkSize = 300
+			var r setRecorder
+			if _, err := Validate(g, bytes.NewReader(in), nil, Options{Workers: workers, Sink: &r, MaxFindings: all}); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if got := strings.Join(r.sets, "\n"); got != strings.Join(want, "\n") {
+				d := diff(strings.Join(want, "\n"), got)
+				t.Errorf("%s: %d workers: the Sink's sets differ from the Report's:\n%s", name, workers, d[:min(len(d), 600)])
+			}
+		}
+	}
+}

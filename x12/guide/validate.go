@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/perdiem/perdiem/x12"
 )
@@ -38,8 +39,8 @@ type Sink interface {
 	// Finding is called for each finding outside a transaction set.
 	Finding(Finding) error
 	// Set is called when a transaction set closes (at its SE, or where the
-	// input cuts it short) with its result and findings, which are not
-	// kept after Set returns. g is the group it is in.
+	// input cuts it short) with its result and findings, which may not be
+	// kept after Set returns: Validate reuses them. g is the group it is in.
 	Set(g *GroupResult, s *SetResult, findings []Finding) error
 	// Group is called when a functional group closes (at its GE, or where
 	// the input cuts it short).
@@ -170,7 +171,8 @@ type Machine struct {
 
 	// set part
 	inST       bool
-	set        *SetResult
+	set        *SetResult // &open.set
+	open       *closedSet
 	st01, st03 string // the last set's, reused while they repeat
 	st02       string
 	stPos      x12.Position
@@ -197,9 +199,14 @@ type Machine struct {
 	curSet   *Set
 }
 
-// closedSet is a transaction set the set part has finished with.
+// closedSet is a transaction set the set part has finished with. Its
+// result is kept in it, with room for one claim's key, so that a set costs
+// one allocation; when a Sink takes the results, the envelope part hands
+// it back for reuse once the Sink is done with it (recycle).
 type closedSet struct {
-	res       *SetResult
+	res       *SetResult // &set
+	set       SetResult
+	key       [1]Key
 	findings  []Finding
 	counts    map[string]int
 	truncated bool
@@ -628,7 +635,10 @@ func (m *Machine) st(seg *x12.Segment) {
 	st01, st03 := reuse(m.st01, seg.ElementBytes(1)), reuse(m.st03, seg.ElementBytes(3))
 	m.st01, m.st03 = st01, st03
 	m.inST, m.setPos, m.st02, m.stPos = true, 1, seg.Element(2), seg.Pos()
-	m.set = &SetResult{Ordinal: m.setOrdinal, ID: st01, Control: m.st02, Version: st03, Accepted: true}
+	c := closedSets.Get().(*closedSet)
+	c.set = SetResult{Ordinal: m.setOrdinal, ID: st01, Control: m.st02, Version: st03, Accepted: true, Keys: c.key[:0]}
+	c.res = &c.set
+	m.set, m.open = c.res, c
 	m.checkEnvelopeElements(seg)
 	if st01 != m.g.TransactionSet {
 		m.envelope("ST01", "6", "ST01 is %q, want %s", st01, m.g.TransactionSet)
@@ -712,9 +722,20 @@ func (m *Machine) endSet() {
 		m.set.Codes = append(m.set.Codes, "5")
 	}
 	m.inST = false
-	c := &closedSet{res: m.set, findings: m.findings, counts: m.counts, truncated: m.truncated, st: m.stPos, tree: m.curSet}
-	m.set, m.findings, m.counts, m.truncated, m.curSet = nil, nil, nil, false, nil
+	c := m.open
+	c.findings, c.counts, c.truncated, c.st, c.tree = m.findings, m.counts, m.truncated, m.stPos, m.curSet
+	m.set, m.open, m.findings, m.counts, m.truncated, m.curSet = nil, nil, nil, nil, false, nil
 	m.closed(c)
+}
+
+// closedSets are the closedSets handed back for reuse.
+var closedSets = sync.Pool{New: func() any { return new(closedSet) }}
+
+// recycle hands c back for reuse, when nothing keeps it: a Sink does not
+// keep the result or the findings it is given.
+func (m *Machine) recycle(c *closedSet) {
+	*c = closedSet{}
+	closedSets.Put(c)
 }
 
 // setClosed is the envelope part's side of a set: its place in the group,
@@ -753,6 +774,9 @@ func (m *Machine) setClosed(c *closedSet) {
 	}
 	if m.opt.Sink != nil {
 		m.fail(m.opt.Sink.Set(m.group, s, c.findings))
+		if !m.build {
+			m.recycle(c)
+		}
 		return
 	}
 	m.group.Sets = append(m.group.Sets, s)

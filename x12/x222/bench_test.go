@@ -152,17 +152,29 @@ func TestWriteClaimFile(t *testing.T) {
 	t.Logf("%s: %d bytes, %d sets of %d claims", *claimFileOut, n, sets, per)
 }
 
+// discard is a Sink that keeps nothing, as perdiem validate's report
+// keeps nothing of a set without findings.
+type discard struct{}
+
+func (discard) Interchange(InterchangeInfo) error             { return nil }
+func (discard) Finding(Finding) error                         { return nil }
+func (discard) Set(*GroupResult, *SetResult, []Finding) error { return nil }
+func (discard) Group(*GroupResult) error                      { return nil }
+
 func BenchmarkValidate(b *testing.B) {
 	for _, c := range []struct {
 		name         string
 		sets, perSet int
-	}{{"claims=1000", 1, 1000}, {"claims=20000", 1, 20000}, {"sets=20000", 20000, 1}} {
+		sink         Sink
+	}{{"claims=1000", 1, 1000, nil}, {"claims=20000", 1, 20000, nil}, {"sets=20000", 20000, 1, nil}, {"sets=20000,sink", 20000, 1, discard{}}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(newClaimFile(b, c.sets, c.perSet).size())
 			b.ReportAllocs()
+			opt := testOptions()
+			opt.Sink = c.sink
 			var peak uint64
 			for b.Loop() {
-				rep, err := Validate(newClaimFile(b, c.sets, c.perSet), testOptions())
+				rep, err := Validate(newClaimFile(b, c.sets, c.perSet), opt)
 				if err != nil || !rep.Valid() {
 					b.Fatal(err, findingLines(rep))
 				}
