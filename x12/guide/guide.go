@@ -3,7 +3,6 @@ package guide
 import (
 	"fmt"
 	"math/bits"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -31,6 +30,10 @@ type ElementDef struct {
 
 	kind   kind // Type, decoded once so checking a value compares no strings
 	period bool // a date in the format the element before names (DTP03 after DTP02)
+	// plain: a used simple element of type AN or ID, not a period, whose
+	// value is fine when it is printable, of allowed length and (with
+	// codes) in its list
+	plain bool
 }
 
 // kind is the type of a simple element.
@@ -53,8 +56,11 @@ type CodeList struct {
 	Name  string
 	codes []string // in guide order
 	// Codes of up to seven bytes are looked up packed into integers (every
-	// list has some, most have nothing else); longer ones in a map.
-	short []uint64 // sorted
+	// list has some, most have nothing else), in an open-addressed table
+	// of at least twice as many slots; longer ones in a map.
+	table []uint64 // 0: free (only the empty code packs to 0: empty says whether it is in the list)
+	shift uint     // 64 less the log2 of len(table)
+	empty bool
 	long  map[string]struct{}
 }
 
@@ -74,16 +80,18 @@ func has[T string | []byte](c *CodeList, v T) bool {
 }
 
 func (c *CodeList) hasPacked(k uint64) bool {
-	if len(c.short) > 8 {
-		_, ok := slices.BinarySearch(c.short, k)
-		return ok
+	if k == 0 {
+		return c.empty
 	}
-	for _, s := range c.short {
-		if s == k {
+	mask := uint64(len(c.table) - 1)
+	for h := k * 0x9E3779B97F4A7C15 >> c.shift; ; h = (h + 1) & mask {
+		switch c.table[h] {
+		case k:
 			return true
+		case 0:
+			return false
 		}
 	}
-	return false
 }
 
 const maxPacked = 7
@@ -404,9 +412,11 @@ func Parse(text string) (*Guide, error) {
 				sd.Notes = g.Notes[sd.ID]
 				sd.relations = checkedNotes(sd)
 				for k := range sd.Elements {
-					if sd.Elements[k].Usage == Required {
+					e := &sd.Elements[k]
+					if e.Usage == Required {
 						sd.needed = k + 1
 					}
+					e.plain = e.Components == nil && !e.period && e.kind <= kindID && e.Usage != NotUsed
 				}
 			}
 			if c.Usage == Required {
@@ -430,18 +440,32 @@ func Parse(text string) (*Guide, error) {
 // NewCodeList makes a code list of the given codes.
 func NewCodeList(name string, codes []string) *CodeList {
 	c := &CodeList{Name: name, codes: codes}
+	var short []uint64
 	for _, v := range codes {
-		if len(v) > maxPacked {
+		switch {
+		case len(v) > maxPacked:
 			if c.long == nil {
 				c.long = map[string]struct{}{}
 			}
 			c.long[v] = struct{}{}
-			continue
+		case v == "":
+			c.empty = true
+		default:
+			short = append(short, pack(v))
 		}
-		c.short = append(c.short, pack(v))
 	}
-	slices.Sort(c.short)
-	c.short = slices.Compact(c.short)
+	size, bits := 4, uint(2)
+	for size < 2*len(short) {
+		size, bits = 2*size, bits+1
+	}
+	c.table, c.shift = make([]uint64, size), 64-bits
+	for _, k := range short {
+		h := k * 0x9E3779B97F4A7C15 >> c.shift
+		for c.table[h] != 0 && c.table[h] != k {
+			h = (h + 1) & uint64(size-1)
+		}
+		c.table[h] = k
+	}
 	return c
 }
 

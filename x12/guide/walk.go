@@ -255,6 +255,11 @@ func (m *Machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 			continue
 		}
 		present |= 1 << i
+		// Most values are printable text of allowed length: settle those
+		// first, without checkValue's call.
+		if d.plain && printable && len(v) >= d.Min && len(v) <= d.Max && (d.Codes == nil || has(d.Codes, v)) {
+			continue
+		}
 		if d.Usage == NotUsed {
 			m.elementFinding(loop, id, i+1, 0, d, "10", "element is not used in this loop ("+m.g.Name+") but is present", v)
 			continue
@@ -262,11 +267,6 @@ func (m *Machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 		if d.Components == nil {
 			if d.period {
 				m.checkPeriod(loop, id, i+1, d, seg.ElementBytes(i), v)
-				continue
-			}
-			// Most values are printable text of allowed length: settle
-			// those here, without checkValue's call.
-			if printable && d.kind <= kindID && len(v) >= d.Min && len(v) <= d.Max && (d.Codes == nil || has(d.Codes, v)) {
 				continue
 			}
 			if code, msg := checkValue(d, v, printable); code != "" {
