@@ -307,9 +307,19 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 	s := &r.seg
 	var lines int
 	if r.skim {
-		i := bytes.IndexByte(raw, r.delim.Element)
+		// An ID is two or three bytes: look for its end among the first
+		// four before searching the whole segment.
+		i := -1
+		for k := range min(n, 4) {
+			if raw[k] == r.delim.Element {
+				i = k
+				break
+			}
+		}
 		if i < 0 {
-			i = n
+			if i = bytes.IndexByte(raw, r.delim.Element); i < 0 {
+				i = n
+			}
 		}
 		if !validID(raw[:i]) {
 			return nil, r.skip(n, badID(pos, raw, i))

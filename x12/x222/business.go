@@ -320,8 +320,10 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 		}
 	case "SV1":
 		if loop == "2400" {
-			b.sv1(m, seg, loop)
-			b.openLine(m, seg)
+			var proc [7][]byte // SV101's components
+			splitComponents(seg.ElementBytes(1), seg.Delimiters().Component, proc[:])
+			b.sv1(m, seg, loop, &proc)
+			b.openLine(m, &proc)
 		}
 	case "LIN":
 		if loop == "2410" && string(seg.ElementBytes(2)) == "N4" {
@@ -337,7 +339,27 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 	}
 }
 
-func (b *business) sv1(m *machine, seg *x12.Segment, loop string) {
+// splitComponents puts the first len(out) components of the composite v in
+// out, nil past its last, as component gives them one by one.
+func splitComponents(v []byte, sep byte, out [][]byte) {
+	rest, more := v, true
+	for k := range out {
+		if !more {
+			out[k] = nil
+			continue
+		}
+		n := bytes.IndexByte(rest, sep)
+		if n < 0 {
+			out[k], more = rest, false
+			continue
+		}
+		out[k], rest = rest[:n], rest[n+1:]
+	}
+}
+
+// sv1 checks a service line's charge, units, codes and diagnosis pointers;
+// proc is SV101 split into components.
+func (b *business) sv1(m *machine, seg *x12.Segment, loop string, proc *[7][]byte) {
 	b.lines++
 	csep := seg.Delimiters().Component
 	amt, ok := parseCents(seg.ElementBytes(2))
@@ -352,19 +374,19 @@ func (b *business) sv1(m *machine, seg *x12.Segment, loop string) {
 	if u := seg.ElementBytes(4); len(u) > 0 && !positive(u) {
 		b.add(m, loop, "SV104", fmt.Sprintf("units %q must be greater than zero", u))
 	}
-	proc := seg.ElementBytes(1)
 	b.perDiemUnits = -1
-	if b.perDiem != nil && has(b.perDiem, component(proc, csep, 2)) {
+	if b.perDiem != nil && has(b.perDiem, proc[1]) {
 		if u, ok := parseCents(seg.ElementBytes(4)); ok {
 			b.perDiemUnits, b.sv1At = u, hereOf(m)
 		}
 	}
-	if code := component(proc, csep, 2); b.noc != nil && has(b.noc, code) && len(component(proc, csep, 7)) == 0 {
+	if code := proc[1]; b.noc != nil && has(b.noc, code) && len(proc[6]) == 0 {
 		b.add(m, loop, "SV101-7", fmt.Sprintf("%s is a not-otherwise-classified code: SV101-7 must describe the item", code))
 	}
-	ptrs := seg.ElementBytes(7)
+	var ptrs [4][]byte
+	splitComponents(seg.ElementBytes(7), csep, ptrs[:])
 	for k := 1; k <= 4; k++ {
-		p := component(ptrs, csep, k)
+		p := ptrs[k-1]
 		if len(p) == 0 {
 			continue
 		}

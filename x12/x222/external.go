@@ -80,17 +80,16 @@ func (b *business) code(m *machine, loop, id string, e int, v []byte, msg string
 	b.elementAt(m, hereOf(m), loop, id, e, "7", v, msg)
 }
 
-// openLine remembers SV101's codes for the date of service.
-func (b *business) openLine(m *machine, seg *x12.Segment) {
-	csep := seg.Delimiters().Component
-	proc := seg.ElementBytes(1)
+// openLine remembers SV101's codes (proc, its components) for the date of
+// service.
+func (b *business) openLine(m *machine, proc *[7][]byte) {
 	b.ln.open, b.ln.at = true, hereOf(m)
-	b.ln.code = append(b.ln.code[:0], component(proc, csep, 2)...)
-	if string(component(proc, csep, 1)) != "HC" {
+	b.ln.code = append(b.ln.code[:0], proc[1]...)
+	if string(proc[0]) != "HC" {
 		b.ln.code = b.ln.code[:0] // not a HCPCS or CPT code
 	}
 	for k := range b.ln.mods {
-		b.ln.mods[k] = append(b.ln.mods[k][:0], component(proc, csep, 3+k)...)
+		b.ln.mods[k] = append(b.ln.mods[k][:0], proc[2+k]...)
 	}
 }
 

@@ -28,3 +28,21 @@ func TestMayBeBoxKeepsEveryBox(t *testing.T) {
 		}
 	}
 }
+
+// splitComponents gives each component as component does.
+func TestSplitComponentsAsComponent(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 5000 {
+		v := make([]byte, r.IntN(14))
+		for i := range v {
+			v[i] = "HC:1S"[r.IntN(5)]
+		}
+		var out [7][]byte
+		splitComponents(v, ':', out[:])
+		for k := range out {
+			if want := component(v, ':', k+1); string(out[k]) != string(want) || (out[k] == nil) != (want == nil) {
+				t.Fatalf("%q: component %d is %q, want %q", v, k+1, out[k], want)
+			}
+		}
+	}
+}
