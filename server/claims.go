@@ -63,9 +63,14 @@ func (s *Server) listClaims(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	f := store.ClaimFilter{Status: store.Status(q.Get("status")), PatientID: q.Get("patient_id"), EpisodeID: q.Get("episode_id"),
-		PayerID: q.Get("payer_id"), BillingRunID: q.Get("billing_run_id")}
+		PayerID: q.Get("payer_id"), BillingRunID: q.Get("billing_run_id"), Flag: q.Get("flag")}
 	if f.Status != "" && !f.Status.Valid() {
 		return errs.Invalids([]errs.Problem{{Path: "?status", Message: "want one of " + statusNames()}})
+	}
+	if f.Flag != "" {
+		if err := checkFlag(f.Flag); err != nil {
+			return err
+		}
 	}
 	return s.read(w, r, func(tx *store.Tx) (any, error) {
 		cs, next, err := tx.Claims(f, p)

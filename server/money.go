@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
-	"github.com/perdiem/perdiem/pricing"
 	"github.com/perdiem/perdiem/profile"
+	"github.com/perdiem/perdiem/remit"
 	"github.com/perdiem/perdiem/scrub"
 	"github.com/perdiem/perdiem/store"
 )
@@ -142,48 +143,6 @@ func (s *Server) scrubBeforeReady(tx *store.Tx, id string) error {
 	return &errs.Error{Code: errs.Conflict, Message: fmt.Sprintf("claim %s has %d scrub errors: it cannot be ready", c.ID, a.Errors), Problems: probs}
 }
 
-// payerContract is the contract of a claim's payer, decoded; a claim
-// without a payer, or whose payer has no contract, is not found.
-func payerContract(tx *store.Tx, c store.Claim) (*pricing.Contract, error) {
-	if c.PayerID == "" {
-		return nil, errs.Errorf(errs.NotFound, "claim %s has no payer, so no contract to price it by", c.ID)
-	}
-	p, err := tx.Payer(c.PayerID)
-	if err != nil {
-		return nil, err
-	}
-	if len(p.Contract) == 0 {
-		return nil, errs.Errorf(errs.NotFound, "payer %s has no contract: give the payer one to price its claims", p.ID)
-	}
-	k, err := decodeContract(p.Contract)
-	if err != nil {
-		return nil, &errs.Error{Code: errs.Conflict, Message: "payer " + p.ID + "'s contract", Problems: errs.ProblemsOf(err)}
-	}
-	return k, nil
-}
-
-// decodeContract reads a payer's contract (docs/pricing.md), each problem
-// at its path under "contract". An ndc-price basis has no price list in
-// the store: its lines are unpriced.
-func decodeContract(raw []byte) (*pricing.Contract, error) {
-	k, err := pricing.Decode(raw)
-	if err != nil {
-		probs := errs.ProblemsOf(err)
-		if len(probs) == 0 {
-			probs = []errs.Problem{{Message: err.Error()}}
-		}
-		for i := range probs {
-			if probs[i].Path == "" {
-				probs[i].Path = "contract"
-			} else {
-				probs[i].Path = "contract." + probs[i].Path
-			}
-		}
-		return nil, errs.Invalids(probs)
-	}
-	return k, nil
-}
-
 // priceClaim answers GET /v1/claims/{id}/price: what the claim should pay
 // under its payer's contract, each line with the terms and contract
 // figures (field paths) that set it, as `perdiem price --format json`
@@ -194,15 +153,36 @@ func (s *Server) priceClaim(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		k, err := payerContract(tx, c)
+		p, err := s.ws.Price(tx, c)
 		if err != nil {
 			return nil, err
 		}
-		p, err := pricing.Price(c.Claim, k, pricing.Options{ASP: s.opt.ASP})
-		if err != nil {
-			return nil, err
-		}
-		tx.Audit("price", "claim", c.ID, "contract "+k.ID)
 		return p, nil
 	})
+}
+
+// claimReconciliations answers GET /v1/claims/{id}/reconciliations: what
+// each received 835 did to the claim, as reconciliation found it, oldest
+// first.
+func (s *Server) claimReconciliations(w http.ResponseWriter, r *http.Request) error {
+	return s.read(w, r, func(tx *store.Tx) (any, error) {
+		rs, err := tx.ClaimReconciliations(r.PathValue("id"))
+		return newList(rs, ""), err
+	})
+}
+
+// flagKinds are the kinds of flags a claim can carry, for ?flag=.
+var flagKinds = []remit.FlagKind{remit.Underpaid, remit.Overpaid, remit.DeniedFlag, remit.Reversal, remit.Correction,
+	remit.UnmatchedLine, remit.LineNotAnswered, remit.ChargeDiffers, remit.UnitsChanged, remit.CodeChanged, remit.SplitLine, remit.ForwardedFlag}
+
+// checkFlag checks ?flag=.
+func checkFlag(f string) error {
+	var names []string
+	for _, k := range flagKinds {
+		if string(k) == f {
+			return nil
+		}
+		names = append(names, string(k))
+	}
+	return errs.Invalids([]errs.Problem{{Path: "?flag", Message: "want one of " + strings.Join(names, ", ")}})
 }

@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -212,5 +214,220 @@ func TestPriceClaim(t *testing.T) {
 		if a.errorPath() != "contract.terms[0].per_diem.S9502" {
 			t.Errorf("bad contract: %s", a.body)
 		}
+	})
+}
+
+// pricedContract is the example contract with a fee for every drug of
+// examples/episode.json, so that it prices every line.
+func pricedContract(t *testing.T) []byte {
+	t.Helper()
+	var k map[string]any
+	if err := json.Unmarshal(exampleContract(t), &k); err != nil {
+		t.Fatal(err)
+	}
+	for _, term := range k["terms"].([]any) {
+		rates := term.(map[string]any)["drugs"].([]any)[0].(map[string]any)["rates"].(map[string]any)
+		rates["J0690"] = 1.10
+	}
+	b, _ := json.Marshal(k)
+	return b
+}
+
+type sentLine struct {
+	ID, Code  string
+	Modifiers []string
+	From, To  string
+	Units     float64
+	Charge    float64
+}
+
+// paying is an 835 claim that allows each line of a claim an amount, the
+// rest of each charge a contractual adjustment (CO-45).
+type paying struct {
+	id      string
+	lines   []sentLine
+	allowed []int64 // cents, by line
+}
+
+func an835Lines(claims []paying) string {
+	cents := func(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
+	ymd := func(d string) string { return strings.ReplaceAll(d, "-", "") }
+	var total int64
+	var body []string
+	for i, c := range claims {
+		var charge, paid int64
+		var lines []string
+		for j, l := range c.lines {
+			ch := int64(math.Round(l.Charge * 100))
+			charge += ch
+			paid += c.allowed[j]
+			proc := strings.Join(append([]string{"HC", l.Code}, l.Modifiers...), ":")
+			lines = append(lines, fmt.Sprintf("SVC*%s*%s*%s**%s~", proc, cents(ch), cents(c.allowed[j]), strconv.FormatFloat(l.Units, 'f', -1, 64)),
+				"DTM*150*"+ymd(l.From)+"~", "DTM*151*"+ymd(l.To)+"~")
+			if ch != c.allowed[j] {
+				lines = append(lines, "CAS*CO*45*"+cents(ch-c.allowed[j])+"~")
+			}
+			lines = append(lines, "REF*6R*"+l.ID+"~", "AMT*B6*"+cents(c.allowed[j])+"~")
+		}
+		total += paid
+		body = append(body, fmt.Sprintf("CLP*%s*1*%s*%s*0*12*PAYERCLM%d~", c.id, cents(charge), cents(paid), i), "NM1*QC*1*DOE*JANE****MI*MBR123456789~")
+		body = append(body, lines...)
+	}
+	segs := []string{
+		isa("PAYERRCVR", "HITSUBMIT", 902),
+		"GS*HP*PAYERRCVR*HITSUBMIT*20260401*1200*902*X*005010X221A1~",
+		"ST*835*0001~",
+		"BPR*I*" + cents(total) + "*C*NON************20260401~",
+		"TRN*1*CHK12346*1512345678~",
+		"DTM*405*20260401~",
+		"N1*PR*EXAMPLE HEALTH PLAN~", "N3*1 PAYER WAY~", "N4*SPRINGFIELD*IL*62701~",
+		"N1*PE*ACME HOME INFUSION*XX*1234567893~",
+		"LX*1~",
+	}
+	segs = append(segs, body...)
+	segs = append(segs, fmt.Sprintf("SE*%d*0001~", len(segs)-2+1), "GE*1*902~", "IEA*1*000000902~")
+	return strings.Join(segs, "\n")
+}
+
+type reconciliationJSON struct {
+	ClaimID  string `json:"claim_id"`
+	Outcome  string
+	Billed   float64
+	Expected *float64
+	Paid     float64
+	Flags    []struct{ Kind, Message string }
+	Payments []map[string]any
+}
+
+func TestReconcileRemittance(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		doc := readExample(t, "episode.json")
+		payer := f.newPayer(t, "EXAMPLE HEALTH PLAN", "nhia", pricedContract(t))
+		bare := f.newPayer(t, "NO CONTRACT PLAN", "nhia", nil)
+		patient := f.newPatient(t)
+		type sent struct {
+			ID, Status string
+			Total      float64
+			Flags      []string
+			Claim      struct{ Lines []sentLine }
+		}
+		newSent := func(payer string, from, to string) sent {
+			var c sent
+			ep := f.newPayerEpisode(t, patient, payer, doc)
+			f.biller.do("POST", "/v1/episodes/"+ep+"/claims", map[string]string{"from": from, "to": to}).want(t, 201, "").json(t, &c)
+			return c
+		}
+		// Three claims of one patient on different days, so none
+		// duplicates another: one paid as the contract expects, one
+		// whose per diem is allowed 10 % less, one of a payer without a
+		// contract paid 60 % of its charge.
+		full := newSent(payer, "2026-03-01", "2026-03-08")
+		under := newSent(payer, "2026-03-09", "2026-03-31")
+		nocontract := newSent(bare, "2026-03-01", "2026-03-31")
+		f.biller.do("POST", "/v1/interchanges", map[string]any{"claims": []string{full.ID, under.ID, nocontract.ID}}).want(t, 201, "")
+
+		expected := func(id string) []int64 {
+			var p struct{ Lines []struct{ Expected float64 } }
+			f.biller.do("GET", "/v1/claims/"+id+"/price", nil).want(t, 200, "").json(t, &p)
+			out := make([]int64, len(p.Lines))
+			for i, l := range p.Lines {
+				out[i] = int64(math.Round(l.Expected * 100))
+			}
+			return out
+		}
+		fullPay, underPay := expected(full.ID), expected(under.ID)
+		var perDiem int64
+		for i, l := range under.Claim.Lines {
+			if l.Code == "S9502" {
+				perDiem = underPay[i]
+				underPay[i] = underPay[i] * 9 / 10
+			}
+		}
+		if perDiem == 0 {
+			t.Fatalf("no S9502 line in %+v", under.Claim.Lines)
+		}
+		var noPay []int64
+		for _, l := range nocontract.Claim.Lines {
+			noPay = append(noPay, int64(math.Round(l.Charge*100))*6/10)
+		}
+		file := an835Lines([]paying{{full.ID, full.Claim.Lines, fullPay}, {under.ID, under.Claim.Lines, underPay}, {nocontract.ID, nocontract.Claim.Lines, noPay}})
+		a := f.biller.do("POST", "/v1/remittances", file).want(t, 201, "")
+		var rem struct {
+			ID      string
+			Summary struct{ Paid, PartlyPaid, Underpaid int }
+			Claims  []reconciliationJSON
+		}
+		if err := json.Unmarshal(a.body, &rem); err != nil {
+			t.Fatal(err)
+		}
+		if len(rem.Claims) != 3 || rem.Summary.Underpaid != 1 {
+			t.Fatalf("remittance: %s", a.body)
+		}
+		byID := map[string]reconciliationJSON{}
+		for _, rc := range rem.Claims {
+			byID[rc.ClaimID] = rc
+		}
+		kinds := func(rc reconciliationJSON) string {
+			var ks []string
+			for _, fl := range rc.Flags {
+				ks = append(ks, fl.Kind)
+			}
+			return strings.Join(ks, " ")
+		}
+		// Paid as expected: paid, no flag, though paid less than billed.
+		if rc := byID[full.ID]; rc.Outcome != "paid" || rc.Expected == nil || len(rc.Flags) != 0 || len(rc.Payments) != 1 {
+			t.Errorf("paid in full: %+v", rc)
+		}
+		// The per diem allowed 10 % below the contract: underpaid by that.
+		rc := byID[under.ID]
+		short := float64(perDiem-perDiem*9/10) / 100
+		if rc.Outcome != "partly-paid" || rc.Expected == nil || kinds(rc) != "underpaid" || !strings.Contains(rc.Flags[0].Message, fmt.Sprintf("%.2f below", short)) {
+			t.Errorf("underpaid: %+v (short %.2f)", rc, short)
+		}
+		// No contract: no expected amount, nothing to call underpaid.
+		if rc := byID[nocontract.ID]; rc.Expected != nil || len(rc.Flags) != 0 {
+			t.Errorf("without a contract: %+v", rc)
+		}
+		status := func(id string) sent {
+			var c sent
+			f.auditor.do("GET", "/v1/claims/"+id, nil).want(t, 200, "").json(t, &c)
+			return c
+		}
+		if c := status(full.ID); c.Status != "paid" || len(c.Flags) != 0 {
+			t.Errorf("claim paid as expected: %s %v", c.Status, c.Flags)
+		}
+		if c := status(under.ID); c.Status != "partly_paid" || strings.Join(c.Flags, " ") != "underpaid" {
+			t.Errorf("underpaid claim: %s %v", c.Status, c.Flags)
+		}
+		if c := status(nocontract.ID); c.Status != "partly_paid" {
+			t.Errorf("claim without a contract paid 60 %%: %s", c.Status)
+		}
+		// Findable as underpaid, alone.
+		var list struct{ Items []sent }
+		f.auditor.do("GET", "/v1/claims?flag=underpaid", nil).want(t, 200, "").json(t, &list)
+		if len(list.Items) != 1 || list.Items[0].ID != under.ID || strings.Join(list.Items[0].Flags, " ") != "underpaid" {
+			t.Errorf("?flag=underpaid: %+v", list.Items)
+		}
+		f.auditor.do("GET", "/v1/claims?flag=overpaid", nil).want(t, 200, "").json(t, &list)
+		if len(list.Items) != 0 {
+			t.Errorf("?flag=overpaid: %+v", list.Items)
+		}
+		// The reconciliation is kept with the remittance and the claim.
+		var got struct{ Claims []reconciliationJSON }
+		f.auditor.do("GET", "/v1/remittances/"+rem.ID, nil).want(t, 200, "").json(t, &got)
+		if len(got.Claims) != 3 {
+			t.Errorf("GET remittance: %+v", got)
+		}
+		var recs struct{ Items []reconciliationJSON }
+		f.auditor.do("GET", "/v1/claims/"+under.ID+"/reconciliations", nil).want(t, 200, "").json(t, &recs)
+		if len(recs.Items) != 1 || kinds(recs.Items[0]) != "underpaid" || recs.Items[0].Paid >= *recs.Items[0].Expected {
+			t.Errorf("reconciliations: %+v", recs.Items)
+		}
+
+		// Errors.
+		f.auditor.do("GET", "/v1/claims?flag=late", nil).want(t, 400, "invalid")
+		f.auditor.do("GET", "/v1/claims/C-nothing/reconciliations", nil).want(t, 404, "not_found")
+		f.anon.do("GET", "/v1/claims/"+under.ID+"/reconciliations", nil).want(t, 401, "unauthorized")
+		f.auditor.do("POST", "/v1/remittances", file).want(t, 403, "forbidden")
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/workspace"
 )
 
 // Accounts.
@@ -109,7 +110,7 @@ func (s *Server) createPayer(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(req.Contract) > 0 && string(req.Contract) != "null" {
-		if _, err := decodeContract(req.Contract); err != nil {
+		if _, err := workspace.DecodeContract(req.Contract); err != nil {
 			return err
 		}
 	}

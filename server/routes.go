@@ -34,6 +34,7 @@ func (s *Server) routes() {
 	s.handle("POST", "/v1/claims/{id}/status", Write, s.setClaimStatus)
 	s.handle("POST", "/v1/claims/{id}/scrub", Read, s.scrubClaim)
 	s.handle("GET", "/v1/claims/{id}/price", Read, s.priceClaim)
+	s.handle("GET", "/v1/claims/{id}/reconciliations", Read, s.claimReconciliations)
 
 	s.handle("GET", "/v1/interchanges", Read, s.listInterchanges)
 	s.handle("POST", "/v1/interchanges", Write, s.createInterchange)

@@ -89,7 +89,7 @@ func New(opt Options) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.ws = workspace.New(workspace.Options{Codes: s.codes, Now: s.now})
+	s.ws = workspace.New(workspace.Options{Codes: s.codes, Now: s.now, ASP: opt.ASP})
 	s.routes()
 	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, errs404(r))

@@ -74,21 +74,24 @@ func CanMove(from, to Status) bool {
 // was made from, the episode version it was coded from, and where it is.
 // Lists leave Claim and Result empty.
 type Claim struct {
-	ID             string        `json:"id"`
-	PatientID      string        `json:"patient_id"`
-	PayerID        string        `json:"payer_id,omitempty"`
-	EpisodeID      string        `json:"episode_id"`
-	EpisodeVersion int64         `json:"episode_version"`
-	Period         civil.Span    `json:"period"`
-	Status         Status        `json:"status"`
-	Total          money.Amount  `json:"total"`
-	Paid           money.Amount  `json:"paid"`
-	BillingRunID   string        `json:"billing_run_id,omitempty"`
-	CreatedBy      string        `json:"created_by"`
-	CreatedAt      time.Time     `json:"created_at"`
-	UpdatedAt      time.Time     `json:"updated_at"`
-	Claim          *claim.Claim  `json:"claim,omitempty"`
-	Result         *claim.Result `json:"result,omitempty"`
+	ID             string       `json:"id"`
+	PatientID      string       `json:"patient_id"`
+	PayerID        string       `json:"payer_id,omitempty"`
+	EpisodeID      string       `json:"episode_id"`
+	EpisodeVersion int64        `json:"episode_version"`
+	Period         civil.Span   `json:"period"`
+	Status         Status       `json:"status"`
+	Total          money.Amount `json:"total"`
+	Paid           money.Amount `json:"paid"`
+	BillingRunID   string       `json:"billing_run_id,omitempty"`
+	// Flags are the kinds of flags of the claim's latest reconciliation
+	// with an 835 (underpaid, overpaid, denied, ...): what needs a person.
+	Flags     []string      `json:"flags,omitempty"`
+	CreatedBy string        `json:"created_by"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
+	Claim     *claim.Claim  `json:"claim,omitempty"`
+	Result    *claim.Result `json:"result,omitempty"`
 }
 
 // NewClaim is what CreateClaim needs: the coded claim and result, the
@@ -315,6 +318,11 @@ func (tx *Tx) Claim(id string) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
+	flags, err := tx.claimFlags([]string{id})
+	if err != nil {
+		return Claim{}, err
+	}
+	c.Flags = flags[id]
 	tx.Audit("read", "claim", id, "")
 	return c, nil
 }
@@ -374,6 +382,9 @@ type ClaimFilter struct {
 	EpisodeID    string
 	PayerID      string
 	BillingRunID string
+	// Flag finds the claims whose latest reconciliation has a flag of
+	// this kind (underpaid, ...).
+	Flag string
 }
 
 // Claims returns one page of claims, newest first, without their
@@ -389,7 +400,8 @@ func (tx *Tx) Claims(f ClaimFilter, p Page) ([]Claim, string, error) {
 	rows, err := tx.query("list claims", `SELECT `+claimColumns+` FROM claims
 WHERE ($1 = '' OR id < $1) AND ($2 = '' OR status = $2) AND ($3 = '' OR patient_id = $3) AND ($4 = '' OR episode_id = $4)
 AND ($5 = '' OR payer_id = $5) AND ($6 = '' OR billing_run_id = $6)
-ORDER BY id DESC LIMIT $7`, p.Cursor, string(f.Status), f.PatientID, f.EpisodeID, f.PayerID, f.BillingRunID, limit)
+AND ($8 = '' OR EXISTS (SELECT 1 FROM claim_flags f WHERE f.claim_id = claims.id AND f.flag = $8))
+ORDER BY id DESC LIMIT $7`, p.Cursor, string(f.Status), f.PatientID, f.EpisodeID, f.PayerID, f.BillingRunID, limit, f.Flag)
 	if err != nil {
 		return nil, "", err
 	}
@@ -404,6 +416,18 @@ ORDER BY id DESC LIMIT $7`, p.Cursor, string(f.Status), f.PatientID, f.EpisodeID
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", internal("list claims", err)
+	}
+	rows.Close()
+	ids := make([]string, len(out))
+	for i, c := range out {
+		ids[i] = c.ID
+	}
+	flags, err := tx.claimFlags(ids)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range out {
+		out[i].Flags = flags[out[i].ID]
 	}
 	for _, c := range out {
 		tx.Audit("list", "claim", c.ID, "")

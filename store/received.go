@@ -37,8 +37,11 @@ type Remittance struct {
 	Summary     json.RawMessage `json:"summary"`
 	Unmatched   json.RawMessage `json:"unmatched"`
 	Skipped     []Skipped       `json:"skipped"`
-	ReceivedBy  string          `json:"received_by"`
-	ReceivedAt  time.Time       `json:"received_at"`
+	// Claims is the reconciliation of each claim it paid; lists leave it
+	// empty.
+	Claims     []Reconciliation `json:"claims,omitempty"`
+	ReceivedBy string           `json:"received_by"`
+	ReceivedAt time.Time        `json:"received_at"`
 }
 
 // Skipped is a status change a received file asked for and the store did
@@ -116,7 +119,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, a.ID, a.Kind, a.Content, jsonOr(a.Summ
 }
 
 // RecordRemittance stores a received 835 and makes the claim status
-// changes (and amounts paid) it causes, as RecordAcknowledgment does.
+// changes (and amounts paid) it causes, as RecordAcknowledgment does, and
+// keeps the reconciliation of each claim it paid (r.Claims): each claim's
+// flags become those of this reconciliation.
 func (tx *Tx) RecordRemittance(r Remittance, changes []ClaimChange) (Remittance, error) {
 	if len(r.Content) == 0 {
 		return Remittance{}, errs.Invalids([]errs.Problem{{Path: "", Message: "the remittance is empty"}})
@@ -131,6 +136,9 @@ func (tx *Tx) RecordRemittance(r Remittance, changes []ClaimChange) (Remittance,
 	if _, err := tx.exec("store remittance", `INSERT INTO remittances (id, content, payer, check_number, paid_cents, summary, unmatched, skipped, received_by, received_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.ID, r.Content, r.Payer, r.CheckNumber, int64(r.Paid), jsonOr(r.Summary, "{}"),
 		jsonOr(r.Unmatched, "[]"), string(sk), r.ReceivedBy, micros(tx.now)); err != nil {
+		return Remittance{}, err
+	}
+	if err := tx.recordReconciliations(r.ID, r.Claims); err != nil {
 		return Remittance{}, err
 	}
 	tx.Audit("create", "remittance", r.ID, fmt.Sprintf("%d changes, %d skipped", len(changes)-len(skipped), len(skipped)))
@@ -174,6 +182,9 @@ func (tx *Tx) Remittance(id string) (Remittance, error) {
 	r.Paid, r.Summary, r.Unmatched, r.ReceivedAt = money.Amount(paid), json.RawMessage(summary), json.RawMessage(unmatched), fromMicros(at)
 	if err := json.Unmarshal([]byte(skipped), &r.Skipped); err != nil {
 		return Remittance{}, internal("read remittance", err)
+	}
+	if r.Claims, err = tx.reconciliations("read remittance", "r.remittance_id = $1", id); err != nil {
+		return Remittance{}, err
 	}
 	tx.Audit("read", "remittance", id, "")
 	return r, nil

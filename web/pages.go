@@ -15,6 +15,7 @@ import (
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/money"
+	"github.com/perdiem/perdiem/remit"
 	"github.com/perdiem/perdiem/store"
 	"github.com/perdiem/perdiem/x12/x222"
 	"github.com/perdiem/perdiem/x12/x999"
@@ -30,6 +31,7 @@ var queueGroups = []struct {
 	{"ready", "Ready to send", []store.Status{store.Ready}},
 	{"waiting", "Submitted, waiting", []store.Status{store.Submitted, store.Accepted999, store.Accepted277CA}},
 	{"rejected", "Rejected", []store.Status{store.Rejected999, store.Rejected277CA}},
+	// and the claims an 835 paid below their contract (flag underpaid)
 	{"denied", "Denied or underpaid", []store.Status{store.Denied, store.PartlyPaid}},
 	{"paid", "Paid", []store.Status{store.Paid}},
 }
@@ -131,6 +133,9 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		g := groupOf[c.Status]
+		if slices.Contains(c.Flags, string(remit.Underpaid)) {
+			g = "denied" // paid below its contract, whatever its status
+		}
 		counts[g]++
 		if g == pg.Group {
 			pg.Rows = append(pg.Rows, claimRow{Claim: c, PatientName: names[c.PatientID], PayerName: payerNames[c.PayerID],

@@ -9,6 +9,7 @@ import (
 
 	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/money"
+	"github.com/perdiem/perdiem/remit"
 	"github.com/perdiem/perdiem/store"
 	"github.com/perdiem/perdiem/x12/x214"
 	"github.com/perdiem/perdiem/x12/x835"
@@ -241,12 +242,21 @@ type remitSummary struct {
 	Paid        int `json:"paid"`
 	PartlyPaid  int `json:"partly_paid"`
 	Denied      int `json:"denied"`
-	Findings    int `json:"findings"`
+	// Underpaid and Overpaid count the claims reconciliation flagged
+	// against their payer's contract.
+	Underpaid int `json:"underpaid"`
+	Overpaid  int `json:"overpaid"`
+	Findings  int `json:"findings"`
 }
 
 // record835 moves each claim an 835 pays (CLP01, our claim id) to paid,
 // partly_paid or denied with the amount paid, its CLPs summed; a reversal
-// (CLP02 22), and a claim that is not ours, is kept as unmatched.
+// (CLP02 22), and a claim that is not ours, is kept as unmatched. Each
+// claim paid is reconciled (reconcile) and the result kept with the
+// remittance: when its payer's contract prices every line, the
+// reconciliation's outcome sets the status (paid as expected is paid,
+// underpaid or a line denied is partly paid); without one, the amount
+// paid against the charge does.
 func (s *Service) record835(tx *store.Tx, f *File) (Received, error) {
 	rc := Received{Kind: Kind835, Unmatched: []Unmatched{}}
 	sum := remitSummary{Remittances: len(f.rems), Findings: len(f.outside)}
@@ -284,24 +294,57 @@ func (s *Service) record835(tx *store.Tx, f *File) (Received, error) {
 			denied[c.ID] = denied[c.ID] || cl.Status == "4"
 		}
 	}
-	for _, id := range order {
+	claims := make([]store.Claim, len(order))
+	for i, id := range order {
 		c, err := tx.Claim(id)
 		if err != nil {
 			return Received{}, err
 		}
+		claims[i] = c
+	}
+	outcomes, recs, err := s.reconcile(tx, claims, f.rems)
+	if err != nil {
+		return Received{}, err
+	}
+	for _, c := range claims {
+		id := c.ID
 		p := paid[id]
 		to := store.Paid
-		switch {
+		switch o := outcomes[id]; {
+		case o != nil && o.Expected != nil && (o.Outcome == remit.Paid || o.Outcome == remit.PartlyPaid || o.Outcome == remit.Denied):
+			// The contract says what paid in full is: the reconciliation's
+			// outcome decides, so a contractual write-off is no partial
+			// payment and an underpayment is.
+			to = map[remit.Outcome]store.Status{remit.Paid: store.Paid, remit.PartlyPaid: store.PartlyPaid, remit.Denied: store.Denied}[o.Outcome]
 		case denied[id] || p <= 0:
 			to = store.Denied
-			sum.Denied++
 		case p < c.Total:
 			to = store.PartlyPaid
+		}
+		switch to {
+		case store.Denied:
+			sum.Denied++
+		case store.PartlyPaid:
 			sum.PartlyPaid++
 		default:
 			sum.Paid++
 		}
-		rc.Changes = append(rc.Changes, store.ClaimChange{ClaimID: id, Status: to, Paid: &p, Detail: "835 paid " + p.String() + " of " + c.Total.String()})
+		detail := "835 paid " + p.String() + " of " + c.Total.String()
+		if rcn, ok := recs[id]; ok {
+			if rcn.Expected != nil {
+				detail += ", expected " + rcn.Expected.String()
+			}
+			for _, k := range rcn.FlagKinds() {
+				switch k {
+				case string(remit.Underpaid):
+					sum.Underpaid++
+				case string(remit.Overpaid):
+					sum.Overpaid++
+				}
+			}
+			rec.Claims = append(rec.Claims, rcn)
+		}
+		rc.Changes = append(rc.Changes, store.ClaimChange{ClaimID: id, Status: to, Paid: &p, Detail: detail})
 	}
 	sum.Claims = len(rc.Changes)
 	rec.Paid, _ = money.Sum(total...)

@@ -15,6 +15,7 @@ package workspace
 import (
 	"time"
 
+	"github.com/perdiem/perdiem/asp"
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/errs"
@@ -28,6 +29,10 @@ type Options struct {
 	// Now is the clock of the interchanges' ISA and GS dates; nil is
 	// time.Now.
 	Now func() time.Time
+	// ASP are the CMS ASP quarters the asp and asp-limit drug bases of
+	// the payers' contracts price by; without them those lines are
+	// unpriced.
+	ASP []*asp.Table
 }
 
 // Service does the workspace's operations with one code set and clock.
@@ -36,11 +41,12 @@ type Options struct {
 type Service struct {
 	codes *codeset.Set
 	now   func() time.Time
+	asp   []*asp.Table
 }
 
 // New returns a Service with opt.
 func New(opt Options) *Service {
-	s := &Service{codes: opt.Codes, now: opt.Now}
+	s := &Service{codes: opt.Codes, now: opt.Now, asp: opt.ASP}
 	if s.codes == nil {
 		s.codes = codeset.Default()
 	}
