@@ -39,10 +39,12 @@ seconds).
   --tls-cert F       TLS certificate (PEM); with --tls-key, serve HTTPS only,
   --tls-key F        with Secure cookies and Strict-Transport-Security
   --demo             first fill the database with a made-up pharmacy to look
-                     around in: 3 payers, 12 patients, 14 episodes (hospital
-                     stays, concurrent therapies, nursing, drugs) and their
-                     claims in every state, from draft to paid, partly paid
-                     and denied; then print the address and three accounts
+                     around in: 3 payers with contracts, 12 patients, 16
+                     episodes (hospital stays, concurrent therapies, nursing,
+                     drugs; one in three versions), a billing run, and their
+                     claims in every state, from draft through 999 and 277CA
+                     to paid, partly paid, underpaid and denied, reconciled
+                     against the contracts; then print the address and three accounts
                      (demo-admin, demo-biller, demo-auditor) with new random
                      passwords. On a database that has the demo already it
                      adds nothing and only gives the three accounts new
