@@ -3,7 +3,7 @@
 // /v1/episodes/{id}/claims), at a fixed rate for a fixed time, and prints
 // the latency percentiles and the rate achieved.
 //
-//	perdiem-load [--target code|claims] [--rate 500] [--duration 10s] [--db DSN]
+//	perdiem-load [--target code|claims] [--rate 500] [--duration 10s] [--db DSN] [--cpuprofile FILE]
 //	perdiem-load --url http://127.0.0.1:8080 --token pdt_… [--target …]
 //
 // Without --url it serves the API itself, in this process, on a fresh
@@ -12,6 +12,10 @@
 // are sent on a fixed schedule (open loop): a slow answer does not delay
 // the next request, and each latency is counted from the time its request
 // was due, so a server that falls behind shows it in the percentiles.
+//
+// It also prints the CPU time this process used while sending (the server
+// and the client together when it serves in-process), and --cpuprofile
+// writes a Go CPU profile of that time, for go tool pprof.
 package main
 
 import (
@@ -27,6 +31,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -43,6 +48,7 @@ func main() {
 
 type config struct {
 	url, token, target, dsn string
+	cpuprofile              string
 	rate                    int
 	duration                time.Duration
 	concurrency             int
@@ -59,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&c.rate, "rate", 500, "requests a second")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long to send, at most 10m")
 	fs.IntVar(&c.concurrency, "concurrency", 256, "most requests under way at once")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -176,6 +183,7 @@ type report struct {
 	failures          map[string]int
 	latencies         []time.Duration // of the answers 2xx
 	elapsed           time.Duration
+	cpu               time.Duration // user and system time of this process; 0 where unknown
 }
 
 func (r *report) print(w io.Writer, c config) {
@@ -196,6 +204,9 @@ func (r *report) print(w io.Writer, c config) {
 	fmt.Fprintln(w)
 	if len(r.latencies) > 0 {
 		fmt.Fprintf(w, "latency p50 %s, p90 %s, p99 %s, max %s\n", ms(pct(0.50)), ms(pct(0.90)), ms(pct(0.99)), ms(r.latencies[len(r.latencies)-1]))
+	}
+	if r.cpu > 0 && r.ok > 0 {
+		fmt.Fprintf(w, "cpu of this process %.2f s, %.2f s per 1000 ok requests\n", r.cpu.Seconds(), r.cpu.Seconds()*1000/float64(r.ok))
 	}
 	for s, n := range r.statuses {
 		if s/100 != 2 {
@@ -232,6 +243,18 @@ func load(c config) (*report, error) {
 		path, body = "/v1/episodes/"+id+"/claims", []byte(`{"from":"2026-03-01","to":"2026-03-31"}`)
 	}
 	rep := &report{statuses: map[int]int{}, failures: map[string]int{}}
+	if c.cpuprofile != "" {
+		f, err := os.Create(c.cpuprofile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	cpu0 := cpuTime()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, c.concurrency)
@@ -269,6 +292,7 @@ func load(c config) (*report, error) {
 	}
 	wg.Wait()
 	rep.elapsed = time.Since(start)
+	rep.cpu = cpuTime() - cpu0
 	return rep, nil
 }
 
