@@ -1,15 +1,16 @@
 package store
 
 import (
+	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
-
-	"context"
 
 	"github.com/perdiem/perdiem/errs"
 )
@@ -19,12 +20,17 @@ import (
 // record (Kind and RecordID), when and from where. Detail never holds
 // patient data: ids, versions, counts.
 //
-// Hash is the SHA-256, in hex, of PrevHash, a line feed and the entry's
-// canonical form: the JSON array [seq, at in microseconds, actor, action,
-// kind, record id, remote, detail]. Changing any field of any entry breaks
-// the chain from there on (VerifyAudit).
+// The log is several hash chains (audit_chains): each entry is the Nth of
+// its Chain, and Hash is the SHA-256, in hex, of PrevHash (the hash of
+// the entry before it in its chain, "" for the first), a line feed and the
+// entry's canonical form: the JSON array [seq, at in microseconds, actor,
+// action, kind, record id, remote, detail]. Changing any field of any
+// entry, or removing or adding one, breaks its chain from there on
+// (VerifyAudit). Seq orders the whole log for reading.
 type AuditEntry struct {
 	Seq      int64     `json:"seq"`
+	Chain    int64     `json:"chain"`
+	N        int64     `json:"n"`
 	At       time.Time `json:"at"`
 	Actor    string    `json:"actor"`
 	Action   string    `json:"action"`
@@ -45,6 +51,16 @@ func (e *AuditEntry) computeHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+const auditColumns = `seq, chain, n, at, actor, action, kind, record_id, remote, detail, prev_hash, hash`
+
+func scanAudit(row scanner) (AuditEntry, error) {
+	var e AuditEntry
+	var at int64
+	err := row.Scan(&e.Seq, &e.Chain, &e.N, &at, &e.Actor, &e.Action, &e.Kind, &e.RecordID, &e.Remote, &e.Detail, &e.PrevHash, &e.Hash)
+	e.At = fromMicros(at)
+	return e, err
+}
+
 // Audit appends an entry to the log when tx commits: for actions the
 // caller knows of and the store does not (a sign-in, a download of an
 // interchange).
@@ -59,44 +75,163 @@ func (tx *Tx) Audit(action, kind, recordID, detail string) {
 	})
 }
 
-// flushAudit writes the transaction's entries at the end of the chain. The
-// UPDATE of audit_head locks the head row until commit (on SQLite the
-// transaction already holds the write lock), so appends are serialized and
-// the chain never forks; taking it last keeps the lock short.
+// auditRowsPerInsert bounds the entries of one INSERT (12 parameters
+// each, far below either database's limit).
+const auditRowsPerInsert = 200
+
+// flushAudit writes the transaction's entries at the end of one chain, as
+// the transaction's last statements. On PostgreSQL it takes the first
+// chain no other transaction holds (FOR UPDATE SKIP LOCKED), locked until
+// commit so that the chain never forks, and numbers the entries from a
+// sequence, which no transaction waits for; so concurrent requests, from
+// any process, do not queue behind one another's commit as they would on
+// a single chain. On SQLite, whose one writer serializes everything, it
+// takes chain 0 and numbers after the last entry.
 func (tx *Tx) flushAudit() error {
 	if len(tx.audit) == 0 {
 		return nil
 	}
-	var last int64
-	var prev string
-	if err := tx.queryRow(`UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash`,
-		int64(len(tx.audit))).Scan(&last, &prev); err != nil {
-		return internal("audit: head", err)
+	chain, n, prev, err := tx.takeChain()
+	if err != nil {
+		return err
 	}
-	seq := last - int64(len(tx.audit))
 	for i := range tx.audit {
 		e := &tx.audit[i]
-		seq++
-		e.Seq = seq
-		e.PrevHash = prev
+		n++
+		e.Chain, e.N, e.PrevHash = chain, n, prev
 		e.Hash = e.computeHash()
 		prev = e.Hash
-		if _, err := tx.exec("audit: append", `INSERT INTO audit_log
-(seq, at, actor, action, kind, record_id, remote, detail, prev_hash, hash)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			e.Seq, micros(e.At), e.Actor, e.Action, e.Kind, e.RecordID, e.Remote, e.Detail, e.PrevHash, e.Hash); err != nil {
+	}
+	const update = `UPDATE audit_chains SET n = $%d, hash = $%d WHERE chain = $%d`
+	for rest := tx.audit; len(rest) > 0; {
+		batch := rest[:min(len(rest), auditRowsPerInsert)]
+		rest = rest[len(batch):]
+		var q strings.Builder
+		args := make([]any, 0, 12*len(batch)+3)
+		last := len(rest) == 0 && tx.db.postgres
+		if last {
+			// The chain's new head in the same statement: one round trip
+			// fewer while the chain is held.
+			q.WriteString(`WITH appended AS (`)
+		}
+		q.WriteString(`INSERT INTO audit_log (` + auditColumns + `) VALUES `)
+		for i, e := range batch {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(placeholders(len(args)+1, 12))
+			args = append(args, e.Seq, e.Chain, e.N, micros(e.At), e.Actor, e.Action, e.Kind, e.RecordID, e.Remote, e.Detail, e.PrevHash, e.Hash)
+		}
+		if last {
+			k := len(args)
+			fmt.Fprintf(&q, ") "+update, k+1, k+2, k+3)
+			args = append(args, n, prev, chain)
+		}
+		if _, err := tx.exec("audit: append", q.String(), args...); err != nil {
 			return err
 		}
 	}
-	_, err := tx.exec("audit: head", `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev)
+	if !tx.db.postgres {
+		_, err = tx.exec("audit: chain", fmt.Sprintf(update, 1, 2, 3), n, prev, chain)
+	}
 	return err
+}
+
+// takeChain takes the chain the transaction's entries go to, and numbers
+// them: it returns the chain, its length and last hash.
+func (tx *Tx) takeChain() (chain, n int64, last string, err error) {
+	if !tx.db.postgres {
+		var seq int64
+		if err := tx.queryRow(`SELECT chain, n, hash, (SELECT COALESCE(MAX(seq), 0) FROM audit_log) FROM audit_chains WHERE chain = 0`).
+			Scan(&chain, &n, &last, &seq); err != nil {
+			return 0, 0, "", internal("audit: take a chain", err)
+		}
+		for i := range tx.audit {
+			tx.audit[i].Seq = seq + int64(i) + 1
+		}
+		return chain, n, last, nil
+	}
+	rows, err := tx.query("audit: take a chain", `WITH c AS MATERIALIZED (SELECT chain, n, hash FROM audit_chains ORDER BY chain LIMIT 1 FOR UPDATE SKIP LOCKED),
+s AS MATERIALIZED (SELECT nextval('audit_log_seq') AS seq FROM generate_series(1, $1))
+SELECT c.chain, c.n, c.hash, s.seq FROM c, s ORDER BY s.seq`, int64(len(tx.audit)))
+	if err != nil {
+		return 0, 0, "", err
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var c, cn, seq int64
+		var h string
+		if err := rows.Scan(&c, &cn, &h, &seq); err != nil {
+			return 0, 0, "", internal("audit: take a chain", err)
+		}
+		if i >= len(tx.audit) || i > 0 && c != chain {
+			return 0, 0, "", internal("audit: take a chain", fmt.Errorf("an unexpected row"))
+		}
+		chain, n, last = c, cn, h
+		tx.audit[i].Seq = seq
+		i++
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, "", internal("audit: take a chain", err)
+	}
+	if i == len(tx.audit) {
+		return chain, n, last, nil
+	}
+	if i != 0 {
+		return 0, 0, "", internal("audit: take a chain", fmt.Errorf("%d numbers for %d entries", i, len(tx.audit)))
+	}
+	// Every chain is held: wait for one.
+	rows, err = tx.query("audit: take a chain", `WITH c AS MATERIALIZED (SELECT chain, n, hash FROM audit_chains WHERE chain = (SELECT MAX(chain) FROM audit_chains) FOR UPDATE)
+SELECT c.chain, c.n, c.hash, nextval('audit_log_seq') FROM c, generate_series(1, $1)`, int64(len(tx.audit)))
+	if err != nil {
+		return 0, 0, "", err
+	}
+	defer rows.Close()
+	seqs := make([]int64, 0, len(tx.audit))
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&chain, &n, &last, &seq); err != nil {
+			return 0, 0, "", internal("audit: take a chain", err)
+		}
+		seqs = append(seqs, seq)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, "", internal("audit: take a chain", err)
+	}
+	if len(seqs) != len(tx.audit) {
+		return 0, 0, "", internal("audit: take a chain", fmt.Errorf("%d numbers for %d entries", len(seqs), len(tx.audit)))
+	}
+	slices.Sort(seqs)
+	for i := range tx.audit {
+		tx.audit[i].Seq = seqs[i]
+	}
+	return chain, n, last, nil
+}
+
+// placeholders returns "($first, …, $first+n-1)".
+func placeholders(first, n int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(first + i))
+	}
+	b.WriteByte(')')
+	return b.String()
 }
 
 // AuditReport is what VerifyAudit found.
 type AuditReport struct {
 	Entries int64 `json:"entries"` // entries checked
-	// BrokenAt is the seq of the first entry that does not fit the chain (0
-	// when the chain is whole), and Reason says how.
+	Chains  int64 `json:"chains"`  // chains holding entries
+	// Chain and BrokenAt say where the first entry that does not fit its
+	// chain is, by its place in the chain (BrokenAt 0 when the log is
+	// whole); Reason says how.
+	Chain    int64  `json:"chain,omitempty"`
 	BrokenAt int64  `json:"broken_at,omitempty"`
 	Reason   string `json:"reason,omitempty"`
 }
@@ -104,9 +239,11 @@ type AuditReport struct {
 // OK reports whether the chain is whole.
 func (r *AuditReport) OK() bool { return r.BrokenAt == 0 && r.Reason == "" }
 
-// VerifyAudit walks the audit log from its first entry and reports the
-// first one whose seq, previous hash or own hash does not fit, or a head
-// that does not match the last entry (entries removed from the end).
+// VerifyAudit walks each chain of the audit log from its first entry and
+// reports the first entry whose place, previous hash or own hash does not
+// fit, a chain whose head (audit_chains) does not match its last entry
+// (entries removed from the end, or added after it), and an entry in a
+// chain that does not exist.
 func (db *DB) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 	var opts *sql.TxOptions
 	if db.postgres {
@@ -117,47 +254,98 @@ func (db *DB) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 		return nil, internal("verify audit: begin", err)
 	}
 	defer tx.Rollback()
-	var headSeq int64
-	var headHash string
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
-		return nil, internal("verify audit: head", err)
+	type head struct {
+		n    int64
+		hash string
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT seq, at, actor, action, kind, record_id, remote, detail, prev_hash, hash
-FROM audit_log WHERE seq <= $1 ORDER BY seq`, headSeq)
+	heads := map[int64]head{}
+	var chains []int64
+	hrows, err := tx.QueryContext(ctx, `SELECT chain, n, hash FROM audit_chains ORDER BY chain`)
+	if err != nil {
+		return nil, internal("verify audit: chains", err)
+	}
+	for hrows.Next() {
+		var c int64
+		var h head
+		if err := hrows.Scan(&c, &h.n, &h.hash); err != nil {
+			hrows.Close()
+			return nil, internal("verify audit: chains", err)
+		}
+		heads[c] = h
+		chains = append(chains, c)
+	}
+	hrows.Close()
+	if err := hrows.Err(); err != nil {
+		return nil, internal("verify audit: chains", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY chain, n`)
 	if err != nil {
 		return nil, internal("verify audit: read", err)
 	}
 	defer rows.Close()
 	rep := &AuditReport{}
-	prev := ""
-	var e AuditEntry
+	broken := func(chain, at int64, reason string) (*AuditReport, error) {
+		rep.Chain, rep.BrokenAt, rep.Reason = chain, at, reason
+		return rep, nil
+	}
+	// endChain checks that chain c, whose last entry is the nth with hash
+	// last, ends where its head says.
+	endChain := func(c, n int64, last string) (bool, int64, string) {
+		h := heads[c]
+		switch {
+		case n < h.n:
+			return false, n + 1, fmt.Sprintf("the chain ends at entry %d but its head says %d", n, h.n)
+		case n > h.n:
+			return false, h.n + 1, fmt.Sprintf("the chain goes on after entry %d, where its head says it ends", h.n)
+		case last != h.hash:
+			return false, n, "the last entry's hash is not the head's"
+		}
+		return true, 0, ""
+	}
+	seen := map[int64]bool{}
+	cur, n, prev := int64(-1), int64(0), ""
 	for rows.Next() {
-		var at int64
-		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Kind, &e.RecordID, &e.Remote, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+		e, err := scanAudit(rows)
+		if err != nil {
 			return nil, internal("verify audit: read", err)
 		}
-		e.At = fromMicros(at)
+		if e.Chain != cur {
+			if cur >= 0 {
+				if ok, at, why := endChain(cur, n, prev); !ok {
+					return broken(cur, at, why)
+				}
+			}
+			if _, ok := heads[e.Chain]; !ok {
+				return broken(e.Chain, e.N, fmt.Sprintf("entry %d is in chain %d, which does not exist", e.Seq, e.Chain))
+			}
+			cur, n, prev = e.Chain, 0, ""
+			seen[cur] = true
+			rep.Chains++
+		}
 		rep.Entries++
 		switch {
-		case e.Seq != rep.Entries:
-			rep.BrokenAt, rep.Reason = rep.Entries, fmt.Sprintf("entry %d is missing (the next is %d)", rep.Entries, e.Seq)
+		case e.N != n+1:
+			return broken(cur, n+1, fmt.Sprintf("entry %d is missing (the next is %d)", n+1, e.N))
 		case e.PrevHash != prev:
-			rep.BrokenAt, rep.Reason = e.Seq, "its previous hash is not the hash of the entry before"
+			return broken(cur, e.N, "its previous hash is not the hash of the entry before")
 		case e.computeHash() != e.Hash:
-			rep.BrokenAt, rep.Reason = e.Seq, "its content does not match its hash"
+			return broken(cur, e.N, "its content does not match its hash")
 		}
-		if rep.BrokenAt != 0 {
-			return rep, nil
-		}
-		prev = e.Hash
+		n, prev = e.N, e.Hash
 	}
 	if err := rows.Err(); err != nil {
 		return nil, internal("verify audit: read", err)
 	}
-	if rep.Entries != headSeq || prev != headHash {
-		rep.BrokenAt, rep.Reason = rep.Entries+1, fmt.Sprintf("the log ends at entry %d but its head says %d", rep.Entries, headSeq)
-		if rep.Entries == headSeq {
-			rep.BrokenAt, rep.Reason = headSeq, "the last entry's hash is not the head's"
+	if cur >= 0 {
+		if ok, at, why := endChain(cur, n, prev); !ok {
+			return broken(cur, at, why)
+		}
+	}
+	for _, c := range chains {
+		if !seen[c] {
+			if ok, at, why := endChain(c, 0, ""); !ok {
+				return broken(c, at, why)
+			}
 		}
 	}
 	return rep, nil
@@ -178,20 +366,17 @@ func (tx *Tx) ListAudit(p Page) ([]AuditEntry, string, error) {
 			return nil, "", errs.Errorf(errs.Invalid, "cursor %s: want an audit entry's seq", quoteID(p.Cursor))
 		}
 	}
-	rows, err := tx.query("list audit", `SELECT seq, at, actor, action, kind, record_id, remote, detail, prev_hash, hash
-FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, before, limit)
+	rows, err := tx.query("list audit", `SELECT `+auditColumns+` FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, before, limit)
 	if err != nil {
 		return nil, "", err
 	}
 	defer rows.Close()
 	var out []AuditEntry
 	for rows.Next() {
-		var e AuditEntry
-		var at int64
-		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Kind, &e.RecordID, &e.Remote, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+		e, err := scanAudit(rows)
+		if err != nil {
 			return nil, "", internal("list audit", err)
 		}
-		e.At = fromMicros(at)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

@@ -1,10 +1,16 @@
 package store_test
 
 import (
+	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/perdiem/perdiem/store"
 	"github.com/perdiem/perdiem/store/storetest"
@@ -39,16 +45,24 @@ func verify(t *testing.T, db *store.DB) *store.AuditReport {
 // back — a field of an entry, an entry recomputed with its own hash, a
 // removed entry, a removed last entry — is found at the right entry.
 func TestAuditDetectsEdits(t *testing.T) {
+	const copyOf6 = `INSERT INTO audit_log (seq, chain, n, at, actor, action, kind, record_id, remote, detail, prev_hash, hash)
+SELECT seq + 100, %s, at, actor, action, kind, record_id, remote, 'added', hash, hash FROM audit_log WHERE seq = 6`
 	cases := []struct {
-		name   string
-		sql    string
-		wantAt int64
+		name      string
+		sql       string
+		wantChain int64
+		wantAt    int64
 	}{
-		{"detail edited", `UPDATE audit_log SET detail = 'nothing to see' WHERE seq = 3`, 3},
-		{"actor edited", `UPDATE audit_log SET actor = 'U-mallory' WHERE seq = 2`, 2},
-		{"hash recomputed by hand", `UPDATE audit_log SET hash = 'ff', detail = 'x' WHERE seq = 2`, 2},
-		{"entry removed", `DELETE FROM audit_log WHERE seq = 4`, 4},
-		{"last entry removed", `DELETE FROM audit_log WHERE seq = 6`, 6},
+		{"detail edited", `UPDATE audit_log SET detail = 'nothing to see' WHERE seq = 3`, 0, 3},
+		{"actor edited", `UPDATE audit_log SET actor = 'U-mallory' WHERE seq = 2`, 0, 2},
+		{"hash recomputed by hand", `UPDATE audit_log SET hash = 'ff', detail = 'x' WHERE seq = 2`, 0, 2},
+		{"seq edited", `UPDATE audit_log SET seq = 60 WHERE seq = 5`, 0, 5},
+		{"entry removed", `DELETE FROM audit_log WHERE seq = 4`, 0, 4},
+		{"last entry removed", `DELETE FROM audit_log WHERE seq = 6`, 0, 6},
+		{"entry moved to another chain", `UPDATE audit_log SET chain = 1, n = 1 WHERE seq = 3`, 0, 3},
+		{"entry added after the last", fmt.Sprintf(copyOf6, "chain, n + 1"), 0, 7},
+		{"entry added in a chain of its own", fmt.Sprintf(copyOf6, "7, 1"), 7, 1},
+		{"entry added in a chain that does not exist", fmt.Sprintf(copyOf6, "999, 1"), 999, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,8 +89,8 @@ func TestAuditDetectsEdits(t *testing.T) {
 					t.Fatal(err)
 				}
 				rep := verify(t, db)
-				if rep.OK() || rep.BrokenAt != c.wantAt {
-					t.Fatalf("after %s: %+v, want broken at %d", c.sql, rep, c.wantAt)
+				if rep.OK() || rep.Chain != c.wantChain || rep.BrokenAt != c.wantAt {
+					t.Fatalf("after %s: %+v, want broken at entry %d of chain %d", c.sql, rep, c.wantAt, c.wantChain)
 				}
 			})
 		})
@@ -116,6 +130,111 @@ func TestAuditChainUnderConcurrency(t *testing.T) {
 			return err
 		})
 		if len(entries) != 3 || entries[0].Seq != 80 || entries[0].Actor != alice.UserID || entries[0].Remote != "127.0.0.1" {
+			t.Fatalf("newest entries %+v", entries)
+		}
+	})
+}
+
+// TestAuditChainsDoNotQueue: on PostgreSQL a write does not wait for the
+// transaction holding chain 0 (as it would behind one chain's lock): it
+// appends to another chain, and the log stays whole. With every chain
+// held it waits for one, and goes on when it is free.
+func TestAuditChainsDoNotQueue(t *testing.T) {
+	dsn := storetest.Postgres(t)
+	db := open(t, dsn)
+	hold := func(where string) *sql.Tx {
+		t.Helper()
+		tx, err := raw(t, dsn).Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(`SELECT chain FROM audit_chains WHERE ` + where + ` FOR UPDATE`); err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+	write := func(c context.Context) error {
+		return db.Do(c, alice, func(tx *store.Tx) error {
+			_, err := tx.CreatePatient(samplePatient())
+			return err
+		})
+	}
+	do(t, db, func(tx *store.Tx) error { _, err := tx.CreatePatient(samplePatient()); return err })
+	held := hold(`chain = 0`)
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	err := write(c)
+	cancel()
+	if err != nil {
+		t.Fatalf("a write while chain 0 is held: %v", err)
+	}
+	held.Rollback()
+	if rep := verify(t, db); !rep.OK() || rep.Entries != 2 || rep.Chains != 2 {
+		t.Fatalf("%+v, want 2 entries in 2 chains", rep)
+	}
+
+	held = hold(`TRUE`)
+	done := make(chan error, 1)
+	go func() { done <- write(ctx) }()
+	time.Sleep(100 * time.Millisecond)
+	held.Commit()
+	if err := <-done; err != nil {
+		t.Fatalf("a write while every chain was held: %v", err)
+	}
+	if rep := verify(t, db); !rep.OK() || rep.Entries != 3 {
+		t.Fatalf("%+v, want 3 entries", rep)
+	}
+}
+
+// TestAuditOldChainMigrates: a log written as one chain under audit_head
+// (schema version 2) becomes chain 0, still whole, and new entries follow
+// it.
+func TestAuditOldChainMigrates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dsn string) {
+		r := raw(t, dsn)
+		for _, f := range []string{"0001_init.sql", "0002_skipped_changes.sql"} {
+			b, err := os.ReadFile("migrations/" + f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.Exec(string(b)); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+		}
+		if _, err := r.Exec(`CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL);
+INSERT INTO schema_migrations VALUES (1, 'init', 0), (2, 'skipped_changes', 0)`); err != nil {
+			t.Fatal(err)
+		}
+		// Three entries chained as version 2 of the schema did.
+		prev := ""
+		for seq := 1; seq <= 3; seq++ {
+			at := int64(1767225600000000 + seq)
+			canon := fmt.Sprintf(`[%d,%d,"U-alice","read","patient","P-%d","127.0.0.1",""]`, seq, at, seq)
+			h := sha256.Sum256([]byte(prev + "\n" + canon))
+			hash := hex.EncodeToString(h[:])
+			if _, err := r.Exec(`INSERT INTO audit_log (seq, at, actor, action, kind, record_id, remote, detail, prev_hash, hash)
+VALUES ($1, $2, 'U-alice', 'read', 'patient', $3, '127.0.0.1', '', $4, $5)`, seq, at, fmt.Sprintf("P-%d", seq), prev, hash); err != nil {
+				t.Fatal(err)
+			}
+			prev = hash
+		}
+		if _, err := r.Exec(`UPDATE audit_head SET seq = 3, hash = $1`, prev); err != nil {
+			t.Fatal(err)
+		}
+		db := open(t, dsn)
+		if rep := verify(t, db); !rep.OK() || rep.Entries != 3 {
+			t.Fatalf("after the migration: %+v, want 3 entries, whole", rep)
+		}
+		do(t, db, func(tx *store.Tx) error { _, err := tx.CreatePatient(samplePatient()); return err })
+		if rep := verify(t, db); !rep.OK() || rep.Entries != 4 || rep.Chains != 1 {
+			t.Fatalf("after a new entry: %+v, want 4 entries in 1 chain", rep)
+		}
+		var entries []store.AuditEntry
+		do(t, db, func(tx *store.Tx) error {
+			var err error
+			entries, _, err = tx.ListAudit(store.Page{Limit: 2})
+			return err
+		})
+		if len(entries) != 2 || entries[0].Seq != 4 || entries[0].N != 4 || entries[0].PrevHash != entries[1].Hash || entries[1].Seq != 3 {
 			t.Fatalf("newest entries %+v", entries)
 		}
 	})

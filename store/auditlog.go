@@ -27,7 +27,7 @@ func (tx *Tx) AuditLog(f AuditFilter, p Page) ([]AuditEntry, string, error) {
 			return nil, "", errs.Invalids([]errs.Problem{{Path: "cursor", Message: "want an entry number"}})
 		}
 	}
-	rows, err := tx.query("read audit log", `SELECT seq, at, actor, action, kind, record_id, remote, detail, prev_hash, hash FROM audit_log
+	rows, err := tx.query("read audit log", `SELECT `+auditColumns+` FROM audit_log
 WHERE seq < $1 AND ($2 = '' OR actor = $2) AND ($3 = '' OR kind = $3) AND ($4 = '' OR record_id = $4)
 ORDER BY seq DESC LIMIT $5`, before, f.Actor, f.Kind, f.RecordID, limit)
 	if err != nil {
@@ -36,12 +36,10 @@ ORDER BY seq DESC LIMIT $5`, before, f.Actor, f.Kind, f.RecordID, limit)
 	defer rows.Close()
 	out := []AuditEntry{}
 	for rows.Next() {
-		var e AuditEntry
-		var at int64
-		if err := rows.Scan(&e.Seq, &at, &e.Actor, &e.Action, &e.Kind, &e.RecordID, &e.Remote, &e.Detail, &e.PrevHash, &e.Hash); err != nil {
+		e, err := scanAudit(rows)
+		if err != nil {
 			return nil, "", internal("read audit log", err)
 		}
-		e.At = fromMicros(at)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

@@ -19,7 +19,10 @@ import (
 
 // The schema's versions: migrations/NNNN_name.sql, applied in order, each
 // once, recorded in schema_migrations. A released migration is never
-// edited; a change of schema is a new file.
+// edited; a change of schema is a new file. The rare statement one
+// database has and the other has not (a PostgreSQL sequence) goes in
+// NNNN_name.postgres.sql or NNNN_name.sqlite.sql, a version of its own
+// applied only on that database.
 //
 //go:embed migrations/*.sql
 var migrationFS embed.FS
@@ -27,6 +30,7 @@ var migrationFS embed.FS
 type migration struct {
 	version int64
 	name    string
+	only    string // "postgres" or "sqlite": applied on that database only
 	sql     string
 }
 
@@ -37,16 +41,23 @@ func migrations() ([]migration, error) {
 	}
 	var out []migration
 	for _, e := range entries {
-		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
+		base := strings.TrimSuffix(e.Name(), ".sql")
+		only := ""
+		for _, d := range []string{"postgres", "sqlite"} {
+			if b, ok := strings.CutSuffix(base, "."+d); ok {
+				base, only = b, d
+			}
+		}
+		num, name, ok := strings.Cut(base, "_")
 		v, err := strconv.ParseInt(num, 10, 64)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("store: migration file %s: want NNNN_name.sql", e.Name())
+		if !ok || err != nil || v <= 0 || strings.Contains(name, ".") {
+			return nil, fmt.Errorf("store: migration file %s: want NNNN_name.sql, NNNN_name.postgres.sql or NNNN_name.sqlite.sql", e.Name())
 		}
 		b, err := migrationFS.ReadFile("migrations/" + e.Name())
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, migration{version: v, name: name, sql: string(b)})
+		out = append(out, migration{version: v, name: name, only: only, sql: string(b)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	for i := 1; i < len(out); i++ {
@@ -94,7 +105,11 @@ func (db *DB) migrate(ctx context.Context) error {
 		return internal("migrate: begin", err)
 	}
 	defer tx.Rollback()
-	if err := applyMigrations(ctx, tx, ms); err != nil {
+	dialect := "sqlite"
+	if db.postgres {
+		dialect = "postgres"
+	}
+	if err := applyMigrations(ctx, tx, ms, dialect); err != nil {
 		return err
 	}
 	if !db.postgres {
@@ -116,7 +131,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-func applyMigrations(ctx context.Context, tx *sql.Tx, ms []migration) error {
+func applyMigrations(ctx context.Context, tx *sql.Tx, ms []migration, dialect string) error {
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
     version    BIGINT PRIMARY KEY,
     name       TEXT NOT NULL,
@@ -151,7 +166,7 @@ func applyMigrations(ctx context.Context, tx *sql.Tx, ms []migration) error {
 		}
 	}
 	for _, m := range ms {
-		if applied[m.version] {
+		if applied[m.version] || m.only != "" && m.only != dialect {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {

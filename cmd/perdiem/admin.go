@@ -145,10 +145,10 @@ func runAdmin(e *env, args []string) int {
 			break
 		}
 		if !rep.OK() {
-			fmt.Fprintf(e.stdout, "audit log broken at entry %d of %d: %s\n", rep.BrokenAt, rep.Entries, rep.Reason)
+			fmt.Fprintf(e.stdout, "audit log broken at entry %d of chain %d: %s\n", rep.BrokenAt, rep.Chain, rep.Reason)
 			return exitFindings
 		}
-		fmt.Fprintf(e.stdout, "audit log whole: %d entries\n", rep.Entries)
+		fmt.Fprintf(e.stdout, "audit log whole: %d entries in %d chains\n", rep.Entries, rep.Chains)
 	case "seed-control":
 		err = db.Do(ctx, store.System, func(tx *store.Tx) error { return tx.SeedControl(last) })
 		if err == nil {
