@@ -135,19 +135,6 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 	if n.Status != Draft && n.Status != Ready {
 		return Claim{}, errs.Invalids([]errs.Problem{{Path: "status", Message: "a new claim is draft or ready"}})
 	}
-	var patientID string
-	var episodePayer sql.NullString
-	err := tx.queryRow(`SELECT e.patient_id, e.payer_id FROM episode_versions v JOIN episodes e ON e.id = v.episode_id
-WHERE v.episode_id = $1 AND v.version = $2`, n.EpisodeID, n.EpisodeVersion).Scan(&patientID, &episodePayer)
-	if err == sql.ErrNoRows {
-		return Claim{}, errs.Errorf(errs.NotFound, "episode %s has no version %d", quoteID(n.EpisodeID), n.EpisodeVersion)
-	}
-	if err != nil {
-		return Claim{}, internal("read episode", err)
-	}
-	if n.PayerID == "" {
-		n.PayerID = episodePayer.String
-	}
 	c := n.Claim
 	c.ID = NewID("C")
 	charges := make([]money.Amount, len(c.Lines))
@@ -170,25 +157,32 @@ WHERE v.episode_id = $1 AND v.version = $2`, n.EpisodeID, n.EpisodeVersion).Scan
 		return Claim{}, internal("encode coding result", err)
 	}
 	out := Claim{
-		ID: c.ID, PatientID: patientID, PayerID: n.PayerID, EpisodeID: n.EpisodeID, EpisodeVersion: n.EpisodeVersion,
+		ID: c.ID, EpisodeID: n.EpisodeID, EpisodeVersion: n.EpisodeVersion,
 		Period: c.Period, Status: n.Status, Total: total, BillingRunID: n.BillingRunID,
 		CreatedBy: tx.actorID(), CreatedAt: tx.now, UpdatedAt: tx.now, Claim: &c, Result: &n.Result,
 	}
-	if _, err := tx.exec("create claim", `INSERT INTO claims (id, patient_id, payer_id, episode_id, episode_version, period_from, period_to,
+	// The patient and, unless given, the payer are the episode's; the
+	// claim is made from the version's row, so a version that does not
+	// exist makes none.
+	var payer sql.NullString
+	err = tx.queryRow(`INSERT INTO claims (id, patient_id, payer_id, episode_id, episode_version, period_from, period_to,
 status, claim, result, total_cents, paid_cents, history_n, billing_run_id, created_by, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 1, $12, $13, $14, $14)`,
-		out.ID, patientID, nullString(n.PayerID), n.EpisodeID, n.EpisodeVersion, c.Period.From.String(), c.Period.To.String(),
-		string(n.Status), string(claimJSON), string(resultJSON), int64(total), nullString(n.BillingRunID), out.CreatedBy, micros(tx.now)); err != nil {
-		return Claim{}, err
+SELECT $1, e.patient_id, COALESCE($2, e.payer_id), v.episode_id, v.version, $3, $4, $5, $6, $7, CAST($8 AS BIGINT), 0, 1, $9, $10,
+CAST($11 AS BIGINT), CAST($11 AS BIGINT)
+FROM episode_versions v JOIN episodes e ON e.id = v.episode_id WHERE v.episode_id = $12 AND v.version = $13
+RETURNING patient_id, payer_id`,
+		out.ID, nullString(n.PayerID), c.Period.From.String(), c.Period.To.String(),
+		string(n.Status), string(claimJSON), string(resultJSON), int64(total), nullString(n.BillingRunID), out.CreatedBy, micros(tx.now),
+		n.EpisodeID, n.EpisodeVersion).Scan(&out.PatientID, &payer)
+	if err == sql.ErrNoRows {
+		return Claim{}, errs.Errorf(errs.NotFound, "episode %s has no version %d", quoteID(n.EpisodeID), n.EpisodeVersion)
 	}
-	for i, l := range c.Lines {
-		mods, _ := json.Marshal(nonNil(l.Modifiers))
-		reasons, _ := json.Marshal(nonNilReasons(l.Why))
-		if _, err := tx.exec("create claim line", `INSERT INTO claim_lines (claim_id, n, line_id, code, modifiers, from_date, to_date, units, charge_cents, reasons)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, out.ID, i+1, l.ID, l.Code, string(mods), l.From.String(), l.To.String(),
-			l.Units, int64(l.Charge), string(reasons)); err != nil {
-			return Claim{}, err
-		}
+	if err != nil {
+		return Claim{}, mapErr("create claim", err)
+	}
+	out.PayerID = payer.String
+	if err := tx.insertLines(out.ID, c.Lines); err != nil {
+		return Claim{}, err
 	}
 	src := Source{Kind: "user", ID: tx.actorID()}
 	if n.BillingRunID != "" {
@@ -199,6 +193,38 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, out.ID, i+1, l.ID, l.Code, st
 	}
 	tx.Audit("create", "claim", out.ID, fmt.Sprintf("episode %s version %d, %d lines", n.EpisodeID, n.EpisodeVersion, len(c.Lines)))
 	return out, nil
+}
+
+// linesPerInsert bounds the lines of one INSERT (10 parameters each).
+const linesPerInsert = 200
+
+// insertLines stores a claim's lines, many to a statement.
+func (tx *Tx) insertLines(claimID string, lines []claim.Line) error {
+	for first := 0; first < len(lines); first += linesPerInsert {
+		batch := lines[first:min(len(lines), first+linesPerInsert)]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO claim_lines (claim_id, n, line_id, code, modifiers, from_date, to_date, units, charge_cents, reasons) VALUES `)
+		args := make([]any, 0, 10*len(batch))
+		for i, l := range batch {
+			mods, err := json.Marshal(nonNil(l.Modifiers))
+			if err != nil {
+				return internal("encode claim line", err)
+			}
+			reasons, err := json.Marshal(nonNilReasons(l.Why))
+			if err != nil {
+				return internal("encode claim line", err)
+			}
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(placeholders(len(args)+1, 10))
+			args = append(args, claimID, first+i+1, l.ID, l.Code, string(mods), l.From.String(), l.To.String(), l.Units, int64(l.Charge), string(reasons))
+		}
+		if _, err := tx.exec("create claim lines", q.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func nonNil(ss []string) []string {

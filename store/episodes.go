@@ -196,14 +196,21 @@ func (tx *Tx) episode(id string) (Episode, error) {
 
 // Episode returns the episode with id and its current version's document.
 func (tx *Tx) Episode(id string) (Episode, EpisodeVersion, error) {
-	e, err := tx.episode(id)
-	if err != nil {
-		return Episode{}, EpisodeVersion{}, err
+	var e Episode
+	var payer sql.NullString
+	var created, updated, vCreated int64
+	v := EpisodeVersion{EpisodeID: id}
+	err := tx.queryRow(`SELECT e.patient_id, e.payer_id, e.version, e.status, e.created_at, e.updated_at, v.document, v.created_by, v.created_at
+FROM episodes e JOIN episode_versions v ON v.episode_id = e.id AND v.version = e.version WHERE e.id = $1`, id).
+		Scan(&e.PatientID, &payer, &e.Version, &e.Status, &created, &updated, &v.Document, &v.CreatedBy, &vCreated)
+	if err == sql.ErrNoRows {
+		return Episode{}, EpisodeVersion{}, notFound("episode", id)
 	}
-	v, err := tx.version(id, e.Version)
 	if err != nil {
-		return Episode{}, EpisodeVersion{}, err
+		return Episode{}, EpisodeVersion{}, internal("read episode", err)
 	}
+	e.ID, e.PayerID, e.CreatedAt, e.UpdatedAt = id, payer.String, fromMicros(created), fromMicros(updated)
+	v.Version, v.CreatedAt = e.Version, fromMicros(vCreated)
 	tx.Audit("read", "episode", id, "version "+strconv.FormatInt(v.Version, 10))
 	return e, v, nil
 }
