@@ -61,6 +61,9 @@ func (db *DB) writer() {
 			}
 		}
 		db.runGroup(batch)
+		// Between groups the writer's connection is free to prepare
+		// the statements the group ran unprepared.
+		db.stmts.prepareWanted(db.w)
 	}
 }
 

@@ -54,7 +54,9 @@ type DB struct {
 	mu      sync.Mutex
 	closers []func()
 
-	// The SQLite writer (groupcommit.go); nil on PostgreSQL.
+	// The SQLite writer (groupcommit.go) and its prepared statements
+	// (stmtcache.go); nil on PostgreSQL.
+	stmts      *stmtCache
 	reqs       chan *writeReq
 	quit       chan struct{}
 	writerDone chan struct{}
@@ -104,9 +106,11 @@ func openPostgres(dsn string) (*DB, error) {
 // sqlitePragmas make every connection wait for the lock instead of failing,
 // keep foreign keys, and make a commit durable before it returns
 // (synchronous=FULL: an acknowledged write survives a power cut, not only
-// a crash of the process). A DSN may set its own busy_timeout or
-// synchronous; foreign keys and WAL are not negotiable.
-var sqlitePragmas = []string{"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)"}
+// a crash of the process). temp_store=MEMORY keeps the savepoints' journal
+// of a group commit (groupcommit.go) in memory rather than in a temporary
+// file written page by page. A DSN may set its own busy_timeout,
+// synchronous or temp_store; foreign keys and WAL are not negotiable.
+var sqlitePragmas = []string{"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "temp_store(MEMORY)"}
 
 func openSQLite(dsn string) (*DB, error) {
 	path, query := dsn, ""
@@ -152,7 +156,7 @@ func openSQLite(dsn string) (*DB, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	r.SetMaxOpenConns(4)
-	return &DB{dsn: dsn, w: w, r: r, driver: riversqlite.New(w)}, nil
+	return &DB{dsn: dsn, w: w, r: r, driver: riversqlite.New(w), stmts: &stmtCache{}}, nil
 }
 
 // hasPragma reports whether the DSN's parameters set pragma name: one
@@ -192,6 +196,9 @@ func (db *DB) Close() error {
 	db.mu.Unlock()
 	for _, c := range closers {
 		c()
+	}
+	if db.stmts != nil {
+		db.stmts.close()
 	}
 	err := db.w.Close()
 	if db.r != db.w {
@@ -275,8 +282,27 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
+// stmt returns query prepared for tx, or nil to run it as it is: on
+// SQLite, a statement the writer has prepared before (stmtcache.go).
+func (tx *Tx) stmt(query string) *sql.Stmt {
+	if tx.db.stmts == nil {
+		return nil
+	}
+	s := tx.db.stmts.get(tx.db.w, query)
+	if s == nil {
+		return nil
+	}
+	return tx.tx.StmtContext(tx.ctx, s)
+}
+
 func (tx *Tx) exec(what, query string, args ...any) (int64, error) {
-	res, err := tx.tx.ExecContext(tx.ctx, query, args...)
+	var res sql.Result
+	var err error
+	if s := tx.stmt(query); s != nil {
+		res, err = s.ExecContext(tx.ctx, args...)
+	} else {
+		res, err = tx.tx.ExecContext(tx.ctx, query, args...)
+	}
 	if err != nil {
 		return 0, mapErr(what, err)
 	}
@@ -288,11 +314,20 @@ func (tx *Tx) exec(what, query string, args ...any) (int64, error) {
 }
 
 func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	if s := tx.stmt(query); s != nil {
+		return s.QueryRowContext(tx.ctx, args...)
+	}
 	return tx.tx.QueryRowContext(tx.ctx, query, args...)
 }
 
 func (tx *Tx) query(what, query string, args ...any) (*sql.Rows, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, query, args...)
+	var rows *sql.Rows
+	var err error
+	if s := tx.stmt(query); s != nil {
+		rows, err = s.QueryContext(tx.ctx, args...)
+	} else {
+		rows, err = tx.tx.QueryContext(tx.ctx, query, args...)
+	}
 	if err != nil {
 		return nil, mapErr(what, err)
 	}

@@ -240,8 +240,11 @@ func TestSQLitePragmas(t *testing.T) {
 		db := open(t, c.dsn)
 		do(t, db, func(tx *store.Tx) error {
 			var mode string
-			var fk, sync int
+			var fk, sync, temp int
 			if err := tx.SQL().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+				return err
+			}
+			if err := tx.SQL().QueryRow(`PRAGMA temp_store`).Scan(&temp); err != nil {
 				return err
 			}
 			if err := tx.SQL().QueryRow(`PRAGMA foreign_keys`).Scan(&fk); err != nil {
@@ -250,8 +253,8 @@ func TestSQLitePragmas(t *testing.T) {
 			if err := tx.SQL().QueryRow(`PRAGMA synchronous`).Scan(&sync); err != nil {
 				return err
 			}
-			if mode != "wal" || fk != 1 || sync != c.sync {
-				t.Errorf("%s: journal_mode %s, foreign_keys %d, synchronous %d; want wal, 1, %d", c.dsn, mode, fk, sync, c.sync)
+			if mode != "wal" || fk != 1 || sync != c.sync || temp != 2 {
+				t.Errorf("%s: journal_mode %s, foreign_keys %d, synchronous %d, temp_store %d; want wal, 1, %d, 2 (memory)", c.dsn, mode, fk, sync, temp, c.sync)
 			}
 			return nil
 		})
