@@ -36,6 +36,8 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, body []byte, fn f
 	fp := fingerprint(r, body)
 	user := actor(r).UserID
 	var answer store.Answer
+	var value any // the answer's value, encoded after the commit when no key keeps it
+	encodeAfter := false
 	for attempt := 0; ; attempt++ {
 		err := s.db.Do(r.Context(), actor(r), func(tx *store.Tx) error {
 			if key != "" {
@@ -52,15 +54,17 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, body []byte, fn f
 			if err != nil {
 				return err
 			}
-			b, err := marshal(v)
-			if err != nil {
+			answer = store.Answer{Fingerprint: fp, Status: status}
+			if key == "" {
+				// Encoded after the commit, out of the transaction (on
+				// SQLite, out of the one writer's time).
+				value, encodeAfter = v, true
+				return nil
+			}
+			if answer.Body, err = marshal(v); err != nil {
 				return err
 			}
-			answer = store.Answer{Fingerprint: fp, Status: status, Body: b}
-			if key != "" {
-				return tx.KeepAnswer(user, key, answer)
-			}
-			return nil
+			return tx.KeepAnswer(user, key, answer)
 		})
 		switch {
 		case errors.Is(err, errReplay):
@@ -74,6 +78,11 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, body []byte, fn f
 			continue
 		case err != nil:
 			return err
+		}
+		if encodeAfter {
+			if answer.Body, err = marshal(value); err != nil {
+				return err
+			}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(answer.Status)
