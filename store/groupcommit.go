@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 
 	"github.com/perdiem/perdiem/errs"
 )
@@ -26,6 +28,11 @@ type writeReq struct {
 
 var errClosed = errs.Errorf(errs.Internal, "store: closed")
 
+// errNested is the answer to a DB.Do called from inside the function of
+// another: on SQLite that function runs on the writer, which would wait
+// for itself forever.
+var errNested = errs.Errorf(errs.Internal, "store: DB.Do called inside the function of another DB.Do: use the Tx that function was given")
+
 func (db *DB) startWriter() {
 	db.reqs = make(chan *writeReq)
 	db.quit = make(chan struct{})
@@ -43,6 +50,7 @@ func (db *DB) stopWriter() {
 
 func (db *DB) writer() {
 	defer close(db.writerDone)
+	db.writerG.Store(goroutineID())
 	batch := make([]*writeReq, 0, maxGroup)
 	for {
 		select {
@@ -69,6 +77,9 @@ func (db *DB) writer() {
 
 // doGroup queues fn for the writer and waits for the group's commit.
 func (db *DB) doGroup(ctx context.Context, a Actor, fn func(*Tx) error) error {
+	if goroutineID() == db.writerG.Load() {
+		return errNested
+	}
 	req := &writeReq{ctx: ctx, actor: a, fn: fn, done: make(chan error, 1)}
 	select {
 	case db.reqs <- req:
@@ -166,4 +177,21 @@ func call(fn func(*Tx) error, tx *Tx) (err error) {
 		}
 	}()
 	return fn(tx)
+}
+
+// goroutineID is the running goroutine's number, from the first line of
+// its stack trace ("goroutine 42 [running]:"). The writer knows its own,
+// so it can refuse a DB.Do from inside a function it runs.
+func goroutineID() uint64 {
+	var buf [40]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b, _ = bytes.CutPrefix(b, []byte("goroutine "))
+	var id uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id
 }

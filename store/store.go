@@ -27,6 +27,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -60,6 +61,7 @@ type DB struct {
 	reqs       chan *writeReq
 	quit       chan struct{}
 	writerDone chan struct{}
+	writerG    atomic.Uint64 // the writer's goroutine
 	stopOnce   sync.Once
 }
 
@@ -245,8 +247,9 @@ func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 
 // Do runs fn in one transaction acting for a and commits it if fn returns
 // nil; otherwise nothing fn did is kept. It returns once the outcome is
-// durable. Inside fn, use only tx, never db (on SQLite fn runs on the
-// store's one writer, which a nested call would wait for forever).
+// durable. Inside fn, use only tx, never db: on SQLite fn runs on the
+// store's one writer, which a nested call would wait for forever, so a
+// call of Do from inside fn there fails at once with an internal error.
 //
 // A panic in fn is returned as an internal error, the transaction rolled
 // back. On SQLite, functions that wait at the same time are committed together,

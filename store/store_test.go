@@ -5,8 +5,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/errs"
@@ -315,5 +317,40 @@ func TestFailuresDoNotSpread(t *testing.T) {
 		if rep := verify(t, db); !rep.OK() || rep.Entries != 2*n/3 {
 			t.Errorf("audit %+v, want %d entries", rep, 2*n/3)
 		}
+	})
+}
+
+// TestNestedDoFailsFast: a DB.Do called from inside the function of
+// another would wait forever for SQLite's one writer, which is running
+// that function; it fails at once with an internal error instead, and the
+// outer transaction keeps nothing.
+func TestNestedDoFailsFast(t *testing.T) {
+	db := open(t, storetest.SQLite(t))
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Do(ctx, alice, func(tx *store.Tx) error {
+			if _, err := tx.CreatePatient(samplePatient()); err != nil {
+				return err
+			}
+			return db.Do(ctx, alice, func(tx *store.Tx) error {
+				_, err := tx.CreatePatient(samplePatient())
+				return err
+			})
+		})
+	}()
+	select {
+	case err := <-done:
+		if errs.CodeOf(err) != errs.Internal || !strings.Contains(err.Error(), "inside the function of another DB.Do") {
+			t.Fatalf("nested Do: %v, want an internal error saying so", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a nested Do still waits after 30 s")
+	}
+	do(t, db, func(tx *store.Tx) error {
+		ps, _, err := tx.Patients(store.Page{})
+		if err == nil && len(ps) != 0 {
+			t.Errorf("the outer transaction kept %d patients", len(ps))
+		}
+		return err
 	})
 }
