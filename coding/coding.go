@@ -36,6 +36,11 @@ type Options struct {
 // effective dates) come back as *episode.Error with field paths; nothing is
 // coded then.
 func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
+	return codeWith(doc, opt, nil)
+}
+
+// codeWith is Code, with the result's memory taken from k when it is not nil.
+func codeWith(doc *episode.Document, opt Options, k *Coder) (*claim.Result, error) {
 	p := opt.Profile
 	if p == nil {
 		id := doc.Profile
@@ -56,9 +61,55 @@ func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
 	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs,
 		dayBase: sc.days[:0], tdBuf: sc.tds[:0], therapies: sc.therapies[:0], lines: sc.lines[:0], meta: sc.meta[:0],
 		choiceBuf: sc.choices[:0], choiceRef: sc.choiceRef[:0], sortedMeta: sc.sortedMeta[:0]}
+	if k != nil {
+		c.why, c.mods, c.warnings, c.out = k.why, k.mods, k.warnings[:0], k.lines[:0]
+	}
 	r, err := c.run()
 	sc.keep(&c)
+	if k != nil && err == nil {
+		k.keep(&c, r)
+		return &k.res, nil
+	}
 	return r, err
+}
+
+// Coder codes documents one after another as Code does, reusing the memory
+// of the result it returned last: a Result it returns (its lines, their
+// reasons and modifiers, the warnings) is valid only until its next call to
+// Code. A batch that writes each result before coding the next document
+// allocates little more than the texts of the reasons that way. A Coder is
+// not safe for concurrent use.
+type Coder struct {
+	res      claim.Result
+	lines    []claim.Line
+	why      []claim.Reason
+	mods     []string
+	warnings []claim.Warning
+}
+
+// Code codes one validated document as the package's Code does; it writes
+// over the Result the previous call returned.
+func (k *Coder) Code(doc *episode.Document, opt Options) (*claim.Result, error) {
+	return codeWith(doc, opt, k)
+}
+
+// keep takes the memory of the result r of c for the next call: the lines,
+// and a block of reasons and modifiers as large as this call used, so that
+// the next document of the same size allocates none.
+func (k *Coder) keep(c *coder, r *claim.Result) {
+	k.res = *r
+	if cap(c.lines) <= maxScratchLines {
+		k.lines = c.lines
+	}
+	if cap(c.warnings) <= maxScratchLines {
+		k.warnings = c.warnings
+	}
+	if c.whyUsed > len(k.why) && c.whyUsed <= maxScratchDays {
+		k.why = make([]claim.Reason, c.whyUsed+c.whyUsed/4)
+	}
+	if c.modsUsed > len(k.mods) && c.modsUsed <= maxScratchDays {
+		k.mods = make([]string, c.modsUsed+c.modsUsed/4)
+	}
 }
 
 // scratch is the working memory of one Code call that does not outlive
@@ -67,6 +118,7 @@ func Code(doc *episode.Document, opt Options) (*claim.Result, error) {
 // coding a batch allocates little more than the results themselves.
 type scratch struct {
 	days      []day
+	daysUsed  int // days[:daysUsed] were handed out, and need clearing
 	tds       []therapyDays
 	therapies []*therapyDays
 	lines     []claim.Line
@@ -90,6 +142,7 @@ const (
 // keep takes back the (possibly regrown) buffers of c for the next call.
 func (sc *scratch) keep(c *coder) {
 	sc.days = c.dayBase
+	sc.daysUsed = len(c.dayBase) - len(c.dayBuf)
 	sc.tds = c.tdBuf
 	sc.therapies = c.therapies
 	sc.lines, sc.meta, sc.sortedMeta = c.lines, c.meta, c.sortedMeta
@@ -106,14 +159,14 @@ func (sc *scratch) release() {
 		cap(sc.choices) > maxScratchLines || cap(sc.choiceRef) > maxScratchDays {
 		return
 	}
-	clear(sc.days[:cap(sc.days)])
+	clear(sc.days[:sc.daysUsed])
 	clear(sc.tds)
 	clear(sc.therapies)
 	clear(sc.lines)
 	clear(sc.meta)
 	clear(sc.sortedMeta)
 	clear(sc.choices)
-	clear(sc.choiceRef[:cap(sc.choiceRef)])
+	clear(sc.choiceRef)
 	sc.days, sc.tds, sc.therapies, sc.lines, sc.meta = sc.days[:0], sc.tds[:0], sc.therapies[:0], sc.lines[:0], sc.meta[:0]
 	sc.choices, sc.choiceRef, sc.sortedMeta = sc.choices[:0], sc.choiceRef[:0], sc.sortedMeta[:0]
 	scratchPool.Put(sc)
@@ -133,6 +186,9 @@ type coder struct {
 	dayBase   []day          // the whole calendar buffer of this call
 	why       []claim.Reason // reasons handed out by keepWhy
 	mods      []string       // modifiers handed out by keepMods
+	whyUsed   int            // reasons handed out in this call
+	modsUsed  int            // modifiers handed out in this call
+	out       []claim.Line   // room for the sorted lines, from a Coder
 	choiceBuf []choice       // the choices of this call (newChoice)
 	choiceRef []*choice      // backing of the therapies' choices lists
 	tdBuf     []therapyDays  // backing store of therapies, never regrown
@@ -347,7 +403,11 @@ func (c *coder) sortLines() {
 	})
 	// idx[k] is the line that belongs at k: the lines go in that order
 	// into the result's own list, the meta into the scratch's second list.
-	out := make([]claim.Line, len(ls))
+	out := c.out[:0]
+	if cap(out) < len(ls) {
+		out = make([]claim.Line, len(ls))
+	}
+	out = out[:len(ls)]
 	meta := c.sortedMeta[:0]
 	for _, i := range idx {
 		meta = append(meta, c.meta[i])
@@ -521,6 +581,7 @@ func (c *coder) keepWhyRoom(why []claim.Reason, extra int) []claim.Reason {
 	out := c.why[:len(why):n]
 	copy(out, why)
 	c.why = c.why[n:]
+	c.whyUsed += n
 	return out
 }
 
@@ -535,6 +596,7 @@ func (c *coder) keepMods(mods []string) []string {
 	out := c.mods[:len(mods):len(mods)]
 	copy(out, mods)
 	c.mods = c.mods[len(mods):]
+	c.modsUsed += len(mods)
 	return out
 }
 
