@@ -185,18 +185,23 @@ func appendFloat(b []byte, f float64) []byte {
 	return b
 }
 
-// plain8 says whether the 8 bytes of s are all ASCII that JSON writes as
-// they are (safeASCII), testing them at once: no byte with its high bit set,
-// below 0x20, '"' or '\\'.
-func plain8(s string) bool {
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+// plain8 says whether the 8 bytes of x (little-endian) are all ASCII that
+// JSON writes as they are (safeASCII), testing them at once: no byte with its
+// high bit set, below 0x20, '"' or '\\'. It is small enough to be inlined.
+func plain8(x uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	// A byte of y is zero where x had the byte looked for: (y-1) &^ y sets
 	// its high bit then, and only then when y's bytes are all below 0x80.
-	zero := func(y uint64) uint64 { return (y - ones) &^ y }
-	bad := x | zero(x^(ones*'"')) | zero(x^(ones*'\\')) | (x-ones*0x20)&^x
+	q, b := x^(ones*'"'), x^(ones*'\\')
+	bad := x | (q-ones)&^q | (b-ones)&^b | (x-ones*0x20)&^x
 	return bad&highs == 0
+}
+
+// load8 reads s[i:i+8] as one little-endian word.
+func load8(s string, i int) uint64 {
+	t := s[i : i+8]
+	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
 }
 
 const hexDigits = "0123456789abcdef"
@@ -223,7 +228,7 @@ func appendEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		// Skip eight plain bytes at a time: most texts are plain ASCII.
-		for i+8 <= len(s) && plain8(s[i:i+8]) {
+		for i+8 <= len(s) && plain8(load8(s, i)) {
 			i += 8
 		}
 		if i >= len(s) {
