@@ -41,7 +41,7 @@ type batchChunk struct {
 	data    []byte // the chunk's input lines, back to back
 	ends    []int  // end offset in data of each document
 	long    []int  // indexes of the lines longer than maxDocument (not kept in data)
-	out     bytes.Buffer
+	out     []byte // the chunk's output lines, results appended in place
 	errs    bytes.Buffer
 	failed  int
 	scanned int64 // input bytes in this chunk, for progress
@@ -50,7 +50,7 @@ type batchChunk struct {
 func (ch *batchChunk) reset(seq, first int) {
 	ch.seq, ch.first, ch.failed, ch.scanned = seq, first, 0, 0
 	ch.data, ch.ends, ch.long = ch.data[:0], ch.ends[:0], ch.long[:0]
-	ch.out.Reset()
+	ch.out = ch.out[:0]
 	ch.errs.Reset()
 }
 
@@ -98,9 +98,9 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var dec episode.Decoder // each worker's documents reuse one memory
+			var w codeWorker // each worker's documents and results reuse one memory
 			for ch := range jobs {
-				codeChunk(ch, &dec, opt, f.format == "table")
+				codeChunk(ch, &w, opt, f.format == "table")
 				done <- ch
 			}
 		}()
@@ -130,7 +130,7 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 			delete(pending, next)
 			next++
 			if writeErr == nil {
-				if _, writeErr = out.Write(c.out.Bytes()); writeErr == nil && c.errs.Len() > 0 {
+				if _, writeErr = out.Write(c.out); writeErr == nil && c.errs.Len() > 0 {
 					writeErr = out.Flush()
 					e.stderr.Write(c.errs.Bytes())
 				}
@@ -257,10 +257,11 @@ func readAllLimited(r io.Reader, max int64) ([]byte, error) {
 	return data, err
 }
 
-func codeChunk(ch *batchChunk, dec *episode.Decoder, opt coding.Options, table bool) {
-	enc := json.NewEncoder(&ch.out)
+func codeChunk(ch *batchChunk, w *codeWorker, opt coding.Options, table bool) {
+	// Error records and tables go through other, which is then appended.
+	var other bytes.Buffer
+	enc := json.NewEncoder(&other)
 	enc.SetEscapeHTML(false)
-	var buf []byte
 	long := ch.long
 	for i := range ch.ends {
 		doc := ch.doc(i)
@@ -270,14 +271,9 @@ func codeChunk(ch *batchChunk, dec *episode.Decoder, opt coding.Options, table b
 			ch.failed++
 			enc.Encode(batchError{Line: n, Errors: []episode.Problem{{Message: errLineTooLong.Error()}}})
 			fmt.Fprintf(&ch.errs, "line %d: %s\n", n, errLineTooLong)
-			continue
-		}
-		if len(bytes.TrimSpace(doc)) == 0 {
-			ch.out.WriteString("{\"line\":" + strconv.Itoa(n) + ",\"empty\":true}\n")
-			continue
-		}
-		res, ep, err := codeDocument(dec, doc, opt)
-		if err != nil {
+		} else if len(bytes.TrimSpace(doc)) == 0 {
+			other.WriteString("{\"line\":" + strconv.Itoa(n) + ",\"empty\":true}\n")
+		} else if res, ep, err := w.code(doc, opt); err != nil {
 			ch.failed++
 			var pe *episode.Error
 			probs := []episode.Problem{{Message: shortText(err.Error())}}
@@ -288,20 +284,22 @@ func codeChunk(ch *batchChunk, dec *episode.Decoder, opt coding.Options, table b
 			for _, p := range probs {
 				fmt.Fprintf(&ch.errs, "line %d: %s\n", n, p)
 			}
+		} else if table {
+			fmt.Fprintf(&other, "# line %d\n", n)
+			writeTable(&other, res, ep)
+		} else {
+			// {"line":N, then the result's own fields, without reflection,
+			// straight into the chunk's output.
+			b := append(ch.out, `{"line":`...)
+			b = strconv.AppendInt(b, int64(n), 10)
+			mark := len(b)
+			b = res.AppendJSON(b)
+			b[mark] = ',' // the result's opening brace
+			ch.out = append(b, '\n')
 			continue
 		}
-		if table {
-			fmt.Fprintf(&ch.out, "# line %d\n", n)
-			writeTable(&ch.out, res, ep)
-			continue
-		}
-		// {"line":N, then the result's own fields, without reflection.
-		buf = append(buf[:0], `{"line":`...)
-		buf = strconv.AppendInt(buf, int64(n), 10)
-		mark := len(buf)
-		buf = res.AppendJSON(buf)
-		buf[mark] = ',' // the result's opening brace
-		ch.out.Write(append(buf, '\n'))
+		ch.out = append(ch.out, other.Bytes()...)
+		other.Reset()
 	}
 }
 

@@ -196,17 +196,28 @@ func codingOptions(profileID, profileFile, cms, codes string) (coding.Options, e
 
 // codeEpisode decodes and codes one document, and returns both.
 func codeEpisode(data []byte, opt coding.Options) (*claim.Result, *episode.Document, error) {
-	return codeDocument(new(episode.Decoder), data, opt)
-}
-
-// codeDocument is codeEpisode with the document decoded by dec: it is
-// valid until dec decodes the next one.
-func codeDocument(dec *episode.Decoder, data []byte, opt coding.Options) (*claim.Result, *episode.Document, error) {
-	doc, err := dec.Decode(data)
+	doc, err := episode.Decode(data)
 	if err != nil {
 		return nil, nil, shortProblems(err)
 	}
 	res, err := coding.Code(doc, opt)
+	return res, doc, shortProblems(err)
+}
+
+// codeWorker decodes and codes documents one after another, reusing the
+// memory of the last document and result: both are valid until its next
+// call.
+type codeWorker struct {
+	dec   episode.Decoder
+	coder coding.Coder
+}
+
+func (w *codeWorker) code(data []byte, opt coding.Options) (*claim.Result, *episode.Document, error) {
+	doc, err := w.dec.Decode(data)
+	if err != nil {
+		return nil, nil, shortProblems(err)
+	}
+	res, err := w.coder.Code(doc, opt)
 	return res, doc, shortProblems(err)
 }
 
