@@ -98,6 +98,9 @@ type Claim struct {
 // episode version they were coded from, and optionally the payer (else the
 // episode's), the first status (else Draft) and the billing run.
 type NewClaim struct {
+	// ID is the claim's id when the caller made it (NewID("C")) before
+	// coding, so that the claim's reasons can name it; "" gives a new one.
+	ID             string
 	EpisodeID      string
 	EpisodeVersion int64
 	PayerID        string
@@ -136,7 +139,13 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 		return Claim{}, errs.Invalids([]errs.Problem{{Path: "status", Message: "a new claim is draft or ready"}})
 	}
 	c := n.Claim
-	c.ID = NewID("C")
+	c.ID = n.ID
+	if c.ID == "" {
+		c.ID = NewID("C")
+	}
+	if len(c.ID) > claim.MaxIDLength {
+		return Claim{}, errs.Invalids([]errs.Problem{{Path: "id", Message: fmt.Sprintf("%d characters; at most %d", len(c.ID), claim.MaxIDLength)}})
+	}
 	charges := make([]money.Amount, len(c.Lines))
 	c.Lines = append([]claim.Line(nil), c.Lines...)
 	for i := range c.Lines {

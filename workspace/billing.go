@@ -87,7 +87,7 @@ func (s *Service) BillEpisode(tx *store.Tx, run store.BillingRun, episodeID stri
 		}
 		return tx.RecordBillingItem(run.ID, episodeID, "", runFailure(err))
 	}
-	c, err := tx.CreateClaim(store.NewClaim{EpisodeID: episodeID, EpisodeVersion: ce.Version, BillingRunID: run.ID, Claim: *ce.Claim, Result: *ce.Result})
+	c, err := tx.CreateClaim(store.NewClaim{ID: ce.Claim.ID, EpisodeID: episodeID, EpisodeVersion: ce.Version, BillingRunID: run.ID, Claim: *ce.Claim, Result: *ce.Result})
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func (s *Service) CodingOptions(tx *store.Tx, e store.Episode) (coding.Options, 
 }
 
 // Coded is an episode's version coded for a billing period, ready to be
-// kept as a claim.
+// kept as a claim under Claim.ID, the id its reasons name.
 type Coded struct {
 	Episode store.Episode
 	Version int64
@@ -80,8 +80,8 @@ func (s *Service) codeClaim(data []byte, period civil.Span, opt coding.Options) 
 		return nil, nil, errs.Invalids([]errs.Problem{{Path: "claim", Message: "the episode's document has no claim block: add one (docs/input-format.md) to make claims"}})
 	}
 	doc.Period = &episode.Period{From: period.From, To: period.To}
-	// The 837P check below needs a claim id as long as the one the store
-	// will give the claim.
+	// The claim's id is made now, not by the store, so that the lines'
+	// reasons (LN-4) and the 837P check below see the id it is kept under.
 	doc.Claim.ID = store.NewID("C")
 	if probs := doc.ValidateClaim(); len(probs) > 0 {
 		return nil, nil, &episode.Error{Problems: probs}
@@ -115,5 +115,5 @@ func (s *Service) CreateClaim(tx *store.Tx, episodeID string, period civil.Span)
 	if err != nil {
 		return store.Claim{}, err
 	}
-	return tx.CreateClaim(store.NewClaim{EpisodeID: episodeID, EpisodeVersion: ce.Version, Claim: *ce.Claim, Result: *ce.Result})
+	return tx.CreateClaim(store.NewClaim{ID: ce.Claim.ID, EpisodeID: episodeID, EpisodeVersion: ce.Version, Claim: *ce.Claim, Result: *ce.Result})
 }

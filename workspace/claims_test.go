@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
@@ -186,4 +185,24 @@ func TestCodingOptionsCodeAsTheClaim(t *testing.T) {
 	})
 }
 
-func linesEqual(a, b claim.Line) bool { return reflect.DeepEqual(a, b) }
+// TestClaimReasonsNameTheClaim: the reason LN-4 of every line names the
+// claim the line is on, the id the claim is kept under.
+func TestClaimReasonsNameTheClaim(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		c := f.claim(f.newClaim(f.episode).ID)
+		for _, l := range c.Claim.Lines {
+			if !strings.HasPrefix(l.ID, c.ID+"-") {
+				t.Errorf("line %s of claim %s", l.ID, c.ID)
+			}
+			var ln4 []string
+			for _, r := range l.Why {
+				if r.Rule == "LN-4" {
+					ln4 = append(ln4, r.Text)
+				}
+			}
+			if len(ln4) != 1 || !strings.HasPrefix(ln4[0], "on claim "+c.ID+" ") {
+				t.Errorf("line %s: LN-4 %q, want one naming claim %s", l.ID, ln4, c.ID)
+			}
+		}
+	})
+}
