@@ -13,12 +13,12 @@ import (
 	"github.com/perdiem/perdiem/store"
 	"github.com/perdiem/perdiem/x12/x214"
 	"github.com/perdiem/perdiem/x12/x835"
-	"github.com/perdiem/perdiem/x12/x837p"
 	"github.com/perdiem/perdiem/x12/x999"
 )
 
-// A received file moves the claims it answers: a 999 the claims of the
-// interchange whose group it acknowledges (AK102 = our GS06), a 277CA each
+// A received file moves the claims it answers: a 999 the claims of each
+// transaction set it acknowledges (AK102 = our GS06, AK202 = the set's
+// ST02 in the interchange as sent), a 277CA each
 // claim it names (TRN02 = our CLM01, the claim's id), an 835 each claim it
 // pays (CLP01). What matches no claim is kept with the file and listed
 // (Unmatched), and a move the claim's status does not allow is skipped and
@@ -146,56 +146,112 @@ type ackSummary struct {
 	Rejected int    `json:"rejected"`
 }
 
-// record999 moves the claims of each acknowledged transaction set to
-// accepted_999 or rejected_999.
+// record999 moves the claims of each transaction set a 999 acknowledges
+// to accepted_999 or rejected_999. The group is ours when AK102 is the
+// GS06 of one of our interchanges (the same number as its ISA13); each set
+// response (AK2) names its set by ST02, looked up among the sets of that
+// interchange as sent (its stored bytes), so each claim moves with the
+// set it went in, however the sets were cut (by billing provider, at
+// x837p.MaxSetClaims). A set with no response takes the group's status
+// (AK901 A or E accepts, R rejects); in a group partly accepted (P) it is
+// not moved and said so. A claim sent in parts in two sets is rejected
+// when either is.
 func (s *Service) record999(tx *store.Tx, f *File) (Received, error) {
 	rc := Received{Kind: Kind999, Unmatched: []Unmatched{}}
 	sum := ackSummary{Kind: Kind999, Groups: len(f.acks)}
 	for _, a := range f.acks {
-		control, err := strconv.ParseInt(strings.TrimSpace(a.GroupControl), 10, 64)
-		var icID string
-		if err == nil {
-			icID, err = tx.InterchangeByControl(control)
-		}
-		if err != nil {
-			if errs.CodeOf(err) == errs.Internal {
-				return Received{}, err
-			}
-			rc.Unmatched = append(rc.Unmatched, Unmatched{What: "group " + a.GroupControl, Reason: "no interchange of ours has this control number"})
-			continue
-		}
-		ic, err := tx.Interchange(icID)
+		group := "group " + a.GroupControl
+		ic, ok, err := interchangeOfGroup(tx, a.GroupControl)
 		if err != nil {
 			return Received{}, err
 		}
-		// An interchange's sets hold x837p.MaxSetClaims claims each, in
-		// order; a group rejected without set responses rejects them all.
-		setStatus := map[int]string{}
+		if !ok {
+			rc.Unmatched = append(rc.Unmatched, Unmatched{What: group, Reason: "no interchange of ours has this control number"})
+			continue
+		}
+		sets, err := setsOf(ic)
+		if err != nil {
+			return Received{}, err
+		}
+		answer := map[string]x999.Set{}
 		for _, st := range a.Sets {
-			n, err := strconv.Atoi(strings.TrimLeft(st.Control, "0"))
-			if err != nil || n < 1 {
-				rc.Unmatched = append(rc.Unmatched, Unmatched{What: "set " + st.Control + " of group " + a.GroupControl, Reason: "not a set number of ours"})
+			st02 := sets.find(st.Control)
+			if st02 == "" {
+				rc.Unmatched = append(rc.Unmatched, Unmatched{What: "set " + st.Control + " of " + group,
+					Reason: "interchange " + ic.ID + " has no transaction set " + st.Control + " (its sets are " + strings.Join(sets.order, ", ") + ")"})
 				continue
 			}
-			setStatus[n] = st.Status
+			answer[st02] = *st
 		}
-		for i, id := range ic.ClaimIDs {
-			st, ok := setStatus[i/x837p.MaxSetClaims+1]
+		verdict := map[string]string{} // claim id → IK501 or AK901, rejections winning
+		why := map[string]string{}
+		for _, st02 := range sets.order {
+			status, detail := "", ""
+			if st, ok := answer[st02]; ok {
+				status, detail = st.Status, fmt.Sprintf("999 set %s IK501 %s, group %s", st02, st.Status, a.GroupControl)
+			} else if a.Status == "A" || a.Status == "E" || a.Status == "R" {
+				status, detail = a.Status, fmt.Sprintf("999 group %s AK901 %s, no response for set %s", a.GroupControl, a.Status, st02)
+			} else {
+				rc.Unmatched = append(rc.Unmatched, Unmatched{What: "set " + st02 + " of " + group,
+					Reason: "the 999 has no response for this set and the group's status (AK901 " + a.Status + ") does not say: its claims are not moved"})
+				continue
+			}
+			for _, id := range sets.claims[st02] {
+				if old, seen := verdict[id]; !seen || (!rejects(old) && rejects(status)) {
+					verdict[id], why[id] = status, detail
+				}
+			}
+		}
+		for _, id := range ic.ClaimIDs {
+			status, ok := verdict[id]
 			if !ok {
-				st = a.Status
+				continue
 			}
 			to := store.Accepted999
-			if st == "R" {
+			if rejects(status) {
 				to = store.Rejected999
 				sum.Rejected++
 			} else {
 				sum.Accepted++
 			}
-			rc.Changes = append(rc.Changes, store.ClaimChange{ClaimID: id, Status: to, Detail: fmt.Sprintf("999 set status %s, group %s", st, a.GroupControl)})
+			rc.Changes = append(rc.Changes, store.ClaimChange{ClaimID: id, Status: to, Detail: why[id]})
 		}
 	}
 	sum.Claims = len(rc.Changes)
 	return s.keepAck(tx, f, rc, sum)
+}
+
+// rejects reports whether an IK501 or AK901 rejects: R, and M, W and X
+// (authentication, assurance and decryption failures); A, E (accepted with
+// errors noted) and P accept.
+func rejects(status string) bool {
+	switch status {
+	case "R", "M", "W", "X":
+		return true
+	}
+	return false
+}
+
+// interchangeOfGroup is the interchange whose GS06 is the group control
+// number a 999's AK102 gives, if it is ours.
+func interchangeOfGroup(tx *store.Tx, ak102 string) (store.Interchange, bool, error) {
+	gs06, err := strconv.ParseInt(strings.TrimSpace(ak102), 10, 64)
+	if err != nil {
+		return store.Interchange{}, false, nil
+	}
+	// Our interchanges' GS06 is their ISA13: one number from the counter.
+	id, err := tx.InterchangeByControl(gs06)
+	if errs.CodeOf(err) == errs.NotFound {
+		return store.Interchange{}, false, nil
+	}
+	if err != nil {
+		return store.Interchange{}, false, err
+	}
+	ic, err := tx.Interchange(id)
+	if err != nil || ic.GS06 != gs06 {
+		return store.Interchange{}, false, err
+	}
+	return ic, true, nil
 }
 
 func (s *Service) keepAck(tx *store.Tx, f *File, rc Received, sum ackSummary) (Received, error) {

@@ -2,6 +2,7 @@ package workspace_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -227,5 +228,67 @@ func TestReceiveErrors(t *testing.T) {
 			}
 			return err
 		})
+	})
+}
+
+// TestReceive999MatchesSetsByControlNumber: an interchange of claims of
+// two billing providers goes out as three transaction sets (ST02 0001:
+// a1, 0002: b1, 0003: a2, a set for each run of one provider's claims); a
+// 999 names the set it answers by ST02 (AK202), so rejecting 0002 rejects
+// b1 alone, whatever the order of the answers.
+func TestReceive999MatchesSetsByControlNumber(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		other := f.newEpisode(f.payer, edit(t, f.doc, `"name": "ACME HOME INFUSION"`, `"name": "OTHER HOME INFUSION"`, `"npi": "1234567893"`, `"npi": "1456789019"`))
+		send := func() (store.Interchange, [3]string) {
+			a1, b1, a2 := f.newClaim(f.episode), f.newClaim(other), f.newClaim(f.episode)
+			ic, err := f.build([]string{a1.ID, b1.ID, a2.ID}, "T")
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := string(ic.Content)
+			for i, id := range []string{a1.ID, b1.ID, a2.ID} {
+				st := "ST*837*000" + string(rune('1'+i)) + "*"
+				if j, k := strings.Index(x, st), strings.Index(x, "CLM*"+id+"*"); j < 0 || k < j || strings.Contains(x[j+len(st):k], "ST*837*") {
+					t.Fatalf("claim %d is not in set %s:\n%s", i+1, st, x)
+				}
+			}
+			return ic, [3]string{a1.ID, b1.ID, a2.ID}
+		}
+
+		ic, c := send()
+		rc := f.mustReceive(a999(ic.GS06, "P", set{"0001", "A"}, set{"0002", "R"}, set{"0003", "E"}, set{"0009", "A"}))
+		f.wantStatus(c[0], store.Accepted999)
+		f.wantStatus(c[1], store.Rejected999)
+		f.wantStatus(c[2], store.Accepted999)
+		want := []workspace.Unmatched{{What: fmt.Sprintf("set 0009 of group %d", ic.GS06),
+			Reason: "interchange " + ic.ID + " has no transaction set 0009 (its sets are 0001, 0002, 0003)"}}
+		if !reflect.DeepEqual(rc.Unmatched, want) {
+			t.Errorf("unmatched %+v", rc.Unmatched)
+		}
+		f.do(func(tx *store.Tx) error {
+			h, err := tx.ClaimHistory(c[1])
+			if last := h[len(h)-1]; last.Detail != fmt.Sprintf("999 set 0002 IK501 R, group %d", ic.GS06) || last.Source.ID != rc.ID() {
+				t.Errorf("the rejection is recorded as %+v", last)
+			}
+			return err
+		})
+
+		// Answers out of order and without the leading zeros.
+		ic, c = send()
+		f.mustReceive(a999(ic.GS06, "P", set{"3", "R"}, set{"1", "A"}, set{"2", "A"}))
+		f.wantStatus(c[0], store.Accepted999)
+		f.wantStatus(c[1], store.Accepted999)
+		f.wantStatus(c[2], store.Rejected999)
+
+		// A partly accepted group with no answer for two of its sets: only
+		// the answered set's claim moves; the others are said so.
+		ic, c = send()
+		rc = f.mustReceive(a999(ic.GS06, "P", set{"0002", "A"}))
+		f.wantStatus(c[0], store.Submitted)
+		f.wantStatus(c[1], store.Accepted999)
+		f.wantStatus(c[2], store.Submitted)
+		if len(rc.Unmatched) != 2 || rc.Unmatched[0].What != fmt.Sprintf("set 0001 of group %d", ic.GS06) || !strings.Contains(rc.Unmatched[0].Reason, "its claims are not moved") {
+			t.Errorf("unmatched %+v", rc.Unmatched)
+		}
 	})
 }
