@@ -164,15 +164,12 @@ func (s *Server) listInterchanges(w http.ResponseWriter, r *http.Request) error 
 	})
 }
 
-// interchange837 answers the exact bytes sent.
+// interchange837 answers the exact bytes sent (workspace.Download837).
 func (s *Server) interchange837(w http.ResponseWriter, r *http.Request) error {
 	var ic store.Interchange
 	if err := s.db.Do(r.Context(), actor(r), func(tx *store.Tx) error {
 		var err error
-		ic, err = tx.Interchange(r.PathValue("id"))
-		if err == nil {
-			tx.Audit("download", "interchange", ic.ID, "837")
-		}
+		ic, err = workspace.Download837(tx, r.PathValue("id"))
 		return err
 	}); err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/remit"
 	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/workspace"
 	"github.com/perdiem/perdiem/x12/x222"
 	"github.com/perdiem/perdiem/x12/x999"
 )
@@ -371,7 +372,7 @@ func (h *Handler) download837(w http.ResponseWriter, r *http.Request) {
 	var ic store.Interchange
 	err := h.do(r.Context(), func(tx *store.Tx) error {
 		var err error
-		ic, err = tx.Interchange(r.PathValue("id"))
+		ic, err = workspace.Download837(tx, r.PathValue("id"))
 		return err
 	})
 	if err != nil {
