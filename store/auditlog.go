@@ -1,7 +1,9 @@
 package store
 
 import (
+	"math"
 	"strconv"
+	"time"
 
 	"github.com/perdiem/perdiem/errs"
 )
@@ -11,6 +13,10 @@ type AuditFilter struct {
 	Actor    string
 	Kind     string
 	RecordID string
+	Action   string
+	// Since and Until bound the entries' times, Since included and Until
+	// not; a zero time is no bound.
+	Since, Until time.Time
 }
 
 // AuditLog returns one page of the audit log, newest first. The cursor is
@@ -27,9 +33,17 @@ func (tx *Tx) AuditLog(f AuditFilter, p Page) ([]AuditEntry, string, error) {
 			return nil, "", errs.Invalids([]errs.Problem{{Path: "cursor", Message: "want an entry number"}})
 		}
 	}
+	var since, until int64 = 0, math.MaxInt64
+	if !f.Since.IsZero() {
+		since = micros(f.Since)
+	}
+	if !f.Until.IsZero() {
+		until = micros(f.Until)
+	}
 	rows, err := tx.query("read audit log", `SELECT `+auditColumns+` FROM audit_log
 WHERE seq < $1 AND ($2 = '' OR actor = $2) AND ($3 = '' OR kind = $3) AND ($4 = '' OR record_id = $4)
-ORDER BY seq DESC LIMIT $5`, before, f.Actor, f.Kind, f.RecordID, limit)
+AND ($5 = '' OR action = $5) AND at >= $6 AND at < $7
+ORDER BY seq DESC LIMIT $8`, before, f.Actor, f.Kind, f.RecordID, f.Action, since, until, limit)
 	if err != nil {
 		return nil, "", err
 	}

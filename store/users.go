@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"strings"
 	"time"
 
@@ -284,4 +285,80 @@ FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`, hash), &csr
 		return User{}, "", errNoAuth
 	}
 	return u, csrf, nil
+}
+
+// SetRole changes a user's role (admin, biller or auditor).
+func (tx *Tx) SetRole(userID, role string) error {
+	if !Role(role).Valid() {
+		return errs.Invalids([]errs.Problem{{Path: "role", Message: "want admin, biller or auditor"}})
+	}
+	n, err := tx.exec("set role", `UPDATE users SET role = $2 WHERE id = $1`, userID, role)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFound("user", userID)
+	}
+	tx.Audit("set-role", "user", userID, "role "+role)
+	return nil
+}
+
+// EnableUser lets a disabled user sign in and use their tokens again.
+func (tx *Tx) EnableUser(userID string) error {
+	n, err := tx.exec("enable user", `UPDATE users SET disabled_at = NULL WHERE id = $1 AND disabled_at IS NOT NULL`, userID)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		if err := tx.mustExist("users", "user", userID); err != nil {
+			return err
+		}
+	}
+	tx.Audit("enable", "user", userID, "")
+	return nil
+}
+
+// Token is a bearer token as an admin sees it: whose, what for, and
+// whether it still works; Hash (the SHA-256 of the secret, in hex) names
+// it for RevokeToken and says nothing of the secret.
+type Token struct {
+	Hash      string     `json:"hash"`
+	UserID    string     `json:"user_id"`
+	Name      string     `json:"name"`
+	CreatedAt time.Time  `json:"created_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// MaxTokens bounds the tokens Tokens lists, newest first.
+const MaxTokens = 1000
+
+// Tokens lists the bearer tokens of userID ("" for every user's), newest
+// first, revoked ones too.
+func (tx *Tx) Tokens(userID string) ([]Token, error) {
+	rows, err := tx.query("list tokens", `SELECT hash, user_id, name, created_at, revoked_at FROM api_tokens
+WHERE ($1 = '' OR user_id = $1) ORDER BY created_at DESC, hash LIMIT $2`, userID, MaxTokens)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var t Token
+		var hash []byte
+		var created int64
+		var revoked sql.NullInt64
+		if err := rows.Scan(&hash, &t.UserID, &t.Name, &created, &revoked); err != nil {
+			return nil, internal("list tokens", err)
+		}
+		t.Hash, t.CreatedAt = hex.EncodeToString(hash), fromMicros(created)
+		if revoked.Valid {
+			r := fromMicros(revoked.Int64)
+			t.RevokedAt = &r
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("list tokens", err)
+	}
+	return out, nil
 }

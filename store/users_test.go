@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -123,5 +124,107 @@ func TestIdempotency(t *testing.T) {
 			}
 			return err
 		})
+	})
+}
+
+func TestRolesEnablingAndTokenList(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		var ann, bob store.User
+		do(t, db, func(tx *store.Tx) error {
+			var err error
+			if ann, err = tx.CreateUser("ann", "biller", "h"); err != nil {
+				return err
+			}
+			if bob, err = tx.CreateUser("bob", "auditor", "h"); err != nil {
+				return err
+			}
+			if err := tx.CreateToken(ann.ID, "export", hash("pdt_a")); err != nil {
+				return err
+			}
+			return tx.CreateToken(bob.ID, "lab", hash("pdt_b"))
+		})
+		do(t, db, func(tx *store.Tx) error { return tx.SetRole(ann.ID, "auditor") })
+		if got, err := db.UserByToken(ctx, hash("pdt_a")); err != nil || got.Role != store.RoleAuditor {
+			t.Errorf("after SetRole: %+v %v", got, err)
+		}
+		wantCode(t, db.Do(ctx, alice, func(tx *store.Tx) error { return tx.SetRole(ann.ID, "root") }), errs.Invalid)
+		wantCode(t, db.Do(ctx, alice, func(tx *store.Tx) error { return tx.SetRole("U-nobody", "biller") }), errs.NotFound)
+
+		do(t, db, func(tx *store.Tx) error { return tx.DisableUser(ann.ID) })
+		_, err := db.UserByToken(ctx, hash("pdt_a"))
+		wantCode(t, err, errs.NotFound)
+		do(t, db, func(tx *store.Tx) error { return tx.EnableUser(ann.ID) })
+		if _, err := db.UserByToken(ctx, hash("pdt_a")); err != nil {
+			t.Errorf("the token of an enabled user: %v", err)
+		}
+		wantCode(t, db.Do(ctx, alice, func(tx *store.Tx) error { return tx.EnableUser("U-nobody") }), errs.NotFound)
+
+		do(t, db, func(tx *store.Tx) error { return tx.RevokeToken(hash("pdt_b")) })
+		do(t, db, func(tx *store.Tx) error {
+			all, err := tx.Tokens("")
+			if err != nil {
+				return err
+			}
+			if len(all) != 2 {
+				t.Fatalf("Tokens: %+v", all)
+			}
+			for _, tk := range all {
+				revoked := tk.RevokedAt != nil
+				if tk.UserID == bob.ID && (tk.Name != "lab" || !revoked || tk.Hash != hex.EncodeToString(hash("pdt_b"))) ||
+					tk.UserID == ann.ID && (tk.Name != "export" || revoked) {
+					t.Errorf("token %+v", tk)
+				}
+			}
+			mine, err := tx.Tokens(ann.ID)
+			if len(mine) != 1 || mine[0].UserID != ann.ID {
+				t.Errorf("Tokens(ann): %+v", mine)
+			}
+			return err
+		})
+		do(t, db, func(tx *store.Tx) error {
+			for action, want := range map[string]string{"set-role": ann.ID, "enable": ann.ID} {
+				es, _, err := tx.AuditLog(store.AuditFilter{Action: action}, store.Page{})
+				if err != nil {
+					return err
+				}
+				if len(es) != 1 || es[0].RecordID != want {
+					t.Errorf("audit of %s: %+v", action, es)
+				}
+			}
+			return nil
+		})
+	})
+}
+
+func TestAuditLogByActionAndTime(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		do(t, db, func(tx *store.Tx) error { tx.Audit("poke", "claim", "C1", ""); return nil })
+		var at time.Time
+		do(t, db, func(tx *store.Tx) error {
+			es, _, err := tx.AuditLog(store.AuditFilter{Action: "poke"}, store.Page{})
+			if len(es) != 1 {
+				t.Fatalf("by action: %+v", es)
+			}
+			at = es[0].At
+			return err
+		})
+		for _, c := range []struct {
+			f    store.AuditFilter
+			want int
+		}{
+			{store.AuditFilter{Action: "poke", Since: at}, 1},
+			{store.AuditFilter{Action: "poke", Until: at.Add(time.Microsecond)}, 1},
+			{store.AuditFilter{Action: "poke", Since: at.Add(time.Microsecond)}, 0},
+			{store.AuditFilter{Action: "poke", Until: at}, 0},
+			{store.AuditFilter{Action: "prod"}, 0},
+		} {
+			do(t, db, func(tx *store.Tx) error {
+				es, _, err := tx.AuditLog(c.f, store.Page{})
+				if len(es) != c.want {
+					t.Errorf("%+v: %d entries, want %d", c.f, len(es), c.want)
+				}
+				return err
+			})
+		}
 	})
 }

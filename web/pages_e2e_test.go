@@ -15,7 +15,7 @@ import (
 var screenSizes = []struct{ w, h int64 }{{1280, 800}, {1366, 768}}
 
 // TestE2EMainPages opens every main page on the demo data, signed in as
-// the demo biller (the admin page as the demo admin), and for each runs
+// the demo biller (the admin pages as the demo admin), and for each runs
 // axe-core (a critical violation fails the test, the others are logged),
 // checks at both screen sizes the layout for a page wider than the screen
 // and for content cut off or controls overlapping, and writes screenshots
@@ -77,7 +77,7 @@ func TestE2EMainPages(t *testing.T) {
 	})
 	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("#name")))
 	signIn(t, ctx, f.srv.URL+"/admin", f.admin().Name, f.admin().Password)
-	tour([]mainPage{{"admin", "/admin", "#audit"}})
+	tour([]mainPage{{"admin", "/admin", "#users"}, {"audit", "/admin/audit", "#audit"}})
 }
 
 // checkLayout fails when the open page is wider than the screen (a

@@ -8,6 +8,27 @@
     var a = document.querySelector(".month-nav a[rel=" + rel + "]");
     if (a) { e.preventDefault(); a.click(); }
   });
+  // A button with data-copy copies the value of the field it names (the
+  // API token shown once); without script the field can still be selected.
+  function copyButtons() {
+    document.querySelectorAll("button[data-copy]").forEach(function (b) {
+      if (!b.hidden) return;
+      b.hidden = false;
+      b.addEventListener("click", function () {
+        var field = document.querySelector(b.dataset.copy);
+        var done = document.getElementById("copy-done");
+        var said = function (msg) { if (done) done.textContent = msg; };
+        field.select();
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(field.value).then(function () { said("Copied."); }, function () { said("Press Ctrl+C to copy."); });
+        } else {
+          said(document.execCommand("copy") ? "Copied." : "Press Ctrl+C to copy.");
+        }
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", copyButtons);
+  else copyButtons();
   // Forms that ask before they act carry data-confirm.
   document.addEventListener("submit", function (e) {
     var f = e.target;
