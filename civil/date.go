@@ -114,6 +114,13 @@ func (d Date) String() string {
 	return string(d.appendISO(b[:0]))
 }
 
+// US writes the date as people write it in the US, MM/DD/YYYY, as the
+// workspace shows dates (the API and files keep ISO 8601).
+func (d Date) US() string {
+	y, m, day := d.YMD()
+	return fmt.Sprintf("%02d/%02d/%04d", m, day, y)
+}
+
 // Compact formats CCYYMMDD, the X12 D8 form.
 func (d Date) Compact() string {
 	y, m, day := d.YMD()

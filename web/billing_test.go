@@ -135,10 +135,12 @@ func TestBillingRunProgressAndQueue(t *testing.T) {
 	p := newPages(t, web.Options{})
 	startJobs(t, p.db)
 	noClaim := p.episodeWithoutClaimBlock(t)
-	// A claim made by hand for the same period is no claim of the run.
-	p.as(t, "bea", "POST", "/episodes/"+p.episode+"/claims", url.Values{"from": {"04/01/2026"}, "to": {"05/31/2026"}}).want(t, http.StatusSeeOther)
+	// A claim made by hand for the first week of May is no claim of the
+	// run of the rest of May (a run never bills days a claim already
+	// covers: see package workspace).
+	p.as(t, "bea", "POST", "/episodes/"+p.episode+"/claims", url.Values{"from": {"05/01/2026"}, "to": {"05/07/2026"}}).want(t, http.StatusSeeOther)
 
-	a := p.as(t, "bea", "POST", "/billing-runs", url.Values{"from": {"05/01/2026"}, "to": {"05/31/2026"}}).want(t, http.StatusSeeOther)
+	a := p.as(t, "bea", "POST", "/billing-runs", url.Values{"from": {"05/13/2026"}, "to": {"05/31/2026"}}).want(t, http.StatusSeeOther)
 	var frag string
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -333,7 +333,4 @@ func drugRow(doc *episode.Document, cal *coding.Calendar, span civil.Span) Row {
 }
 
 // usDate writes a date as people write it in the US: MM/DD/YYYY.
-func usDate(d civil.Date) string {
-	y, m, day := d.YMD()
-	return fmt.Sprintf("%02d/%02d/%04d", m, day, y)
-}
+func usDate(d civil.Date) string { return d.US() }

@@ -2,10 +2,13 @@ package workspace
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/riverqueue/river"
 
+	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/store"
 )
@@ -80,6 +83,14 @@ func (s *Service) BillEpisode(tx *store.Tx, run store.BillingRun, episodeID stri
 	if err != nil || done {
 		return err
 	}
+	billed, err := claimCovering(tx, episodeID, run.Period)
+	if err != nil {
+		return err
+	}
+	if billed != nil {
+		return tx.RecordBillingItem(run.ID, episodeID, "", fmt.Sprintf("already billed: claim %s (%s) covers %s to %s of the period; a corrected claim is made from the episode by hand",
+			billed.ID, strings.ReplaceAll(string(billed.Status), "_", " "), billed.Period.From.US(), billed.Period.To.US()))
+	}
 	ce, err := s.CodeEpisode(tx, episodeID, run.Period)
 	if err != nil {
 		if errs.CodeOf(err) == errs.Internal {
@@ -92,6 +103,29 @@ func (s *Service) BillEpisode(tx *store.Tx, run store.BillingRun, episodeID stri
 		return err
 	}
 	return tx.RecordBillingItem(run.ID, episodeID, c.ID, "")
+}
+
+// claimCovering is a claim of the episode whose billing period overlaps
+// period, whatever its status, or nil when there is none: a billing run
+// never bills the same days twice (a rejected or denied claim is
+// corrected by hand, as a replacement or a new claim).
+func claimCovering(tx *store.Tx, episodeID string, period civil.Span) (*store.Claim, error) {
+	p := store.Page{Limit: store.MaxLimit}
+	for {
+		cs, next, err := tx.Claims(store.ClaimFilter{EpisodeID: episodeID}, p)
+		if err != nil {
+			return nil, err
+		}
+		for i := range cs {
+			if cs[i].Period.Overlaps(period) {
+				return &cs[i], nil
+			}
+		}
+		if next == "" {
+			return nil, nil
+		}
+		p.Cursor = next
+	}
 }
 
 // runFailure is why an episode made no claim, for the run's list: the

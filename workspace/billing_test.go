@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/store"
 )
@@ -81,4 +82,54 @@ func anonymous(l claim.Line, id string) claim.Line {
 		l.Why[i].Text = strings.ReplaceAll(l.Why[i].Text, id, "CLAIM")
 	}
 	return l
+}
+
+// A billing run never bills an episode's days twice: a run over days the
+// episode already has a claim for records why it made none, and a run of
+// the days after bills them.
+func TestBillingRunSkipsBilledPeriods(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		early := civil.Span{From: civil.FromYMD(2026, 5, 1), To: civil.FromYMD(2026, 5, 7)}
+		late := civil.Span{From: civil.FromYMD(2026, 5, 13), To: civil.FromYMD(2026, 5, 31)}
+		var first store.Claim
+		f.do(func(tx *store.Tx) error {
+			var err error
+			first, err = f.ws.CreateClaim(tx, f.episode, early)
+			return err
+		})
+		bill := func(period civil.Span) (run store.BillingRun) {
+			f.do(func(tx *store.Tx) error {
+				var err error
+				run, err = tx.QueueBillingRun(period, f.payer)
+				if err == nil {
+					err = tx.StartBillingRun(run.ID, 1)
+				}
+				if err == nil {
+					err = f.ws.BillEpisode(tx, run, f.episode)
+				}
+				return err
+			})
+			return run
+		}
+		whole, second := bill(may), bill(late)
+		f.do(func(tx *store.Tx) error {
+			got, err := tx.BillingRun(whole.ID)
+			if err != nil {
+				return err
+			}
+			want := "already billed: claim " + first.ID + " (draft) covers 05/01/2026 to 05/07/2026"
+			if got.Failed != 1 || len(got.Errors) != 1 || !strings.HasPrefix(got.Errors[0].Message, want) {
+				t.Errorf("May's run: %+v; want one episode not coded: %s", got, want)
+			}
+			if cs, _, err := tx.Claims(store.ClaimFilter{BillingRunID: whole.ID}, store.Page{}); err != nil || len(cs) != 0 {
+				t.Errorf("May's run made claims %+v (%v)", cs, err)
+			}
+			cs, _, err := tx.Claims(store.ClaimFilter{BillingRunID: second.ID}, store.Page{})
+			if len(cs) != 1 || cs[0].Period != late {
+				r, _ := tx.BillingRun(second.ID)
+				t.Errorf("the run of 05/13-05/31: claims %+v; want one for those days (run %+v)", cs, r)
+			}
+			return err
+		})
+	})
 }
