@@ -230,7 +230,8 @@ func TestE2EBillingFlow(t *testing.T) {
 		t.Errorf("after the 835 the claim is %q, paid %q; want partly paid, $%s", s, p, paid)
 	}
 	timeline := text(t, ctx, "#timeline")
-	for _, want := range []string{"to check", "submitted, waiting", "in interchange", "accepted (999)", "partly paid"} {
+	// Who made the claim is named, not their user id.
+	for _, want := range []string{"to check", "by " + f.biller().Name, "submitted, waiting", "in interchange", "accepted (999)", "partly paid"} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("the timeline does not say %q:\n%s", want, timeline)
 		}

@@ -276,6 +276,7 @@ type claimPageData struct {
 	PatientName string
 	PayerName   string
 	History     []store.StatusChange
+	Who         map[string]string // user ids of History to names
 	Lines       []claimLineView
 	Warnings    []claim.Warning
 	Sendable    bool
@@ -298,6 +299,15 @@ func (h *Handler) loadClaim(r *http.Request) (*claimPageData, error) {
 		}
 		if d.History, err = tx.ClaimHistory(d.Claim.ID); err != nil {
 			return err
+		}
+		d.Who = map[string]string{}
+		for _, h := range d.History {
+			if h.Source.Kind != "user" || d.Who[h.Source.ID] != "" {
+				continue
+			}
+			if u, err := tx.User(h.Source.ID); err == nil {
+				d.Who[h.Source.ID] = u.Name
+			}
 		}
 		p, err := tx.Patient(d.Claim.PatientID)
 		if err != nil {
