@@ -18,16 +18,10 @@ const Version = "005010X214"
 
 // Envelope is what a 277CA interchange's own envelope needs. The sender
 // of a 277CA is the receiver of the 837 it answers.
-type Envelope struct {
-	SenderQualifier, SenderID     string // ISA05/06
-	ReceiverQualifier, ReceiverID string // ISA07/08
-	AppSender, AppReceiver        string // GS02/03
-	Control                       int    // ISA13 and GS06
-	Date                          string // CCYYMMDD
-	Time                          string // HHMM
-	Usage                         string // ISA15: P or T
-	Delimiters                    x12.Delimiters
-}
+// Its fields are ISA05–08 (sender and receiver with qualifiers), GS02/03
+// (AppSender, AppReceiver), Control (ISA13 and GS06), Date (CCYYMMDD),
+// Time (HHMM), Usage (ISA15, P or T) and Delimiters.
+type Envelope = envelope.Envelope
 
 // Writer writes 277CA transaction sets into one interchange of one
 // functional group.
@@ -47,7 +41,7 @@ func Begin(w io.Writer, env Envelope) (*Writer, error) {
 	if env.Control < 1 || env.Control > 999999999 {
 		return nil, fmt.Errorf("x214: control number %d must be 1 to 999999999", env.Control)
 	}
-	o, err := envelope.Open(w, envelope.Envelope(env), "HN", Version)
+	o, err := envelope.Open(w, env, "HN", Version)
 	g := &Writer{xw: o.W, d: o.D, ctl: o.ISA13, gctl: o.GS06, err: err}
 	return g, g.err
 }

@@ -201,16 +201,10 @@ func rest(s *x12.Segment, from, to int) []string {
 
 // Envelope is what the 999's own envelope needs. The sender of a 999 is
 // the receiver of the file it acknowledges.
-type Envelope struct {
-	SenderQualifier, SenderID     string // ISA05/06
-	ReceiverQualifier, ReceiverID string // ISA07/08
-	AppSender, AppReceiver        string // GS02/03
-	Control                       int    // ISA13 and GS06
-	Date                          string // CCYYMMDD
-	Time                          string // HHMM
-	Usage                         string // ISA15: P or T
-	Delimiters                    x12.Delimiters
-}
+// Its fields are ISA05–08 (sender and receiver with qualifiers), GS02/03
+// (AppSender, AppReceiver), Control (ISA13 and GS06), Date (CCYYMMDD),
+// Time (HHMM), Usage (ISA15, P or T) and Delimiters.
+type Envelope = envelope.Envelope
 
 // Write writes ack as a complete 999 interchange.
 func Write(w io.Writer, ack *Ack, env Envelope) error {
@@ -242,7 +236,7 @@ func Begin(w io.Writer, ack *Ack, env Envelope) (*GroupWriter, error) {
 	if len(env.Date) != 8 || len(env.Time) != 4 {
 		return nil, fmt.Errorf("x999: envelope date %q and time %q must be CCYYMMDD and HHMM", env.Date, env.Time)
 	}
-	o, err := envelope.Open(w, envelope.Envelope(env), "FA", "005010X231A1")
+	o, err := envelope.Open(w, env, "FA", "005010X231A1")
 	g := &GroupWriter{xw: o.W, d: o.D, ctl: o.ISA13, gctl: o.GS06, err: err}
 	g.xw.ResetCount()
 	g.put("ST", "999", "0001", "005010X231A1")

@@ -11,8 +11,8 @@ import (
 	"github.com/perdiem/perdiem/x12"
 )
 
-// Envelope is the interchange and group header; the writers' own Envelope
-// types convert to it.
+// Envelope is the interchange and group header; the 999 and 277CA writers
+// give it as their own Envelope (a type alias).
 type Envelope struct {
 	SenderQualifier, SenderID     string // ISA05/06
 	ReceiverQualifier, ReceiverID string // ISA07/08
