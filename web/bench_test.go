@@ -62,7 +62,7 @@ func benchmarkPages(b *testing.B, f *demoSite) {
 }
 
 // client signs in through the /login form and keeps the session cookie.
-func (f *demoSite) client(b *testing.B, name, password string) *http.Client {
+func (f *demoSite) client(b testing.TB, name, password string) *http.Client {
 	b.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

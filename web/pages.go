@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/money"
+	"github.com/perdiem/perdiem/pricing"
 	"github.com/perdiem/perdiem/remit"
 	"github.com/perdiem/perdiem/store"
 	"github.com/perdiem/perdiem/workspace"
@@ -281,13 +283,27 @@ type claimPageData struct {
 	Warnings    []claim.Warning
 	Sendable    bool
 	CanWrite    bool
+	// Price is what the claim should pay under its payer's contract; nil
+	// when there is none, and then NoPrice says why.
+	Price   *pricing.ClaimPrice
+	NoPrice string
+	// Payments are what each received 835 did to the claim, oldest first.
+	Payments []paymentView
+}
+
+// paymentView is one reconciliation of the claim with the remittance
+// claims (CLP) that answered it.
+type paymentView struct {
+	Rec    store.Reconciliation
+	Claims []remit.ClaimPayment
 }
 
 type claimLineView struct {
-	N       int
-	Line    claim.Line
-	Charge  string
-	Reasons []CellReason
+	N        int
+	Line     claim.Line
+	Charge   string
+	Expected *pricing.LinePrice // nil without a contract
+	Reasons  []CellReason
 }
 
 func (h *Handler) loadClaim(r *http.Request) (*claimPageData, error) {
@@ -319,19 +335,53 @@ func (h *Handler) loadClaim(r *http.Request) (*claimPageData, error) {
 				d.PayerName = py.Name
 			}
 		}
-		return nil
+		return h.loadClaimMoney(tx, d)
 	})
 	if err != nil {
 		return nil, err
 	}
 	if c := d.Claim.Claim; c != nil {
 		for i, l := range c.Lines {
-			d.Lines = append(d.Lines, claimLineView{N: i + 1, Line: l, Charge: l.Charge.String(), Reasons: claimLineWhy(l)})
+			v := claimLineView{N: i + 1, Line: l, Charge: l.Charge.String(), Reasons: claimLineWhy(l)}
+			if d.Price != nil && i < len(d.Price.Lines) {
+				v.Expected = &d.Price.Lines[i]
+			}
+			d.Lines = append(d.Lines, v)
 		}
 		d.Warnings = c.Warnings
 	}
 	d.Sendable = d.Claim.Status == store.Draft || d.Claim.Status == store.Ready
 	return d, nil
+}
+
+// loadClaimMoney adds to d what the claim should pay under its payer's
+// contract and what the remittances received paid for it. A claim without
+// a contract to price it by still shows its payments; a contract that
+// cannot be read is said on the page, not a failure of the page.
+func (h *Handler) loadClaimMoney(tx *store.Tx, d *claimPageData) error {
+	if d.Claim.Claim != nil {
+		p, err := h.ws.Price(tx, d.Claim)
+		switch errs.CodeOf(err) {
+		case "":
+			d.Price = p
+		case errs.NotFound, errs.Conflict, errs.Invalid:
+			d.NoPrice = errs.Message(err)
+		default:
+			return err
+		}
+	}
+	recs, err := tx.ClaimReconciliations(d.Claim.ID)
+	if err != nil {
+		return err
+	}
+	for _, rc := range recs {
+		v := paymentView{Rec: rc}
+		if err := json.Unmarshal(rc.Payments, &v.Claims); err != nil {
+			return errs.Errorf(errs.Internal, "the payments kept for claim %s: %v", d.Claim.ID, err)
+		}
+		d.Payments = append(d.Payments, v)
+	}
+	return nil
 }
 
 func (h *Handler) claimPage(w http.ResponseWriter, r *http.Request) {

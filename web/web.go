@@ -19,6 +19,7 @@ import (
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/money"
 	"github.com/perdiem/perdiem/store"
 	"github.com/perdiem/perdiem/workspace"
 )
@@ -59,12 +60,19 @@ var funcs = template.FuncMap{
 	"usdate": usDate,
 	"status": statusWord,
 	"money":  moneyText,
-	"when":   func(t time.Time) string { return t.Local().Format("01/02/2006 15:04") },
-	"iso":    func(d civil.Date) string { return d.String() },
-	"rule":   func(id string) Rule { return rules[id] },
-	"join":   strings.Join,
-	"inc":    func(i int) int { return i + 1 },
-	"units":  func(u float64) string { return strconv.FormatFloat(u, 'f', -1, 64) },
+	"moneyp": func(a *money.Amount) string {
+		if a == nil {
+			return "—"
+		}
+		return moneyText(*a)
+	},
+	"outcome": func(o string) string { return strings.ReplaceAll(o, "-", " ") },
+	"when":    func(t time.Time) string { return t.Local().Format("01/02/2006 15:04") },
+	"iso":     func(d civil.Date) string { return d.String() },
+	"rule":    func(id string) Rule { return rules[id] },
+	"join":    strings.Join,
+	"inc":     func(i int) int { return i + 1 },
+	"units":   func(u float64) string { return strconv.FormatFloat(u, 'f', -1, 64) },
 }
 
 // New returns the pages' handler.
