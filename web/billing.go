@@ -42,6 +42,17 @@ type runsPage struct {
 	CanWrite bool
 }
 
+// Working reports whether a run listed is not finished: the list then
+// refreshes itself until every run is.
+func (p runsPage) Working() bool {
+	for _, r := range p.Runs {
+		if !r.Finished() {
+			return true
+		}
+	}
+	return false
+}
+
 type runPage struct {
 	Run runView
 	// Episodes names the patient of each episode the finished run could

@@ -78,7 +78,7 @@ func TestStartBillingRun(t *testing.T) {
 	for _, who := range []string{"bea", "ada"} {
 		p.as(t, who, "GET", "/billing-runs", nil).want(t, 200, `id="run-form"`, `action="/billing-runs"`, `name="csrf_token" value="csrf-`+who+`"`, "Example Health Plan")
 	}
-	p.as(t, "abe", "GET", "/billing-runs", nil).want(t, 200, "No billing runs yet.").lacks(t, "run-form", "<form method=\"post\" action=\"/billing-runs\"")
+	p.as(t, "abe", "GET", "/billing-runs", nil).want(t, 200, "No billing runs yet.").lacks(t, "run-form", "<form method=\"post\" action=\"/billing-runs\"", "hx-trigger")
 
 	// Each wrong field is named beside it, and nothing is started.
 	for _, c := range []struct {
@@ -121,9 +121,10 @@ func TestStartBillingRun(t *testing.T) {
 	if run.Period != (civil.Span{From: civil.FromYMD(2026, 5, 1), To: civil.FromYMD(2026, 5, 31)}) || run.PayerFilter != payer || run.State != store.RunQueued || run.CreatedBy != bea.ID {
 		t.Errorf("the run started: %+v", run)
 	}
-	// The run is listed with its period, payer and who started it; its
-	// queued page polls for progress.
-	p.as(t, "abe", "GET", "/billing-runs", nil).want(t, 200, `href="/billing-runs/`+run.ID+`"`, "05/01/2026–05/31/2026", "Example Health Plan", "queued", "0 of 0", "<td>Bea Biller</td>")
+	// The run is listed with its period, payer and who started it, in a
+	// list that refreshes itself while a run works; its queued page polls
+	// for progress.
+	p.as(t, "abe", "GET", "/billing-runs", nil).want(t, 200, `hx-get="/billing-runs" hx-trigger="every 2s" hx-select="#runs"`, `href="/billing-runs/`+run.ID+`"`, "05/01/2026–05/31/2026", "Example Health Plan", "queued", "0 of 0", "<td>Bea Biller</td>")
 	p.as(t, "abe", "GET", "/billing-runs/"+run.ID, nil).want(t, 200, `hx-trigger="every 1s"`, "Queued: waiting for a worker").lacks(t, "run-queue")
 	p.as(t, "abe", "GET", "/billing-runs/B-nobody", nil).want(t, 404, "B-nobody")
 }
@@ -160,6 +161,8 @@ func TestBillingRunProgressAndQueue(t *testing.T) {
 	page := p.as(t, "bea", "GET", a.location, nil).want(t, 200, "<html", `id="run-errors"`, `href="/episodes/`+noClaim+`/calendar"`, "Ann Other", "no claim block").
 		lacks(t, "hx-trigger")
 	runID := strings.TrimPrefix(a.location, "/billing-runs/")
+	// With every run done, the list of runs no longer refreshes itself.
+	p.as(t, "bea", "GET", "/billing-runs", nil).want(t, 200, `href="/billing-runs/`+runID+`"`, "done").lacks(t, "hx-trigger")
 	page.want(t, 200, `href="/?run=`+runID+`"`, "Open the work queue for this run")
 
 	var runClaims, all []store.Claim

@@ -194,7 +194,24 @@ type patientPage struct {
 	Patient  store.Patient
 	Episodes []episodeRow
 	Claims   []claimRow
+	Who      map[string]string // user ids of the versions' authors to names
 	CanWrite bool
+}
+
+// userNames maps the user ids to their names; an id that names no user
+// (a deleted account, or the system) is left out, and the page shows it
+// as it is.
+func userNames(tx *store.Tx, ids []string) map[string]string {
+	out := map[string]string{}
+	for _, id := range ids {
+		if _, done := out[id]; done || id == "" {
+			continue
+		}
+		if u, err := tx.User(id); err == nil {
+			out[id] = u.Name
+		}
+	}
+	return out
 }
 
 func (h *Handler) patient(w http.ResponseWriter, r *http.Request) {
@@ -249,6 +266,13 @@ func (h *Handler) patient(w http.ResponseWriter, r *http.Request) {
 			}
 			pg.Episodes = append(pg.Episodes, row)
 		}
+		var authors []string
+		for _, e := range pg.Episodes {
+			for _, v := range e.Versions {
+				authors = append(authors, v.CreatedBy)
+			}
+		}
+		pg.Who = userNames(tx, authors)
 		return nil
 	})
 	if err != nil {
@@ -316,15 +340,13 @@ func (h *Handler) loadClaim(r *http.Request) (*claimPageData, error) {
 		if d.History, err = tx.ClaimHistory(d.Claim.ID); err != nil {
 			return err
 		}
-		d.Who = map[string]string{}
+		var users []string
 		for _, h := range d.History {
-			if h.Source.Kind != "user" || d.Who[h.Source.ID] != "" {
-				continue
-			}
-			if u, err := tx.User(h.Source.ID); err == nil {
-				d.Who[h.Source.ID] = u.Name
+			if h.Source.Kind == "user" {
+				users = append(users, h.Source.ID)
 			}
 		}
+		d.Who = userNames(tx, users)
 		p, err := tx.Patient(d.Claim.PatientID)
 		if err != nil {
 			return err

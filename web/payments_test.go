@@ -96,3 +96,42 @@ func getPage(t *testing.T, c *http.Client, u string) string {
 	}
 	return string(b)
 }
+
+// TestPatientPageNamesVersionAuthors: the versions of a patient's
+// episodes name the user who saved each, not the user's id.
+func TestPatientPageNamesVersionAuthors(t *testing.T) {
+	f := newDemoSite(t)
+	var patientID, authorID, authorName string
+	err := f.db.Do(context.Background(), store.System, func(tx *store.Tx) error {
+		eps, _, err := tx.Episodes(store.EpisodeFilter{}, store.Page{})
+		if err != nil {
+			return err
+		}
+		for _, e := range eps {
+			vs, _, err := tx.EpisodeVersions(e.ID, store.Page{})
+			if err != nil {
+				return err
+			}
+			if len(vs) > 0 && vs[0].CreatedBy != "" {
+				u, err := tx.User(vs[0].CreatedBy)
+				if err != nil {
+					return err
+				}
+				patientID, authorID, authorName = e.PatientID, u.ID, u.Name
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil || patientID == "" {
+		t.Fatalf("no demo episode version with an author (%v)", err)
+	}
+	c := f.client(t, f.biller().Name, f.biller().Password)
+	page := getPage(t, c, f.srv.URL+"/patients/"+patientID)
+	if !strings.Contains(page, ", by "+authorName+"</li>") {
+		t.Errorf("the patient page does not name %s as a version's author", authorName)
+	}
+	if strings.Contains(page, "by "+authorID) {
+		t.Errorf("the patient page shows user id %s", authorID)
+	}
+}
