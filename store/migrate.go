@@ -95,6 +95,9 @@ func (db *DB) migrate(ctx context.Context) error {
 			return internal("migrate: connect", err)
 		}
 		defer conn.Close()
+		if err := checkPostgresVersion(ctx, conn); err != nil {
+			return err
+		}
 		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, int64(migrationLock)); err != nil {
 			return internal("migrate: lock", err)
 		}

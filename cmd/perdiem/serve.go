@@ -33,8 +33,8 @@ stops taking new requests and lets those under way finish (at most 10
 seconds).
 
   --db DB            an SQLite file (default perdiem.db, created with mode 0600)
-                     or a postgres:// URL; several servers may share one
-                     PostgreSQL database
+                     or a postgres:// URL (PostgreSQL 12 or newer); several
+                     servers may share one PostgreSQL database
   --addr HOST:PORT   where to listen (default 127.0.0.1:8080)
   --tls-cert F       TLS certificate (PEM); with --tls-key, serve HTTPS only,
   --tls-key F        with Secure cookies and Strict-Transport-Security
