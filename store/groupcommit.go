@@ -30,7 +30,8 @@ var errClosed = errs.Errorf(errs.Internal, "store: closed")
 
 // errNested is the answer to a DB.Do called from inside the function of
 // another: on SQLite that function runs on the writer, which would wait
-// for itself forever.
+// for itself forever; on PostgreSQL it would open a second transaction
+// (DB.Do).
 var errNested = errs.Errorf(errs.Internal, "store: DB.Do called inside the function of another DB.Do: use the Tx that function was given")
 
 func (db *DB) startWriter() {

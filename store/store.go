@@ -63,6 +63,10 @@ type DB struct {
 	writerDone chan struct{}
 	writerG    atomic.Uint64 // the writer's goroutine
 	stopOnce   sync.Once
+
+	// inDo holds the goroutines running a function of Do on PostgreSQL,
+	// so a Do nested in one fails as it does on SQLite.
+	inDo sync.Map
 }
 
 // Open opens the store at dsn and brings its schema up to date. A
@@ -248,8 +252,11 @@ func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 // Do runs fn in one transaction acting for a and commits it if fn returns
 // nil; otherwise nothing fn did is kept. It returns once the outcome is
 // durable. Inside fn, use only tx, never db: on SQLite fn runs on the
-// store's one writer, which a nested call would wait for forever, so a
-// call of Do from inside fn there fails at once with an internal error.
+// store's one writer, which a nested call would wait for forever, and on
+// PostgreSQL a nested call would be a second transaction, neither atomic
+// with the first nor able to see its writes (and may wait for its locks
+// forever); so a call of Do from inside fn fails at once with an internal
+// error on both, and fn's transaction keeps nothing if fn passes it on.
 //
 // A panic in fn is returned as an internal error, the transaction rolled
 // back. On SQLite, functions that wait at the same time are committed together,
@@ -259,6 +266,11 @@ func (db *DB) Do(ctx context.Context, a Actor, fn func(tx *Tx) error) error {
 	if db.reqs != nil {
 		return db.doGroup(ctx, a, fn)
 	}
+	g := goroutineID()
+	if _, nested := db.inDo.LoadOrStore(g, struct{}{}); nested {
+		return errNested
+	}
+	defer db.inDo.Delete(g)
 	sqlTx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return internal("begin", err)
