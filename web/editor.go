@@ -67,6 +67,10 @@ type Editor struct {
 	Visits    []int
 	Drugs     []int
 	ReadOnly  bool
+	// PayerProfile is the profile of the episode's payer, which its
+	// claims are coded under whatever the document's own profile says;
+	// empty for an episode without a payer.
+	PayerProfile string
 }
 
 // TherapyForm is the shape of one therapy in the form.
@@ -548,8 +552,17 @@ func (e *Editor) Input(path, label, kind string) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<div class="field field-%s"><label for="%s">%s</label>`, kind, id, html.EscapeString(label))
 	attrs := fmt.Sprintf(`id="%s" name="%s"`, id, html.EscapeString(path))
-	if msg != "" {
+	hint := ""
+	if kind == "profile" && e.PayerProfile != "" {
+		hint = "The episode's payer bills under profile " + e.PayerProfile + ", which its claims and this preview use; this field only keeps the document's own profile."
+	}
+	switch {
+	case msg != "" && hint != "":
+		attrs += fmt.Sprintf(` aria-invalid="true" aria-describedby="%s-err %s-hint"`, id, id)
+	case msg != "":
 		attrs += fmt.Sprintf(` aria-invalid="true" aria-describedby="%s-err"`, id)
+	case hint != "":
+		attrs += fmt.Sprintf(` aria-describedby="%s-hint"`, id)
 	}
 	if e.ReadOnly {
 		attrs += " disabled"
@@ -599,6 +612,9 @@ func (e *Editor) Input(path, label, kind string) template.HTML {
 	}
 	if msg != "" {
 		fmt.Fprintf(&b, `<span class="field-error" id="%s-err">%s</span>`, id, html.EscapeString(msg))
+	}
+	if hint != "" {
+		fmt.Fprintf(&b, `<span class="field-hint" id="%s-hint">%s</span>`, id, html.EscapeString(hint))
 	}
 	b.WriteString(`</div>`)
 	return template.HTML(b.String())

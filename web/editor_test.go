@@ -189,3 +189,20 @@ func TestParseUSDate(t *testing.T) {
 		}
 	}
 }
+
+// The profile field carries the payer's note only when the episode has a
+// payer, and keeps its problem described too.
+func TestEditorProfileHint(t *testing.T) {
+	e := &Editor{Values: map[string]string{"profile": "nhia"}, Errors: map[string]string{}}
+	if got := string(e.Input("profile", "Payer profile", "profile")); strings.Contains(got, "hint") {
+		t.Errorf("without a payer: %s", got)
+	}
+	e.PayerProfile = "medicaid-example"
+	e.Errors["profile"] = "not a profile"
+	got := string(e.Input("profile", "Payer profile", "profile"))
+	for _, want := range []string{`aria-describedby="f-profile-err f-profile-hint"`, `bills under profile medicaid-example`, `class="field-error" id="f-profile-err"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("with a payer, lacks %q: %s", want, got)
+		}
+	}
+}

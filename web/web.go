@@ -295,6 +295,9 @@ func (h *Handler) edit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if ep.PayerID != "" && ep.Coding.Profile != nil {
+		ed.PayerProfile = ep.Coding.Profile.ID
+	}
 	doc, probs := ed.Document(ep.Document)
 	pv := h.previewOf(doc, ep.Coding, probs, r.FormValue("_month"))
 	status := http.StatusOK

@@ -135,3 +135,39 @@ func TestPatientPageNamesVersionAuthors(t *testing.T) {
 		t.Errorf("the patient page shows user id %s", authorID)
 	}
 }
+
+// TestEditorSaysThePayerProfileApplies: an episode with a payer is coded
+// under the payer's profile, so the editor says so beside the document's
+// own profile field, which would otherwise look like it chooses.
+func TestEditorSaysThePayerProfileApplies(t *testing.T) {
+	f := newDemoSite(t)
+	var episodeID, profileID string
+	err := f.db.Do(context.Background(), store.System, func(tx *store.Tx) error {
+		eps, _, err := tx.Episodes(store.EpisodeFilter{}, store.Page{})
+		if err != nil {
+			return err
+		}
+		for _, e := range eps {
+			if e.PayerID == "" {
+				continue
+			}
+			p, err := tx.Payer(e.PayerID)
+			if err != nil {
+				return err
+			}
+			episodeID, profileID = e.ID, p.ProfileID
+			return nil
+		}
+		return nil
+	})
+	if err != nil || episodeID == "" {
+		t.Fatalf("no demo episode with a payer (%v)", err)
+	}
+	c := f.client(t, f.biller().Name, f.biller().Password)
+	page := getPage(t, c, f.srv.URL+"/episodes/"+episodeID+"/edit")
+	for _, want := range []string{`aria-describedby="f-profile-hint"`, `id="f-profile-hint">The episode&#39;s payer bills under profile ` + profileID + `,`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the editor of episode %s lacks %q", episodeID, want)
+		}
+	}
+}
