@@ -3,7 +3,7 @@
 // /v1/episodes/{id}/claims), at a fixed rate for a fixed time, and prints
 // the latency percentiles and the rate achieved.
 //
-//	perdiem-load [--target code|claims] [--rate 500] [--duration 10s] [--db DSN] [--cpuprofile FILE]
+//	perdiem-load [--target code|claims] [--rate 500] [--duration 10s] [--warmup 3s] [--db DSN] [--timeline FILE] [--cpuprofile FILE]
 //	perdiem-load --url http://127.0.0.1:8080 --token pdt_… [--target …]
 //
 // Without --url it serves the API itself, in this process, on a fresh
@@ -16,9 +16,20 @@
 // It also prints the CPU time this process used while sending (the server
 // and the client together when it serves in-process), and --cpuprofile
 // writes a Go CPU profile of that time, for go tool pprof.
+//
+// The run starts with a warm-up (--warmup, 3 s by default), sent at the
+// same rate and reported on a line of its own but left out of the
+// percentiles, the rate and the CPU time: they describe the server once
+// its connections are open and its code is warm, and the warm-up line
+// shows what the first seconds cost. Then each second of the run gets a
+// line of its own (requests answered, p50, p99, max), so a tail that
+// comes from a few bad seconds is told from one spread over the run;
+// --timeline FILE writes every request (its due time from the start of
+// the run, warm-up included, its latency and status) as CSV.
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -33,6 +44,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -48,9 +60,9 @@ func main() {
 
 type config struct {
 	url, token, target, dsn string
-	cpuprofile              string
+	cpuprofile, timeline    string
 	rate                    int
-	duration                time.Duration
+	duration, warmup        time.Duration
 	concurrency             int
 }
 
@@ -64,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.dsn, "db", "", "database of the server served in this process (default: a temporary SQLite file)")
 	fs.IntVar(&c.rate, "rate", 500, "requests a second")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long to send, at most 10m")
+	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "how long to send before the measured run, at the same rate (0: none)")
+	fs.StringVar(&c.timeline, "timeline", "", "write each request's due time, latency and status to this CSV file")
 	fs.IntVar(&c.concurrency, "concurrency", 256, "most requests under way at once")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
@@ -78,6 +92,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	case c.duration <= 0 || c.duration > 10*time.Minute:
 		fmt.Fprintln(stderr, "perdiem-load: --duration: want more than 0 and at most 10m")
+		return 2
+	case c.warmup < 0 || c.warmup > time.Minute:
+		fmt.Fprintln(stderr, "perdiem-load: --warmup: want 0 to 1m")
 		return 2
 	case c.url != "" && c.token == "":
 		fmt.Fprintln(stderr, "perdiem-load: --url needs --token")
@@ -176,46 +193,146 @@ func serveHere(c *config) (stop func(), err error) {
 	}, nil
 }
 
-// report is what a run measured.
-type report struct {
+// result is what became of one request of the schedule.
+type result struct {
+	due     time.Duration // from the start of the run, warm-up included
+	took    time.Duration // from due to the end of the answer
+	status  int           // 0: no answer (failure) or not sent
+	sent    bool
+	failure string
+}
+
+// phase is what part of a run (the warm-up, or the measured run, or one
+// of its seconds) measured.
+type phase struct {
 	sent, ok, skipped int
 	statuses          map[int]int
 	failures          map[string]int
-	latencies         []time.Duration // of the answers 2xx
-	elapsed           time.Duration
-	cpu               time.Duration // user and system time of this process; 0 where unknown
+	latencies         []time.Duration // of the answers 2xx, sorted
+}
+
+func newPhase(rs []result) *phase {
+	p := &phase{statuses: map[int]int{}, failures: map[string]int{}}
+	for _, r := range rs {
+		switch {
+		case !r.sent:
+			p.skipped++
+			continue
+		case r.failure != "":
+			p.failures[r.failure]++
+		default:
+			p.statuses[r.status]++
+		}
+		p.sent++
+		if r.status/100 == 2 {
+			p.ok++
+			p.latencies = append(p.latencies, r.took)
+		}
+	}
+	slices.Sort(p.latencies)
+	return p
+}
+
+func (p *phase) pct(q float64) time.Duration {
+	if len(p.latencies) == 0 {
+		return 0
+	}
+	i := int(q*float64(len(p.latencies))+0.5) - 1
+	return p.latencies[max(0, min(i, len(p.latencies)-1))]
+}
+
+func (p *phase) max() time.Duration {
+	if len(p.latencies) == 0 {
+		return 0
+	}
+	return p.latencies[len(p.latencies)-1]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+// report is what a run measured.
+type report struct {
+	warm, run *phase
+	seconds   []*phase // of the measured run
+	elapsed   time.Duration
+	cpu       time.Duration // user and system time of this process in the measured run; 0 where unknown
 }
 
 func (r *report) print(w io.Writer, c config) {
-	slices.Sort(r.latencies)
-	pct := func(p float64) time.Duration {
-		if len(r.latencies) == 0 {
-			return 0
+	fmt.Fprintf(w, "target %s at %d req/s for %s (after a warm-up of %s) against %s\n", c.target, c.rate, c.duration, c.warmup, c.url)
+	if r.warm.sent+r.warm.skipped > 0 {
+		fmt.Fprintf(w, "warm-up: sent %d, ok %d", r.warm.sent, r.warm.ok)
+		if len(r.warm.latencies) > 0 {
+			fmt.Fprintf(w, ", p50 %s, p99 %s, max %s", ms(r.warm.pct(0.50)), ms(r.warm.pct(0.99)), ms(r.warm.max()))
 		}
-		i := int(p*float64(len(r.latencies))+0.5) - 1
-		return r.latencies[max(0, min(i, len(r.latencies)-1))]
+		if r.warm.skipped > 0 {
+			fmt.Fprintf(w, ", %d not sent", r.warm.skipped)
+		}
+		fmt.Fprintln(w)
 	}
-	ms := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
-	fmt.Fprintf(w, "target %s at %d req/s for %s against %s\n", c.target, c.rate, c.duration, c.url)
-	fmt.Fprintf(w, "sent %d, ok %d, %.1f ok req/s", r.sent, r.ok, float64(r.ok)/r.elapsed.Seconds())
-	if r.skipped > 0 {
-		fmt.Fprintf(w, ", %d not sent (%d already under way)", r.skipped, c.concurrency)
+	p := r.run
+	fmt.Fprintf(w, "sent %d, ok %d, %.1f ok req/s", p.sent, p.ok, float64(p.ok)/r.elapsed.Seconds())
+	if p.skipped > 0 {
+		fmt.Fprintf(w, ", %d not sent (%d already under way)", p.skipped, c.concurrency)
 	}
 	fmt.Fprintln(w)
-	if len(r.latencies) > 0 {
-		fmt.Fprintf(w, "latency p50 %s, p90 %s, p99 %s, max %s\n", ms(pct(0.50)), ms(pct(0.90)), ms(pct(0.99)), ms(r.latencies[len(r.latencies)-1]))
+	if len(p.latencies) > 0 {
+		fmt.Fprintf(w, "latency p50 %s, p90 %s, p99 %s, max %s\n", ms(p.pct(0.50)), ms(p.pct(0.90)), ms(p.pct(0.99)), ms(p.max()))
 	}
-	if r.cpu > 0 && r.ok > 0 {
-		fmt.Fprintf(w, "cpu of this process %.2f s, %.2f s per 1000 ok requests\n", r.cpu.Seconds(), r.cpu.Seconds()*1000/float64(r.ok))
+	if r.cpu > 0 && p.ok > 0 {
+		fmt.Fprintf(w, "cpu of this process %.2f s, %.2f s per 1000 ok requests\n", r.cpu.Seconds(), r.cpu.Seconds()*1000/float64(p.ok))
 	}
-	for s, n := range r.statuses {
+	for s, n := range p.statuses {
 		if s/100 != 2 {
 			fmt.Fprintf(w, "status %d: %d\n", s, n)
 		}
 	}
-	for e, n := range r.failures {
+	for e, n := range p.failures {
 		fmt.Fprintf(w, "failed: %s: %d\n", e, n)
 	}
+	fmt.Fprintln(w, "second    ok     p50 ms   p99 ms   max ms")
+	for i, s := range r.seconds {
+		fmt.Fprintf(w, "%6d %5d %9.2f %8.2f %8.2f", i+1, s.ok, msf(s.pct(0.50)), msf(s.pct(0.99)), msf(s.max()))
+		if bad := s.sent - s.ok + s.skipped; bad > 0 {
+			fmt.Fprintf(w, "  (%d failed or not sent)", bad)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func msf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// writeTimeline writes each request as a CSV line: due_ms (from the start
+// of the run, warm-up included), latency_ms (empty when it got no
+// answer), status (0 when it got none), phase (warmup or run), and why it
+// failed or was not sent.
+func writeTimeline(name string, rs []result, warm time.Duration) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "due_ms,latency_ms,status,phase,failure")
+	for _, r := range rs {
+		ph := "run"
+		if r.due < warm {
+			ph = "warmup"
+		}
+		lat := ""
+		if r.status != 0 {
+			lat = strconv.FormatFloat(float64(r.took.Microseconds())/1000, 'f', 3, 64)
+		}
+		why := r.failure
+		if !r.sent {
+			why = "not sent"
+		}
+		fmt.Fprintf(w, "%.3f,%s,%d,%s,%s\n", float64(r.due.Microseconds())/1000, lat, r.status, ph, why)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // episodeDocument is the document loaded: the repository's example.
@@ -231,7 +348,8 @@ const episodeDocument = `{"profile":"nhia","period":{"from":"2026-03-01","to":"2
 "payer":{"name":"EXAMPLE HEALTH PLAN","id":"PAYER01","filing":"CI"},"diagnoses":["M86.10","Z45.2"],
 "charges":{"S9502":180.0,"99601":300.0,"J0690":4.25,"S5520":450.0},"interchange":{"sender":"HITSUBMIT","receiver":"PAYERRCVR","usage":"T"}}}`
 
-// load sends the requests of c on schedule and waits for every answer.
+// load sends the requests of c on schedule, the warm-up's first, and
+// waits for every answer.
 func load(c config) (*report, error) {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: c.concurrency, MaxConnsPerHost: c.concurrency}}
 	path, body := "/v1/code", []byte(episodeDocument)
@@ -242,57 +360,83 @@ func load(c config) (*report, error) {
 		}
 		path, body = "/v1/episodes/"+id+"/claims", []byte(`{"from":"2026-03-01","to":"2026-03-31"}`)
 	}
-	rep := &report{statuses: map[int]int{}, failures: map[string]int{}}
+	interval := time.Second / time.Duration(c.rate)
+	nWarm := int(c.warmup / interval)
+	n := nWarm + int(c.duration/interval)
+	results := make([]result, n)
+	var prof *os.File
 	if c.cpuprofile != "" {
 		f, err := os.Create(c.cpuprofile)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, err
-		}
-		defer pprof.StopCPUProfile()
+		prof = f
 	}
-	cpu0 := cpuTime()
-	var mu sync.Mutex
+	// The measured run's CPU time and profile start when its first
+	// request is due.
+	var cpu0 time.Duration
+	startRun := func() error {
+		cpu0 = cpuTime()
+		if prof == nil {
+			return nil
+		}
+		return pprof.StartCPUProfile(prof)
+	}
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, c.concurrency)
-	interval := time.Second / time.Duration(c.rate)
-	n := int(c.duration / interval)
 	start := time.Now()
 	for i := range n {
-		due := start.Add(time.Duration(i) * interval)
+		offset := time.Duration(i) * interval
+		if i == nWarm {
+			if err := startRun(); err != nil {
+				return nil, err
+			}
+		}
+		due := start.Add(offset)
 		time.Sleep(time.Until(due))
+		results[i].due = offset
 		select {
 		case slots <- struct{}{}:
 		default:
-			rep.skipped++
 			continue
 		}
-		rep.sent++
+		results[i].sent = true
 		wg.Add(1)
-		go func() {
+		go func(r *result) {
 			defer wg.Done()
 			defer func() { <-slots }()
 			status, err := send(client, c, path, body)
-			took := time.Since(due)
-			mu.Lock()
-			defer mu.Unlock()
+			r.took = time.Since(due)
 			if err != nil {
-				rep.failures[err.Error()]++
+				r.failure = err.Error()
 				return
 			}
-			rep.statuses[status]++
-			if status/100 == 2 {
-				rep.ok++
-				rep.latencies = append(rep.latencies, took)
-			}
-		}()
+			r.status = status
+		}(&results[i])
 	}
 	wg.Wait()
-	rep.elapsed = time.Since(start)
+	rep := &report{elapsed: time.Since(start) - time.Duration(nWarm)*interval}
+	if nWarm == n {
+		if err := startRun(); err != nil {
+			return nil, err
+		}
+	}
 	rep.cpu = cpuTime() - cpu0
+	if prof != nil {
+		pprof.StopCPUProfile()
+	}
+	rep.warm = newPhase(results[:nWarm])
+	rep.run = newPhase(results[nWarm:])
+	perSecond := int(time.Second / interval)
+	for first := nWarm; first < n; first += perSecond {
+		rep.seconds = append(rep.seconds, newPhase(results[first:min(n, first+perSecond)]))
+	}
+	if c.timeline != "" {
+		if err := writeTimeline(c.timeline, results, time.Duration(nWarm)*interval); err != nil {
+			return nil, err
+		}
+	}
 	return rep, nil
 }
 
