@@ -137,6 +137,24 @@ func (tx *Tx) flushAudit() error {
 	return err
 }
 
+// heldChain is an audit chain a transaction on PostgreSQL holds (its row
+// locked until the commit): its number, length and last hash, and the
+// seqs taken for the transaction's entries.
+type heldChain struct {
+	chain, n int64
+	hash     string
+	seqs     []int64
+}
+
+// takeChainCTEs are the common table expressions ch and s that take the
+// first chain no other transaction holds and as many seqs as parameter
+// $param says (takeChain). A statement that writes something else may
+// take the chain too (createClaimPostgres), one round trip fewer.
+func takeChainCTEs(param int) string {
+	return fmt.Sprintf(`ch AS MATERIALIZED (SELECT chain, n, hash FROM audit_chains ORDER BY chain LIMIT 1 FOR UPDATE SKIP LOCKED),
+s AS MATERIALIZED (SELECT nextval('audit_log_seq') AS seq FROM generate_series(1, CAST($%d AS BIGINT)))`, param)
+}
+
 // takeChain takes the chain the transaction's entries go to, and numbers
 // them: it returns the chain, its length and last hash.
 func (tx *Tx) takeChain() (chain, n int64, last string, err error) {
@@ -151,9 +169,39 @@ func (tx *Tx) takeChain() (chain, n int64, last string, err error) {
 		}
 		return chain, n, last, nil
 	}
-	rows, err := tx.query("audit: take a chain", `WITH c AS MATERIALIZED (SELECT chain, n, hash FROM audit_chains ORDER BY chain LIMIT 1 FOR UPDATE SKIP LOCKED),
-s AS MATERIALIZED (SELECT nextval('audit_log_seq') AS seq FROM generate_series(1, $1))
-SELECT c.chain, c.n, c.hash, s.seq FROM c, s ORDER BY s.seq`, int64(len(tx.audit)))
+	if h := tx.chain; h != nil {
+		// Taken earlier in the transaction, with seqs for the entries
+		// made until then; entries made since need more.
+		if more := len(tx.audit) - len(h.seqs); more > 0 {
+			rows, err := tx.query("audit: number entries", `SELECT nextval('audit_log_seq') FROM generate_series(1, CAST($1 AS BIGINT))`, int64(more))
+			if err != nil {
+				return 0, 0, "", err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var seq int64
+				if err := rows.Scan(&seq); err != nil {
+					return 0, 0, "", internal("audit: number entries", err)
+				}
+				h.seqs = append(h.seqs, seq)
+			}
+			if err := rows.Err(); err != nil {
+				return 0, 0, "", internal("audit: number entries", err)
+			}
+			if len(h.seqs) < len(tx.audit) {
+				return 0, 0, "", internal("audit: number entries", fmt.Errorf("%d numbers for %d entries", len(h.seqs), len(tx.audit)))
+			}
+		}
+		// Seqs are handed out in increasing order, so the entries keep
+		// the order they were made in; numbers not used stay unused, as
+		// those of a transaction that rolls back.
+		for i := range tx.audit {
+			tx.audit[i].Seq = h.seqs[i]
+		}
+		return h.chain, h.n, h.hash, nil
+	}
+	rows, err := tx.query("audit: take a chain", `WITH `+takeChainCTEs(1)+`
+SELECT ch.chain, ch.n, ch.hash, s.seq FROM ch, s ORDER BY s.seq`, int64(len(tx.audit)))
 	if err != nil {
 		return 0, 0, "", err
 	}

@@ -170,19 +170,20 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 		Period: c.Period, Status: n.Status, Total: total, BillingRunID: n.BillingRunID,
 		CreatedBy: tx.actorID(), CreatedAt: tx.now, UpdatedAt: tx.now, Claim: &c, Result: &n.Result,
 	}
+	src := Source{Kind: "user", ID: tx.actorID()}
+	if n.BillingRunID != "" {
+		src = Source{Kind: "billing_run", ID: n.BillingRunID}
+	}
+	detail := fmt.Sprintf("coded from episode version %d", n.EpisodeVersion)
 	// The patient and, unless given, the payer are the episode's; the
 	// claim is made from the version's row, so a version that does not
 	// exist makes none.
 	var payer sql.NullString
-	err = tx.queryRow(`INSERT INTO claims (id, patient_id, payer_id, episode_id, episode_version, period_from, period_to,
-status, claim, result, total_cents, paid_cents, history_n, billing_run_id, created_by, created_at, updated_at)
-SELECT $1, e.patient_id, COALESCE($2, e.payer_id), v.episode_id, v.version, $3, $4, $5, $6, $7, CAST($8 AS BIGINT), 0, 1, $9, $10,
-CAST($11 AS BIGINT), CAST($11 AS BIGINT)
-FROM episode_versions v JOIN episodes e ON e.id = v.episode_id WHERE v.episode_id = $12 AND v.version = $13
-RETURNING patient_id, payer_id`,
-		out.ID, nullString(n.PayerID), c.Period.From.String(), c.Period.To.String(),
-		string(n.Status), string(claimJSON), string(resultJSON), int64(total), nullString(n.BillingRunID), out.CreatedBy, micros(tx.now),
-		n.EpisodeID, n.EpisodeVersion).Scan(&out.PatientID, &payer)
+	if tx.db.postgres {
+		err = tx.createClaimPostgres(&out, &payer, n, claimJSON, resultJSON, src, detail)
+	} else {
+		err = tx.queryRow(insertClaim+` RETURNING patient_id, payer_id`, tx.claimArgs(&out, n, claimJSON, resultJSON)...).Scan(&out.PatientID, &payer)
+	}
 	if err == sql.ErrNoRows {
 		return Claim{}, errs.Errorf(errs.NotFound, "episode %s has no version %d", quoteID(n.EpisodeID), n.EpisodeVersion)
 	}
@@ -190,19 +191,106 @@ RETURNING patient_id, payer_id`,
 		return Claim{}, mapErr("create claim", err)
 	}
 	out.PayerID = payer.String
-	if err := tx.insertLines(out.ID, c.Lines); err != nil {
-		return Claim{}, err
-	}
-	src := Source{Kind: "user", ID: tx.actorID()}
-	if n.BillingRunID != "" {
-		src = Source{Kind: "billing_run", ID: n.BillingRunID}
-	}
-	if err := tx.insertHistory(out.ID, 1, n.Status, src, fmt.Sprintf("coded from episode version %d", n.EpisodeVersion)); err != nil {
-		return Claim{}, err
+	if !tx.db.postgres {
+		if err := tx.insertLines(out.ID, c.Lines); err != nil {
+			return Claim{}, err
+		}
+		if err := tx.insertHistory(out.ID, 1, n.Status, src, detail); err != nil {
+			return Claim{}, err
+		}
 	}
 	tx.Audit("create", "claim", out.ID, fmt.Sprintf("episode %s version %d, %d lines", n.EpisodeID, n.EpisodeVersion, len(c.Lines)))
 	return out, nil
 }
+
+// insertClaim makes a claim from an episode version's row; its parameters
+// are claimArgs'.
+const insertClaim = `INSERT INTO claims (id, patient_id, payer_id, episode_id, episode_version, period_from, period_to,
+status, claim, result, total_cents, paid_cents, history_n, billing_run_id, created_by, created_at, updated_at)
+SELECT $1, e.patient_id, COALESCE($2, e.payer_id), v.episode_id, v.version, $3, $4, $5, $6, $7, CAST($8 AS BIGINT), 0, 1, $9, $10,
+CAST($11 AS BIGINT), CAST($11 AS BIGINT)
+FROM episode_versions v JOIN episodes e ON e.id = v.episode_id WHERE v.episode_id = $12 AND v.version = $13`
+
+func (tx *Tx) claimArgs(out *Claim, n NewClaim, claimJSON, resultJSON []byte) []any {
+	return []any{out.ID, nullString(n.PayerID), out.Period.From.String(), out.Period.To.String(),
+		string(n.Status), string(claimJSON), string(resultJSON), int64(out.Total), nullString(n.BillingRunID), out.CreatedBy, micros(tx.now),
+		n.EpisodeID, n.EpisodeVersion}
+}
+
+// createClaimPostgres stores the claim, its lines and its first status in
+// one statement, one round trip to the server instead of three. Unless the
+// transaction holds an audit chain already, the same statement takes one
+// and numbers the audit entries the transaction has and the one the claim
+// adds (takeChain), so that at commit only the entries' append is left.
+func (tx *Tx) createClaimPostgres(out *Claim, payer *sql.NullString, n NewClaim, claimJSON, resultJSON []byte, src Source, detail string) error {
+	lines := out.Claim.Lines
+	lineIDs, codes, mods, froms, tos, reasons := make([]string, len(lines)), make([]string, len(lines)), make([]string, len(lines)),
+		make([]string, len(lines)), make([]string, len(lines)), make([]string, len(lines))
+	units, charges := make([]float64, len(lines)), make([]int64, len(lines))
+	for i, l := range lines {
+		m, err := json.Marshal(nonNil(l.Modifiers))
+		if err != nil {
+			return internal("encode claim line", err)
+		}
+		r, err := json.Marshal(nonNilReasons(l.Why))
+		if err != nil {
+			return internal("encode claim line", err)
+		}
+		lineIDs[i], codes[i], mods[i], froms[i], tos[i], reasons[i] = l.ID, l.Code, string(m), l.From.String(), l.To.String(), string(r)
+		units[i], charges[i] = l.Units, int64(l.Charge)
+	}
+	args := append(tx.claimArgs(out, n, claimJSON, resultJSON), lineIDs, codes, mods, froms, tos, units, charges, reasons,
+		string(n.Status), src.Kind, src.ID, detail)
+	if tx.chain != nil {
+		return tx.queryRow(createClaimPG+`
+SELECT c.patient_id, c.payer_id FROM c`, args...).Scan(&out.PatientID, payer)
+	}
+	rows, err := tx.query("create claim", createClaimPG+`,
+`+takeChainCTEs(len(args)+1)+`
+SELECT c.patient_id, c.payer_id, ch.chain, ch.n, ch.hash, s.seq FROM c LEFT JOIN (ch CROSS JOIN s) ON true ORDER BY s.seq`,
+		append(args, int64(len(tx.audit)+1))...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	held := &heldChain{}
+	found := false
+	for rows.Next() {
+		var chain, cn, seq sql.NullInt64
+		var hash sql.NullString
+		if err := rows.Scan(&out.PatientID, payer, &chain, &cn, &hash, &seq); err != nil {
+			return internal("create claim", err)
+		}
+		found = true
+		if chain.Valid {
+			held.chain, held.n, held.hash = chain.Int64, cn.Int64, hash.String
+			held.seqs = append(held.seqs, seq.Int64)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return mapErr("create claim", err)
+	}
+	if !found {
+		return sql.ErrNoRows
+	}
+	if len(held.seqs) > 0 {
+		tx.chain = held
+	}
+	return nil
+}
+
+// createClaimPG is the WITH part of createClaimPostgres's statement: the
+// claim (insertClaim), its lines from arrays ($14 to $21) and its first
+// status ($22 to $25).
+const createClaimPG = `WITH c AS (` + insertClaim + `
+RETURNING id, patient_id, payer_id),
+l AS (INSERT INTO claim_lines (claim_id, n, line_id, code, modifiers, from_date, to_date, units, charge_cents, reasons)
+SELECT c.id, t.n, t.line_id, t.code, t.modifiers, t.from_date, t.to_date, t.units, t.charge_cents, t.reasons
+FROM c, unnest(CAST($14 AS TEXT[]), CAST($15 AS TEXT[]), CAST($16 AS TEXT[]), CAST($17 AS TEXT[]), CAST($18 AS TEXT[]),
+CAST($19 AS DOUBLE PRECISION[]), CAST($20 AS BIGINT[]), CAST($21 AS TEXT[]))
+WITH ORDINALITY AS t (line_id, code, modifiers, from_date, to_date, units, charge_cents, reasons, n)),
+h AS (INSERT INTO claim_status_history (claim_id, n, status, at, by_user, source_kind, source_id, detail)
+SELECT c.id, 1, CAST($22 AS TEXT), CAST($11 AS BIGINT), CAST($10 AS TEXT), CAST($23 AS TEXT), CAST($24 AS TEXT), CAST($25 AS TEXT) FROM c)`
 
 // linesPerInsert bounds the lines of one INSERT (10 parameters each).
 const linesPerInsert = 200

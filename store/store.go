@@ -237,6 +237,7 @@ type Tx struct {
 	actor Actor
 	now   time.Time
 	audit []AuditEntry
+	chain *heldChain // on PostgreSQL, the audit chain taken before the commit, if one was
 }
 
 // Context returns the transaction's context.
