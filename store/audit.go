@@ -102,39 +102,51 @@ func (tx *Tx) flushAudit() error {
 		e.Hash = e.computeHash()
 		prev = e.Hash
 	}
-	const update = `UPDATE audit_chains SET n = $%d, hash = $%d WHERE chain = $%d`
 	for rest := tx.audit; len(rest) > 0; {
 		batch := rest[:min(len(rest), auditRowsPerInsert)]
 		rest = rest[len(batch):]
-		var q strings.Builder
 		args := make([]any, 0, 12*len(batch)+3)
-		last := len(rest) == 0 && tx.db.postgres
-		if last {
-			// The chain's new head in the same statement: one round trip
-			// fewer while the chain is held.
-			q.WriteString(`WITH appended AS (`)
-		}
-		q.WriteString(`INSERT INTO audit_log (` + auditColumns + `) VALUES `)
-		for i, e := range batch {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(placeholders(len(args)+1, 12))
+		for _, e := range batch {
 			args = append(args, e.Seq, e.Chain, e.N, micros(e.At), e.Actor, e.Action, e.Kind, e.RecordID, e.Remote, e.Detail, e.PrevHash, e.Hash)
 		}
+		// On PostgreSQL the chain's new head is set in the same
+		// statement as the last entries: one round trip fewer while the
+		// chain is held.
+		last := len(rest) == 0 && tx.db.postgres
 		if last {
-			k := len(args)
-			fmt.Fprintf(&q, ") "+update, k+1, k+2, k+3)
 			args = append(args, n, prev, chain)
 		}
-		if _, err := tx.exec("audit: append", q.String(), args...); err != nil {
+		if _, err := tx.exec("audit: append", appendAudit(len(batch), last), args...); err != nil {
 			return err
 		}
 	}
 	if !tx.db.postgres {
-		_, err = tx.exec("audit: chain", fmt.Sprintf(update, 1, 2, 3), n, prev, chain)
+		_, err = tx.exec("audit: chain", fmt.Sprintf(updateChain, 1, 2, 3), n, prev, chain)
 	}
 	return err
+}
+
+const updateChain = `UPDATE audit_chains SET n = $%d, hash = $%d WHERE chain = $%d`
+
+// appendAudit is the statement that appends k entries (12 parameters
+// each), and with head, also sets the chain's head (3 more: n, hash,
+// chain).
+func appendAudit(k int, head bool) string {
+	var q strings.Builder
+	if head {
+		q.WriteString(`WITH appended AS (`)
+	}
+	q.WriteString(`INSERT INTO audit_log (` + auditColumns + `) VALUES `)
+	for i := range k {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(placeholders(12*i+1, 12))
+	}
+	if head {
+		fmt.Fprintf(&q, ") "+updateChain, 12*k+1, 12*k+2, 12*k+3)
+	}
+	return q.String()
 }
 
 // heldChain is an audit chain a transaction on PostgreSQL holds (its row
@@ -155,12 +167,17 @@ func takeChainCTEs(param int) string {
 s AS MATERIALIZED (SELECT nextval('audit_log_seq') AS seq FROM generate_series(1, CAST($%d AS BIGINT)))`, param)
 }
 
+const takeChainSQLite = `SELECT chain, n, hash, (SELECT COALESCE(MAX(seq), 0) FROM audit_log) FROM audit_chains WHERE chain = 0`
+
+var takeChainPG = `WITH ` + takeChainCTEs(1) + `
+SELECT ch.chain, ch.n, ch.hash, s.seq FROM ch, s ORDER BY s.seq`
+
 // takeChain takes the chain the transaction's entries go to, and numbers
 // them: it returns the chain, its length and last hash.
 func (tx *Tx) takeChain() (chain, n int64, last string, err error) {
 	if !tx.db.postgres {
 		var seq int64
-		if err := tx.queryRow(`SELECT chain, n, hash, (SELECT COALESCE(MAX(seq), 0) FROM audit_log) FROM audit_chains WHERE chain = 0`).
+		if err := tx.queryRow(takeChainSQLite).
 			Scan(&chain, &n, &last, &seq); err != nil {
 			return 0, 0, "", internal("audit: take a chain", err)
 		}
@@ -200,8 +217,7 @@ func (tx *Tx) takeChain() (chain, n int64, last string, err error) {
 		}
 		return h.chain, h.n, h.hash, nil
 	}
-	rows, err := tx.query("audit: take a chain", `WITH `+takeChainCTEs(1)+`
-SELECT ch.chain, ch.n, ch.hash, s.seq FROM ch, s ORDER BY s.seq`, int64(len(tx.audit)))
+	rows, err := tx.query("audit: take a chain", takeChainPG, int64(len(tx.audit)))
 	if err != nil {
 		return 0, 0, "", err
 	}

@@ -242,13 +242,9 @@ func (tx *Tx) createClaimPostgres(out *Claim, payer *sql.NullString, n NewClaim,
 	args := append(tx.claimArgs(out, n, claimJSON, resultJSON), lineIDs, codes, mods, froms, tos, units, charges, reasons,
 		string(n.Status), src.Kind, src.ID, detail)
 	if tx.chain != nil {
-		return tx.queryRow(createClaimPG+`
-SELECT c.patient_id, c.payer_id FROM c`, args...).Scan(&out.PatientID, payer)
+		return tx.queryRow(createClaimPG, args...).Scan(&out.PatientID, payer)
 	}
-	rows, err := tx.query("create claim", createClaimPG+`,
-`+takeChainCTEs(len(args)+1)+`
-SELECT c.patient_id, c.payer_id, ch.chain, ch.n, ch.hash, s.seq FROM c LEFT JOIN (ch CROSS JOIN s) ON true ORDER BY s.seq`,
-		append(args, int64(len(tx.audit)+1))...)
+	rows, err := tx.query("create claim", createClaimTakingChainPG, append(args, int64(len(tx.audit)+1))...)
 	if err != nil {
 		return err
 	}
@@ -279,10 +275,10 @@ SELECT c.patient_id, c.payer_id, ch.chain, ch.n, ch.hash, s.seq FROM c LEFT JOIN
 	return nil
 }
 
-// createClaimPG is the WITH part of createClaimPostgres's statement: the
+// claimCTEs are the WITH part of createClaimPostgres's statement: the
 // claim (insertClaim), its lines from arrays ($14 to $21) and its first
 // status ($22 to $25).
-const createClaimPG = `WITH c AS (` + insertClaim + `
+const claimCTEs = `WITH c AS (` + insertClaim + `
 RETURNING id, patient_id, payer_id),
 l AS (INSERT INTO claim_lines (claim_id, n, line_id, code, modifiers, from_date, to_date, units, charge_cents, reasons)
 SELECT c.id, t.n, t.line_id, t.code, t.modifiers, t.from_date, t.to_date, t.units, t.charge_cents, t.reasons
@@ -292,6 +288,14 @@ WITH ORDINALITY AS t (line_id, code, modifiers, from_date, to_date, units, charg
 h AS (INSERT INTO claim_status_history (claim_id, n, status, at, by_user, source_kind, source_id, detail)
 SELECT c.id, 1, CAST($22 AS TEXT), CAST($11 AS BIGINT), CAST($10 AS TEXT), CAST($23 AS TEXT), CAST($24 AS TEXT), CAST($25 AS TEXT) FROM c)`
 
+// createClaimPG is the statement that creates a claim; ...TakingChainPG
+// also takes an audit chain and parameter $26 seqs.
+var (
+	createClaimPG            = claimCTEs + "\nSELECT c.patient_id, c.payer_id FROM c"
+	createClaimTakingChainPG = claimCTEs + ",\n" + takeChainCTEs(26) + `
+SELECT c.patient_id, c.payer_id, ch.chain, ch.n, ch.hash, s.seq FROM c LEFT JOIN (ch CROSS JOIN s) ON true ORDER BY s.seq`
+)
+
 // linesPerInsert bounds the lines of one INSERT (10 parameters each).
 const linesPerInsert = 200
 
@@ -299,8 +303,6 @@ const linesPerInsert = 200
 func (tx *Tx) insertLines(claimID string, lines []claim.Line) error {
 	for first := 0; first < len(lines); first += linesPerInsert {
 		batch := lines[first:min(len(lines), first+linesPerInsert)]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO claim_lines (claim_id, n, line_id, code, modifiers, from_date, to_date, units, charge_cents, reasons) VALUES `)
 		args := make([]any, 0, 10*len(batch))
 		for i, l := range batch {
 			mods, err := json.Marshal(nonNil(l.Modifiers))
@@ -311,17 +313,27 @@ func (tx *Tx) insertLines(claimID string, lines []claim.Line) error {
 			if err != nil {
 				return internal("encode claim line", err)
 			}
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString(placeholders(len(args)+1, 10))
 			args = append(args, claimID, first+i+1, l.ID, l.Code, string(mods), l.From.String(), l.To.String(), l.Units, int64(l.Charge), string(reasons))
 		}
-		if _, err := tx.exec("create claim lines", q.String(), args...); err != nil {
+		if _, err := tx.exec("create claim lines", insertLinesSQL(len(batch)), args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// insertLinesSQL is the statement that inserts k lines, 10 parameters
+// each.
+func insertLinesSQL(k int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO claim_lines (claim_id, n, line_id, code, modifiers, from_date, to_date, units, charge_cents, reasons) VALUES `)
+	for i := range k {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(placeholders(10*i+1, 10))
+	}
+	return q.String()
 }
 
 func nonNil(ss []string) []string {
@@ -338,9 +350,11 @@ func nonNilReasons(rs []claim.Reason) []claim.Reason {
 	return rs
 }
 
+const insertHistorySQL = `INSERT INTO claim_status_history (claim_id, n, status, at, by_user, source_kind, source_id, detail)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+
 func (tx *Tx) insertHistory(claimID string, n int64, s Status, src Source, detail string) error {
-	_, err := tx.exec("record claim status", `INSERT INTO claim_status_history (claim_id, n, status, at, by_user, source_kind, source_id, detail)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, claimID, n, string(s), micros(tx.now), tx.actorID(), src.Kind, src.ID, detail)
+	_, err := tx.exec("record claim status", insertHistorySQL, claimID, n, string(s), micros(tx.now), tx.actorID(), src.Kind, src.ID, detail)
 	return err
 }
 

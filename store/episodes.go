@@ -194,14 +194,16 @@ func (tx *Tx) episode(id string) (Episode, error) {
 	return e, nil
 }
 
+const readEpisode = `SELECT e.patient_id, e.payer_id, e.version, e.status, e.created_at, e.updated_at, v.document, v.created_by, v.created_at
+FROM episodes e JOIN episode_versions v ON v.episode_id = e.id AND v.version = e.version WHERE e.id = $1`
+
 // Episode returns the episode with id and its current version's document.
 func (tx *Tx) Episode(id string) (Episode, EpisodeVersion, error) {
 	var e Episode
 	var payer sql.NullString
 	var created, updated, vCreated int64
 	v := EpisodeVersion{EpisodeID: id}
-	err := tx.queryRow(`SELECT e.patient_id, e.payer_id, e.version, e.status, e.created_at, e.updated_at, v.document, v.created_by, v.created_at
-FROM episodes e JOIN episode_versions v ON v.episode_id = e.id AND v.version = e.version WHERE e.id = $1`, id).
+	err := tx.queryRow(readEpisode, id).
 		Scan(&e.PatientID, &payer, &e.Version, &e.Status, &created, &updated, &v.Document, &v.CreatedBy, &vCreated)
 	if err == sql.ErrNoRows {
 		return Episode{}, EpisodeVersion{}, notFound("episode", id)

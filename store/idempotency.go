@@ -32,13 +32,13 @@ func (tx *Tx) IdempotentAnswer(actor, key string) (Answer, bool, error) {
 	}
 	if tx.db.postgres {
 		h := sha256.Sum256([]byte("idempotency\x00" + actor + "\x00" + key))
-		if _, err := tx.exec("idempotency lock", `SELECT pg_advisory_xact_lock($1)`, int64(binary.BigEndian.Uint64(h[:8]))); err != nil {
+		if _, err := tx.exec("idempotency lock", idempotencyLock, int64(binary.BigEndian.Uint64(h[:8]))); err != nil {
 			return Answer{}, false, err
 		}
 	}
 	var a Answer
 	var status int64
-	err := tx.queryRow(`SELECT fingerprint, status, body FROM idempotency_keys WHERE actor = $1 AND idem_key = $2`, actor, key).
+	err := tx.queryRow(readAnswer, actor, key).
 		Scan(&a.Fingerprint, &status, &a.Body)
 	if err == sql.ErrNoRows {
 		return Answer{}, false, nil
@@ -50,14 +50,20 @@ func (tx *Tx) IdempotentAnswer(actor, key string) (Answer, bool, error) {
 	return a, true, nil
 }
 
+const (
+	idempotencyLock = `SELECT pg_advisory_xact_lock($1)`
+	readAnswer      = `SELECT fingerprint, status, body FROM idempotency_keys WHERE actor = $1 AND idem_key = $2`
+	keepAnswer      = `INSERT INTO idempotency_keys (actor, idem_key, fingerprint, status, body, created_at)
+VALUES ($1, $2, $3, $4, $5, $6)`
+)
+
 // KeepAnswer keeps a as the answer to actor's key. A key already answered
 // is a conflict.
 func (tx *Tx) KeepAnswer(actor, key string, a Answer) error {
 	if key == "" {
 		return errs.Errorf(errs.Invalid, "an empty idempotency key")
 	}
-	_, err := tx.exec("keep idempotent answer", `INSERT INTO idempotency_keys (actor, idem_key, fingerprint, status, body, created_at)
-VALUES ($1, $2, $3, $4, $5, $6)`, actor, key, a.Fingerprint, int64(a.Status), a.Body, micros(tx.now))
+	_, err := tx.exec("keep idempotent answer", keepAnswer, actor, key, a.Fingerprint, int64(a.Status), a.Body, micros(tx.now))
 	return err
 }
 

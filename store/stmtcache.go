@@ -38,6 +38,20 @@ func (c *stmtCache) get(pool *sql.DB, query string) *sql.Stmt {
 	return nil
 }
 
+// want notes queries to be prepared before they first run.
+func (c *stmtCache) want(queries ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, q := range queries {
+		if _, ok := c.m[q]; !ok && len(c.m)+len(c.wanted) < maxCachedStmts {
+			if c.wanted == nil {
+				c.wanted = map[string]bool{}
+			}
+			c.wanted[q] = true
+		}
+	}
+}
+
 // prepareWanted prepares on pool the statements asked for since the last
 // call. It is called by the writer with no transaction open.
 func (c *stmtCache) prepareWanted(pool *sql.DB) {

@@ -30,8 +30,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -67,6 +68,10 @@ type DB struct {
 	// inDo holds the goroutines running a function of Do on PostgreSQL,
 	// so a Do nested in one fails as it does on SQLite.
 	inDo sync.Map
+
+	// warmed says Warm was called: on PostgreSQL a new connection then
+	// prepares the hot statements as it opens (warm.go).
+	warmed atomic.Bool
 }
 
 // Open opens the store at dsn and brings its schema up to date. A
@@ -99,14 +104,22 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func openPostgres(dsn string) (*DB, error) {
-	w, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, errs.Errorf(errs.Invalid, "store: database URL: %v", err)
 	}
-	w.SetMaxOpenConns(20)
-	w.SetMaxIdleConns(20)
-	w.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{postgres: true, dsn: dsn, w: w, r: w, driver: riverdatabasesql.New(w)}, nil
+	db := &DB{postgres: true, dsn: dsn}
+	db.w = stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+		if db.warmed.Load() {
+			prepareHot(ctx, c)
+		}
+		return nil
+	}))
+	db.w.SetMaxOpenConns(pgConns)
+	db.w.SetMaxIdleConns(pgConns)
+	db.w.SetConnMaxIdleTime(5 * time.Minute)
+	db.r, db.driver = db.w, riverdatabasesql.New(db.w)
+	return db, nil
 }
 
 // sqlitePragmas make every connection wait for the lock instead of failing,

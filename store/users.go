@@ -205,8 +205,7 @@ var errNoAuth = errs.Errorf(errs.NotFound, "no such token or session, or it has 
 // on every request.
 func (db *DB) UserByToken(ctx context.Context, hash []byte) (User, error) {
 	var revoked sql.NullInt64
-	u, err := scanUserWith(db.r.QueryRowContext(ctx, `SELECT u.id, u.name, u.role, u.created_at, u.disabled_at, t.revoked_at
-FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1`, hash), &revoked)
+	u, err := scanUserWith(db.r.QueryRowContext(ctx, userByToken, hash), &revoked)
 	if err == sql.ErrNoRows {
 		return User{}, errNoAuth
 	}
@@ -218,6 +217,9 @@ FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1`, hash), &r
 	}
 	return u, nil
 }
+
+const userByToken = `SELECT u.id, u.name, u.role, u.created_at, u.disabled_at, t.revoked_at
+FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1`
 
 func scanUserWith(row scanner, extra ...any) (User, error) {
 	var u User
@@ -267,14 +269,16 @@ func (tx *Tx) DeleteExpiredSessions() (int64, error) {
 	return tx.exec("delete expired sessions", `DELETE FROM sessions WHERE expires_at <= $1`, micros(tx.now))
 }
 
+const userBySession = `SELECT u.id, u.name, u.role, u.created_at, u.disabled_at, s.csrf_secret, s.expires_at
+FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`
+
 // UserBySession returns the enabled user of the unexpired session with
 // this hash, and the session's CSRF secret. Like UserByToken it writes
 // nothing.
 func (db *DB) UserBySession(ctx context.Context, hash []byte) (User, string, error) {
 	var csrf string
 	var exp int64
-	u, err := scanUserWith(db.r.QueryRowContext(ctx, `SELECT u.id, u.name, u.role, u.created_at, u.disabled_at, s.csrf_secret, s.expires_at
-FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`, hash), &csrf, &exp)
+	u, err := scanUserWith(db.r.QueryRowContext(ctx, userBySession, hash), &csrf, &exp)
 	if err == sql.ErrNoRows {
 		return User{}, "", errNoAuth
 	}

@@ -161,6 +161,11 @@ func serveHere(c *config) (stop func(), err error) {
 		cleanup()
 		return nil, err
 	}
+	if err := db.Warm(ctx); err != nil {
+		db.Close()
+		cleanup()
+		return nil, err
+	}
 	secret, hash := auth.NewSecret(auth.TokenPrefix)
 	pw, err := auth.HashPassword(secret)
 	if err == nil {

@@ -85,6 +85,12 @@ func runServe(e *env, args []string) int {
 		return exitFor(err)
 	}
 	defer db.Close()
+	// Open the connections and prepare the statements of the requests
+	// now, not in the first requests' time.
+	if err := db.Warm(context.Background()); err != nil {
+		fmt.Fprintf(e.stderr, "perdiem serve: %v\n", err)
+		return exitFindings
+	}
 	var seeded *demo.Result
 	if *withDemo {
 		res, err := demo.Seed(context.Background(), db)
