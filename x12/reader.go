@@ -70,6 +70,29 @@ func NewReader(r io.Reader) *Reader {
 	return &Reader{r: r, line: 1}
 }
 
+// Resume makes r read on in the middle of an input, as the Reader that read
+// it up to there would: the input from pos (where a segment, or the
+// whitespace before it, begins) is data, then what src gives (nil: nothing
+// more). d are the delimiters of the interchange pos is in; a zero d means
+// pos is the start of the input, where a byte order mark and an ISA are
+// looked for. Programs that cut an input into pieces at segment
+// terminators use it to read the pieces on other goroutines, each with the
+// positions it has in the whole input.
+//
+// When src is nil, r reads data in place and never writes to it, so the
+// segments it returns are views into data. Otherwise r takes data for its
+// buffer. MaxSegmentSize and Resync are kept; everything else is reset.
+func (r *Reader) Resume(data []byte, src io.Reader, d Delimiters, pos Position) {
+	*r = Reader{MaxSegmentSize: r.MaxSegmentSize, Resync: r.Resync, r: src, buf: data, end: len(data),
+		base: pos.Offset, line: pos.Line, nseg: pos.Segment - 1, delim: d, seg: Segment{seps: r.seg.seps[:0]}, ids: r.ids}
+	if d != (Delimiters{}) {
+		r.started, r.seenISA = true, true
+	}
+	if src == nil {
+		r.rerr = io.EOF
+	}
+}
+
 // Delimiters returns the delimiters of the current interchange. They are
 // known once Next has returned the ISA.
 func (r *Reader) Delimiters() Delimiters { return r.delim }

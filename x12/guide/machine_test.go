@@ -11,7 +11,7 @@ import (
 
 // x222Guide is the 837P guide, the largest there is, to walk real
 // structures with.
-func x222Guide(t *testing.T) *Guide {
+func x222Guide(t testing.TB) *Guide {
 	t.Helper()
 	b, err := os.ReadFile("../x222/guide.txt")
 	if err != nil {

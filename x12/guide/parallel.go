@@ -9,12 +9,22 @@ import (
 )
 
 // Checking in parallel: one goroutine cuts the input into chunks of whole
-// segments with x12.Reader.Skip (finding segment ends and IDs only), worker
-// goroutines tokenize the chunks and walk their transaction sets, and the
-// calling goroutine does the envelope part, taking the chunks back in input
-// order. Transaction sets are independent, so a worker needs nothing from
-// the others: a set that does not fit in one chunk goes on in the next
-// chunk of the same worker.
+// segments, worker goroutines tokenize the chunks and walk their
+// transaction sets, and the calling goroutine does the envelope part,
+// taking the chunks back in input order. Transaction sets are independent,
+// so a worker needs nothing from the others: a set that does not fit in one
+// chunk goes on in the next chunk of the same worker.
+//
+// The splitter cuts the input's bytes (cut): it looks at each segment's
+// first bytes only, for an SE to cut after (so the next chunk may go to
+// another worker) and an ISA to cut before (where the delimiters may
+// change), and counts terminators and line breaks for the positions the
+// next chunk starts at; the worker reads the chunk with an x12.Reader
+// resumed there, so each byte is tokenized once, on a worker. Input it
+// cannot cut that way (a segment terminator that is a space character or
+// not ASCII, a segment longer than a few chunks, a malformed ISA) goes on
+// through an x12.Reader in the splitter (splitSegments), which finds each
+// segment with Reader.Skip and hands its text on.
 //
 // A worker hands a chunk's input back to the splitter as soon as it is
 // done with it, keeping copies of the few segments the envelope part needs
@@ -25,6 +35,10 @@ import (
 const (
 	// defaultChunkSize is the input a chunk holds, give or take a segment.
 	defaultChunkSize = 128 << 10
+	// maxCut is the most input cut keeps for a chunk while it looks for
+	// a segment's end; a longer segment goes to splitSegments, whose
+	// Reader reports one longer than x12.DefaultMaxSegmentSize.
+	maxCut = 512 << 10
 	// chunksInFlight bounds the chunks split and not yet taken back in
 	// order: a chunk whose input is handed back holds only its results, so
 	// the splitter can run past a set of a few thousand claims that one
@@ -41,19 +55,23 @@ var (
 	// the workers.
 	buffersInFlight = 32
 	// setsInFlight bounds the transaction sets begun and not yet taken
-	// back in order, whose results (findings, claim keys) wait in their
-	// chunks: about as many as 16 chunks of one-claim sets hold.
+	// back in order by splitSegments, whose results (findings, claim keys)
+	// wait in their chunks: about as many as 16 chunks of one-claim sets
+	// hold. cut bounds them by bytes: a chunk holds at most maxCut.
 	setsInFlight = 2048
 )
 
-// chunk is a run of segments, copied out of the Reader's buffer.
+// chunk is a run of segments: the input's bytes from first on (whole), in
+// an interchange with delimiters d (zero: the start of the input), or the
+// segments splitSegments copied out of its Reader's buffer (segs).
 type chunk struct {
 	buf    *chunkBuf // data and segs, until the worker hands them back
 	data   []byte
+	whole  bool
+	d      x12.Delimiters
 	segs   []segRef
 	delims []delimAt          // at least one, from segment 0
-	first  x12.Position       // of segs[0]: segment number, line and offset bases
-	sets   int                // transaction sets begun before the chunk
+	first  x12.Position       // where data starts; of segs[0]: segment number, line and offset bases
 	nST    int                // STs in the chunk: tokens of setsInFlight
 	end    error              // after the last segment: io.EOF, a read or syntax error, or nil (more follows)
 	bad    []*x12.SyntaxError // the segments the Reader skipped (segRef.bad), in order
@@ -152,9 +170,15 @@ func (c *chunk) tokenize(seg *x12.Segment, i int) error {
 // keepSeg copies segment i into c.keep and returns its index in c.kept.
 func (c *chunk) keepSeg(i int) int {
 	raw, d := c.text(i)
+	return c.keepText(raw, d, c.pos(i), c.segs[i].padded)
+}
+
+// keepText copies a segment's text into c.keep and returns its index in
+// c.kept.
+func (c *chunk) keepText(raw []byte, d x12.Delimiters, pos x12.Position, padded bool) int {
 	start := len(c.keep)
 	c.keep = append(c.keep, raw...)
-	c.kept = append(c.kept, keptSeg{start: start, end: len(c.keep), d: d, pos: c.pos(i), padded: c.segs[i].padded})
+	c.kept = append(c.kept, keptSeg{start: start, end: len(c.keep), d: d, pos: pos, padded: padded})
 	return len(c.kept) - 1
 }
 
@@ -168,6 +192,13 @@ func (c *chunk) tokenizeKept(seg *x12.Segment, k int) {
 // release copies what the envelope part needs out of the chunk's input and
 // hands the input back to the splitter.
 func (c *chunk) release(bufs chan<- *chunkBuf) {
+	if c.whole {
+		// the worker kept them as it read
+		c.buf.data = c.data[:0]
+		bufs <- c.buf
+		c.buf, c.data = nil, nil
+		return
+	}
 	c.keep, c.kept = c.keep[:0], c.kept[:0]
 	for k := range c.events {
 		ev := &c.events[k]
@@ -206,9 +237,8 @@ func (m *Machine) parallel(r io.Reader, rules func() Rules, workers int) error {
 		w.rules = rules()
 		go w.work(queues[i], bufs)
 	}
-	xr := x12.NewReader(r)
-	xr.Resync = true
-	go split(xr, free, bufs, tokens, order, queues, quit)
+	sp := &splitter{free: free, bufs: bufs, tokens: tokens, order: order, queues: queues, quit: quit}
+	go sp.cut(r)
 
 	stop := func(err error) error {
 		close(quit)
@@ -273,32 +303,278 @@ func (m *Machine) parallel(r io.Reader, rules func() Rules, workers int) error {
 	return nil
 }
 
-// split cuts the input into chunks for the workers and lists them, in
+// splitter cuts the input into chunks for the workers and lists them, in
 // order, for the envelope part. It ends at the end of the input, at the
 // first error, or when quit closes.
-func split(r *x12.Reader, free <-chan *chunk, bufs <-chan *chunkBuf, tokens chan<- struct{}, order chan<- *chunk, queues []chan *chunk, quit <-chan struct{}) {
-	defer func() {
-		close(order)
-		for _, q := range queues {
-			close(q)
-		}
-	}()
+type splitter struct {
+	free   chan *chunk
+	bufs   chan *chunkBuf
+	tokens chan<- struct{}
+	order  chan<- *chunk
+	queues []chan *chunk
+	quit   <-chan struct{}
+	w      int // the worker the next chunk goes to
+}
+
+// take returns a free chunk and a buffer for its input, or false when quit
+// closes.
+func (s *splitter) take() (*chunk, bool) {
 	var c *chunk
-	w, sets, inSet := 0, 0, false
-	send := func() bool {
-		select {
-		case queues[w] <- c:
-		case <-quit:
-			return false
-		}
-		select {
-		case order <- c:
-		case <-quit:
-			return false
-		}
-		c = nil
-		return true
+	select {
+	case c = <-s.free:
+	case <-s.quit:
+		return nil, false
 	}
+	select {
+	case c.buf = <-s.bufs:
+	case <-s.quit:
+		return nil, false
+	}
+	if c.buf.data == nil {
+		// room for a chunk and a typical last segment, so that
+		// filling it copies nothing twice
+		c.buf.data = make([]byte, 0, chunkSize+4<<10)
+	}
+	c.events, c.good, c.lastGood, c.end, c.bad, c.nST = c.events[:0], 0, -1, nil, c.bad[:0], 0
+	c.keep, c.kept = c.keep[:0], c.kept[:0]
+	return c, true
+}
+
+// send hands c to worker s.w and lists it for the envelope part; then,
+// unless a set goes on in the next chunk (cont), the next worker's turn.
+func (s *splitter) send(c *chunk, cont bool) bool {
+	select {
+	case s.queues[s.w] <- c:
+	case <-s.quit:
+		return false
+	}
+	select {
+	case s.order <- c:
+	case <-s.quit:
+		return false
+	}
+	if !cont {
+		s.w = (s.w + 1) % len(s.queues)
+	}
+	return true
+}
+
+func (s *splitter) close() {
+	close(s.order)
+	for _, q := range s.queues {
+		close(q)
+	}
+}
+
+// cut cuts the input's bytes into chunks: after the last SE of what a
+// chunk's worth of input holds, so that the next chunk may go to another
+// worker, or else after its last segment terminator, the set going on in
+// the same worker's next chunk; and before an ISA, whose delimiters the
+// chunk after it is cut with. The positions a chunk starts at are counted:
+// segments by their terminators, lines by their line breaks.
+func (s *splitter) cut(src io.Reader) {
+	defer s.close()
+	var (
+		carry []byte
+		d     x12.Delimiters // at the cut; zero at the start of the input
+		pos   = x12.Position{Segment: 1, Line: 1}
+		rerr  error // from src, once met
+		cont  bool  // a set may go on past the last cut
+	)
+	for {
+		c, ok := s.take()
+		if !ok {
+			return
+		}
+		data := append(c.buf.data[:0], carry...)
+		zeros := 0
+	read:
+		// Read a chunk's worth, and on while the chunk cannot be cut.
+		for rerr == nil && len(data) < chunkSize {
+			if len(data) == cap(data) {
+				data = append(data, 0)[:len(data)]
+			}
+			n, err := src.Read(data[len(data):min(cap(data), len(data)+max(chunkSize-len(data), 1))])
+			data = data[:len(data)+n]
+			if err != nil {
+				rerr = err
+			} else if n == 0 {
+				if zeros++; zeros == 100 {
+					rerr = io.ErrNoProgress
+				}
+			}
+		}
+		eof := rerr != nil
+		// The first segment: past a byte order mark at the start of the
+		// input, and past whitespace.
+		first := 0
+		if d == (x12.Delimiters{}) && bytes.HasPrefix(data, utf8BOM) {
+			first = len(utf8BOM)
+		}
+		for first < len(data) && isSpace(data[first]) {
+			first++
+		}
+		more := func() bool { // read on, when there is more to read and room
+			if eof || len(data) >= maxCut {
+				return false
+			}
+			chunkGoal := len(data) + max(chunkSize, isaLen, len(data))
+			for rerr == nil && len(data) < chunkGoal {
+				data = append(data, make([]byte, min(chunkGoal-len(data), 64<<10))...)[:len(data)]
+				n, err := src.Read(data[len(data):cap(data)])
+				data = data[:len(data)+n]
+				if err != nil {
+					rerr = err
+				} else if n == 0 {
+					if zeros++; zeros == 100 {
+						rerr = io.ErrNoProgress
+					}
+				}
+			}
+			eof = rerr != nil
+			return true
+		}
+		// An ISA at the start sets the delimiters the chunk is cut with.
+		cd := d
+		isa := first < len(data) && startsISA(data[first:])
+		if d == (x12.Delimiters{}) || isa {
+			if len(data)-first < isaLen && more() {
+				goto read
+			}
+			if !isa {
+				s.fallback(c, data, 0, src, rerr, d, pos, cont)
+				return
+			}
+			nd, ok := isaDelimiters(data[first:])
+			if !ok || nd.Segment >= 0x80 || isSpace(nd.Segment) {
+				// read on as a Reader does, reporting it
+				s.fallback(c, data, 0, src, rerr, d, pos, cont)
+				return
+			}
+			cd = nd
+		}
+		term, es := cd.Segment, cd.Element
+		// Segment by segment: the end of the last SE, and where an ISA
+		// begins after the first segment.
+		p, next := first, first // next: past the last terminator
+		if isa {
+			p, next = first+isaLen, first+isaLen
+		}
+		lastSE, seStart, isaAt := -1, 0, -1
+		for p < len(data) {
+			q := p
+			for q < len(data) && isSpace(data[q]) {
+				q++
+			}
+			k := bytes.IndexByte(data[q:], term)
+			if k < 0 {
+				break
+			}
+			if q > first && startsISA(data[q:]) {
+				isaAt = p
+				break
+			}
+			if k >= 2 && data[q] == 'S' && data[q+1] == 'E' && (k == 2 || data[q+2] == es) {
+				lastSE, seStart = q+k+1, q
+			}
+			p = q + k + 1
+			next = p
+		}
+		end := next // the cut
+		final := false
+		switch {
+		case isaAt >= 0:
+			end, cont = isaAt, true
+		case eof:
+			end, final = len(data), true
+			if rerr != io.EOF {
+				end = next // what the Reader reads before it meets the error
+			}
+		case next == first:
+			// not one whole segment: read on
+			if more() {
+				goto read
+			}
+			s.fallback(c, data, 0, src, rerr, d, pos, cont)
+			return
+		case lastSE > 0 && bytes.Count(data[seStart:lastSE], []byte{es}) <= x12.MaxElements:
+			end, cont = lastSE, false
+		default:
+			end, cont = next, true
+		}
+		c.buf.data = data
+		c.data, c.whole, c.d, c.first = data[:end], true, d, pos
+		if final {
+			c.end = rerr
+		}
+		pos.Segment += bytes.Count(c.data, []byte{term})
+		pos.Line += bytes.Count(c.data, []byte{'\n'})
+		pos.Offset += int64(end)
+		d = cd
+		carry = append(carry[:0], data[end:]...)
+		if !s.send(c, cont) || final {
+			return
+		}
+	}
+}
+
+// fallback reads the rest of the input, data[from:] then src (which
+// failed with rerr when not nil), with an x12.Reader that resumes at pos,
+// handing c and its buffer back.
+func (s *splitter) fallback(c *chunk, data []byte, from int, src io.Reader, rerr error, d x12.Delimiters, pos x12.Position, inSet bool) {
+	rest := bytes.Clone(data[from:])
+	c.buf.data = data[:0]
+	s.bufs <- c.buf
+	c.buf = nil
+	s.free <- c
+	if rerr != nil {
+		src = errReader{rerr}
+	}
+	var r x12.Reader
+	r.Resync = true
+	r.Resume(rest, src, d, pos)
+	s.splitSegments(&r, inSet)
+}
+
+// errReader is a reader that has failed.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+const isaLen = 106 // the ISA and its terminator
+
+// startsISA reports whether a segment that begins b is an ISA, as
+// x12.Reader decides it.
+func startsISA(b []byte) bool {
+	return len(b) >= 4 && b[0] == 'I' && b[1] == 'S' && b[2] == 'A' && !isAlnum(b[3])
+}
+
+// isaDelimiters reads the ISA that begins b, reporting whether an
+// x12.Reader reads it without error, and its delimiters.
+func isaDelimiters(b []byte) (x12.Delimiters, bool) {
+	var r x12.Reader
+	r.Resume(b[:min(len(b), isaLen)], nil, x12.Delimiters{}, x12.Position{Segment: 1, Line: 1})
+	if _, err := r.Next(); err != nil {
+		return x12.Delimiters{}, false
+	}
+	return r.Delimiters(), true
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}
+
+// splitSegments cuts the rest of what r reads into chunks of segments
+// found with Reader.Skip. inSet says a set goes on in the worker of the
+// last chunk.
+func (s *splitter) splitSegments(r *x12.Reader, inSet bool) {
+	var c *chunk
 	for {
 		id, raw, pos, err := r.Skip()
 		se, skipped := err.(*x12.SyntaxError)
@@ -316,49 +592,37 @@ func split(r *x12.Reader, free <-chan *chunk, bufs <-chan *chunkBuf, tokens chan
 		wait := false
 		if id == "ST" && err == nil {
 			select {
-			case tokens <- struct{}{}:
+			case s.tokens <- struct{}{}:
 			default:
 				wait = true
 			}
 		}
 		if c != nil && err == nil && (wait || len(c.data) >= chunkSize || pos.Offset-c.first.Offset >= 1<<30 || pos.Line-c.first.Line >= 1<<30) {
-			if !send() {
+			// A set that goes on stays with its worker; the next one
+			// may go to another.
+			if !s.send(c, inSet) {
 				return
 			}
-			if !inSet {
-				// A set that goes on stays with its worker; the
-				// next one may go to another.
-				w = (w + 1) % len(queues)
-			}
+			c = nil
 		}
 		if wait {
 			select {
-			case tokens <- struct{}{}:
-			case <-quit:
+			case s.tokens <- struct{}{}:
+			case <-s.quit:
 				return
 			}
 		}
 		if c == nil {
-			select {
-			case c = <-free:
-			case <-quit:
+			var ok bool
+			if c, ok = s.take(); !ok {
 				return
 			}
-			select {
-			case c.buf = <-bufs:
-			case <-quit:
-				return
-			}
-			if c.buf.data == nil {
-				// room for a chunk and a typical last segment, so that
-				// filling it copies nothing twice
-				c.buf.data = make([]byte, 0, chunkSize+4<<10)
+			if c.buf.segs == nil {
 				c.buf.segs = make([]segRef, 0, chunkSize/24)
 			}
-			c.data, c.segs = c.buf.data, c.buf.segs
-			c.data, c.segs, c.events, c.good, c.lastGood, c.end, c.bad = c.data[:0], c.segs[:0], c.events[:0], 0, -1, nil, c.bad[:0]
+			c.data, c.segs, c.whole = c.buf.data[:0], c.buf.segs[:0], false
 			c.delims = append(c.delims[:0], delimAt{0, r.Delimiters()})
-			c.first, c.sets, c.nST = pos, sets, 0
+			c.first = pos
 		}
 		if skipped {
 			c.segs = append(c.segs, segRef{start: int32(len(c.data)),
@@ -369,7 +633,7 @@ func split(r *x12.Reader, free <-chan *chunk, bufs <-chan *chunkBuf, tokens chan
 		}
 		if err != nil {
 			c.end = err
-			send()
+			s.send(c, inSet)
 			return
 		}
 		if id == "ISA" {
@@ -381,7 +645,6 @@ func split(r *x12.Reader, free <-chan *chunk, bufs <-chan *chunkBuf, tokens chan
 		switch id {
 		case "ST":
 			inSet = true
-			sets++
 			c.nST++
 		case "SE", "ISA", "IEA", "GS", "GE":
 			inSet = false
@@ -403,16 +666,75 @@ func bounds(id string) bool {
 // queue.
 func (m *Machine) work(q <-chan *chunk, bufs chan<- *chunkBuf) {
 	var seg x12.Segment
+	var r x12.Reader
+	r.Resync = true
 	m.closed = func(c *closedSet) { m.events = append(m.events, event{kind: evSet, set: c}) }
 	for c := range q {
 		m.events = c.events[:0]
-		if !m.inST {
-			m.setOrdinal = c.sets
+		if c.whole {
+			m.chunkRead(c, &r)
+		} else {
+			m.chunkWork(c, &seg)
 		}
-		m.chunkWork(c, &seg)
 		c.events = m.events
 		c.release(bufs)
 		c.done <- struct{}{}
+	}
+}
+
+// chunkRead is chunkWork for a chunk of the input's bytes, which it reads
+// with r.
+func (m *Machine) chunkRead(c *chunk, r *x12.Reader) {
+	r.Resume(c.data, nil, c.d, c.first)
+	if m.prev.ID() != "" {
+		// where a set that goes on stands, should the chunk hold no
+		// segment it can read
+		m.cur = &m.prev
+	}
+	var last *x12.Segment // the last segment read, until the next one
+	end := c.end
+	for {
+		seg, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			se := syntaxError(err)
+			if se == nil || !se.Resynced {
+				end = err
+				break
+			}
+			if last != nil {
+				c.lastGood = c.keepText(last.Raw(), last.Delimiters(), last.Pos(), last.Padded())
+				last = nil
+			}
+			c.good++
+			if m.inST {
+				m.resynced(se)
+			} else {
+				m.events = append(m.events, event{kind: evSkipped, syntax: se})
+			}
+			continue
+		}
+		c.good++
+		last = seg
+		m.cur = seg
+		m.padded = seg.Padded()
+		if !m.setSegment(seg) {
+			k := c.keepText(seg.Raw(), seg.Delimiters(), seg.Pos(), seg.Padded())
+			m.events = append(m.events, event{kind: evSegment, seg: k})
+			c.lastGood, last = k, nil
+		}
+	}
+	if last != nil {
+		c.lastGood = c.keepText(last.Raw(), last.Delimiters(), last.Pos(), last.Padded())
+	}
+	m.chunkEnd(c, end, c.lastGood)
+	if c.lastGood >= 0 {
+		// The chunk's input goes back to the splitter: keep a copy.
+		k := &c.kept[c.lastGood]
+		m.prevText = append(m.prevText[:0], c.keep[k.start:k.end]...)
+		_ = m.prev.Tokenize(m.prevText, k.d, k.pos)
 	}
 }
 
@@ -444,19 +766,24 @@ func (m *Machine) chunkWork(c *chunk, seg *x12.Segment) {
 			m.events = append(m.events, event{kind: evSegment, seg: i})
 		}
 	}
-	last := c.lastGood
+	m.chunkEnd(c, c.end, c.lastGood)
+}
+
+// chunkEnd is what a worker does after a chunk's last segment, given how
+// the chunk ends (chunk.end) and its last good segment.
+func (m *Machine) chunkEnd(c *chunk, end error, last int) {
 	var se *x12.SyntaxError
 	switch {
-	case c.end == nil:
-	case c.end == io.EOF:
+	case end == nil:
+	case end == io.EOF:
 		if m.inST {
 			m.endOfSet("input ends inside transaction set %s: SE missing")
 		}
 		m.events = append(m.events, event{kind: evEnd, seg: last})
-	case errors.As(c.end, &se):
+	case errors.As(end, &se):
 		m.workSyntax(se, last)
 	default:
-		m.events = append(m.events, event{kind: evError, err: c.end})
+		m.events = append(m.events, event{kind: evError, err: end})
 	}
 }
 

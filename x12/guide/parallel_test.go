@@ -18,7 +18,7 @@ import (
 // way a set can end (SE, another ST, GE, IEA, a syntax error, the end of
 // the input) falls inside a chunk and at its edges; and with segments the
 // tokenizer skips (resynchronising) or reports for their layout.
-func inputs(t *testing.T) map[string][]byte {
+func inputs(t testing.TB) map[string][]byte {
 	t.Helper()
 	files, err := filepath.Glob("../../testdata/x12/837p/*")
 	if err != nil || len(files) == 0 {
@@ -47,6 +47,30 @@ func inputs(t *testing.T) map[string][]byte {
 		out[name+" with an SE of too many elements"] = bytes.Replace(b, []byte("SE*"), append([]byte("SE"), long[3:]...), 1)
 		out[name+" indented"] = bytes.ReplaceAll(b, []byte("~N"), []byte("~ N"))
 		out[name+" with trailing separators"] = bytes.ReplaceAll(b, []byte("~D"), []byte("*~D"))
+		out[name+" on lines"] = bytes.ReplaceAll(b, []byte("~"), []byte("~\r\n"))
+		out[name+" with a byte order mark"] = append([]byte("\xEF\xBB\xBF\n"), b...)
+		if !bytes.Contains(b, []byte("\n")) {
+			// a space character for terminator: cut segment by segment
+			nl := bytes.ReplaceAll(b, []byte("~"), []byte("\n"))
+			out[name+" with line breaks for terminators"] = nl
+			if st, ge := bytes.Index(nl, []byte("\nST*")), bytes.LastIndex(nl, []byte("\nGE*")); st > 0 && ge > st {
+				sets := bytes.Repeat(nl[st:ge], 3)
+				sets = bytes.Replace(sets, []byte("\nN3*"), []byte("\nN@3*"), 2)
+				sets = bytes.Replace(sets, []byte("\nST*"), append([]byte("\nST"), bytes.Repeat([]byte("*"), x12.MaxElements+1)...), 1)
+				out[name+" with line breaks for terminators, sets repeated and bad segments"] = append(append(append([]byte(nil), nl[:st]...), sets...), nl[ge:]...)
+			}
+			// a second interchange that breaks off in its ISA
+			out[name+" and a broken one"] = append(bytes.Clone(b), bytes.Replace(b, []byte("*00*"), []byte("*000*"), 1)...)
+			// the second interchange with other delimiters
+			other := []byte(strings.NewReplacer("~", "!", "*", "|", ":", "<").Replace(string(b)))
+			out[name+" and another with other delimiters"] = append(bytes.Clone(b), other...)
+		}
+		if n4 := bytes.Index(b, []byte("~N4*")); n4 > 0 {
+			// longer than the splitter cuts: read segment by segment
+			// from there
+			huge := append([]byte("NTE*ADD*"), bytes.Repeat([]byte("A"), maxCut+10)...)
+			out[name+" with a huge segment"] = append(append(bytes.Clone(b[:n4+1]), huge...), b[n4:]...)
+		}
 		out[name+" without SE"] = bytes.Replace(b, []byte("SE*"), []byte("ZZ*"), 1)
 		out[name+" without GE"] = bytes.Replace(b, []byte("GE*"), []byte("ZZ*"), 1)
 		if st, ge := bytes.Index(b, []byte("ST*")), bytes.LastIndex(b, []byte("GE*")); st > 0 && ge > st {
@@ -58,7 +82,7 @@ func inputs(t *testing.T) map[string][]byte {
 	return out
 }
 
-func reportJSON(t *testing.T, g *Guide, in []byte, workers, maxFindings int) string {
+func reportJSON(t testing.TB, g *Guide, in []byte, workers, maxFindings int) string {
 	t.Helper()
 	rep, err := Validate(g, bytes.NewReader(in), nil, Options{Workers: workers, MaxFindings: maxFindings})
 	if err != nil {
@@ -179,4 +203,26 @@ func TestSinkGetsTheReportsSets(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzWorkers checks that checking sets in parallel, with the input cut in
+// small chunks, gives the report of checking them one by one, whatever the
+// input.
+func FuzzWorkers(f *testing.F) {
+	g := x222Guide(f)
+	for _, in := range inputs(f) {
+		if len(in) < 8<<10 {
+			f.Add(in)
+		}
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		defer func(n int) { chunkSize = n }(chunkSize)
+		want := reportJSON(t, g, in, 1, 0)
+		for _, size := range []int{1, 200} {
+			chunkSize = size
+			if got := reportJSON(t, g, in, 3, 0); got != want {
+				t.Errorf("chunks of %d bytes: the report of 3 workers differs from one worker's:\n%s", size, diff(want, got))
+			}
+		}
+	})
 }

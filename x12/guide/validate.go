@@ -187,6 +187,10 @@ type Machine struct {
 	// Machine, or a worker's list for the envelope part to take in order.
 	closed func(*closedSet)
 	events []event // a worker's, for the chunk it walks
+	// a worker's copy of the last segment of the last chunk it read,
+	// and its text
+	prev     x12.Segment
+	prevText []byte
 
 	// tree mode: the loop tree is built and the guide's element and
 	// business checks, whose findings Parse drops, are skipped.
@@ -750,6 +754,14 @@ func (m *Machine) setClosed(c *closedSet) {
 		m.newGroup(&GroupResult{Sets: []*SetResult{}})
 	}
 	s := c.res
+	if n := m.rep.Sets + 1; s.Ordinal != n {
+		// A worker numbers the sets it walks among its own: in file
+		// order, this is set n.
+		s.Ordinal = n
+		for i := range c.findings {
+			c.findings[i].Set = n
+		}
+	}
 	m.uniqueST02(c)
 	m.uniqueKeys(c)
 	m.group.Received++
