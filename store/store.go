@@ -50,6 +50,7 @@ type DB struct {
 	dsn      string
 	w        *sql.DB // transactions; on SQLite one connection, BEGIN IMMEDIATE
 	r        *sql.DB // reads that write nothing (no patient data); w on PostgreSQL
+	ck       *sql.DB // SQLite's checkpoints (checkpointer); nil when the DSN sets wal_autocheckpoint, and on PostgreSQL
 	driver   riverdriver.Driver[*sql.Tx]
 	inserter *river.Client[*sql.Tx]
 
@@ -62,6 +63,8 @@ type DB struct {
 	reqs       chan *writeReq
 	quit       chan struct{}
 	writerDone chan struct{}
+	ckDone     chan struct{}
+	commits    atomic.Uint64 // groups committed, for the checkpointer
 	writerG    atomic.Uint64 // the writer's goroutine
 	stopOnce   sync.Once
 
@@ -156,10 +159,24 @@ func openSQLite(dsn string) (*DB, error) {
 			params.Add("_pragma", p)
 		}
 	}
+	// The writer leaves checkpoints (copying the WAL into the database
+	// file, and a flush of it) to a connection of their own, in the
+	// background (checkpointer), unless the DSN says otherwise.
+	var ck *sql.DB
 	wp := cloneValues(params)
+	if !hasPragma(params, "wal_autocheckpoint") {
+		wp.Add("_pragma", "wal_autocheckpoint(0)")
+		if ck, err = sql.Open("sqlite", "file:"+path+"?"+params.Encode()); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		ck.SetMaxOpenConns(1)
+	}
 	wp.Set("_txlock", "immediate")
 	w, err := sql.Open("sqlite", "file:"+path+"?"+wp.Encode())
 	if err != nil {
+		if ck != nil {
+			ck.Close()
+		}
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	// One writer: SQLite serializes writes anyway, and a single connection
@@ -172,10 +189,13 @@ func openSQLite(dsn string) (*DB, error) {
 	r, err := sql.Open("sqlite", "file:"+path+"?"+rp.Encode())
 	if err != nil {
 		w.Close()
+		if ck != nil {
+			ck.Close()
+		}
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	r.SetMaxOpenConns(4)
-	return &DB{dsn: dsn, w: w, r: r, driver: riversqlite.New(w), stmts: &stmtCache{}}, nil
+	return &DB{dsn: dsn, w: w, r: r, ck: ck, driver: riversqlite.New(w), stmts: &stmtCache{}}, nil
 }
 
 // hasPragma reports whether the DSN's parameters set pragma name: one
@@ -218,6 +238,9 @@ func (db *DB) Close() error {
 	}
 	if db.stmts != nil {
 		db.stmts.close()
+	}
+	if db.ck != nil {
+		db.ck.Close()
 	}
 	err := db.w.Close()
 	if db.r != db.w {

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"os"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/claim"
@@ -129,4 +131,41 @@ WHERE attrelid = 'claims'::regclass AND attname IN ('claim', 'result')`).Scan(&m
 			t.Errorf("audit: %+v", rep)
 		}
 	})
+}
+
+// TestSQLiteCheckpointsInBackground: the writer does not copy the WAL
+// into the database file as it commits; the checkpointer does, within a
+// few seconds of a commit.
+func TestSQLiteCheckpointsInBackground(t *testing.T) {
+	ctx := context.Background()
+	path := storetest.SQLite(t)
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	if err := db.Do(ctx, System, func(tx *Tx) error {
+		_, err := tx.CreatePatient(Patient{Name: "DOE, JANE", BirthDate: civil.FromYMD(1950, 4, 1), MemberID: "M1", Demographics: []byte(`{}`)})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if after := size(); after != before {
+		t.Fatalf("the database file grew from %d to %d bytes at the commit: the writer checkpointed", before, after)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for size() == before {
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file is still %d bytes 5 s after a commit: no checkpoint", before)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
