@@ -53,6 +53,6 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeIndentedJSON(w, http.StatusOK, res)
 	return nil
 }

@@ -64,7 +64,7 @@ func TestAdminAccounts(t *testing.T) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(b), `"role": "biller"`) {
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"role":"biller"`) {
 		t.Errorf("GET /v1/me with the token: %d %s", resp.StatusCode, b)
 	}
 	code, stdout, _ = runCmd("", "admin", "verify-audit", "--db", db)
