@@ -104,6 +104,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if c.url == "" {
+		// As perdiem serve does.
+		server.TuneGC()
 		stop, err := serveHere(&c)
 		if err != nil {
 			fmt.Fprintf(stderr, "perdiem-load: %v\n", err)

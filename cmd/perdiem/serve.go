@@ -78,6 +78,7 @@ func runServe(e *env, args []string) int {
 		return exitInput
 	}
 	tls := *cert != ""
+	server.TuneGC()
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 	db, err := store.Open(context.Background(), *dsn)
 	if err != nil {
