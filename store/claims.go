@@ -161,10 +161,9 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 	if err != nil {
 		return Claim{}, internal("encode claim", err)
 	}
-	resultJSON, err := json.Marshal(&n.Result)
-	if err != nil {
-		return Claim{}, internal("encode coding result", err)
-	}
+	// The result's own writer: the JSON encoding/json would write (text
+	// as it is, no \u003e for >), without reflection.
+	resultJSON := n.Result.AppendJSON(nil)
 	out := Claim{
 		ID: c.ID, EpisodeID: n.EpisodeID, EpisodeVersion: n.EpisodeVersion,
 		Period: c.Period, Status: n.Status, Total: total, BillingRunID: n.BillingRunID,
