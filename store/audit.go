@@ -95,20 +95,11 @@ func (tx *Tx) flushAudit() error {
 	if err != nil {
 		return err
 	}
-	for i := range tx.audit {
-		e := &tx.audit[i]
-		n++
-		e.Chain, e.N, e.PrevHash = chain, n, prev
-		e.Hash = e.computeHash()
-		prev = e.Hash
-	}
+	n, prev = tx.hashAudit(chain, n, prev)
 	for rest := tx.audit; len(rest) > 0; {
 		batch := rest[:min(len(rest), auditRowsPerInsert)]
 		rest = rest[len(batch):]
-		args := make([]any, 0, 12*len(batch)+3)
-		for _, e := range batch {
-			args = append(args, e.Seq, e.Chain, e.N, micros(e.At), e.Actor, e.Action, e.Kind, e.RecordID, e.Remote, e.Detail, e.PrevHash, e.Hash)
-		}
+		args := auditArgs(make([]any, 0, 12*len(batch)+3), batch)
 		// On PostgreSQL the chain's new head is set in the same
 		// statement as the last entries: one round trip fewer while the
 		// chain is held.
@@ -127,6 +118,69 @@ func (tx *Tx) flushAudit() error {
 }
 
 const updateChain = `UPDATE audit_chains SET n = $%d, hash = $%d WHERE chain = $%d`
+
+// hashAudit places the transaction's entries, numbered, at the end of
+// chain, whose entry n has hash prev, and returns the chain's new length
+// and last hash.
+func (tx *Tx) hashAudit(chain, n int64, prev string) (int64, string) {
+	for i := range tx.audit {
+		e := &tx.audit[i]
+		n++
+		e.Chain, e.N, e.PrevHash = chain, n, prev
+		e.Hash = e.computeHash()
+		prev = e.Hash
+	}
+	return n, prev
+}
+
+// auditArgs appends the parameters of appendAudit for es to args.
+func auditArgs(args []any, es []AuditEntry) []any {
+	for _, e := range es {
+		args = append(args, e.Seq, e.Chain, e.N, micros(e.At), e.Actor, e.Action, e.Kind, e.RecordID, e.Remote, e.Detail, e.PrevHash, e.Hash)
+	}
+	return args
+}
+
+// appendAuditCTEs are common table expressions that append k entries
+// (parameters from $first on, 12 each, then the chain's new length, last
+// hash and number) if the CTE named cond has a row, for a statement that
+// writes a record and its audit entries at once (createClaimPostgres).
+func appendAuditCTEs(k, first int, cond string) string {
+	var q strings.Builder
+	q.WriteString(`a AS (INSERT INTO audit_log (` + auditColumns + `) SELECT * FROM (VALUES `)
+	for i := range k {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		p := first + 12*i
+		fmt.Fprintf(&q, `(CAST($%d AS BIGINT), CAST($%d AS BIGINT), CAST($%d AS BIGINT), CAST($%d AS BIGINT), CAST($%d AS TEXT), CAST($%d AS TEXT), `+
+			`CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS TEXT))`,
+			p, p+1, p+2, p+3, p+4, p+5, p+6, p+7, p+8, p+9, p+10, p+11)
+	}
+	p := first + 12*k
+	fmt.Fprintf(&q, `) AS v WHERE EXISTS (SELECT 1 FROM %s)),
+u AS (UPDATE audit_chains SET n = CAST($%d AS BIGINT), hash = CAST($%d AS TEXT) WHERE chain = CAST($%d AS BIGINT) AND EXISTS (SELECT 1 FROM %s))`, cond, p, p+1, p+2, cond)
+	return q.String()
+}
+
+// holdChain records the chain a statement took (takeChainCTEs) and the
+// seqs it took, given as "1,2,…"; chain is NULL when every chain was held
+// by others, and then the chain is taken at the commit.
+func (tx *Tx) holdChain(chain, n sql.NullInt64, hash, seqs sql.NullString) error {
+	if !chain.Valid || !seqs.Valid {
+		return nil
+	}
+	h := &heldChain{chain: chain.Int64, n: n.Int64, hash: hash.String}
+	for s := range strings.SplitSeq(seqs.String, ",") {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return internal("audit: take a chain", err)
+		}
+		h.seqs = append(h.seqs, v)
+	}
+	tx.chain = h
+	return nil
+}
 
 // appendAudit is the statement that appends k entries (12 parameters
 // each), and with head, also sets the chain's head (3 more: n, hash,
@@ -188,7 +242,7 @@ func (tx *Tx) takeChain() (chain, n int64, last string, err error) {
 	}
 	if h := tx.chain; h != nil {
 		// Taken earlier in the transaction, with seqs for the entries
-		// made until then; entries made since need more.
+		// expected then; entries beyond those need more.
 		if more := len(tx.audit) - len(h.seqs); more > 0 {
 			rows, err := tx.query("audit: number entries", `SELECT nextval('audit_log_seq') FROM generate_series(1, CAST($1 AS BIGINT))`, int64(more))
 			if err != nil {

@@ -178,8 +178,9 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 	// claim is made from the version's row, so a version that does not
 	// exist makes none.
 	var payer sql.NullString
+	auditDetail := fmt.Sprintf("episode %s version %d, %d lines", n.EpisodeID, n.EpisodeVersion, len(c.Lines))
 	if tx.db.postgres {
-		err = tx.createClaimPostgres(&out, &payer, n, claimJSON, resultJSON, src, detail)
+		err = tx.createClaimPostgres(&out, &payer, n, claimJSON, resultJSON, src, detail, auditDetail)
 	} else {
 		err = tx.queryRow(insertClaim+` RETURNING patient_id, payer_id`, tx.claimArgs(&out, n, claimJSON, resultJSON)...).Scan(&out.PatientID, &payer)
 	}
@@ -197,8 +198,8 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 		if err := tx.insertHistory(out.ID, 1, n.Status, src, detail); err != nil {
 			return Claim{}, err
 		}
+		tx.Audit("create", "claim", out.ID, auditDetail)
 	}
-	tx.Audit("create", "claim", out.ID, fmt.Sprintf("episode %s version %d, %d lines", n.EpisodeID, n.EpisodeVersion, len(c.Lines)))
 	return out, nil
 }
 
@@ -217,11 +218,12 @@ func (tx *Tx) claimArgs(out *Claim, n NewClaim, claimJSON, resultJSON []byte) []
 }
 
 // createClaimPostgres stores the claim, its lines and its first status in
-// one statement, one round trip to the server instead of three. Unless the
-// transaction holds an audit chain already, the same statement takes one
-// and numbers the audit entries the transaction has and the one the claim
-// adds (takeChain), so that at commit only the entries' append is left.
-func (tx *Tx) createClaimPostgres(out *Claim, payer *sql.NullString, n NewClaim, claimJSON, resultJSON []byte, src Source, detail string) error {
+// one statement, one round trip to the server instead of three. When the
+// transaction holds an audit chain already (Episode takes one), the same
+// statement appends the transaction's audit entries and the claim's, so
+// that nothing is left for the commit; otherwise it takes a chain and
+// numbers the entries (takeChain), and the append waits for the commit.
+func (tx *Tx) createClaimPostgres(out *Claim, payer *sql.NullString, n NewClaim, claimJSON, resultJSON []byte, src Source, detail, auditDetail string) error {
 	lines := out.Claim.Lines
 	lineIDs, codes, mods, froms, tos, reasons := make([]string, len(lines)), make([]string, len(lines)), make([]string, len(lines)),
 		make([]string, len(lines)), make([]string, len(lines)), make([]string, len(lines))
@@ -240,37 +242,37 @@ func (tx *Tx) createClaimPostgres(out *Claim, payer *sql.NullString, n NewClaim,
 	}
 	args := append(tx.claimArgs(out, n, claimJSON, resultJSON), lineIDs, codes, mods, froms, tos, units, charges, reasons,
 		string(n.Status), src.Kind, src.ID, detail)
-	if tx.chain != nil {
-		return tx.queryRow(createClaimPG, args...).Scan(&out.PatientID, payer)
+	if h := tx.chain; h != nil {
+		tx.Audit("create", "claim", out.ID, auditDetail)
+		k := len(tx.audit)
+		chain, cn, prev, err := tx.takeChain()
+		if err != nil {
+			tx.audit = tx.audit[:k-1]
+			return err
+		}
+		last, lastHash := tx.hashAudit(chain, cn, prev)
+		args = append(auditArgs(args, tx.audit), last, lastHash, chain)
+		if err := tx.queryRow(createClaimAuditedPG(k), args...).Scan(&out.PatientID, payer); err != nil {
+			// Nothing was written (the statement's audit entries are
+			// conditional on the claim): the claim's entry goes.
+			tx.audit = tx.audit[:k-1]
+			return err
+		}
+		// The entries are in the chain: the commit has none to append.
+		h.n, h.hash, h.seqs = last, lastHash, h.seqs[k:]
+		tx.audit = tx.audit[:0]
+		return nil
 	}
-	rows, err := tx.query("create claim", createClaimTakingChainPG, append(args, int64(len(tx.audit)+1))...)
+	var chain, cn sql.NullInt64
+	var hash, seqs sql.NullString
+	err := tx.queryRow(createClaimTakingChainPG, append(args, int64(len(tx.audit)+1))...).Scan(&out.PatientID, payer, &chain, &cn, &hash, &seqs)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	held := &heldChain{}
-	found := false
-	for rows.Next() {
-		var chain, cn, seq sql.NullInt64
-		var hash sql.NullString
-		if err := rows.Scan(&out.PatientID, payer, &chain, &cn, &hash, &seq); err != nil {
-			return internal("create claim", err)
-		}
-		found = true
-		if chain.Valid {
-			held.chain, held.n, held.hash = chain.Int64, cn.Int64, hash.String
-			held.seqs = append(held.seqs, seq.Int64)
-		}
+	if err := tx.holdChain(chain, cn, hash, seqs); err != nil {
+		return err
 	}
-	if err := rows.Err(); err != nil {
-		return mapErr("create claim", err)
-	}
-	if !found {
-		return sql.ErrNoRows
-	}
-	if len(held.seqs) > 0 {
-		tx.chain = held
-	}
+	tx.Audit("create", "claim", out.ID, auditDetail)
 	return nil
 }
 
@@ -287,13 +289,19 @@ WITH ORDINALITY AS t (line_id, code, modifiers, from_date, to_date, units, charg
 h AS (INSERT INTO claim_status_history (claim_id, n, status, at, by_user, source_kind, source_id, detail)
 SELECT c.id, 1, CAST($22 AS TEXT), CAST($11 AS BIGINT), CAST($10 AS TEXT), CAST($23 AS TEXT), CAST($24 AS TEXT), CAST($25 AS TEXT) FROM c)`
 
-// createClaimPG is the statement that creates a claim; ...TakingChainPG
-// also takes an audit chain and parameter $26 seqs.
+// createClaimTakingChainPG is the statement that creates a claim and
+// takes an audit chain and parameter $26 seqs.
 var (
-	createClaimPG            = claimCTEs + "\nSELECT c.patient_id, c.payer_id FROM c"
 	createClaimTakingChainPG = claimCTEs + ",\n" + takeChainCTEs(26) + `
-SELECT c.patient_id, c.payer_id, ch.chain, ch.n, ch.hash, s.seq FROM c LEFT JOIN (ch CROSS JOIN s) ON true ORDER BY s.seq`
+SELECT c.patient_id, c.payer_id, ch.chain, ch.n, ch.hash, CASE WHEN ch.chain IS NOT NULL THEN (SELECT string_agg(CAST(seq AS TEXT), ',' ORDER BY seq) FROM s) END
+FROM c LEFT JOIN ch ON true`
 )
+
+// createClaimAuditedPG is the statement that creates a claim and appends
+// k audit entries (parameters from $26 on, appendAuditCTEs).
+func createClaimAuditedPG(k int) string {
+	return claimCTEs + ",\n" + appendAuditCTEs(k, 26, "c") + "\nSELECT c.patient_id, c.payer_id FROM c"
+}
 
 // linesPerInsert bounds the lines of one INSERT (10 parameters each).
 const linesPerInsert = 200

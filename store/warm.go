@@ -26,9 +26,9 @@ const (
 // claim's creation and the audit log's append of a few entries.
 func hotStatements() []string {
 	qs := []string{userByToken, userBySession, readEpisode, idempotencyLock, readAnswer, keepAnswer,
-		createClaimPG, createClaimTakingChainPG, takeChainPG}
+		readEpisodeTakingChain, createClaimTakingChainPG, takeChainPG}
 	for k := 1; k <= 4; k++ {
-		qs = append(qs, appendAudit(k, true))
+		qs = append(qs, appendAudit(k, true), createClaimAuditedPG(k))
 	}
 	return qs
 }
