@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/perdiem/perdiem/episode"
@@ -54,6 +55,49 @@ func TestCoderReuseMatchesCode(t *testing.T) {
 		// Small documents after large ones, and the other way round.
 		for i, j := 0, len(docs)-1; i < j; i, j = i+1, j-1 {
 			docs[i], docs[j] = docs[j], docs[i]
+		}
+	}
+}
+
+// A document without lines, coded with a scratch fresh from the pool, must
+// not leave the Coder's lines to that scratch: the next documents would be
+// sorted into the memory they are sorted from, and cleared with it.
+func TestCoderLinesStayApartFromScratch(t *testing.T) {
+	decode := func(s string) *episode.Document {
+		t.Helper()
+		doc, err := episode.Decode([]byte(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	// bcbs-tx pays only infusion days, and none are given: no lines.
+	empty := decode(`{"profile":"bcbs-tx","therapies":[{"id":"a","type":"anti-infective","start":"2026-03-01","end":"2026-03-05","every_hours":24}]}`)
+	full := decode(`{"therapies":[{"id":"a","type":"anti-infective","start":"2026-03-01","end":"2026-03-20","every_hours":8},` +
+		`{"id":"b","type":"hydration","start":"2026-03-05","end":"2026-03-09","liters_per_day":1}],` +
+		`"visits":[{"date":"2026-03-02","minutes":150,"nurse":"rn","therapy":"a"}]}`)
+	res, err := Code(full, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(res)
+	var k Coder
+	if _, err := k.Code(full, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// Two collections empty the pool, so the next call takes a fresh scratch.
+	runtime.GC()
+	runtime.GC()
+	if res, err := k.Code(empty, Options{}); err != nil || len(res.Lines) != 0 {
+		t.Fatalf("want no lines: %v %v", res, err)
+	}
+	for i := 0; i < 3; i++ {
+		res, err := k.Code(full, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(res); string(got) != string(want) {
+			t.Fatalf("call %d after the empty result:\n got %s\nwant %s", i, got, want)
 		}
 	}
 }

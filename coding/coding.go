@@ -146,7 +146,7 @@ func (sc *scratch) keep(c *coder) {
 	sc.tds = c.tdBuf
 	sc.therapies = c.therapies
 	sc.lines, sc.meta, sc.sortedMeta = c.lines, c.meta, c.sortedMeta
-	if c.unsorted != nil { // sorted: c.lines is the result's
+	if c.sorted { // c.lines is the result's now, whatever c.unsorted holds
 		sc.lines, sc.meta, sc.sortedMeta = c.unsorted, c.unsortedMeta, c.meta
 	}
 	sc.choices = c.choiceBuf
@@ -195,7 +195,9 @@ type coder struct {
 	lines     []claim.Line
 	meta      []lineMeta // meta[i] belongs to lines[i]
 	// sortLines leaves the scratch lists it sorted from here, and takes
-	// sortedMeta for the meta in order.
+	// sortedMeta for the meta in order. They are nil when a fresh scratch
+	// had no lines to sort, so sorted says whether sortLines ran.
+	sorted       bool
 	unsorted     []claim.Line
 	unsortedMeta []lineMeta
 	sortedMeta   []lineMeta
@@ -415,7 +417,7 @@ func (c *coder) sortLines() {
 	for k, i := range idx {
 		out[k] = ls[i]
 	}
-	c.unsorted, c.unsortedMeta = ls, c.meta
+	c.sorted, c.unsorted, c.unsortedMeta = true, ls, c.meta
 	c.lines, c.meta, c.sortedMeta = out, meta, nil
 }
 
