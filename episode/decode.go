@@ -1,7 +1,6 @@
 package episode
 
 import (
-	"bytes"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -55,15 +54,15 @@ func (e *Error) Error() string {
 // Any problem returns a nil Document and an *Error.
 func Decode(data []byte) (*Document, error) {
 	var a arena
-	return decode(&a, data)
+	return decode(&a, string(data))
 }
 
-func decode(a *arena, data []byte) (*Document, error) {
-	data = strictjson.BlankBOM(data)
-	doc, err := decodeFastIn(a, data)
+func decode(a *arena, text string) (*Document, error) {
+	text = blankBOM(text)
+	doc, err := decodeFastIn(a, text)
 	if err != nil {
 		// The path-tracking walk is the judge: it names each problem.
-		if probs := walk(checkText, data); len(probs) > 0 {
+		if probs := walk(checkText, []byte(text)); len(probs) > 0 {
 			return nil, &Error{Problems: probs}
 		}
 		// The walk must find what the fast path found; if it does not,
@@ -72,8 +71,8 @@ func decode(a *arena, data []byte) (*Document, error) {
 	}
 	// The fast path, like encoding/json, turns text that is not UTF-8
 	// into U+FFFD; a name or description changed that way is refused.
-	if !utf8.Valid(data) || hasSurrogateEscape(data) {
-		if probs := walk(checkText, data); len(probs) > 0 {
+	if !utf8.ValidString(text) || hasSurrogateEscape(text) {
+		if probs := walk(checkText, []byte(text)); len(probs) > 0 {
 			return nil, &Error{Problems: probs}
 		}
 	}
@@ -81,6 +80,15 @@ func decode(a *arena, data []byte) (*Document, error) {
 		return nil, &Error{Problems: probs}
 	}
 	return doc, nil
+}
+
+// blankBOM is strictjson.BlankBOM for text: a UTF-8 byte order mark
+// becomes three spaces, so byte offsets stay those of the input.
+func blankBOM(text string) string {
+	if strings.HasPrefix(text, "\xEF\xBB\xBF") {
+		return "   " + text[3:]
+	}
+	return text
 }
 
 var (
@@ -109,9 +117,9 @@ func walk(c strictjson.Checker, data []byte) []Problem {
 
 // hasSurrogateEscape reports whether data holds a \u escape of a UTF-16
 // surrogate (\uD800 to \uDFFF), whole pairs included.
-func hasSurrogateEscape(data []byte) bool {
+func hasSurrogateEscape(data string) bool {
 	for {
-		i := bytes.Index(data, []byte(`\u`))
+		i := strings.Index(data, `\u`)
 		if i < 0 || i+3 >= len(data) {
 			return false
 		}
@@ -136,6 +144,13 @@ type Decoder struct {
 // Decode reads one document as the package's Decode does; it writes over
 // the Document the previous call returned.
 func (dec *Decoder) Decode(data []byte) (*Document, error) {
+	return dec.DecodeString(string(data))
+}
+
+// DecodeString is Decode for a document's text. The Document's strings are
+// substrings of text where they need no unescaping, so a batch that holds
+// many documents in one string copies none of them.
+func (dec *Decoder) DecodeString(text string) (*Document, error) {
 	dec.a.reset()
-	return decode(&dec.a, data)
+	return decode(&dec.a, text)
 }

@@ -32,6 +32,15 @@ func checkReuse(t *testing.T, dec *Decoder, data []byte, i int) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("document %d differs after reuse\ninput: %q\nreused: %s\nfresh:  %s", i, data, dump(got), dump(want))
 	}
+	// The same from the text, inside a longer string as a batch holds it.
+	batch := "[" + string(data) + "]"
+	got, err = dec.DecodeString(batch[1 : len(batch)-1])
+	if !reflect.DeepEqual(err, wantErr) {
+		t.Fatalf("document %d: DecodeString says %v, Decode %v\ninput: %q", i, err, wantErr, data)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("document %d differs from its text\ninput: %q\nfrom text: %s\nfresh:  %s", i, data, dump(got), dump(want))
+	}
 }
 
 // FuzzDecoderReuse decodes a full document and then the input with one

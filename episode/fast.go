@@ -2,13 +2,14 @@ package episode
 
 import (
 	"fmt"
-	"github.com/perdiem/perdiem/money"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/money"
 )
 
 // decodeFast is the hot path: one pass over the bytes straight into the
@@ -27,12 +28,14 @@ import (
 // fast_fields_test.go walks the types with reflect and fails when a field
 // is missing here, read into the wrong place, or numbered like another.
 func decodeFast(data []byte) (*Document, error) {
-	return decodeFastIn(new(arena), data)
+	return decodeFastIn(new(arena), string(data))
 }
 
-// decodeFastIn is decodeFast with the document's memory taken from a.
-func decodeFastIn(a *arena, data []byte) (*Document, error) {
-	d := fastDecoder{data: data, s: string(data), a: a}
+// decodeFastIn is decodeFast on the document's text, with the document's
+// memory taken from a. Strings without escapes are substrings of text
+// rather than one allocation each.
+func decodeFastIn(a *arena, text string) (*Document, error) {
+	d := fastDecoder{s: text, a: a}
 	doc := take(&a.docs)
 	if d.peek() != '{' {
 		return nil, d.unexpected("an object")
@@ -41,20 +44,17 @@ func decodeFastIn(a *arena, data []byte) (*Document, error) {
 		return nil, err
 	}
 	d.peek()
-	if d.pos != len(data) {
+	if d.pos != len(text) {
 		return nil, d.fail("data after the document")
 	}
 	return doc, nil
 }
 
-// fastDecoder reads one document. s holds the same bytes as data, copied
-// once, so that strings without escapes are substrings of it rather than
-// one allocation each.
+// fastDecoder reads one document's text s.
 type fastDecoder struct {
-	data []byte
-	s    string
-	pos  int
-	a    *arena
+	s   string
+	pos int
+	a   *arena
 }
 
 // fastError says where the fast path gave up.
@@ -70,16 +70,27 @@ func (e *fastError) Error() string {
 func (d *fastDecoder) fail(msg string) error { return &fastError{d.pos, msg} }
 
 func (d *fastDecoder) unexpected(want string) error {
-	if d.pos >= len(d.data) {
+	if d.pos >= len(d.s) {
 		return d.fail("the document ends early: want " + want)
 	}
-	return d.fail(fmt.Sprintf("want %s, got %q", want, d.data[d.pos]))
+	return d.fail(fmt.Sprintf("want %s, got %q", want, d.s[d.pos]))
 }
 
 // peek skips JSON whitespace and returns the next byte, or 0 at the end.
+// Most values and keys follow their comma or colon at once: that case is
+// small enough to be inlined.
 func (d *fastDecoder) peek() byte {
-	for ; d.pos < len(d.data); d.pos++ {
-		switch c := d.data[d.pos]; c {
+	if d.pos < len(d.s) {
+		if c := d.s[d.pos]; c > ' ' {
+			return c
+		}
+	}
+	return d.skipSpace()
+}
+
+func (d *fastDecoder) skipSpace() byte {
+	for ; d.pos < len(d.s); d.pos++ {
+		switch c := d.s[d.pos]; c {
 		case ' ', '\t', '\n', '\r':
 		default:
 			return c
@@ -312,19 +323,29 @@ func (d *fastDecoder) str(p *string) error {
 	return d.unexpected("a string")
 }
 
-// stringLit reads the string literal whose quote is at d.pos.
+// stringLit reads the string literal whose quote is at d.pos. It skips
+// eight plain bytes at a time to the first that is not (special8).
 func (d *fastDecoder) stringLit() (string, error) {
+	s := d.s
 	start := d.pos + 1
-	for i := start; i < len(d.data); {
-		c := d.data[i]
+	for i := start; i < len(s); {
+		if i+8 <= len(s) {
+			m := special8(load8(s, i))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
+		}
+		c := s[i]
 		switch {
 		case c == '"':
 			d.pos = i + 1
-			return d.s[start:i], nil
+			return s[start:i], nil
 		case c == '\\' || c < ' ':
 			return d.unquote(start, i)
 		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRune(d.data[i:])
+			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
 				return d.unquote(start, i)
 			}
@@ -333,15 +354,33 @@ func (d *fastDecoder) stringLit() (string, error) {
 			i++
 		}
 	}
-	d.pos = len(d.data)
+	d.pos = len(s)
 	return "", d.fail("the document ends inside a string")
+}
+
+// special8 marks, in the high bit of each byte, the bytes of x (eight
+// bytes of text, little-endian) that end a plain run of string: a quote, a
+// backslash, a control character, or a byte of a multi-byte UTF-8
+// sequence. The lowest mark is exact (a borrow can only mark bytes above a
+// marked one), and that is the one stringLit uses.
+func special8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q, b := x^(ones*'"'), x^(ones*'\\')
+	return (x | (q-ones)&^q | (b-ones)&^b | (x-ones*0x20)&^x) & highs
+}
+
+// load8 reads s[i:i+8] as one little-endian word.
+func load8(s string, i int) uint64 {
+	t := s[i : i+8]
+	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
 }
 
 // unquote finishes a string literal that needs rewriting from byte r on:
 // escapes decoded, and each byte of invalid UTF-8 (lone surrogates
 // included) replaced by U+FFFD, all as encoding/json does.
 func (d *fastDecoder) unquote(start, r int) (string, error) {
-	s := d.data
+	s := d.s
 	b := make([]byte, 0, r-start+16)
 	b = append(b, s[start:r]...)
 	for r < len(s) {
@@ -396,7 +435,7 @@ func (d *fastDecoder) unquote(start, r int) (string, error) {
 			b = append(b, c)
 			r++
 		default:
-			rr, size := utf8.DecodeRune(s[r:])
+			rr, size := utf8.DecodeRuneInString(s[r:])
 			b = utf8.AppendRune(b, rr)
 			r += size
 		}
@@ -406,12 +445,12 @@ func (d *fastDecoder) unquote(start, r int) (string, error) {
 }
 
 // getu4 decodes the \uXXXX at the start of s, or returns -1.
-func getu4(s []byte) rune {
+func getu4(s string) rune {
 	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 		return -1
 	}
 	var r rune
-	for _, c := range s[2:6] {
+	for _, c := range []byte(s[2:6]) {
 		switch {
 		case '0' <= c && c <= '9':
 			c -= '0'
@@ -429,7 +468,7 @@ func getu4(s []byte) rune {
 
 // number reads a number literal in JSON's grammar and returns its text.
 func (d *fastDecoder) number() (string, error) {
-	s, i := d.data, d.pos
+	s, i := d.s, d.pos
 	if i < len(s) && s[i] == '-' {
 		i++
 	}
@@ -467,7 +506,7 @@ func (d *fastDecoder) number() (string, error) {
 	return lit, nil
 }
 
-func skipDigits(s []byte, i int) int {
+func skipDigits(s string, i int) int {
 	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
 		i++
 	}
@@ -543,7 +582,7 @@ func (d *fastDecoder) date(p *civil.Date) error {
 		return d.unexpected("a date")
 	}
 	i := d.pos + 1
-	if i+10 >= len(d.data) || d.data[i+10] != '"' {
+	if i+10 >= len(d.s) || d.s[i+10] != '"' {
 		return d.fail("want a date YYYY-MM-DD")
 	}
 	v, err := civil.Parse(d.s[i : i+10])

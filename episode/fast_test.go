@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -448,6 +450,36 @@ func benchmarkDecoder(b *testing.B, decode func([]byte) (*Document, error)) {
 	for b.Loop() {
 		if _, err := decode(data); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// special8 marks first the first byte of eight that ends a plain run of a
+// string, whatever the bytes around it.
+func TestSpecial8FirstMarkIsExact(t *testing.T) {
+	alphabet := []byte{'a', ' ', '!', '"', '#', '\\', ']', 0x7f, 0x00, 0x01, 0x1f, 0x20, 0x21, 0x80, 0xc3, 0xff, 'Z', '-'}
+	r := rand.New(rand.NewSource(3))
+	for n := 0; n < 200000; n++ {
+		var w [8]byte
+		for i := range w {
+			w[i] = alphabet[r.Intn(len(alphabet))]
+			if r.Intn(4) == 0 {
+				w[i] = byte(r.Intn(256))
+			}
+		}
+		want := 8
+		for i, c := range w {
+			if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+				want = i
+				break
+			}
+		}
+		got := 8
+		if m := special8(load8(string(w[:]), 0)); m != 0 {
+			got = bits.TrailingZeros64(m) >> 3
+		}
+		if got != want {
+			t.Fatalf("%q: first mark at %d, want %d", w, got, want)
 		}
 	}
 }
