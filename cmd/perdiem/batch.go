@@ -10,8 +10,10 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
@@ -33,14 +35,14 @@ const (
 
 // batchChunk is a run of input lines coded by one worker; chunks are written
 // back in input order, so output line N answers input line N.
-// Chunks are recycled, buffers and all, so a long batch allocates no new
-// chunk memory once the first few are in use.
+// Chunks are recycled with their output buffers, so a long batch allocates
+// little but each chunk's input text.
 type batchChunk struct {
 	seq     int
 	first   int    // input line number of the first document
-	data    []byte // the chunk's input lines, back to back
-	ends    []int  // end offset in data of each document
-	long    []int  // indexes of the lines longer than maxDocument (not kept in data)
+	text    string // the chunk's input lines, back to back
+	ends    []int  // end offset in text of each document
+	long    []int  // indexes of the lines longer than maxDocument (not kept in text)
 	out     []byte // the chunk's output lines, results appended in place
 	errs    bytes.Buffer
 	failed  int
@@ -49,18 +51,18 @@ type batchChunk struct {
 
 func (ch *batchChunk) reset(seq, first int) {
 	ch.seq, ch.first, ch.failed, ch.scanned = seq, first, 0, 0
-	ch.data, ch.ends, ch.long = ch.data[:0], ch.ends[:0], ch.long[:0]
+	ch.text, ch.ends, ch.long = "", ch.ends[:0], ch.long[:0]
 	ch.out = ch.out[:0]
 	ch.errs.Reset()
 }
 
 // doc returns document i of the chunk.
-func (ch *batchChunk) doc(i int) []byte {
+func (ch *batchChunk) doc(i int) string {
 	start := 0
 	if i > 0 {
 		start = ch.ends[i-1]
 	}
-	return ch.data[start:ch.ends[i]]
+	return ch.text[start:ch.ends[i]]
 }
 
 type batchError struct {
@@ -168,15 +170,27 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 // closing (the output failed). A line cut short by a read error is never
 // coded; a line longer than maxDocument is skipped and answered with an
 // error record.
+//
+// Each chunk's lines are read straight into a string of their own, which
+// the decoder reads in place: the documents are copied once, from the
+// read buffer, and their strings are substrings of the chunk's.
 func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk, quit <-chan struct{}) error {
 	r := bufio.NewReaderSize(in, 1<<20)
 	line, seq := 0, 0
-	var ch *batchChunk
+	var (
+		ch      *batchChunk
+		text    strings.Builder
+		scratch []byte // a line longer than the read buffer
+	)
+	size := 64 << 10 // the room a chunk's text is given: about the last chunk's size
 	send := func() {
 		if ch != nil && len(ch.ends) > 0 {
+			ch.text = text.String()
+			size = max(64<<10, min(len(ch.text)+len(ch.text)/8, chunkBytes+chunkBytes/8))
 			jobs <- ch
 		}
 		ch = nil
+		text = strings.Builder{}
 	}
 	for {
 		if ch == nil {
@@ -187,25 +201,24 @@ func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk, 
 			}
 			ch.reset(seq, line+1)
 			seq++
+			text.Grow(size)
 		}
-		before := len(ch.data)
-		var err error
-		ch.data, err = readLine(r, ch.data)
+		before := text.Len()
+		err := readLineTo(r, &text, &scratch)
 		if errors.Is(err, errLineTooLong) {
 			ch.long = append(ch.long, len(ch.ends))
 			ch.scanned += maxDocument
 			err = nil // answered with an error record; go on
 		}
 		if err != nil && err != io.EOF {
-			ch.data = ch.data[:before]
 			send()
 			return fmt.Errorf("line %d: %w", line+1, err)
 		}
-		if len(ch.data) > before || err == nil {
+		if text.Len() > before || err == nil {
 			line++
-			ch.ends = append(ch.ends, len(ch.data))
-			ch.scanned += int64(len(ch.data)-before) + 1
-			if len(ch.ends) == chunkLines || len(ch.data) >= chunkBytes {
+			ch.ends = append(ch.ends, text.Len())
+			ch.scanned += int64(text.Len()-before) + 1
+			if len(ch.ends) == chunkLines || text.Len() >= chunkBytes {
 				send()
 			}
 		}
@@ -214,6 +227,48 @@ func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk, 
 			return nil
 		}
 	}
+}
+
+// readLineTo writes the next line, without its line ending, to text. A line
+// longer than the read buffer is gathered in *scratch first. A line longer
+// than maxDocument is read to its end and not written, with errLineTooLong,
+// and the next call reads the next line; nor is a line cut short by a read
+// error.
+func readLineTo(r *bufio.Reader, text *strings.Builder, scratch *[]byte) error {
+	line, err := r.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		buf := append((*scratch)[:0], line...)
+		for err == bufio.ErrBufferFull {
+			line, err = r.ReadSlice('\n')
+			if len(buf)+len(line) > maxDocument+2 { // room for "\r\n"
+				for err == bufio.ErrBufferFull {
+					_, err = r.ReadSlice('\n')
+				}
+				if err != nil && err != io.EOF {
+					return err
+				}
+				return errLineTooLong
+			}
+			buf = append(buf, line...)
+		}
+		line = buf
+		if cap(buf) <= 4<<20 {
+			*scratch = buf[:0]
+		} else {
+			*scratch = nil // do not keep a huge line's memory for the rest of the batch
+		}
+	}
+	if err != nil && err != io.EOF {
+		return err
+	}
+	if err == nil {
+		line = line[:len(line)-1]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+	}
+	text.Write(line)
+	return err
 }
 
 var errLineTooLong = fmt.Errorf("document longer than %d MiB on one line (is the input JSON Lines?)", maxDocument>>20)
@@ -257,6 +312,20 @@ func readAllLimited(r io.Reader, max int64) ([]byte, error) {
 	return data, err
 }
 
+// blank says whether a line holds nothing but white space.
+func blank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f':
+		case c < utf8.RuneSelf:
+			return false
+		default:
+			return strings.TrimSpace(s[i:]) == ""
+		}
+	}
+	return true
+}
+
 func codeChunk(ch *batchChunk, w *codeWorker, opt coding.Options, table bool) {
 	// Error records and tables go through other, which is then appended.
 	var other bytes.Buffer
@@ -271,7 +340,7 @@ func codeChunk(ch *batchChunk, w *codeWorker, opt coding.Options, table bool) {
 			ch.failed++
 			enc.Encode(batchError{Line: n, Errors: []episode.Problem{{Message: errLineTooLong.Error()}}})
 			fmt.Fprintf(&ch.errs, "line %d: %s\n", n, errLineTooLong)
-		} else if len(bytes.TrimSpace(doc)) == 0 {
+		} else if blank(doc) {
 			other.WriteString("{\"line\":" + strconv.Itoa(n) + ",\"empty\":true}\n")
 		} else if res, ep, err := w.code(doc, opt); err != nil {
 			ch.failed++

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand"
 	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/perdiem/perdiem/internal/gen"
@@ -205,5 +207,60 @@ func TestCodeDocumentSizeIsBounded(t *testing.T) {
 	code, stdout, stderr := runCmd(`{"therapies":[`+strings.Repeat(" ", maxDocument)+`]}`, "code", "-")
 	if code != exitInput || stdout != "" || !strings.Contains(stderr, "larger than 16 MiB") {
 		t.Errorf("exit %d, stdout %q, stderr %s", code, stdout, stderr)
+	}
+}
+
+// Lines longer than the read buffer, CRLF endings and blank lines are read
+// whole: each result is the one the document gets on its own.
+func TestBatchLineEndingsAndLongLines(t *testing.T) {
+	doc := `{"therapies":[{"id":"a","type":"anti-infective","start":"2026-03-01","end":"2026-03-02","every_hours":24}]}`
+	padded := `{"therapies":[{"id":"b","type":"anti-infective","start":"2026-03-01",` + strings.Repeat(" ", 3<<20) + `"end":"2026-03-04","every_hours":8}]}`
+	in := doc + "\r\n" + padded + "\n" + " \t\r\n" + padded + "\r\n" + doc
+	var stdout, stderr bytes.Buffer
+	if code := run(&env{stdin: strings.NewReader(in), stdout: &stdout, stderr: &stderr}, []string{"code", "--jsonl", "-"}); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	alone := func(d string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if code := run(&env{stdin: strings.NewReader(d), stdout: &out, stderr: io.Discard}, []string{"code", "-"}); code != exitOK {
+			t.Fatalf("exit %d coding alone", code)
+		}
+		var res json.RawMessage
+		if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+			t.Fatal(err)
+		}
+		var compact bytes.Buffer
+		json.Compact(&compact, res)
+		return compact.String()
+	}
+	want := []string{alone(doc), alone(padded), "", alone(padded), alone(doc)}
+	lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("%d results for %d lines", len(lines), len(want))
+	}
+	for i, l := range lines {
+		n := fmt.Sprintf(`{"line":%d`, i+1)
+		if want[i] == "" {
+			if l != n+`,"empty":true}` {
+				t.Errorf("line %d: %s, want it reported empty", i+1, l)
+			}
+			continue
+		}
+		if got := "{" + strings.TrimPrefix(l, n+","); !strings.HasPrefix(l, n+",") || got != want[i] {
+			t.Errorf("line %d:\n got %.300s\nwant %.300s", i+1, got, want[i])
+		}
+	}
+}
+
+// A read error ends the batch: the documents before it are coded, the line
+// it cut short is not, and the error names that line.
+func TestBatchReadError(t *testing.T) {
+	doc := `{"therapies":[{"id":"a","type":"anti-infective","start":"2026-03-01","end":"2026-03-02","every_hours":24}]}`
+	in := io.MultiReader(strings.NewReader(strings.Repeat(doc+"\n", 300)+doc[:40]), iotest.ErrReader(errors.New("disk gone")))
+	var stdout, stderr bytes.Buffer
+	code := run(&env{stdin: in, stdout: &stdout, stderr: &stderr}, []string{"code", "--jsonl", "-"})
+	if code != exitInput || strings.Count(stdout.String(), "\n") != 300 || !strings.Contains(stderr.String(), "line 301: disk gone") {
+		t.Errorf("exit %d, %d results, stderr %q", code, strings.Count(stdout.String(), "\n"), stderr.String())
 	}
 }

@@ -212,8 +212,8 @@ type codeWorker struct {
 	coder coding.Coder
 }
 
-func (w *codeWorker) code(data []byte, opt coding.Options) (*claim.Result, *episode.Document, error) {
-	doc, err := w.dec.Decode(data)
+func (w *codeWorker) code(text string, opt coding.Options) (*claim.Result, *episode.Document, error) {
+	doc, err := w.dec.DecodeString(text)
 	if err != nil {
 		return nil, nil, shortProblems(err)
 	}
