@@ -73,8 +73,9 @@ func (l *Line) appendJSON(b []byte) []byte {
 	}
 	b = append(b, `,"pos":`...)
 	b = appendString(b, l.POS)
-	b = append(b, `,"kind":`...)
-	b = appendString(b, l.Kind.String())
+	b = append(b, `,"kind":"`...)
+	b = append(b, l.Kind.String()...) // one of four plain names, or "unknown"
+	b = append(b, '"')
 	if l.Therapy != "" {
 		b = append(b, `,"therapy":`...)
 		b = appendString(b, l.Therapy)
@@ -104,11 +105,21 @@ func (l *Line) appendJSON(b []byte) []byte {
 // the digits computed the same way, without building its string first.
 func appendDate(b []byte, d civil.Date) []byte {
 	y, m, day := d.YMD()
-	return append(b, '"',
-		byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+m/10%10), byte('0'+m%10), '-',
-		byte('0'+day/10%10), byte('0'+day%10), '"')
+	if y < 0 || y > 9999 {
+		return append(b, '"',
+			byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+			byte('0'+m/10%10), byte('0'+m%10), '-',
+			byte('0'+day/10%10), byte('0'+day%10), '"')
+	}
+	hi, lo := 2*(y/100), 2*(y%100)
+	return append(b, '"', pairs[hi], pairs[hi+1], pairs[lo], pairs[lo+1], '-',
+		pairs[2*m], pairs[2*m+1], '-', pairs[2*day], pairs[2*day+1], '"')
 }
+
+// pairs holds the two digits of 0 to 99, each at twice its value.
+const pairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // appendAmount writes an amount as money.Amount's MarshalJSON does: dollars
 // with two decimals.
@@ -197,6 +208,29 @@ func plain8(x uint64) bool {
 	return bad&highs == 0
 }
 
+// plain says whether JSON writes every byte of s as it is: the usual case,
+// checked eight bytes at a time, the last eight overlapping the others.
+func plain(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if !plain8(load8(s, i)) {
+			return false
+		}
+	}
+	if i == len(s) {
+		return true
+	}
+	if len(s) >= 8 {
+		return plain8(load8(s, len(s)-8))
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || !safeASCII[c] {
+			return false
+		}
+	}
+	return true
+}
+
 // load8 reads s[i:i+8] as one little-endian word.
 func load8(s string, i int) uint64 {
 	t := s[i : i+8]
@@ -225,6 +259,9 @@ func appendString(b []byte, s string) []byte {
 
 // appendEscaped appends s escaped as inside a JSON string, without quotes.
 func appendEscaped(b []byte, s string) []byte {
+	if plain(s) {
+		return append(b, s...)
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		// Skip eight plain bytes at a time: most texts are plain ASCII.
