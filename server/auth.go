@@ -183,54 +183,60 @@ func withPrincipal(ctx context.Context, p *Principal) context.Context {
 }
 
 // SignIn checks name and password and on success starts a session: its
-// cookie is set on w, and the session's CSRF token returned. Failures are
-// counted per name and per address; past the limit every attempt is
-// refused (429) until the oldest failure is 15 minutes old, whatever the
-// password. An unknown name and a wrong password are told apart neither
-// by the answer nor by its time.
+// cookie is set on w, and the session's CSRF token returned. Attempts are
+// counted per name and per address in the database, so the limits hold
+// across every server on it, and from before the password is checked, so
+// attempts made at once count too; past a limit every attempt is refused
+// (429) until the oldest failure is 15 minutes old, whatever the password.
+// A success clears its name's count. An unknown name and a wrong password
+// are told apart neither by the answer nor by its time.
 func (s *Server) SignIn(w http.ResponseWriter, r *http.Request, name, password string) (store.User, string, error) {
 	if s.db == nil {
 		return store.User{}, "", errUnauthorized
 	}
 	now := s.now()
 	addr := remote(r)
-	for _, f := range []struct {
-		f   *failures
-		key string
-	}{{s.byName, name}, {s.byAddr, addr}} {
-		if blocked, wait := f.f.blocked(f.key, now); blocked {
-			secs := int(wait/time.Second) + 1
-			w.Header().Set("Retry-After", fmt.Sprint(secs))
-			return store.User{}, "", &Error{Status: http.StatusTooManyRequests, Code: codeRateLimited,
-				Message: fmt.Sprintf("too many failed sign-ins; try again in %d seconds", secs)}
-		}
-	}
+	byName := store.SignInLimit{Scope: "name", Subject: name, Max: maxFailuresByName}
+	limits := []store.SignInLimit{byName, {Scope: "address", Subject: addr, Max: maxFailuresByAddr}}
 	var u store.User
-	var hash string
-	err := s.db.Do(r.Context(), actor(r), func(tx *store.Tx) error {
+	var hash, attempt string
+	var wait time.Duration
+	var lookup error // the account's; an unknown name is counted as any failure
+	if err := s.db.Do(r.Context(), actor(r), func(tx *store.Tx) error {
 		var err error
-		u, hash, err = tx.UserByName(name)
-		return err
-	})
-	if err != nil && errs.CodeOf(err) != errs.NotFound {
+		if attempt, wait, err = tx.BeginSignIn(limits, now, signInWindow); err != nil || attempt == "" {
+			return err
+		}
+		u, hash, lookup = tx.UserByName(name)
+		if errs.CodeOf(lookup) == errs.NotFound {
+			return nil
+		}
+		return lookup
+	}); err != nil {
 		return store.User{}, "", err
 	}
+	if attempt == "" {
+		secs := int(wait/time.Second) + 1
+		w.Header().Set("Retry-After", fmt.Sprint(secs))
+		return store.User{}, "", &Error{Status: http.StatusTooManyRequests, Code: codeRateLimited,
+			Message: fmt.Sprintf("too many failed sign-ins; try again in %d seconds", secs)}
+	}
 	ok := false
-	if err == nil {
+	if lookup == nil {
 		ok = auth.CheckPassword(password, hash) && !u.Disabled
 	} else {
 		auth.WasteTime(password)
 	}
 	if !ok {
-		s.byName.fail(name, now)
-		s.byAddr.fail(addr, now)
 		return store.User{}, "", &Error{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "wrong name or password"}
 	}
-	s.byName.clear(name)
 	secret, sh := auth.NewSecret(auth.SessionPrefix)
 	csrf, _ := auth.NewSecret("")
 	expires := now.Add(sessionLife)
 	if err := s.db.Do(r.Context(), store.Actor{UserID: u.ID, Remote: addr}, func(tx *store.Tx) error {
+		if err := tx.SignInSucceeded(attempt, byName); err != nil {
+			return err
+		}
 		return tx.CreateSession(u.ID, sh, csrf, expires)
 	}); err != nil {
 		return store.User{}, "", err

@@ -1,11 +1,16 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/store/storetest"
 )
 
 // signIn signs in as name and returns a client with the session cookie,
@@ -144,23 +149,41 @@ func TestSessionsAndCSRF(t *testing.T) {
 	})
 }
 
+// TestSignInIsRateLimited: the limits on failed sign-ins are kept in the
+// database, so two servers on one database share them: failures made
+// through either count against both.
 func TestSignInIsRateLimited(t *testing.T) {
-	f := newFixture(t, storetestSQLite(t), Options{})
-	for i := range maxFailuresByName {
-		f.anon.do("POST", "/v1/sessions", map[string]string{"name": "admin-user", "password": fmt.Sprintf("guess number %d", i)}).want(t, 401, "unauthorized")
-	}
-	// The right password is refused too, until the window has passed.
-	a := f.anon.do("POST", "/v1/sessions", map[string]string{"name": "admin-user", "password": testPassword}).want(t, 429, "rate_limited")
-	if a.header.Get("Retry-After") == "" {
-		t.Error("no Retry-After")
-	}
-	// Another account from the same address still signs in, up to the
-	// address's own limit.
-	f.signIn(t, "biller-user", testPassword)
-	for i := range maxFailuresByAddr - maxFailuresByName {
-		f.anon.do("POST", "/v1/sessions", map[string]string{"name": fmt.Sprintf("user%d", i), "password": "guess"}).want(t, 401, "unauthorized")
-	}
-	f.anon.do("POST", "/v1/sessions", map[string]string{"name": "auditor-user", "password": testPassword}).want(t, 429, "rate_limited")
+	storetest.Each(t, func(t *testing.T, dsn string) {
+		f := newFixture(t, dsn, Options{})
+		db2, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db2.Close() })
+		srv2 := httptest.NewServer(New(Options{DB: db2, Logger: newTestLogger(io.Discard)}))
+		t.Cleanup(srv2.Close)
+		anons := []*client{f.anon, newClient(t, srv2)}
+		for i := range maxFailuresByName {
+			anons[i%2].do("POST", "/v1/sessions", map[string]string{"name": "admin-user", "password": fmt.Sprintf("guess number %d", i)}).want(t, 401, "unauthorized")
+		}
+		// The right password is refused too, by either server, until the
+		// window has passed.
+		for _, c := range anons {
+			a := c.do("POST", "/v1/sessions", map[string]string{"name": "admin-user", "password": testPassword}).want(t, 429, "rate_limited")
+			if a.header.Get("Retry-After") == "" {
+				t.Error("no Retry-After")
+			}
+		}
+		// Another account from the same address still signs in, up to the
+		// address's own limit, which unknown names count against too.
+		f.signIn(t, "biller-user", testPassword)
+		for i := range maxFailuresByAddr - maxFailuresByName {
+			anons[i%2].do("POST", "/v1/sessions", map[string]string{"name": fmt.Sprintf("user%d", i), "password": "guess"}).want(t, 401, "unauthorized")
+		}
+		for _, c := range anons {
+			c.do("POST", "/v1/sessions", map[string]string{"name": "auditor-user", "password": testPassword}).want(t, 429, "rate_limited")
+		}
+	})
 }
 
 func TestPatients(t *testing.T) {

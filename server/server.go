@@ -54,8 +54,6 @@ type Options struct {
 type Server struct {
 	opt        Options
 	db         *store.DB
-	byName     *failures // failed sign-ins by account name
-	byAddr     *failures // and by client address
 	codes      *codeset.Set
 	ws         *workspace.Service
 	log        *slog.Logger
@@ -78,8 +76,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // New returns a server with opt.
 func New(opt Options) *Server {
-	s := &Server{opt: opt, db: opt.DB, codes: opt.Codes, log: opt.Logger, now: opt.Now, mux: http.NewServeMux(),
-		byName: newFailures(maxFailuresByName, signInWindow), byAddr: newFailures(maxFailuresByAddr, signInWindow)}
+	s := &Server{opt: opt, db: opt.DB, codes: opt.Codes, log: opt.Logger, now: opt.Now, mux: http.NewServeMux()}
 	if s.codes == nil {
 		s.codes = codeset.Default()
 	}
