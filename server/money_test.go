@@ -431,3 +431,119 @@ func TestReconcileRemittance(t *testing.T) {
 		f.auditor.do("POST", "/v1/remittances", file).want(t, 403, "forbidden")
 	})
 }
+
+// TestUpdatePayer: PUT /v1/payers/{id} changes a payer's name, profile,
+// payer id and contract; billers and admins may, auditors not; its audit
+// entry names what changed; bad fields are refused at their paths; an
+// Idempotency-Key replays the first answer; and what is made after the
+// change uses it: the next claim is scrubbed under the new profile, and
+// pricing finds the new contract.
+func TestUpdatePayer(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		id := f.newPayer(t, "DEMO PLAN", "nhia", nil)
+		var before struct {
+			CreatedAt string `json:"created_at"`
+		}
+		f.auditor.do("GET", "/v1/payers/"+id, nil).want(t, 200, "").json(t, &before)
+		doc := readExample(t, "episode.json")
+		patient := f.newPatient(t)
+		ep := f.newPayerEpisode(t, patient, id, doc)
+		c1 := f.newClaim(t, ep)
+		if a := f.biller.do("GET", "/v1/claims/"+c1.ID+"/price", nil).want(t, 404, "not_found"); !strings.Contains(string(a.body), "has no contract") {
+			t.Errorf("price before the contract: %s", a.body)
+		}
+
+		change := map[string]any{"name": "DEMO PLAN OF TEXAS", "profile_id": "bcbs-tx", "payer_id": "84980", "contract": json.RawMessage(exampleContract(t))}
+		var p struct {
+			ID, Name  string
+			ProfileID string `json:"profile_id"`
+			PayerID   string `json:"payer_id"`
+			Contract  json.RawMessage
+		}
+		f.auditor.do("PUT", "/v1/payers/"+id, change).want(t, 403, "forbidden")
+		f.anon.do("PUT", "/v1/payers/"+id, change).want(t, 401, "unauthorized")
+		f.biller.do("PUT", "/v1/payers/"+id, change).want(t, 200, "").json(t, &p)
+		if p.ID != id || p.Name != "DEMO PLAN OF TEXAS" || p.ProfileID != "bcbs-tx" || p.PayerID != "84980" || len(p.Contract) == 0 {
+			t.Errorf("answer %+v", p)
+		}
+		var got struct {
+			Name      string
+			ProfileID string `json:"profile_id"`
+			PayerID   string `json:"payer_id"`
+			CreatedAt string `json:"created_at"`
+			Contract  json.RawMessage
+		}
+		f.auditor.do("GET", "/v1/payers/"+id, nil).want(t, 200, "").json(t, &got)
+		if got.Name != "DEMO PLAN OF TEXAS" || got.ProfileID != "bcbs-tx" || got.PayerID != "84980" || len(got.Contract) == 0 || got.CreatedAt != before.CreatedAt {
+			t.Errorf("stored %+v (created %s before)", got, before.CreatedAt)
+		}
+
+		// What is made after the change uses it.
+		c2 := f.newClaim(t, ep)
+		var s scrubJSON
+		f.biller.do("POST", "/v1/claims/"+c2.ID+"/scrub", nil).want(t, 200, "").json(t, &s)
+		if s.Profile != "bcbs-tx" {
+			t.Errorf("the claim after the change is scrubbed under %q, want bcbs-tx", s.Profile)
+		}
+		var pr priceJSON
+		f.biller.do("GET", "/v1/claims/"+c2.ID+"/price", nil).want(t, 200, "").json(t, &pr)
+		if pr.Contract == "" {
+			t.Errorf("price after the change names no contract: %+v", pr)
+		}
+
+		// An admin may change it too; a contract left out is removed.
+		f.admin.do("PUT", "/v1/payers/"+id, map[string]any{"name": "DEMO PLAN OF TEXAS", "profile_id": "bcbs-tx", "payer_id": "84980"}).want(t, 200, "")
+		if a := f.biller.do("GET", "/v1/claims/"+c2.ID+"/price", nil).want(t, 404, "not_found"); !strings.Contains(string(a.body), "has no contract") {
+			t.Errorf("price after the contract was removed: %s", a.body)
+		}
+
+		// The audit log names the fields each change made.
+		var log struct {
+			Items []struct{ Action, Kind, Detail string }
+		}
+		f.admin.do("GET", "/v1/audit?kind=payer&record_id="+id, nil).want(t, 200, "").json(t, &log)
+		var details []string
+		for _, e := range log.Items {
+			if e.Action == "update" {
+				details = append(details, e.Detail)
+			}
+		}
+		if strings.Join(details, "|") != "contract|name, profile_id, payer_id, contract" {
+			t.Errorf("audit details of the updates, newest first: %q", details)
+		}
+
+		// Errors at their paths; no such payer.
+		for _, c := range []struct {
+			body map[string]any
+			path string
+		}{
+			{map[string]any{"name": "", "profile_id": "nhia", "payer_id": "1"}, "name"},
+			{map[string]any{"name": "X", "profile_id": "nope", "payer_id": "1"}, "profile_id"},
+			{map[string]any{"name": "X", "profile_id": "nhia"}, "payer_id"},
+			{map[string]any{"name": "X", "profile_id": "nhia", "payer_id": "1", "contract": json.RawMessage(strings.Replace(string(exampleContract(t)), `"S9502":125`, `"S9502":"cheap"`, 1))}, "contract.terms[0].per_diem.S9502"},
+			{map[string]any{"name": "X", "profile_id": "nhia", "payer_id": "1", "color": "red"}, "color"},
+		} {
+			if a := f.biller.do("PUT", "/v1/payers/"+id, c.body).want(t, 400, "invalid"); a.errorPath() != c.path {
+				t.Errorf("%v: path %q, want %q", c.body, a.errorPath(), c.path)
+			}
+		}
+		f.biller.do("PUT", "/v1/payers/Y-nobody", change).want(t, 404, "not_found")
+
+		// An Idempotency-Key: the retry gets the first answer, and the key
+		// with another body is a conflict.
+		keyed := f.biller.with("Idempotency-Key", "payer-rename-1")
+		rename := map[string]any{"name": "RENAMED", "profile_id": "nhia", "payer_id": "84980"}
+		first := keyed.do("PUT", "/v1/payers/"+id, rename).want(t, 200, "")
+		f.biller.do("PUT", "/v1/payers/"+id, map[string]any{"name": "RENAMED AGAIN", "profile_id": "nhia", "payer_id": "84980"}).want(t, 200, "")
+		again := keyed.do("PUT", "/v1/payers/"+id, rename).want(t, 200, "")
+		if again.header.Get("Idempotent-Replayed") != "true" || string(again.body) != string(first.body) {
+			t.Errorf("retry: replayed %q, body %s; first %s", again.header.Get("Idempotent-Replayed"), again.body, first.body)
+		}
+		var now struct{ Name string }
+		f.biller.do("GET", "/v1/payers/"+id, nil).want(t, 200, "").json(t, &now)
+		if now.Name != "RENAMED AGAIN" {
+			t.Errorf("the retry changed the payer again: %q", now.Name)
+		}
+		keyed.do("PUT", "/v1/payers/"+id, map[string]any{"name": "OTHER", "profile_id": "nhia", "payer_id": "84980"}).want(t, 409, "conflict")
+	})
+}

@@ -95,28 +95,53 @@ type payerBody struct {
 	Contract  json.RawMessage `json:"contract,omitempty"`
 }
 
-func (s *Server) createPayer(w http.ResponseWriter, r *http.Request) error {
+// readPayer reads and checks the body of POST /v1/payers and PUT
+// /v1/payers/{id}: a known profile, a contract pricing can read.
+func readPayer(w http.ResponseWriter, r *http.Request) (payerBody, []byte, error) {
 	var req payerBody
 	body, err := readJSON(w, r, maxSmall)
 	if err != nil {
-		return err
+		return req, nil, err
 	}
 	if err := strictDecode(body, &req); err != nil {
-		return err
+		return req, nil, err
 	}
 	if req.ProfileID != "" {
 		if _, err := profileByID(req.ProfileID, "profile_id"); err != nil {
-			return err
+			return req, nil, err
 		}
 	}
 	if len(req.Contract) > 0 && string(req.Contract) != "null" {
 		if _, err := workspace.DecodeContract(req.Contract); err != nil {
-			return err
+			return req, nil, err
 		}
+	}
+	return req, body, nil
+}
+
+func (s *Server) createPayer(w http.ResponseWriter, r *http.Request) error {
+	req, body, err := readPayer(w, r)
+	if err != nil {
+		return err
 	}
 	return s.write(w, r, body, func(tx *store.Tx) (int, any, error) {
 		p, err := tx.CreatePayer(store.Payer{Name: req.Name, ProfileID: req.ProfileID, PayerID: req.PayerID, Contract: req.Contract})
 		return http.StatusCreated, p, err
+	})
+}
+
+// updatePayer replaces a payer's name, profile, payer id and contract (a
+// contract left out is removed). Claims already made keep the lines they
+// were coded with; the new profile codes the payer's next claims, and the
+// new contract prices and reconciles from now on.
+func (s *Server) updatePayer(w http.ResponseWriter, r *http.Request) error {
+	req, body, err := readPayer(w, r)
+	if err != nil {
+		return err
+	}
+	return s.write(w, r, body, func(tx *store.Tx) (int, any, error) {
+		p, err := tx.UpdatePayer(store.Payer{ID: r.PathValue("id"), Name: req.Name, ProfileID: req.ProfileID, PayerID: req.PayerID, Contract: req.Contract})
+		return http.StatusOK, p, err
 	})
 }
 

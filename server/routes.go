@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	s.handle("GET", "/v1/payers", Read, s.listPayers)
 	s.handle("POST", "/v1/payers", Write, s.createPayer)
 	s.handle("GET", "/v1/payers/{id}", Read, s.getPayer)
+	s.handle("PUT", "/v1/payers/{id}", Write, s.updatePayer)
 
 	s.handle("GET", "/v1/patients", Read, s.listPatients)
 	s.handle("POST", "/v1/patients", Write, s.createPatient)

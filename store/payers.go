@@ -70,21 +70,44 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.ID, p.Name, p.ProfileID, p.PayerID, null
 	return p, nil
 }
 
-// UpdatePayer replaces a payer's fields (all but ID and CreatedAt).
+// UpdatePayer replaces a payer's fields (all but ID and CreatedAt). Its
+// audit entry names the fields that changed ("name, contract"; "no
+// change").
 func (tx *Tx) UpdatePayer(p Payer) (Payer, error) {
 	if err := checkPayer(&p); err != nil {
 		return Payer{}, err
 	}
-	var created int64
-	if err := tx.queryRow(`UPDATE payers SET name = $2, profile_id = $3, payer_id = $4, contract = $5, updated_at = $6
-WHERE id = $1 RETURNING created_at`, p.ID, p.Name, p.ProfileID, p.PayerID, nullJSON(p.Contract), micros(tx.now)).Scan(&created); err != nil {
-		if err == sql.ErrNoRows {
-			return Payer{}, notFound("payer", p.ID)
-		}
-		return Payer{}, mapErr("update payer", err)
+	lock := ""
+	if tx.db.postgres {
+		lock = " FOR UPDATE"
 	}
-	p.CreatedAt, p.UpdatedAt = fromMicros(created), tx.now
-	tx.Audit("update", "payer", p.ID, "")
+	old, err := scanPayer(tx.queryRow(`SELECT `+payerColumns+` FROM payers WHERE id = $1`+lock, p.ID))
+	if err == sql.ErrNoRows {
+		return Payer{}, notFound("payer", p.ID)
+	}
+	if err != nil {
+		return Payer{}, internal("read payer", err)
+	}
+	if _, err := tx.exec("update payer", `UPDATE payers SET name = $2, profile_id = $3, payer_id = $4, contract = $5, updated_at = $6 WHERE id = $1`,
+		p.ID, p.Name, p.ProfileID, p.PayerID, nullJSON(p.Contract), micros(tx.now)); err != nil {
+		return Payer{}, err
+	}
+	p.CreatedAt, p.UpdatedAt = old.CreatedAt, tx.now
+	var changed []string
+	for _, f := range []struct {
+		name     string
+		was, now string
+	}{{"name", old.Name, p.Name}, {"profile_id", old.ProfileID, p.ProfileID}, {"payer_id", old.PayerID, p.PayerID},
+		{"contract", string(old.Contract), string(p.Contract)}} {
+		if f.was != f.now {
+			changed = append(changed, f.name)
+		}
+	}
+	detail := "no change"
+	if len(changed) > 0 {
+		detail = strings.Join(changed, ", ")
+	}
+	tx.Audit("update", "payer", p.ID, detail)
 	return p, nil
 }
 
