@@ -13,7 +13,8 @@ import (
 )
 
 // TestWarm: after Warm, every hot statement is prepared (on PostgreSQL on
-// each of the pool's connections, all open; on SQLite on the writer), so
+// each of the connections it opens, and the claim it rehearses on each
+// left nothing behind; on SQLite on the writer), so
 // a misspelt one, which would only be prepared when it runs, is caught;
 // and a claim made on the warm store is read back with its lines and its
 // audit entries in a whole chain.
@@ -49,6 +50,12 @@ func TestWarm(t *testing.T) {
 				if !slices.Contains(prepared, q) {
 					t.Errorf("not prepared: %.80s…", q)
 				}
+			}
+			// The rehearsed claims left nothing behind.
+			var left int
+			if err := db.w.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM patients) + (SELECT count(*) FROM episodes) + (SELECT count(*) FROM claims)
++ (SELECT count(*) FROM claim_lines) + (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM audit_chains WHERE n > 0)`).Scan(&left); err != nil || left != 0 {
+				t.Errorf("after Warm: %d rows left, %v", left, err)
 			}
 			// Migration 7: the claim's documents are compressed with LZ4
 			// (Debian's PostgreSQL has it).
