@@ -30,7 +30,10 @@ document is at /v1/openapi.json) to the accounts made with 'perdiem admin'. Each
 logged on standard error with its method, route pattern, status, duration
 and request id, never its body or the ids in its path. SIGINT or SIGTERM
 stops taking new requests and lets those under way finish (at most 10
-seconds).
+seconds). Before it listens it readies the database for the first
+requests (on PostgreSQL: 8 connections, the requests' statements prepared
+on each; docs/storage.md). Go's garbage collector runs at GOGC=400 unless
+the environment sets GOGC.
 
   --db DB            an SQLite file (default perdiem.db, created with mode 0600)
                      or a postgres:// URL (PostgreSQL 12 or newer); several
