@@ -225,6 +225,7 @@ type Child struct {
 	Repeat  int // loops only; 0: unbounded
 
 	id    string // ID()
+	tag   uint32 // tag(id)
 	group int    // index of the first child of the same position
 	keyed bool   // several segments share the position: told apart by qualifier
 }
@@ -405,7 +406,8 @@ func Parse(text string) (*Guide, error) {
 		for i := range l.Children {
 			c := &l.Children[i]
 			c.id = c.ID()
-			tags[i] = tag(c.id)
+			c.tag = tag(c.id)
+			tags[i] = c.tag
 			if c.Segment != nil {
 				sd := c.Segment
 				sd.keyElem, sd.keyComp, sd.keyDef = sd.key()

@@ -320,12 +320,19 @@ func (m *Machine) layout(seg *x12.Segment, pos int) {
 	switch {
 	case len(raw) > 0 && raw[len(raw)-1] == d.Element:
 		trailing = fmt.Sprintf("%s ends with the element separator %q: empty elements at the end of a segment are left out, with their separators", seg.ID(), d.Element)
-	case seg.ID() != "ISA" && bytes.IndexByte(raw, d.Component) >= 0: // ISA16 is the separator itself
-		for i := 1; i <= seg.Len(); i++ {
-			if e := seg.ElementBytes(i); len(e) > 0 && e[len(e)-1] == d.Component {
+	case seg.ID() != "ISA": // ISA16 is the separator itself
+		// the first element that ends with a component separator
+		for k := bytes.IndexByte(raw, d.Component); k >= 0; {
+			if k+1 == len(raw) || raw[k+1] == d.Element {
+				i := bytes.Count(raw[:k], []byte{d.Element})
 				trailing = fmt.Sprintf("%s ends with the component separator %q: empty components at the end of a composite are left out, with their separators", ElemName(seg.ID(), i, 0), d.Component)
 				break
 			}
+			n := indexByte(raw[k+1:], d.Component)
+			if n < 0 {
+				break
+			}
+			k += n + 1
 		}
 	}
 	if !m.padded && trailing == "" {

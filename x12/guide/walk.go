@@ -169,6 +169,17 @@ func match(f *frame, seg *x12.Segment, t uint32) int {
 	case f.pos < 0: // the root loop before BHT: ST is not one of its children
 		start = 0
 	}
+	// Segments mostly come in the guide's order: when the first child
+	// from start with this tag is near and a segment no other shares
+	// the position with, it is the one the search below finds first.
+	for i := start; i < min(start+3, len(children)); i++ {
+		if c := &children[i]; c.tag == t {
+			if c.Segment != nil && !c.keyed {
+				return i
+			}
+			break
+		}
+	}
 	for _, k := range f.loop.byTag.children(t) {
 		i := int(k)
 		if i < start {

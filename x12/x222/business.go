@@ -271,20 +271,29 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 		}
 	case "DTP":
 		days := 0 // days of service, when the segment gives them
-		if bytes.Equal(seg.ElementBytes(2), []byte("RD8")) {
-			from, to, ok := bytes.Cut(seg.ElementBytes(3), []byte{'-'})
-			f, ok1 := date8(from)
-			t, ok2 := date8(to)
-			if ok && ok1 && ok2 && f > t {
-				b.add(m, loop, "DTP03", fmt.Sprintf("date range %s runs backwards: from is after through", seg.ElementBytes(3)))
+		// the dates, when DTP02 is D8 or RD8 and DTP03 reads so
+		var from, to civil.Date
+		format, v := seg.ElementBytes(2), seg.ElementBytes(3)
+		span := false
+		if bytes.Equal(format, []byte("RD8")) {
+			f, t, ok := bytes.Cut(v, []byte{'-'})
+			f8, ok1 := date8(f)
+			t8, ok2 := date8(t)
+			if ok && ok1 && ok2 && f8 > t8 {
+				b.add(m, loop, "DTP03", fmt.Sprintf("date range %s runs backwards: from is after through", v))
 			} else if ok && ok1 && ok2 {
-				days = int(dayNumber(t)-dayNumber(f)) + 1
+				from, to, span = dayNumber(f8), dayNumber(t8), true
+				days = int(to-from) + 1
 			}
-		} else if _, ok := date8(seg.ElementBytes(3)); ok {
+		} else if d, ok := date8(v); ok {
 			days = 1
+			from, to, span = dayNumber(d), dayNumber(d), bytes.Equal(format, []byte("D8"))
+		} else if !bytes.Equal(format, []byte("D8")) {
+			// read as serviceSpan does: a range, whatever DTP02 says
+			from, to, span = serviceSpan(format, v)
 		}
 		if loop == "2400" && string(seg.ElementBytes(1)) == "472" {
-			if from, to, ok := serviceSpan(seg.ElementBytes(2), seg.ElementBytes(3)); ok {
+			if span {
 				b.serviceDates(m, loop, from, to)
 			}
 			if days > 0 && b.perDiemUnits > int64(days)*100 {
