@@ -28,7 +28,7 @@ func TestKeyTableIsABoundedMap(t *testing.T) {
 			want[k] = seg
 		}
 	}
-	if tab.n != maxKept || len(tab.slots) > maxKeySlots {
-		t.Errorf("kept %d in %d slots, want %d in at most %d", tab.n, len(tab.slots), maxKept, maxKeySlots)
+	if tab.n != maxKept || len(tab.keys) > maxKeySlots {
+		t.Errorf("kept %d in %d slots, want %d in at most %d", tab.n, len(tab.keys), maxKept, maxKeySlots)
 	}
 }

@@ -42,8 +42,9 @@ const (
 	// chunksInFlight bounds the chunks split and not yet taken back in
 	// order: a chunk whose input is handed back holds only its results, so
 	// the splitter can run past a set of a few thousand claims that one
-	// worker walks, and give the sets after it to the others.
-	chunksInFlight = 256
+	// worker walks, and give the sets after it to the others. The results
+	// waiting are those of at most as many chunks' worth of input.
+	chunksInFlight = 64
 	maxWorkers     = 64
 )
 
@@ -51,13 +52,13 @@ const (
 // and hold the splitter back.
 var (
 	chunkSize = defaultChunkSize
-	// buffersInFlight bounds memory: a few MiB of input, read ahead of
-	// the workers.
-	buffersInFlight = 32
+	// buffersInFlight bounds memory: 2 MiB of input, read ahead of the
+	// workers.
+	buffersInFlight = 16
 	// setsInFlight bounds the transaction sets begun and not yet taken
 	// back in order by splitSegments, whose results (findings, claim keys)
 	// wait in their chunks: about as many as 16 chunks of one-claim sets
-	// hold. cut bounds them by bytes: a chunk holds at most maxCut.
+	// hold. cut bounds them by chunksInFlight.
 	setsInFlight = 2048
 )
 
