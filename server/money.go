@@ -91,7 +91,7 @@ func (s *Server) scrubStored(tx *store.Tx, c store.Claim) (scrubAnswer, error) {
 	if err != nil {
 		return scrubAnswer{}, fmt.Errorf("episode %s version %d no longer decodes: %w", c.EpisodeID, c.EpisodeVersion, err)
 	}
-	fs, err := scrub.Check(c.Claim, scrub.FactsOf(doc), scrub.Options{Codes: s.codes, Profile: prof, Others: storedOthers{tx}})
+	fs, err := scrub.Check(c.Claim, scrub.FactsOf(doc), scrub.Options{Codes: s.codes, Profile: prof, Others: storedOthers{tx}, ASP: s.opt.ASP})
 	if err != nil {
 		return scrubAnswer{}, err
 	}

@@ -4,9 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/perdiem/perdiem/asp"
+	"github.com/perdiem/perdiem/civil"
 )
 
 // newPayer stores a payer and returns its id; contract may be nil.
@@ -546,4 +550,44 @@ func TestUpdatePayer(t *testing.T) {
 		}
 		keyed.do("PUT", "/v1/payers/"+id, map[string]any{"name": "OTHER", "profile_id": "nhia", "payer_id": "84980"}).want(t, 409, "conflict")
 	})
+}
+
+// TestScrubUsesASPCrosswalk: given the CMS ASP quarters (perdiem serve
+// --asp), the server's scrub judges drug units in items by their NDC
+// crosswalk, as perdiem scrub --asp does (SC-13): the example's 84 units
+// of J0690 for 42 vials are too few at 4 billing units a vial, and right
+// at 2; without quarters the line is not judged. Making the claim ready
+// runs the same scrub: SC-13 is a warning, so the claim becomes ready.
+func TestScrubUsesASPCrosswalk(t *testing.T) {
+	quarter := func(units float64) []*asp.Table {
+		from, _ := civil.Parse("2026-01-01")
+		through, _ := civil.Parse("2026-03-31")
+		return []*asp.Table{{From: from, Through: through, Limits: map[string]asp.Limit{}, NDCs: map[string][]asp.Package{
+			"00409080501": {{Code: "J0690", ID: "00409-0805-01", NDC: "00409080501", PkgSize: 1, PkgQty: 25, BillUnits: units, BillUnitsPkg: 25 * units}},
+		}}}
+	}
+	for _, tc := range []struct {
+		name   string
+		tables []*asp.Table
+		want   []string
+	}{
+		{"too-few-units", quarter(4), []string{"SC-13@3"}},
+		{"units-agree", quarter(2), nil},
+		{"no-quarters", nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, storetestSQLite(t), Options{ASP: tc.tables})
+			c := f.newClaim(t, f.newEpisode(t, f.newPatient(t), readExample(t, "episode.json")))
+			var s scrubJSON
+			f.biller.do("POST", "/v1/claims/"+c.ID+"/scrub", nil).want(t, 200, "").json(t, &s)
+			var got []string
+			for _, fd := range s.Findings {
+				got = append(got, fmt.Sprintf("%s@%d", fd.Edit, fd.Line))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("findings %v, want %v", got, tc.want)
+			}
+			f.biller.do("POST", "/v1/claims/"+c.ID+"/status", map[string]string{"status": "ready"}).want(t, 200, "")
+		})
+	}
 }

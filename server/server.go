@@ -37,8 +37,9 @@ type Options struct {
 	// Codes is the code set of coding; nil is the embedded one.
 	Codes *codeset.Set
 	// ASP are the CMS ASP quarters the asp and asp-limit drug bases of
-	// the payers' contracts price by; without them those lines are
-	// unpriced.
+	// the payers' contracts price by, and whose NDC crosswalk the scrub
+	// judges drug units by (SC-13); without them those lines are
+	// unpriced and not judged.
 	ASP []*asp.Table
 	// TLS says the server is reached over HTTPS: cookies are Secure and
 	// responses carry Strict-Transport-Security.

@@ -18,7 +18,7 @@ import (
 func New(db *store.DB, opt server.Options) *server.Server {
 	a := &sessions{}
 	opt.DB = db
-	opt.Web = web.New(web.Options{DB: db, Actor: server.ActorOf, Auth: a, Codes: opt.Codes, Logger: opt.Logger})
+	opt.Web = web.New(web.Options{DB: db, Actor: server.ActorOf, Auth: a, Codes: opt.Codes, ASP: opt.ASP, Logger: opt.Logger})
 	a.srv = server.New(opt)
 	return a.srv
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/perdiem/perdiem/asp"
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/codeset"
 	"github.com/perdiem/perdiem/coding"
@@ -40,6 +41,9 @@ type Options struct {
 	Auth  Auth
 	// Codes is the code set of coding; nil is the embedded one.
 	Codes *codeset.Set
+	// ASP are the CMS ASP quarters a claim's page prices the asp and
+	// asp-limit drug bases by, as the API does.
+	ASP []*asp.Table
 	// Logger gets internal errors; nil is slog.Default().
 	Logger *slog.Logger
 	// Now is the clock (a new billing run suggests the month before
@@ -84,7 +88,7 @@ func New(opt Options) *Handler {
 	if h.opt.Codes == nil {
 		h.opt.Codes = codeset.Default()
 	}
-	h.ws = workspace.New(workspace.Options{Codes: h.opt.Codes})
+	h.ws = workspace.New(workspace.Options{Codes: h.opt.Codes, ASP: h.opt.ASP})
 	pages, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)

@@ -21,7 +21,7 @@ import (
 func init() {
 	register(command{
 		name:  "serve",
-		usage: "serve [--db DB] [--addr HOST:PORT] [--tls-cert F --tls-key F] [--demo]",
+		usage: "serve [--db DB] [--addr HOST:PORT] [--tls-cert F --tls-key F] [--asp DIR] [--demo]",
 		summary: `Run the billing workspace's server: its pages at / and the HTTP API under /v1.
 
 Opens the database (creating it and bringing its schema up to date) and
@@ -41,6 +41,16 @@ the environment sets GOGC.
   --addr HOST:PORT   where to listen (default 127.0.0.1:8080)
   --tls-cert F       TLS certificate (PEM); with --tls-key, serve HTTPS only,
   --tls-key F        with Secure cookies and Strict-Transport-Security
+  --asp DIR          the CMS ASP quarters imported by perdiem import asp, as
+                     perdiem price and perdiem scrub read them: the payers'
+                     contracts price the asp and asp-limit drug bases by
+                     their payment limits, and the server's scrub (POST
+                     /v1/claims/{id}/scrub, and the check before a claim is
+                     made ready) judges drug units in items or millilitres
+                     by their NDC crosswalk (SC-13); default
+                     $XDG_DATA_HOME/perdiem/asp. The quarters are read at
+                     start; without any, those lines are unpriced and not
+                     judged
   --demo             first fill the database with a made-up pharmacy to look
                      around in: 3 payers with contracts, 12 patients, 16
                      episodes (hospital stays, concurrent therapies, nursing,
@@ -69,6 +79,7 @@ func runServe(e *env, args []string) int {
 	cert := fs.String("tls-cert", "", "TLS certificate file")
 	key := fs.String("tls-key", "", "TLS key file")
 	withDemo := fs.Bool("demo", false, "seed a demo pharmacy and print its accounts")
+	aspDir := fs.String("asp", "", "folder of imported ASP quarters")
 	if err := fs.Parse(args); err != nil {
 		return exitInput
 	}
@@ -83,6 +94,18 @@ func runServe(e *env, args []string) int {
 	tls := *cert != ""
 	server.TuneGC()
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	aspFrom, quarters, err := aspTables(*aspDir)
+	if err != nil {
+		if *aspDir != "" {
+			fmt.Fprintf(e.stderr, "perdiem serve: %v\n", err)
+			return exitInput
+		}
+		quarters = nil // no default folder (no home folder): no quarters
+	}
+	if len(quarters) > 0 {
+		logger.Info("ASP quarters", "folder", aspFrom, "quarters", len(quarters),
+			"from", quarters[0].From.String(), "through", quarters[len(quarters)-1].Through.String())
+	}
 	db, err := store.Open(context.Background(), *dsn)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perdiem serve: %v\n", err)
@@ -104,7 +127,7 @@ func runServe(e *env, args []string) int {
 		}
 		seeded = &res
 	}
-	handler := site.New(db, server.Options{TLS: tls, Logger: logger})
+	handler := site.New(db, server.Options{TLS: tls, Logger: logger, ASP: quarters})
 	// Every server works jobs (billing runs): on one PostgreSQL database
 	// the processes share them, and one that dies leaves its job to another.
 	workers := river.NewWorkers()

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/perdiem/perdiem/server"
@@ -55,5 +56,23 @@ func TestServeCodeMatchesCLI(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || string(got) != want {
 			t.Errorf("document %d: %d\nserver: %.300s\ncli:    %.300s", i, resp.StatusCode, got, want)
 		}
+	}
+}
+
+// TestServeReadsASPFolder: perdiem serve --asp reads the quarters of the
+// folder as perdiem scrub --asp does, so a broken one stops it at start,
+// saying where, before it opens the database or listens.
+func TestServeReadsASPFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "asp-2026-01-01.tsv"), []byte("L\tJ0690\t1.00\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "w.db")
+	code, _, stderr := runCmd("", "serve", "--asp", dir, "--db", db, "--addr", "127.0.0.1:0")
+	if code != exitInput || !strings.Contains(stderr, "--asp") || !strings.Contains(stderr, "asp-2026-01-01.tsv") {
+		t.Errorf("exit %d, stderr %q; want 2 naming --asp and the file", code, stderr)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("the database was made before the quarters were read")
 	}
 }
