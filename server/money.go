@@ -8,10 +8,10 @@ import (
 
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
-	"github.com/perdiem/perdiem/profile"
 	"github.com/perdiem/perdiem/remit"
 	"github.com/perdiem/perdiem/scrub"
 	"github.com/perdiem/perdiem/store"
+	"github.com/perdiem/perdiem/workspace"
 )
 
 // The money loop in the server: a stored claim scrubbed before it leaves
@@ -64,24 +64,9 @@ func findingPath(f scrub.Finding) string {
 // was coded from (dosing intervals, visit minutes), and against the
 // store's other claims for duplicates.
 func (s *Server) scrubStored(tx *store.Tx, c store.Claim) (scrubAnswer, error) {
-	var prof *profile.Profile
-	if c.PayerID != "" {
-		p, err := tx.Payer(c.PayerID)
-		if err != nil {
-			return scrubAnswer{}, err
-		}
-		if prof, err = profileByID(p.ProfileID, "payer.profile_id"); err != nil {
-			return scrubAnswer{}, err
-		}
-	} else {
-		id := c.Claim.Profile
-		if id == "" {
-			id = "nhia"
-		}
-		var err error
-		if prof, err = profileByID(id, "claim.profile"); err != nil {
-			return scrubAnswer{}, err
-		}
+	prof, err := workspace.ClaimProfile(tx, c)
+	if err != nil {
+		return scrubAnswer{}, err
 	}
 	v, err := tx.EpisodeVersion(c.EpisodeID, c.EpisodeVersion)
 	if err != nil {

@@ -30,6 +30,24 @@ func EpisodeProfile(tx *store.Tx, e store.Episode) (*profile.Profile, error) {
 	return prof, nil
 }
 
+// ClaimProfile is the profile a stored claim is checked under: its
+// payer's, by the rule of EpisodeProfile that coded it, else the profile
+// the claim itself names, else nhia (the default). A claim naming a
+// profile that is not shipped is a problem at "claim.profile".
+func ClaimProfile(tx *store.Tx, c store.Claim) (*profile.Profile, error) {
+	prof, err := EpisodeProfile(tx, store.Episode{ID: c.EpisodeID, PatientID: c.PatientID, PayerID: c.PayerID})
+	if err != nil || prof != nil {
+		return prof, err
+	}
+	if c.Claim == nil || c.Claim.Profile == "" {
+		return profile.Default(), nil
+	}
+	if prof, err = profile.Get(c.Claim.Profile); err != nil {
+		return nil, errs.Invalids([]errs.Problem{{Path: "claim.profile", Message: err.Error()}})
+	}
+	return prof, nil
+}
+
 // CodingOptions are the options an episode is coded with: the Service's
 // code set and the episode's payer's profile. A calendar or a preview
 // coded with them shows what the episode's claim will bill.
