@@ -366,12 +366,15 @@ func (tx *Tx) insertHistory(claimID string, n int64, s Status, src Source, detai
 }
 
 // ClaimChange moves a claim to a status. Paid, when set, replaces the
-// amount paid (from an 835).
+// amount paid (from an 835). Reversal marks an 835's reversal, which may
+// also move a paid, partly paid or denied claim back to the status it had
+// before (reversals.go).
 type ClaimChange struct {
-	ClaimID string
-	Status  Status
-	Paid    *money.Amount
-	Detail  string // no patient data: codes, amounts, ids
+	ClaimID  string
+	Status   Status
+	Paid     *money.Amount
+	Detail   string // no patient data: codes, amounts, ids
+	Reversal bool
 }
 
 // SetClaimStatus moves a claim as ch says, if Moves allows it from the
@@ -396,7 +399,7 @@ func (tx *Tx) SetClaimStatus(ch ClaimChange, src Source) error {
 // UPDATE, which locks the row on PostgreSQL, makes a concurrent change a
 // conflict instead of a lost update.
 func (tx *Tx) moveClaim(ch ClaimChange, cur Status, from []Status, src Source) error {
-	if !CanMove(cur, ch.Status) {
+	if !CanMove(cur, ch.Status) && !(ch.Reversal && canReverse(cur, ch.Status)) {
 		return errs.Errorf(errs.Conflict, "claim %s is %s and cannot become %s", quoteID(ch.ClaimID), cur, ch.Status)
 	}
 	args := []any{ch.ClaimID, string(ch.Status), micros(tx.now)}

@@ -81,7 +81,13 @@ type remitClaim struct {
 // an835 pays each claim, the rest a contractual adjustment so the claim
 // balances.
 func an835(claims ...remitClaim) string {
-	cents := func(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
+	cents := func(c int64) string {
+		sign := ""
+		if c < 0 {
+			sign, c = "-", -c
+		}
+		return fmt.Sprintf("%s%d.%02d", sign, c/100, c%100)
+	}
 	var total int64
 	for _, c := range claims {
 		total += c.paid

@@ -298,6 +298,9 @@ type remitSummary struct {
 	Paid        int `json:"paid"`
 	PartlyPaid  int `json:"partly_paid"`
 	Denied      int `json:"denied"`
+	// Reversed counts the claims whose payment a reversal (CLP02 22)
+	// took back with no correction in the same 835.
+	Reversed int `json:"reversed"`
 	// Underpaid and Overpaid count the claims reconciliation flagged
 	// against their payer's contract.
 	Underpaid int `json:"underpaid"`
@@ -306,17 +309,27 @@ type remitSummary struct {
 }
 
 // record835 moves each claim an 835 pays (CLP01, our claim id) to paid,
-// partly_paid or denied with the amount paid, its CLPs summed; a reversal
-// (CLP02 22), and a claim that is not ours, is kept as unmatched. Each
-// claim paid is reconciled (reconcile) and the result kept with the
-// remittance: when its payer's contract prices every line, the
-// reconciliation's outcome sets the status (paid as expected is paid,
-// underpaid or a line denied is partly paid); without one, the amount
-// paid against the charge does.
+// partly_paid or denied with the amount paid, its CLPs summed; a claim
+// that is not ours is kept as unmatched. Each claim paid is reconciled
+// (reconcile) and the result kept with the remittance: when its payer's
+// contract prices every line, the reconciliation's outcome sets the
+// status (paid as expected is paid, underpaid or a line denied is partly
+// paid); without one, the amount paid against the charge does.
+//
+// A reversal (CLP02 22) takes back the payment posted before: its negated
+// amounts are added to what the claim was paid. With its correction in
+// the same 835 (a new CLP after it), the correction sets the status as
+// any payment does. Alone, it puts the claim back where it was before the
+// payment (store.StatusBeforePayment: accepted by a 277CA or a 999, or
+// submitted), to wait for the correction; a reversal of a claim with no
+// payment posted is kept as unmatched, for a person.
 func (s *Service) record835(tx *store.Tx, f *File) (Received, error) {
 	rc := Received{Kind: Kind835, Unmatched: []Unmatched{}}
 	sum := remitSummary{Remittances: len(f.rems), Findings: len(f.outside)}
 	paid := map[string]money.Amount{}
+	reversed := map[string]money.Amount{} // the reversals' CLP04s, summed
+	adjudicated := map[string]bool{}      // a CLP other than a reversal
+	lastReversal := map[string]bool{}     // no CLP after the last reversal
 	denied := map[string]bool{}
 	var order []string
 	var rec store.Remittance
@@ -335,18 +348,26 @@ func (s *Service) record835(tx *store.Tx, f *File) (Received, error) {
 				continue
 			case err != nil:
 				return Received{}, err
-			case cl.Status == "22":
-				rc.Unmatched = append(rc.Unmatched, Unmatched{What: "claim " + cl.PatientControlNumber, Reason: "a reversal (CLP02 22): not applied, review it"})
-				continue
 			}
-			if _, ok := paid[c.ID]; !ok {
+			_, seen := paid[c.ID]
+			if _, rev := reversed[c.ID]; !seen && !rev {
 				order = append(order, c.ID)
 			}
+			if cl.Status == "22" {
+				r, err := money.Sum(reversed[c.ID], cl.Paid)
+				if err != nil {
+					return Received{}, errs.Invalids([]errs.Problem{{Message: "claim " + c.ID + ": the amounts reversed: " + err.Error()}})
+				}
+				reversed[c.ID], lastReversal[c.ID] = r, true
+				continue
+			}
+			lastReversal[c.ID] = false
 			p, err := money.Sum(paid[c.ID], cl.Paid)
 			if err != nil {
 				return Received{}, errs.Invalids([]errs.Problem{{Message: "claim " + c.ID + ": the amounts paid: " + err.Error()}})
 			}
 			paid[c.ID] = p
+			adjudicated[c.ID] = true
 			denied[c.ID] = denied[c.ID] || cl.Status == "4"
 		}
 	}
@@ -364,7 +385,37 @@ func (s *Service) record835(tx *store.Tx, f *File) (Received, error) {
 	}
 	for _, c := range claims {
 		id := c.ID
+		rev, isRev := reversed[id]
 		p := paid[id]
+		if isRev {
+			// The reversal takes back what was paid before it (in an
+			// earlier 835, or in this one); what comes after it pays anew.
+			var err error
+			if p, err = money.Sum(c.Paid, rev, p); err != nil {
+				return Received{}, errs.Invalids([]errs.Problem{{Message: "claim " + id + ": the amounts paid: " + err.Error()}})
+			}
+		}
+		if isRev && lastReversal[id] {
+			switch c.Status {
+			case store.Paid, store.PartlyPaid, store.Denied:
+				ch, err := reversal(tx, c, rev, p)
+				if err != nil {
+					return Received{}, err
+				}
+				sum.Reversed++
+				rc.Changes = append(rc.Changes, ch)
+			default:
+				if !adjudicated[id] {
+					rc.Unmatched = append(rc.Unmatched, Unmatched{What: "claim " + id, Reason: "a reversal (CLP02 22) of a payment not posted to it (it is " + string(c.Status) + "): not applied, review it"})
+					continue
+				}
+				// Paid and reversed in this 835: nothing is left to post.
+			}
+			if rcn, ok := recs[id]; ok {
+				rec.Claims = append(rec.Claims, rcn)
+			}
+			continue
+		}
 		to := store.Paid
 		switch o := outcomes[id]; {
 		case o != nil && o.Expected != nil && (o.Outcome == remit.Paid || o.Outcome == remit.PartlyPaid || o.Outcome == remit.Denied):
@@ -386,6 +437,9 @@ func (s *Service) record835(tx *store.Tx, f *File) (Received, error) {
 			sum.Paid++
 		}
 		detail := "835 paid " + p.String() + " of " + c.Total.String()
+		if isRev {
+			detail = "835 reversed " + rev.String() + " and corrected: paid " + p.String() + " of " + c.Total.String()
+		}
 		if rcn, ok := recs[id]; ok {
 			if rcn.Expected != nil {
 				detail += ", expected " + rcn.Expected.String()
@@ -413,6 +467,19 @@ func (s *Service) record835(tx *store.Tx, f *File) (Received, error) {
 	}
 	rc.Remittance = &out
 	return rc, nil
+}
+
+// reversal is the change a reversal (CLP02 22) with no correction after
+// it makes to claim c, paid, partly paid or denied before: c back to its
+// status before the payment, paid what is left (p), to wait for the
+// correction.
+func reversal(tx *store.Tx, c store.Claim, reversed, p money.Amount) (store.ClaimChange, error) {
+	back, err := tx.StatusBeforePayment(c.ID)
+	if err != nil {
+		return store.ClaimChange{}, err
+	}
+	return store.ClaimChange{ClaimID: c.ID, Status: back, Paid: &p, Reversal: true,
+		Detail: "835 reversal (CLP02 22) of " + reversed.String() + ": paid " + p.String() + " of " + c.Total.String() + ", back to " + string(back) + " to wait for the correction"}, nil
 }
 
 // claimOf is our claim for a CLM01 as a file echoes it: a claim of more

@@ -177,7 +177,6 @@ func TestReceive835(t *testing.T) {
 			remitClaim{cs[0].ID, total, total, "1"},
 			remitClaim{cs[1].ID, total, total - 10000, "1"},
 			remitClaim{cs[2].ID, total, 0, "4"},
-			remitClaim{cs[0].ID, total, 0, "22"},
 			remitClaim{draft.ID, total, total, "1"},
 			remitClaim{"NOTOURS", 100, 100, "1"},
 		))
@@ -196,7 +195,6 @@ func TestReceive835(t *testing.T) {
 			t.Errorf("skipped %+v", sk)
 		}
 		want := []workspace.Unmatched{
-			{What: "claim " + cs[0].ID, Reason: "a reversal (CLP02 22): not applied, review it"},
 			{What: "claim NOTOURS", Reason: "no claim of ours has this id"},
 		}
 		if !reflect.DeepEqual(rc.Unmatched, want) {
@@ -204,6 +202,78 @@ func TestReceive835(t *testing.T) {
 		}
 		if rc.Remittance.CheckNumber != "CHK12345" || rc.Remittance.Payer != "EXAMPLE HEALTH PLAN" || int64(rc.Remittance.Paid) != 3*total-10000+100 {
 			t.Errorf("remittance %+v", rc.Remittance)
+		}
+	})
+}
+
+// TestReceive835Reversal: a reversal (CLP02 22, its amounts negated)
+// takes back the payment posted before it. Alone, it puts the claim back
+// to the status it had before that payment, paid what is left, with a
+// history entry naming the remittance; its correction, in a later 835 or
+// after it in the same one, then sets the status as any payment does. A
+// reversal of a claim with no payment posted is left for a person, and a
+// payment reversed in the same 835 leaves the claim as it was.
+func TestReceive835Reversal(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		_, cs := f.sent(4)
+		total := int64(cs[0].Total)
+		f.mustReceive(a277CA(map[string]bool{cs[0].ID: true, cs[1].ID: true}, cs[0].ID, cs[1].ID))
+		f.mustReceive(an835(remitClaim{cs[0].ID, total, total, "1"}, remitClaim{cs[1].ID, total, total, "1"}))
+		f.wantStatus(cs[0].ID, store.Paid)
+		f.wantStatus(cs[1].ID, store.Paid)
+
+		// cs[0]: reversed alone; cs[1]: reversed and corrected to less;
+		// cs[2]: a reversal with no payment posted; cs[3]: paid and
+		// reversed in one 835.
+		rc := f.mustReceive(an835(
+			remitClaim{cs[0].ID, -total, -total, "22"},
+			remitClaim{cs[1].ID, -total, -total, "22"},
+			remitClaim{cs[1].ID, total, total - 5000, "1"},
+			remitClaim{cs[2].ID, -total, -total, "22"},
+			remitClaim{cs[3].ID, total, total, "1"},
+			remitClaim{cs[3].ID, -total, -total, "22"},
+		))
+		f.wantStatus(cs[0].ID, store.Accepted277CA)
+		if p := f.claim(cs[0].ID).Paid; p != 0 {
+			t.Errorf("the reversed claim is paid %v, want 0.00", p)
+		}
+		f.wantStatus(cs[1].ID, store.PartlyPaid)
+		if p := int64(f.claim(cs[1].ID).Paid); p != total-5000 {
+			t.Errorf("the corrected claim is paid %d, want %d", p, total-5000)
+		}
+		f.wantStatus(cs[2].ID, store.Submitted)
+		f.wantStatus(cs[3].ID, store.Submitted)
+		if p := f.claim(cs[3].ID).Paid; p != 0 {
+			t.Errorf("the claim paid and reversed in one 835 is paid %v, want 0.00", p)
+		}
+		want := []workspace.Unmatched{{What: "claim " + cs[2].ID, Reason: "a reversal (CLP02 22) of a payment not posted to it (it is submitted): not applied, review it"}}
+		if !reflect.DeepEqual(rc.Unmatched, want) {
+			t.Errorf("unmatched %+v", rc.Unmatched)
+		}
+		var sum struct {
+			Reversed   int
+			PartlyPaid int `json:"partly_paid"`
+		}
+		if err := json.Unmarshal(rc.Remittance.Summary, &sum); err != nil || sum.Reversed != 1 || sum.PartlyPaid != 1 {
+			t.Errorf("summary %s", rc.Remittance.Summary)
+		}
+		var hist []store.StatusChange
+		f.do(func(tx *store.Tx) error {
+			var err error
+			hist, err = tx.ClaimHistory(cs[0].ID)
+			return err
+		})
+		last := hist[len(hist)-1]
+		if last.Status != store.Accepted277CA || last.Source.Kind != "remittance" || last.Source.ID != rc.Remittance.ID ||
+			!strings.Contains(last.Detail, "reversal (CLP02 22)") || !strings.Contains(last.Detail, "back to accepted_277ca") {
+			t.Errorf("the reversal's history entry %+v", last)
+		}
+
+		// The correction comes in a later 835: it pays as any payment.
+		f.mustReceive(an835(remitClaim{cs[0].ID, total, total - 2000, "1"}))
+		f.wantStatus(cs[0].ID, store.PartlyPaid)
+		if p := int64(f.claim(cs[0].ID).Paid); p != total-2000 {
+			t.Errorf("the claim corrected later is paid %d, want %d", p, total-2000)
 		}
 	})
 }
