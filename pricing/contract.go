@@ -40,8 +40,25 @@ type Contract struct {
 	Source string `json:"source"` // the agreement and amendments the terms come from
 	// LesserOf says the payer pays the lesser of the line's billed charge
 	// and the contract amount (when the line has a charge).
-	LesserOf bool   `json:"lesser_of"`
-	Terms    []Term `json:"terms"`
+	LesserOf bool `json:"lesser_of"`
+	// Tolerance is how far a payer's allowed amount may be from the
+	// expected one, on a line or a claim, before reconciliation flags it
+	// underpaid or overpaid; nil is DefaultTolerance.
+	Tolerance *money.Amount `json:"tolerance,omitempty"`
+	Terms     []Term        `json:"terms"`
+}
+
+// DefaultTolerance is the reconciliation tolerance of a contract that
+// names none: a dollar, so that a payer's own rounding is not a finding.
+const DefaultTolerance money.Amount = 100
+
+// VarianceTolerance is the contract's reconciliation tolerance: its
+// Tolerance, else DefaultTolerance.
+func (k *Contract) VarianceTolerance() money.Amount {
+	if k.Tolerance != nil {
+		return *k.Tolerance
+	}
+	return DefaultTolerance
 }
 
 // Payer is who the contract is with: the payer id claims carry (the 837P
@@ -240,6 +257,9 @@ func (k *Contract) check() []errs.Problem {
 	}
 	if len(k.Terms) == 0 {
 		c.add("terms", "missing: want at least one term with its from date and rates")
+	}
+	if k.Tolerance != nil && *k.Tolerance < 0 {
+		c.add("tolerance", "negative: want an amount of zero or more, such as 1.00")
 	}
 	ids := map[string]int{}
 	for i := range k.Terms {

@@ -65,6 +65,8 @@ func TestDecodeProblems(t *testing.T) {
 		{"no terms", `{"id":"k","payer":{"id":"P"},"source":"s","terms":[]}`, "terms", "missing"},
 		{"no payer id", `{"id":"k","payer":{"name":"P"},"source":"s","terms":[{"id":"a","from":"2026-01-01"}]}`, "payer.id", "missing"},
 		{"no source", `{"id":"k","payer":{"id":"P"},"terms":[{"id":"a","from":"2026-01-01"}]}`, "source", "missing"},
+		{"negative tolerance", `{"id":"k","payer":{"id":"P"},"source":"s","tolerance":-1,"terms":[{"id":"a","from":"2026-01-01"}]}`, "tolerance", "want an amount of zero or more"},
+		{"tolerance as a string", `{"id":"k","payer":{"id":"P"},"source":"s","tolerance":"1.00","terms":[{"id":"a","from":"2026-01-01"}]}`, "tolerance", "got a string"},
 		{"not JSON", `{"id":`, "id", "ends early"},
 		{"Latin-1 text", "{\"id\":\"k\xe9\",\"payer\":{\"id\":\"P\"},\"source\":\"s\",\"terms\":[{\"id\":\"a\",\"from\":\"2026-01-01\"}]}", "id", "not UTF-8"},
 	} {
@@ -85,6 +87,20 @@ func TestDecodeProblems(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%s: %v\nwant %s: …%s…", c.name, err, c.path, c.msg)
+		}
+	}
+}
+
+// TestTolerance: a contract's reconciliation tolerance is its
+// "tolerance", a dollar when it names none.
+func TestTolerance(t *testing.T) {
+	for _, c := range []struct{ field, want string }{{"", "1.00"}, {`"tolerance":2.50,`, "2.50"}, {`"tolerance":0,`, "0.00"}} {
+		k, err := Decode([]byte(`{"id":"k","payer":{"id":"P"},"source":"s",` + c.field + `"terms":[{"id":"a","from":"2026-01-01"}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := k.VarianceTolerance().String(); got != c.want {
+			t.Errorf("%q: tolerance %s, want %s", c.field, got, c.want)
 		}
 	}
 }

@@ -24,6 +24,12 @@ type Expecter struct {
 // Expected returns the expected payment of line i of c and the contract
 // terms that set it; ok is false when the line is unpriced (no term gives
 // it a rate) or the claim cannot be priced.
+// Tolerance is the contract's reconciliation tolerance, for every claim
+// (remit.Tolerances).
+func (e *Expecter) Tolerance(*claim.Claim) (money.Amount, bool) {
+	return e.Contract.VarianceTolerance(), true
+}
+
 func (e *Expecter) Expected(c *claim.Claim, i int) (amount money.Amount, term string, ok bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -260,7 +260,7 @@ func (r *Reconciler) linePayment(p *linePart, cl *x835.Claim, c *claim.Claim, re
 			return nil, err
 		}
 		lp.Variance = &v
-		r.variance(&lp.Flags, v, *lp.Expected, cmp, denied)
+		r.variance(&lp.Flags, c, v, *lp.Expected, cmp, denied)
 	}
 	return lp, nil
 }

@@ -25,7 +25,24 @@ type Options struct {
 	Expecter Expecter
 	// Tolerance is how far the payer's allowed amount may be from the
 	// expected one, either way, before it is flagged: 0 flags every cent.
+	// An Expecter that is also Tolerances gives each claim its own.
 	Tolerance money.Amount
+}
+
+// Tolerances is an Expecter that knows the tolerance of each claim (its
+// contract's); ok false leaves the claim to Options.Tolerance.
+type Tolerances interface {
+	Tolerance(c *claim.Claim) (amount money.Amount, ok bool)
+}
+
+// tolerance is the tolerance c's allowed amounts are judged by.
+func (r *Reconciler) tolerance(c *claim.Claim) money.Amount {
+	if t, ok := r.opt.Expecter.(Tolerances); ok && c != nil {
+		if a, ok := t.Tolerance(c); ok {
+			return a
+		}
+	}
+	return r.opt.Tolerance
 }
 
 // Reconcile matches every remittance to the claims sent and gives the
@@ -412,7 +429,7 @@ func (r *Reconciler) claim(ri, ci int, rem *x835.Remittance, cl *x835.Claim) (*C
 			if err != nil {
 				return nil, err
 			}
-			r.variance(&cp.Flags, v, *cp.Expected, allowed, cl.Status == "4" || isDenied(cl.Paid, cl.PatientResponsibility, cl.Charge, cl.Adjustments))
+			r.variance(&cp.Flags, c, v, *cp.Expected, allowed, cl.Status == "4" || isDenied(cl.Paid, cl.PatientResponsibility, cl.Charge, cl.Adjustments))
 		}
 	}
 
@@ -547,14 +564,15 @@ func allowedOf(charge money.Amount, adj []x835.Adjustment) (money.Amount, error)
 
 // variance flags an allowed amount that is beyond the tolerance from the
 // expected one; a denial is flagged as such, not as an underpayment.
-func (r *Reconciler) variance(flags *[]Flag, v, expected, allowed money.Amount, denied bool) {
+func (r *Reconciler) variance(flags *[]Flag, c *claim.Claim, v, expected, allowed money.Amount, denied bool) {
 	if denied {
 		return
 	}
+	tol := r.tolerance(c)
 	switch {
-	case v > r.opt.Tolerance:
+	case v > tol:
 		*flags = append(*flags, Flag{Underpaid, fmt.Sprintf("allowed %s is %s below the expected %s", allowed, v, expected)})
-	case -v > r.opt.Tolerance:
+	case -v > tol:
 		*flags = append(*flags, Flag{Overpaid, fmt.Sprintf("allowed %s is %s above the expected %s", allowed, -v, expected)})
 	}
 }

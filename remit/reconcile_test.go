@@ -204,6 +204,13 @@ func TestPartlyPaid(t *testing.T) {
 	if f := rep.Totals.Flags; f[Underpaid] != 0 || f[Overpaid] != 0 || f[DeniedFlag] != 1 {
 		t.Errorf("with tolerance: %v", f)
 	}
+	// An Expecter that knows each claim's tolerance (its contract's) is
+	// judged by it, not by Options.Tolerance: 60.00 lets the 50.00
+	// overpayment pass, not the 300.00 cut.
+	rep = reconcile(t, []*claim.Claim{c}, data, Options{Expecter: tolerant{exampleContract, m("60")}, Tolerance: m("300")})
+	if f := rep.Totals.Flags; f[Underpaid] != 1 || f[Overpaid] != 0 || f[DeniedFlag] != 1 {
+		t.Errorf("with the claim's own tolerance: %v", f)
+	}
 	// Without a contract nothing is under- or overpaid, and nothing expected.
 	rep = reconcile(t, []*claim.Claim{c}, data, Options{})
 	if f := rep.Totals.Flags; f[Underpaid] != 0 || f[Overpaid] != 0 || rep.Remittances[0].Claims[0].Lines[0].Expected != nil {
@@ -449,3 +456,11 @@ func TestSecondaryPaidByPrimary(t *testing.T) {
 		}
 	}
 }
+
+// tolerant is an Expecter with a tolerance of its own for every claim.
+type tolerant struct {
+	Expecter
+	tol money.Amount
+}
+
+func (t tolerant) Tolerance(*claim.Claim) (money.Amount, bool) { return t.tol, true }

@@ -591,3 +591,57 @@ func TestScrubUsesASPCrosswalk(t *testing.T) {
 		})
 	}
 }
+
+// TestContractTolerance: reconciliation judges a claim by its payer's
+// contract's "tolerance", a dollar when the contract names none: a per
+// diem allowed 3.00 short is underpaid under the default, and not under a
+// contract that tolerates 5.00.
+func TestContractTolerance(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		doc := readExample(t, "episode.json")
+		var k map[string]any
+		if err := json.Unmarshal(pricedContract(t), &k); err != nil {
+			t.Fatal(err)
+		}
+		k["tolerance"] = 5.00
+		loose, _ := json.Marshal(k)
+		strict := f.newPayer(t, "STRICT PLAN", "nhia", pricedContract(t))
+		tolerant := f.newPayer(t, "TOLERANT PLAN", "nhia", loose)
+		patient := f.newPatient(t)
+		type sent struct {
+			ID    string
+			Flags []string
+			Claim struct{ Lines []sentLine }
+		}
+		newSent := func(payer, from, to string) sent {
+			var c sent
+			ep := f.newPayerEpisode(t, patient, payer, doc)
+			f.biller.do("POST", "/v1/episodes/"+ep+"/claims", map[string]string{"from": from, "to": to}).want(t, 201, "").json(t, &c)
+			return c
+		}
+		a, b := newSent(strict, "2026-03-01", "2026-03-08"), newSent(tolerant, "2026-03-09", "2026-03-31")
+		f.biller.do("POST", "/v1/interchanges", map[string]any{"claims": []string{a.ID, b.ID}}).want(t, 201, "")
+		short := func(c sent) []int64 {
+			var p struct{ Lines []struct{ Expected float64 } }
+			f.biller.do("GET", "/v1/claims/"+c.ID+"/price", nil).want(t, 200, "").json(t, &p)
+			out := make([]int64, len(p.Lines))
+			for i, l := range p.Lines {
+				out[i] = int64(math.Round(l.Expected * 100))
+				if c.Claim.Lines[i].Code == "S9502" {
+					out[i] -= 300
+				}
+			}
+			return out
+		}
+		f.biller.do("POST", "/v1/remittances", an835Lines([]paying{{a.ID, a.Claim.Lines, short(a)}, {b.ID, b.Claim.Lines, short(b)}})).want(t, 201, "")
+		for _, c := range []struct {
+			id, flags string
+		}{{a.ID, "underpaid"}, {b.ID, ""}} {
+			var got sent
+			f.biller.do("GET", "/v1/claims/"+c.id, nil).want(t, 200, "").json(t, &got)
+			if strings.Join(got.Flags, " ") != c.flags {
+				t.Errorf("claim %s: flags %v, want %q", c.id, got.Flags, c.flags)
+			}
+		}
+	})
+}

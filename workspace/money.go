@@ -12,12 +12,6 @@ import (
 	"github.com/perdiem/perdiem/x12/x835"
 )
 
-// Tolerance is how far a payer's allowed amount may be from the contract's
-// expected one, on a line or a claim, before reconciliation flags it
-// underpaid or overpaid: a dollar, so that a payer's own rounding is not
-// a finding.
-const Tolerance money.Amount = 100
-
 // DecodeContract reads a payer's contract (docs/pricing.md), each problem
 // at its path under "contract". The store holds no price list, so the
 // lines an ndc-price basis would price are unpriced.
@@ -87,6 +81,16 @@ func (b byClaim) Expected(c *claim.Claim, i int) (money.Amount, string, bool) {
 	return 0, "", false
 }
 
+// Tolerance is the tolerance of c's payer's contract (its "tolerance",
+// else pricing.DefaultTolerance): how far the allowed amounts may be from
+// the expected ones before reconciliation flags them.
+func (b byClaim) Tolerance(c *claim.Claim) (money.Amount, bool) {
+	if t, ok := b[c.ID].(remit.Tolerances); ok {
+		return t.Tolerance(c)
+	}
+	return 0, false
+}
+
 // reconcile reconciles the remittances with the claims they pay (package
 // remit), each priced under its payer's contract when it has one, and
 // gives each claim's outcome and reconciliation to keep.
@@ -116,7 +120,7 @@ func (s *Service) reconcile(tx *store.Tx, claims []store.Claim, rems []*x835.Rem
 			exp[c.ID] = &pricing.Expecter{Contract: k, Options: pricing.Options{ASP: s.asp}}
 		}
 	}
-	r := remit.NewReconciler(cls, remit.Options{Expecter: exp, Tolerance: Tolerance})
+	r := remit.NewReconciler(cls, remit.Options{Expecter: exp, Tolerance: pricing.DefaultTolerance})
 	payments := map[string][]*remit.ClaimPayment{}
 	for _, rem := range rems {
 		out, err := r.Add(rem)

@@ -56,7 +56,8 @@ columns.
   --format F        text (default), json, or csv: one row per line for a
                     spreadsheet, header row, money as plain decimals
   --tolerance A     how far the allowed amount may be from the expected one
-                    before it is flagged, e.g. 0.50; default 0.00
+                    before it is flagged, e.g. 0.50; default the contract's
+                    "tolerance", else 1.00
   --out F           write to F (whole or not at all); default standard output
   --profile ID, --profile-file F, --codes DIR, --cms FILE
                     as for 'perdiem claim', to code episode documents the way
@@ -74,6 +75,10 @@ type reconcileFlags struct {
 	engineFlags
 }
 
+// expectedOnly is an Expecter without the contract's tolerance, so that
+// remit judges by Options.Tolerance (--tolerance).
+type expectedOnly struct{ remit.Expecter }
+
 func runReconcile(e *env, args []string) int {
 	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -83,7 +88,7 @@ func runReconcile(e *env, args []string) int {
 	fs.StringVar(&f.contract, "contract", "", "the payer's contract")
 	fs.StringVar(&f.aspDir, "asp", "", "folder of imported ASP quarters")
 	fs.StringVar(&f.format, "format", "text", "text, json or csv")
-	fs.StringVar(&f.tolerance, "tolerance", "0.00", "tolerance on the allowed amount")
+	fs.StringVar(&f.tolerance, "tolerance", "", "tolerance on the allowed amount (default the contract's)")
 	fs.StringVar(&f.out, "out", "", "output file")
 	f.engineFlags.register(fs)
 	setUsage(fs)
@@ -104,11 +109,14 @@ func runReconcile(e *env, args []string) int {
 		return fail("--claims and --remit cannot both be standard input")
 	}
 	var opt remit.Options
-	tol, err := money.Parse(f.tolerance)
-	if err != nil || tol < 0 {
-		return fail("--tolerance %q: want an amount of zero or more, such as 0.50", f.tolerance)
+	opt.Tolerance = pricing.DefaultTolerance
+	if f.tolerance != "" {
+		tol, err := money.Parse(f.tolerance)
+		if err != nil || tol < 0 {
+			return fail("--tolerance %q: want an amount of zero or more, such as 0.50", f.tolerance)
+		}
+		opt.Tolerance = tol
 	}
-	opt.Tolerance = tol
 	var w reconWriter
 	switch f.format {
 	case "text":
@@ -149,6 +157,10 @@ func runReconcile(e *env, args []string) int {
 			return fail("--asp: %v", err)
 		}
 		opt.Expecter = &pricing.Expecter{Contract: k, Options: pricing.Options{ASP: tables}}
+		if f.tolerance != "" {
+			// The flag wins over the contract's tolerance.
+			opt.Expecter = expectedOnly{opt.Expecter}
+		}
 	}
 	in, err := openInput(e, f.remit)
 	if err != nil {
