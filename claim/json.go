@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/money"
@@ -12,7 +13,41 @@ import (
 // AppendJSON appends the result's JSON, byte for byte what an encoding/json
 // Encoder with SetEscapeHTML(false) writes for it (so "->" in a reason stays
 // "->"), without reflection: batch coding writes millions of them.
-func (r *Result) AppendJSON(b []byte) []byte {
+func (r *Result) AppendJSON(b []byte) []byte { return r.appendJSON(b, nil) }
+
+// A Writer appends results as AppendJSON does, for one writer of many
+// results: it remembers the reason texts it found to need no escaping, so
+// that a text many lines share (most are fixed sentences, built once per
+// profile) is checked once rather than on every line. Its zero value is
+// ready; it is not safe for concurrent use.
+type Writer struct {
+	// plain holds texts found plain, each in the slot its address picks.
+	// A text held here stays in memory, so another string at the same
+	// address and of the same length has the same bytes.
+	plain [256]string
+}
+
+// AppendResult appends r's JSON, the same bytes as r.AppendJSON(b).
+func (w *Writer) AppendResult(b []byte, r *Result) []byte { return r.appendJSON(b, w) }
+
+// isPlain is plain(s), remembered for texts long enough to be worth it.
+func (w *Writer) isPlain(s string) bool {
+	if w == nil || len(s) < 24 {
+		return plain(s)
+	}
+	p := unsafe.StringData(s)
+	slot := &w.plain[(uintptr(unsafe.Pointer(p))>>3^uintptr(len(s)))%uintptr(len(w.plain))]
+	if unsafe.StringData(*slot) == p && len(*slot) == len(s) {
+		return true
+	}
+	if !plain(s) {
+		return false
+	}
+	*slot = s
+	return true
+}
+
+func (r *Result) appendJSON(b []byte, w *Writer) []byte {
 	b = append(b, `{"profile":`...)
 	b = appendString(b, r.Profile)
 	b = append(b, `,"period":{"from":`...)
@@ -28,7 +63,7 @@ func (r *Result) AppendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = r.Lines[i].appendJSON(b)
+			b = r.Lines[i].appendJSON(b, w)
 		}
 		b = append(b, ']')
 	}
@@ -50,7 +85,7 @@ func (r *Result) AppendJSON(b []byte) []byte {
 	return append(b, "]}"...)
 }
 
-func (l *Line) appendJSON(b []byte) []byte {
+func (l *Line) appendJSON(b []byte, w *Writer) []byte {
 	b = append(b, '{')
 	if l.ID != "" {
 		b = append(b, `"id":`...)
@@ -97,7 +132,7 @@ func (l *Line) appendJSON(b []byte) []byte {
 		b = appendString(b, l.Description)
 	}
 	b = append(b, `,"why":`...)
-	b = appendReasons(b, l.Why)
+	b = appendReasons(b, l.Why, w)
 	return append(b, '}')
 }
 
@@ -147,7 +182,7 @@ func appendStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
-func appendReasons(b []byte, rs []Reason) []byte {
+func appendReasons(b []byte, rs []Reason, w *Writer) []byte {
 	if rs == nil {
 		return append(b, "null"...)
 	}
@@ -156,19 +191,23 @@ func appendReasons(b []byte, rs []Reason) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendReason(b, &rs[i])
+		b = appendReason(b, &rs[i], w)
 	}
 	return append(b, ']')
 }
 
 // appendReason writes the reason's string form as one JSON string without
 // building that string first.
-func appendReason(b []byte, r *Reason) []byte {
+func appendReason(b []byte, r *Reason, w *Writer) []byte {
 	b = append(b, '"')
 	b = appendEscaped(b, r.Rule)
 	if r.Text != "" {
 		b = append(b, ':', ' ')
-		b = appendEscaped(b, r.Text)
+		if w.isPlain(r.Text) {
+			b = append(b, r.Text...)
+		} else {
+			b = appendEscaped(b, r.Text)
+		}
 	}
 	return append(b, '"')
 }

@@ -169,3 +169,73 @@ func TestClaimJSONRoundTrip(t *testing.T) {
 		t.Errorf("read back\n%+v\nwant\n%+v", back, c)
 	}
 }
+
+// A Writer used for many results, whose reasons share texts as coded
+// results do (plain and not, long and short, and substrings of one another
+// at the same address), writes what encoding/json writes for each.
+func TestWriterMatchesEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	long := "one unit per day of access to the therapy (profile nhia, setting per_diem_days: access-days)"
+	texts := []string{long, long[:40], long[:24], long[:23], "every 8 hours -> S9502",
+		"a \"quoted\" text that is long enough to be remembered", "a text with a\ttab, long enough to be remembered",
+		"NDC 0409-0805-01 -> 00409080501 (11 digits, 5-4-2) \u2028", "registered nurse <specialised> & trained -> SD"}
+	// At one address, a plain text and a longer one that is not, of lengths
+	// that pick the same slot of the Writer.
+	mixed := strings.Repeat("plain text ", 4) + "\"quoted\"" + strings.Repeat(" and more plain text", 13)
+	texts = append(texts, mixed[:44], mixed[:300])
+	for i := 0; i < 40; i++ {
+		s := randomString(r) + randomString(r) + randomString(r)
+		texts = append(texts, s, s[:len(s)/2])
+	}
+	var w Writer
+	for i := 0; i < 5000; i++ {
+		res := &Result{Profile: "nhia", Lines: []Line{}, Warnings: []Warning{}}
+		for j := r.Intn(5); j > 0; j-- {
+			l := Line{Code: "S9500", Modifiers: []string{}, Units: 3, POS: "12"}
+			for k := r.Intn(5); k > 0; k-- {
+				text := texts[r.Intn(len(texts))]
+				if r.Intn(8) == 0 {
+					text = randomString(r) + text // a new string each time
+				}
+				l.Why = append(l.Why, Reason{Rule: "PD-1", Text: text})
+			}
+			res.Lines = append(res.Lines, l)
+		}
+		want, err := marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := w.AppendResult(nil, res); string(got) != string(want) {
+			t.Fatalf("result %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+// FuzzAppendJSON writes results made of the fuzzed texts with AppendJSON
+// and with a Writer used before, and compares both with encoding/json.
+func FuzzAppendJSON(f *testing.F) {
+	f.Add("PD-1", "one unit per day of access to the therapy", "S9500", 14.0, int64(12345), int32(20500))
+	f.Add("CS-2", "every 8 hours -> S9502 \u2028 \x01 \"<&>\"", "", 0.5, int64(-1), int32(-800000))
+	f.Add("", "\xff\xfe bad UTF-8 \\ and a long tail of plain text", "99601", 1e21, int64(0), int32(3000000))
+	var w Writer
+	f.Fuzz(func(t *testing.T, rule, text, code string, units float64, charge int64, day int32) {
+		if math.IsNaN(units) || math.IsInf(units, 0) {
+			return // not JSON; a coded line never holds one
+		}
+		l := Line{Code: code, Modifiers: []string{rule}, From: civil.Date(day), To: civil.Date(day / 2), Units: units,
+			Charge: money.Amount(charge), POS: text, NDCQuantity: units, Description: text,
+			Why: []Reason{{Rule: rule, Text: text}, {Rule: rule}, {Rule: rule, Text: text}}}
+		res := &Result{Profile: rule, Period: civil.Span{From: civil.Date(day), To: civil.Date(day)}, Lines: []Line{l, l},
+			Warnings: []Warning{{Rule: rule, Message: text}}}
+		want, err := marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.AppendJSON(nil); string(got) != string(want) {
+			t.Fatalf("AppendJSON:\n got %s\nwant %s", got, want)
+		}
+		if got := w.AppendResult(nil, res); string(got) != string(want) {
+			t.Fatalf("Writer:\n got %s\nwant %s", got, want)
+		}
+	})
+}

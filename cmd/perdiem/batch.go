@@ -362,7 +362,7 @@ func codeChunk(ch *batchChunk, w *codeWorker, opt coding.Options, table bool) {
 			b := append(ch.out, `{"line":`...)
 			b = strconv.AppendInt(b, int64(n), 10)
 			mark := len(b)
-			b = res.AppendJSON(b)
+			b = w.json.AppendResult(b, res)
 			b[mark] = ',' // the result's opening brace
 			ch.out = append(b, '\n')
 			continue

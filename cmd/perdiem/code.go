@@ -210,6 +210,7 @@ func codeEpisode(data []byte, opt coding.Options) (*claim.Result, *episode.Docum
 type codeWorker struct {
 	dec   episode.Decoder
 	coder coding.Coder
+	json  claim.Writer // remembers the reason texts that need no escaping
 }
 
 func (w *codeWorker) code(text string, opt coding.Options) (*claim.Result, *episode.Document, error) {
