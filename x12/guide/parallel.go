@@ -389,22 +389,28 @@ func (s *splitter) cut(src io.Reader) {
 		}
 		data := append(c.buf.data[:0], carry...)
 		zeros := 0
-	read:
-		// Read a chunk's worth, and on while the chunk cannot be cut.
-		for rerr == nil && len(data) < chunkSize {
-			if len(data) == cap(data) {
-				data = append(data, 0)[:len(data)]
-			}
-			n, err := src.Read(data[len(data):min(cap(data), len(data)+max(chunkSize-len(data), 1))])
-			data = data[:len(data)+n]
-			if err != nil {
-				rerr = err
-			} else if n == 0 {
-				if zeros++; zeros == 100 {
-					rerr = io.ErrNoProgress
+		// fill reads into data until it holds goal bytes or the input
+		// ends (or fails, or reads nothing a hundred times), growing data
+		// as needed.
+		fill := func(goal int) {
+			for rerr == nil && len(data) < goal {
+				if len(data) == cap(data) {
+					data = append(data, make([]byte, min(goal-len(data), 64<<10))...)[:len(data)]
+				}
+				n, err := src.Read(data[len(data):min(cap(data), goal)])
+				data = data[:len(data)+n]
+				if err != nil {
+					rerr = err
+				} else if n == 0 {
+					if zeros++; zeros == 100 {
+						rerr = io.ErrNoProgress
+					}
 				}
 			}
 		}
+	read:
+		// Read a chunk's worth, and on while the chunk cannot be cut.
+		fill(chunkSize)
 		eof := rerr != nil
 		// The first segment: past a byte order mark at the start of the
 		// input, and past whitespace.
@@ -419,19 +425,7 @@ func (s *splitter) cut(src io.Reader) {
 			if eof || len(data) >= maxCut {
 				return false
 			}
-			chunkGoal := len(data) + max(chunkSize, isaLen, len(data))
-			for rerr == nil && len(data) < chunkGoal {
-				data = append(data, make([]byte, min(chunkGoal-len(data), 64<<10))...)[:len(data)]
-				n, err := src.Read(data[len(data):cap(data)])
-				data = data[:len(data)+n]
-				if err != nil {
-					rerr = err
-				} else if n == 0 {
-					if zeros++; zeros == 100 {
-						rerr = io.ErrNoProgress
-					}
-				}
-			}
+			fill(len(data) + max(chunkSize, isaLen, len(data)))
 			eof = rerr != nil
 			return true
 		}
