@@ -13,6 +13,7 @@ import (
 
 	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/internal/cputime"
 	"github.com/perdiem/perdiem/internal/gen"
 	"github.com/perdiem/perdiem/x12/x837p"
 )
@@ -98,7 +99,7 @@ func BenchmarkScrub837P(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		d := x837p.NewDecoder(bytes.NewReader(data))
 		batch := NewBatch(Options{})
@@ -133,7 +134,7 @@ func BenchmarkCheck(b *testing.B) {
 	_, claims := benchInput(b)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		batch := NewBatch(Options{})
 		for _, c := range claims {
@@ -150,7 +151,7 @@ func BenchmarkCheck(b *testing.B) {
 func BenchmarkDecodeOnly(b *testing.B) {
 	data, claims := benchInput(b)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		d := x837p.NewDecoder(bytes.NewReader(data))
 		for {
@@ -174,7 +175,7 @@ func report(b *testing.B, claims []*claim.Claim, cpu time.Duration) {
 	}
 	b.ReportMetric(n/b.Elapsed().Seconds(), "claims/s")
 	b.ReportMetric(float64(lines)/float64(len(claims)), "lines/claim")
-	if used := cpuTime() - cpu; cpu > 0 && used > 0 && runtime.GOMAXPROCS(0) == 1 {
+	if used := cputime.Process() - cpu; cpu > 0 && used > 0 && runtime.GOMAXPROCS(0) == 1 {
 		b.ReportMetric(n/used.Seconds(), "claims/cpu-s")
 	}
 }

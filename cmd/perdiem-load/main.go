@@ -50,6 +50,7 @@ import (
 	"time"
 
 	"github.com/perdiem/perdiem/auth"
+	"github.com/perdiem/perdiem/internal/cputime"
 	"github.com/perdiem/perdiem/server"
 	"github.com/perdiem/perdiem/store"
 )
@@ -384,7 +385,7 @@ func load(c config) (*report, error) {
 	// request is due.
 	var cpu0 time.Duration
 	startRun := func() error {
-		cpu0 = cpuTime()
+		cpu0 = cputime.Process()
 		if prof == nil {
 			return nil
 		}
@@ -429,7 +430,7 @@ func load(c config) (*report, error) {
 			return nil, err
 		}
 	}
-	rep.cpu = cpuTime() - cpu0
+	rep.cpu = cputime.Process() - cpu0
 	if prof != nil {
 		pprof.StopCPUProfile()
 	}
