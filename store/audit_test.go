@@ -239,3 +239,59 @@ VALUES ($1, $2, 'U-alice', 'read', 'patient', $3, '127.0.0.1', '', $4, $5)`, seq
 		}
 	})
 }
+
+// TestAuditEntriesBeyondThoseTakenAhead: reading an episode takes an
+// audit chain and a few seqs ahead (at most eight) on PostgreSQL; a
+// transaction that goes on to make many more entries, before and after a
+// claim, still numbers them all in order on one chain.
+func TestAuditEntriesBeyondThoseTakenAhead(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		e := newEpisode(t, db, `{}`)
+		before := verify(t, db).Entries
+		var id string
+		do(t, db, func(tx *store.Tx) error {
+			if _, _, err := tx.Episode(e.ID); err != nil {
+				return err
+			}
+			for i := range 12 {
+				tx.Audit("read", "patient", e.PatientID, fmt.Sprintf("check %d", i))
+			}
+			c, r := sampleClaim()
+			out, err := tx.CreateClaim(store.NewClaim{EpisodeID: e.ID, EpisodeVersion: e.Version, Claim: c, Result: r})
+			id = out.ID
+			for i := range 12 {
+				tx.Audit("read", "claim", out.ID, fmt.Sprintf("check %d", i))
+			}
+			return err
+		})
+		rep := verify(t, db)
+		if !rep.OK() || rep.Entries != before+26 {
+			t.Fatalf("%+v, want %d entries and a whole chain", rep, before+26)
+		}
+		var entries []store.AuditEntry
+		do(t, db, func(tx *store.Tx) error {
+			var err error
+			entries, _, err = tx.ListAudit(store.Page{Limit: 26})
+			return err
+		})
+		// Newest first: the claim's checks, the claim, the patient's
+		// checks, the episode read.
+		for i, en := range entries {
+			want := "read claim " + id
+			switch {
+			case i == 12:
+				want = "create claim " + id
+			case i > 12 && i < 25:
+				want = "read patient " + e.PatientID
+			case i == 25:
+				want = "read episode " + e.ID
+			}
+			if got := en.Action + " " + en.Kind + " " + en.RecordID; got != want {
+				t.Errorf("entry %d (seq %d): %s, want %s", i, en.Seq, got, want)
+			}
+			if i > 0 && en.Seq >= entries[i-1].Seq {
+				t.Errorf("entry %d: seq %d after %d", i, en.Seq, entries[i-1].Seq)
+			}
+		}
+	})
+}

@@ -292,7 +292,7 @@ SELECT c.id, 1, CAST($22 AS TEXT), CAST($11 AS BIGINT), CAST($10 AS TEXT), CAST(
 // createClaimTakingChainPG is the statement that creates a claim and
 // takes an audit chain and parameter $26 seqs.
 var (
-	createClaimTakingChainPG = claimCTEs + ",\n" + takeChainCTEs(26) + `
+	createClaimTakingChainPG = claimCTEs + ",\n" + takeChainCTEs(26, seqsAhead) + `
 SELECT c.patient_id, c.payer_id, ch.chain, ch.n, ch.hash, CASE WHEN ch.chain IS NOT NULL THEN (SELECT string_agg(CAST(seq AS TEXT), ',' ORDER BY seq) FROM s) END
 FROM c LEFT JOIN ch ON true`
 )

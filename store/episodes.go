@@ -199,7 +199,7 @@ FROM episodes e JOIN episode_versions v ON v.episode_id = e.id AND v.version = e
 
 // readEpisodeTakingChain is readEpisode that also takes an audit chain and
 // parameter $2 seqs (takeChainCTEs), on PostgreSQL.
-var readEpisodeTakingChain = `WITH ` + takeChainCTEs(2) + `
+var readEpisodeTakingChain = `WITH ` + takeChainCTEs(2, seqsAhead) + `
 SELECT e.patient_id, e.payer_id, e.version, e.status, e.created_at, e.updated_at, v.document, v.created_by, v.created_at,
 ch.chain, ch.n, ch.hash, CASE WHEN ch.chain IS NOT NULL THEN (SELECT string_agg(CAST(seq AS TEXT), ',' ORDER BY seq) FROM s) END
 FROM episodes e JOIN episode_versions v ON v.episode_id = e.id AND v.version = e.version LEFT JOIN ch ON true WHERE e.id = $1`
