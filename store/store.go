@@ -72,6 +72,10 @@ type DB struct {
 	// so a Do nested in one fails as it does on SQLite.
 	inDo sync.Map
 
+	// conns is the most connections the store holds on PostgreSQL
+	// (SetConns), all of which Warm opens.
+	conns int
+
 	// warmed says Warm was called: on PostgreSQL a new connection then
 	// prepares the hot statements as it opens (warm.go).
 	warmed atomic.Bool
@@ -111,7 +115,7 @@ func openPostgres(dsn string) (*DB, error) {
 	if err != nil {
 		return nil, errs.Errorf(errs.Invalid, "store: database URL: %v", err)
 	}
-	db := &DB{postgres: true, dsn: dsn}
+	db := &DB{postgres: true, dsn: dsn, conns: pgConns}
 	db.w = stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
 		if db.warmed.Load() {
 			prepareHot(ctx, c)
@@ -123,6 +127,21 @@ func openPostgres(dsn string) (*DB, error) {
 	db.w.SetConnMaxIdleTime(5 * time.Minute)
 	db.r, db.driver = db.w, riverdatabasesql.New(db.w)
 	return db, nil
+}
+
+// SetConns sets the most connections the store holds on PostgreSQL, all
+// of which Warm opens (default 20); River's listener takes 2 more. On
+// SQLite, which has one writer, it changes nothing. Call it before Warm.
+func (db *DB) SetConns(n int) error {
+	if n < 2 {
+		return errs.Errorf(errs.Invalid, "store: %d connections; want at least 2", n)
+	}
+	if db.postgres {
+		db.conns = n
+		db.w.SetMaxOpenConns(n)
+		db.w.SetMaxIdleConns(n)
+	}
+	return nil
 }
 
 // sqlitePragmas make every connection wait for the lock instead of failing,

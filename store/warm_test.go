@@ -9,6 +9,7 @@ import (
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/claim"
+	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/store/storetest"
 )
 
@@ -26,12 +27,19 @@ func TestWarm(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
+		if err := db.SetConns(1); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("1 connection: %v, want invalid", err)
+		}
+		if err := db.SetConns(5); err != nil {
+			t.Fatal(err)
+		}
 		if err := db.Warm(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if db.postgres {
-			if n := db.w.Stats().OpenConnections; n != warmConns {
-				t.Errorf("%d connections open, want %d", n, warmConns)
+			// Warm opens every connection the pool may hold.
+			if n := db.w.Stats().OpenConnections; n != 5 {
+				t.Errorf("%d connections open, want 5", n)
 			}
 			rows, err := db.w.QueryContext(ctx, `SELECT statement FROM pg_prepared_statements`)
 			if err != nil {

@@ -21,7 +21,7 @@ import (
 func init() {
 	register(command{
 		name:  "serve",
-		usage: "serve [--db DB] [--addr HOST:PORT] [--tls-cert F --tls-key F] [--asp DIR] [--demo]",
+		usage: "serve [--db DB] [--db-conns N] [--addr HOST:PORT] [--tls-cert F --tls-key F] [--asp DIR] [--demo]",
 		summary: `Run the billing workspace's server: its pages at / and the HTTP API under /v1.
 
 Opens the database (creating it and bringing its schema up to date) and
@@ -31,13 +31,17 @@ logged on standard error with its method, route pattern, status, duration
 and request id, never its body or the ids in its path. SIGINT or SIGTERM
 stops taking new requests and lets those under way finish (at most 10
 seconds). Before it listens it readies the database for the first
-requests (on PostgreSQL: 8 connections, the requests' statements prepared
-on each; docs/storage.md). Go's garbage collector runs at GOGC=400 unless
+requests (on PostgreSQL: all its connections open, the requests'
+statements prepared on each; docs/storage.md). Go's garbage collector runs at GOGC=400 unless
 the environment sets GOGC.
 
   --db DB            an SQLite file (default perdiem.db, created with mode 0600)
                      or a postgres:// URL (PostgreSQL 12 or newer); several
                      servers may share one PostgreSQL database
+  --db-conns N       PostgreSQL: the most connections this server holds, all
+                     opened at start (default 20; River's listener takes 2
+                     more); the servers sharing a database must fit in its
+                     max_connections
   --addr HOST:PORT   where to listen (default 127.0.0.1:8080)
   --tls-cert F       TLS certificate (PEM); with --tls-key, serve HTTPS only,
   --tls-key F        with Secure cookies and Strict-Transport-Security
@@ -80,7 +84,12 @@ func runServe(e *env, args []string) int {
 	key := fs.String("tls-key", "", "TLS key file")
 	withDemo := fs.Bool("demo", false, "seed a demo pharmacy and print its accounts")
 	aspDir := fs.String("asp", "", "folder of imported ASP quarters")
+	conns := fs.Int("db-conns", 20, "most PostgreSQL connections")
 	if err := fs.Parse(args); err != nil {
+		return exitInput
+	}
+	if *conns < 2 {
+		fmt.Fprintf(e.stderr, "perdiem serve: --db-conns %d: want at least 2\n", *conns)
 		return exitInput
 	}
 	if fs.NArg() > 0 {
@@ -112,6 +121,10 @@ func runServe(e *env, args []string) int {
 		return exitFor(err)
 	}
 	defer db.Close()
+	if err := db.SetConns(*conns); err != nil {
+		fmt.Fprintf(e.stderr, "perdiem serve: %v\n", err)
+		return exitInput
+	}
 	// Open the connections and prepare the statements of the requests
 	// now, not in the first requests' time.
 	if err := db.Warm(context.Background()); err != nil {

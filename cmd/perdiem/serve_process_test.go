@@ -59,7 +59,12 @@ func startServer(t *testing.T, dsn string, extra ...string) *serverProcess {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, append([]string{"serve", "--db", dsn, "--addr", "127.0.0.1:0"}, extra...)...)
+	args := []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0"}
+	if strings.HasPrefix(dsn, "postgres") {
+		// Few connections: other packages' tests share the server.
+		args = append(args, "--db-conns", "6")
+	}
+	cmd := exec.Command(bin, append(args, extra...)...)
 	pr, pw := io.Pipe()
 	p := &serverProcess{cmd: cmd, done: make(chan struct{})}
 	cmd.Stderr = pw

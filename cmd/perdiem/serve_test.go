@@ -76,3 +76,16 @@ func TestServeReadsASPFolder(t *testing.T) {
 		t.Error("the database was made before the quarters were read")
 	}
 }
+
+// TestServeRefusesTooFewConnections: --db-conns below 2 stops the server
+// at start, naming the flag, before it opens the database.
+func TestServeRefusesTooFewConnections(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	code, _, stderr := runCmd("", "serve", "--db-conns", "1", "--db", db, "--addr", "127.0.0.1:0")
+	if code != exitInput || !strings.Contains(stderr, "--db-conns 1") {
+		t.Errorf("exit %d, stderr %q; want 2 naming --db-conns", code, stderr)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("the database was made")
+	}
+}
