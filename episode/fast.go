@@ -35,7 +35,10 @@ func decodeFast(data []byte) (*Document, error) {
 // memory taken from a. Strings without escapes are substrings of text
 // rather than one allocation each.
 func decodeFastIn(a *arena, text string) (*Document, error) {
-	d := fastDecoder{s: text, a: a}
+	// The decoder lives in the arena: the readers hand it to func values,
+	// which would move a local one to the heap on every document.
+	d := &a.dec
+	*d = fastDecoder{s: text, a: a}
 	doc := take(&a.docs)
 	if d.peek() != '{' {
 		return nil, d.unexpected("an object")
@@ -233,6 +236,7 @@ func fastPointer[T any](d *fastDecoder, p **T, slab *[]T, elem func(*fastDecoder
 // fresh arena per document; a Decoder keeps one and reuses it, so a batch
 // allocates little more than each document's text.
 type arena struct {
+	dec       fastDecoder
 	docs      []Document
 	periods   []Period
 	therapies []Therapy
@@ -282,6 +286,7 @@ func reuse[T any](slab *[]T) {
 // reset makes the arena's memory free for the next document: whatever the
 // last document held is written over.
 func (a *arena) reset() {
+	a.dec = fastDecoder{}
 	reuse(&a.docs)
 	reuse(&a.periods)
 	reuse(&a.therapies)

@@ -113,12 +113,13 @@ func Parse(s string) (Amount, error) {
 	if err != nil || w > 1e13 {
 		return 0, fmt.Errorf("%q: want an amount with at most two decimals", s)
 	}
-	for len(frac) < 2 {
-		frac += "0"
+	// frac is at most two digits, each checked above: tenths and hundredths.
+	var f int64
+	if len(frac) > 0 {
+		f = int64(frac[0]-'0') * 10
 	}
-	f, err := strconv.ParseInt(frac, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q: want an amount with at most two decimals", s)
+	if len(frac) > 1 {
+		f += int64(frac[1] - '0')
 	}
 	m := Amount(w*100 + f)
 	if neg {

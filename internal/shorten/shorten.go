@@ -72,6 +72,9 @@ func Path(p string) string {
 // Problems shortens, in place, the problems of a document error (see Text,
 // Path), and returns err.
 func Problems(err error) error {
+	if err == nil {
+		return nil // the usual case, without the two targets errors.As needs on the heap
+	}
 	var pe *episode.Error
 	var ee *errs.Error
 	switch {
