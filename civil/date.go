@@ -131,6 +131,10 @@ func (d Date) Compact() string {
 	return string(b[:])
 }
 
+// AppendISO appends the date as String writes it, without a string of its
+// own.
+func (d Date) AppendISO(b []byte) []byte { return d.appendISO(b) }
+
 func (d Date) appendISO(b []byte) []byte {
 	y, m, day := d.YMD()
 	var t [10]byte

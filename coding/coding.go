@@ -11,7 +11,6 @@
 package coding
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"sync"
@@ -66,11 +65,14 @@ func codeWith(doc *episode.Document, opt Options, k *Coder) (*claim.Result, erro
 	}
 	r, err := c.run()
 	sc.keep(&c)
-	if k != nil && err == nil {
+	if err != nil {
+		return nil, err
+	}
+	if k != nil {
 		k.keep(&c, r)
 		return &k.res, nil
 	}
-	return r, err
+	return &r, nil
 }
 
 // Coder codes documents one after another as Code does, reusing the memory
@@ -96,8 +98,8 @@ func (k *Coder) Code(doc *episode.Document, opt Options) (*claim.Result, error) 
 // keep takes the memory of the result r of c for the next call: the lines,
 // and a block of reasons and modifiers as large as this call used, so that
 // the next document of the same size allocates none.
-func (k *Coder) keep(c *coder, r *claim.Result) {
-	k.res = *r
+func (k *Coder) keep(c *coder, r claim.Result) {
+	k.res = r
 	if cap(c.lines) <= maxScratchLines {
 		k.lines = c.lines
 	}
@@ -206,18 +208,18 @@ type coder struct {
 }
 
 func (c *coder) warn(rule, format string, args ...any) {
-	c.warnings = append(c.warnings, claim.Warning{Rule: rule, Message: fmt.Sprintf(format, args...)})
+	c.warnings = append(c.warnings, claim.Warning{Rule: rule, Message: sprintf(format, args...)})
 }
 
 func (c *coder) fail(path ref, format string, args ...any) {
-	c.problems = append(c.problems, episode.Problem{Path: path.String(), Message: fmt.Sprintf(format, args...)})
+	c.problems = append(c.problems, episode.Problem{Path: path.String(), Message: sprintf(format, args...)})
 }
 
 // maxPeriodDays bounds the days coded at once: ten years is more than any
 // billing period or episode, and keeps absurd dates from costing minutes.
 const maxPeriodDays = 3660
 
-func (c *coder) run() (*claim.Result, error) {
+func (c *coder) run() (claim.Result, error) {
 	c.period = c.billingPeriod()
 	if n := c.period.Days(); n > maxPeriodDays {
 		path := ref{field: "period"}
@@ -225,7 +227,7 @@ func (c *coder) run() (*claim.Result, error) {
 			path.field = ""
 		}
 		c.fail(path, "the billing period %s..%s spans %d days; at most %d (ten years) are coded at once: give a shorter period", c.period.From, c.period.To, n, maxPeriodDays)
-		return nil, &episode.Error{Problems: c.problems}
+		return claim.Result{}, &episode.Error{Problems: c.problems}
 	}
 	c.perDiems()
 	c.nursing()
@@ -236,14 +238,14 @@ func (c *coder) run() (*claim.Result, error) {
 	c.outsidePeriod()
 	c.medicare()
 	if len(c.problems) > 0 {
-		return nil, &episode.Error{Problems: c.problems}
+		return claim.Result{}, &episode.Error{Problems: c.problems}
 	}
 	c.sortLines() // from here on c.lines is the result's
 	c.extendedVisits()
 	if c.warnings == nil {
 		c.warnings = []claim.Warning{}
 	}
-	return &claim.Result{Profile: c.prof.ID, Period: c.period, Lines: c.lines, Warnings: c.warnings}, nil
+	return claim.Result{Profile: c.prof.ID, Period: c.period, Lines: c.lines, Warnings: c.warnings}, nil
 }
 
 // billingPeriod is the document's period, or the whole episode (LN-3).
@@ -523,11 +525,24 @@ func (r ref) String() string {
 	if r.list == "" {
 		return r.field
 	}
-	s := r.list + "[" + strconv.Itoa(r.i) + "]"
-	if r.field != "" {
-		s += "." + r.field
+	var buf [64]byte
+	return string(r.appendTo(buf[:0]))
+}
+
+// appendTo appends r as String writes it.
+func (r ref) appendTo(b []byte) []byte {
+	if r.list == "" {
+		return append(b, r.field...)
 	}
-	return s
+	b = append(b, r.list...)
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(r.i), 10)
+	b = append(b, ']')
+	if r.field != "" {
+		b = append(b, '.')
+		b = append(b, r.field...)
+	}
+	return b
 }
 
 // dot names a field of the item r names.

@@ -134,7 +134,7 @@ func Days(doc *episode.Document, opt Options, span civil.Span) (*Calendar, error
 		}
 		out[i] = TherapyDays{Therapy: i, Days: days}
 	}
-	return &Calendar{Result: res, Therapies: out, Sources: sources}, nil
+	return &Calendar{Result: &res, Therapies: out, Sources: sources}, nil
 }
 
 // dayOf decides one day of therapy t, whose calendar td (nil when the
