@@ -3,6 +3,7 @@ package coding
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/perdiem/perdiem/civil"
 )
@@ -17,11 +18,13 @@ func sprintf(format string, args ...any) string {
 	b := buf[:0]
 	n := 0
 	for i := 0; i < len(format); i++ {
-		c := format[i]
-		if c != '%' {
-			b = append(b, c)
-			continue
+		j := strings.IndexByte(format[i:], '%')
+		if j < 0 {
+			b = append(b, format[i:]...)
+			break
 		}
+		b = append(b, format[i:i+j]...)
+		i += j
 		if i+1 < len(format) && format[i+1] == '%' {
 			b = append(b, '%')
 			i++
