@@ -262,12 +262,23 @@ func plain(s string) bool {
 	if len(s) >= 8 {
 		return plain8(load8(s, len(s)-8))
 	}
+	if len(s) >= 4 {
+		// Codes, rules and places of service: the first four bytes and the
+		// last four, overlapping, as one word.
+		return plain8(uint64(load4(s, 0)) | uint64(load4(s, len(s)-4))<<32)
+	}
 	for ; i < len(s); i++ {
 		if c := s[i]; c >= utf8.RuneSelf || !safeASCII[c] {
 			return false
 		}
 	}
 	return true
+}
+
+// load4 reads s[i:i+4] as one little-endian word.
+func load4(s string, i int) uint32 {
+	t := s[i : i+4]
+	return uint32(t[0]) | uint32(t[1])<<8 | uint32(t[2])<<16 | uint32(t[3])<<24
 }
 
 // load8 reads s[i:i+8] as one little-endian word.

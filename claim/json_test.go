@@ -239,3 +239,31 @@ func FuzzAppendJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestPlainEveryPlace puts each kind of byte that needs escaping, or that
+// starts UTF-8, at every place of texts of 0 to 17 bytes: plain must see
+// it wherever its words of eight or four bytes fall.
+func TestPlainEveryPlace(t *testing.T) {
+	ref := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+				return false
+			}
+		}
+		return true
+	}
+	for n := 0; n <= 17; n++ {
+		base := strings.Repeat("aZ9 <>&-", 3)[n%8 : n%8+n]
+		if !plain(base) {
+			t.Fatalf("plain(%q) = false", base)
+		}
+		for i := 0; i < n; i++ {
+			for _, c := range []byte{'"', '\\', 0, 0x1f, 0x7f, 0x80, 0xc3, 0xff} {
+				s := base[:i] + string([]byte{c}) + base[i+1:]
+				if got, want := plain(s), ref(s); got != want {
+					t.Errorf("plain(%q) = %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
+}
