@@ -6,9 +6,11 @@ import (
 	"testing"
 
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
 	"github.com/perdiem/perdiem/errs"
+	"github.com/perdiem/perdiem/profile"
 	"github.com/perdiem/perdiem/store"
 	"github.com/perdiem/perdiem/workspace"
 )
@@ -202,6 +204,43 @@ func TestClaimReasonsNameTheClaim(t *testing.T) {
 			}
 			if len(ln4) != 1 || !strings.HasPrefix(ln4[0], "on claim "+c.ID+" ") {
 				t.Errorf("line %s: LN-4 %q, want one naming claim %s", l.ID, ln4, c.ID)
+			}
+		}
+	})
+}
+
+// TestClaimProfile: a stored claim is checked under its payer's profile
+// whatever the claim names; without a payer, under the profile the claim
+// names, else nhia; a claim naming a profile not shipped is a problem at
+// claim.profile.
+func TestClaimProfile(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		c := f.newClaim(f.episode)
+		c.Claim.Profile = "hmsa"
+		cases := []struct {
+			name  string
+			claim store.Claim
+			want  string // profile id, or "" for the invalid problem
+		}{
+			{"payer's", c, payerProfile},
+			{"the claim's own", store.Claim{PatientID: f.patient, Claim: &claim.Claim{Profile: "hmsa"}}, "hmsa"},
+			{"none named", store.Claim{PatientID: f.patient, Claim: &claim.Claim{}}, "nhia"},
+			{"no document", store.Claim{PatientID: f.patient}, "nhia"},
+			{"not shipped", store.Claim{PatientID: f.patient, Claim: &claim.Claim{Profile: "no-such-plan"}}, ""},
+		}
+		for _, tc := range cases {
+			var prof *profile.Profile
+			err := f.try(func(tx *store.Tx) error {
+				var err error
+				prof, err = workspace.ClaimProfile(tx, tc.claim)
+				return err
+			})
+			if tc.want == "" {
+				wantErr(t, tc.name, err, errs.Invalid, "claim.profile")
+				continue
+			}
+			if err != nil || prof == nil || prof.ID != tc.want {
+				t.Errorf("%s: %v, %v; want %s", tc.name, prof, err, tc.want)
 			}
 		}
 	})
