@@ -2,67 +2,39 @@ package server
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/internal/x12gen"
 )
 
-// isa is an ISA segment of the fixed widths X12 wants.
-func isa(sender, receiver string, control int) string {
-	return fmt.Sprintf("ISA*00*          *00*          *ZZ*%-15s*ZZ*%-15s*260401*1200*^*00501*%09d*0*T*:~", sender, receiver, control)
-}
+// files are the received files of the tests, of 1 April 2026, about the
+// patient of records_test.go.
+var files = x12gen.From{Date: civil.FromYMD(2026, 4, 1), Last: "DOE", First: "JANE", MemberID: "MBR123456789"}
 
 // a999 accepts (A) or rejects (R) set 0001 of the group numbered control.
 func a999(control int64, status string) string {
-	segs := []string{
-		isa("PAYERRCVR", "HITSUBMIT", 900),
-		"GS*FA*PAYERRCVR*HITSUBMIT*20260401*1200*900*X*005010X231A1~",
-		"ST*999*0001*005010X231A1~",
-		fmt.Sprintf("AK1*HC*%d*005010X222A1~", control),
-		"AK2*837*0001*005010X222A1~",
-		"IK5*" + status + "~",
-		fmt.Sprintf("AK9*%s*1*1*%d~", status, map[string]int{"A": 1, "R": 0}[status]),
-		"SE*6*0001~", "GE*1*900~", "IEA*1*000000900~",
-	}
-	return strings.Join(segs, "\n")
+	return files.A999(control, status, x12gen.Set{Control: "0001", Status: status})
 }
 
-// remit is an 835 paying each claim id the amount given (charge, paid in
-// cents), with the rest a contractual adjustment so the claim balances.
+// remitClaim is one CLP of an 835: the claim id, the charge and the
+// amount paid in cents, and CLP02.
 type remitClaim struct {
 	id           string
 	charge, paid int64
 	clp02        string
 }
 
+// an835 pays each claim, the rest a contractual adjustment so the claim
+// balances.
 func an835(claims []remitClaim) string {
-	cents := func(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
-	var total int64
-	for _, c := range claims {
-		total += c.paid
-	}
-	segs := []string{
-		isa("PAYERRCVR", "HITSUBMIT", 901),
-		"GS*HP*PAYERRCVR*HITSUBMIT*20260401*1200*901*X*005010X221A1~",
-		"ST*835*0001~",
-		"BPR*I*" + cents(total) + "*C*NON************20260401~",
-		"TRN*1*CHK12345*1512345678~",
-		"DTM*405*20260401~",
-		"N1*PR*EXAMPLE HEALTH PLAN~", "N3*1 PAYER WAY~", "N4*SPRINGFIELD*IL*62701~",
-		"N1*PE*ACME HOME INFUSION*XX*1234567893~",
-		"LX*1~",
-	}
+	cs := make([]x12gen.Claim, len(claims))
 	for i, c := range claims {
-		segs = append(segs, fmt.Sprintf("CLP*%s*%s*%s*%s*0*12*PAYERCLM%d~", c.id, c.clp02, cents(c.charge), cents(c.paid), i))
-		if c.charge != c.paid {
-			segs = append(segs, "CAS*CO*45*"+cents(c.charge-c.paid)+"~")
-		}
-		segs = append(segs, "NM1*QC*1*DOE*JANE****MI*MBR123456789~")
+		cs[i] = x12gen.Claim{ID: c.id, CLP02: c.clp02, Charge: c.charge, Paid: c.paid}
 	}
-	n := len(segs) - 2 + 1
-	segs = append(segs, fmt.Sprintf("SE*%d*0001~", n), "GE*1*901~", "IEA*1*000000901~")
-	return strings.Join(segs, "\n")
+	return files.An835(901, cs...)
 }
 
 type claimJSON struct {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/perdiem/perdiem/asp"
 	"github.com/perdiem/perdiem/civil"
+	"github.com/perdiem/perdiem/internal/x12gen"
 )
 
 // newPayer stores a payer and returns its id; contract may be nil.
@@ -254,43 +255,27 @@ type paying struct {
 }
 
 func an835Lines(claims []paying) string {
-	cents := func(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
-	ymd := func(d string) string { return strings.ReplaceAll(d, "-", "") }
-	var total int64
-	var body []string
+	cs := make([]x12gen.Claim, len(claims))
 	for i, c := range claims {
-		var charge, paid int64
-		var lines []string
+		cs[i] = x12gen.Claim{ID: c.id, CLP02: "1"}
 		for j, l := range c.lines {
 			ch := int64(math.Round(l.Charge * 100))
-			charge += ch
-			paid += c.allowed[j]
-			proc := strings.Join(append([]string{"HC", l.Code}, l.Modifiers...), ":")
-			lines = append(lines, fmt.Sprintf("SVC*%s*%s*%s**%s~", proc, cents(ch), cents(c.allowed[j]), strconv.FormatFloat(l.Units, 'f', -1, 64)),
-				"DTM*150*"+ymd(l.From)+"~", "DTM*151*"+ymd(l.To)+"~")
-			if ch != c.allowed[j] {
-				lines = append(lines, "CAS*CO*45*"+cents(ch-c.allowed[j])+"~")
-			}
-			lines = append(lines, "REF*6R*"+l.ID+"~", "AMT*B6*"+cents(c.allowed[j])+"~")
+			cs[i].Charge += ch
+			cs[i].Paid += c.allowed[j]
+			cs[i].Lines = append(cs[i].Lines, x12gen.Line{ID: l.ID, Procedure: strings.Join(append([]string{"HC", l.Code}, l.Modifiers...), ":"),
+				Units: strconv.FormatFloat(l.Units, 'f', -1, 64), From: date(l.From), To: date(l.To), Charge: ch, Allowed: c.allowed[j]})
 		}
-		total += paid
-		body = append(body, fmt.Sprintf("CLP*%s*1*%s*%s*0*12*PAYERCLM%d~", c.id, cents(charge), cents(paid), i), "NM1*QC*1*DOE*JANE****MI*MBR123456789~")
-		body = append(body, lines...)
 	}
-	segs := []string{
-		isa("PAYERRCVR", "HITSUBMIT", 902),
-		"GS*HP*PAYERRCVR*HITSUBMIT*20260401*1200*902*X*005010X221A1~",
-		"ST*835*0001~",
-		"BPR*I*" + cents(total) + "*C*NON************20260401~",
-		"TRN*1*CHK12346*1512345678~",
-		"DTM*405*20260401~",
-		"N1*PR*EXAMPLE HEALTH PLAN~", "N3*1 PAYER WAY~", "N4*SPRINGFIELD*IL*62701~",
-		"N1*PE*ACME HOME INFUSION*XX*1234567893~",
-		"LX*1~",
+	return files.An835(902, cs...)
+}
+
+// date reads a date of the API's answers.
+func date(s string) civil.Date {
+	d, err := civil.Parse(s)
+	if err != nil {
+		panic(err)
 	}
-	segs = append(segs, body...)
-	segs = append(segs, fmt.Sprintf("SE*%d*0001~", len(segs)-2+1), "GE*1*902~", "IEA*1*000000902~")
-	return strings.Join(segs, "\n")
+	return d
 }
 
 type reconciliationJSON struct {
