@@ -3,12 +3,13 @@
 // /v1/episodes/{id}/claims), at a fixed rate for a fixed time, and prints
 // the latency percentiles and the rate achieved.
 //
-//	perdiem-load [--target code|claims] [--rate 500] [--duration 10s] [--warmup 3s] [--db DSN] [--timeline FILE] [--cpuprofile FILE]
+//	perdiem-load [--target code|claims] [--rate 500] [--duration 10s] [--warmup 3s] [--db DSN [--db-conns 20]] [--timeline FILE] [--cpuprofile FILE]
 //	perdiem-load --url http://127.0.0.1:8080 --token pdt_… [--target …]
 //
 // Without --url it serves the API itself, in this process, on a fresh
 // database (an SQLite file in a temporary folder, or --db, a postgres://
-// URL of an empty database), with a biller account of its own. Requests
+// URL of an empty database, with --db-conns connections as perdiem serve
+// --db-conns), with a biller account of its own. Requests
 // are sent on a fixed schedule (open loop): a slow answer does not delay
 // the next request, and each latency is counted from the time its request
 // was due, so a server that falls behind shows it in the percentiles.
@@ -62,7 +63,7 @@ func main() {
 type config struct {
 	url, token, target, dsn string
 	cpuprofile, timeline    string
-	rate                    int
+	rate, conns             int
 	duration, warmup        time.Duration
 	concurrency             int
 }
@@ -75,6 +76,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.token, "token", "", "bearer token of a biller, with --url")
 	fs.StringVar(&c.target, "target", "code", "code or claims")
 	fs.StringVar(&c.dsn, "db", "", "database of the server served in this process (default: a temporary SQLite file)")
+	fs.IntVar(&c.conns, "db-conns", 20, "PostgreSQL connections of the server served in this process")
 	fs.IntVar(&c.rate, "rate", 500, "requests a second")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long to send, at most 10m")
 	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "how long to send before the measured run, at the same rate (0: none)")
@@ -87,6 +89,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case c.target != "code" && c.target != "claims":
 		fmt.Fprintf(stderr, "perdiem-load: --target %q: want code or claims\n", c.target)
+		return 2
+	case c.conns < 2:
+		fmt.Fprintln(stderr, "perdiem-load: --db-conns: want at least 2")
 		return 2
 	case c.rate < 1 || c.rate > 100000:
 		fmt.Fprintln(stderr, "perdiem-load: --rate: want 1..100000")
@@ -161,6 +166,11 @@ func serveHere(c *config) (stop func(), err error) {
 	}
 	db, err := store.Open(ctx, c.dsn)
 	if err != nil {
+		cleanup()
+		return nil, err
+	}
+	if err := db.SetConns(c.conns); err != nil {
+		db.Close()
 		cleanup()
 		return nil, err
 	}

@@ -66,3 +66,10 @@ func TestLoadRefusesOtherHosts(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadRefusesTooFewConnections(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"--db-conns", "1"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "--db-conns") {
+		t.Errorf("exit %d, %q; want 2 naming --db-conns", code, errb.String())
+	}
+}
