@@ -92,11 +92,6 @@ func (d *fastDecoder) peek() byte {
 }
 
 func (d *fastDecoder) skipSpace() byte {
-	// One space after a comma or colon, as most writers put it.
-	if i := d.pos + 1; i < len(d.s) && d.s[d.pos] == ' ' && d.s[i] > ' ' {
-		d.pos = i
-		return d.s[i]
-	}
 	for ; d.pos < len(d.s); d.pos++ {
 		switch c := d.s[d.pos]; c {
 		case ' ', '\t', '\n', '\r':
