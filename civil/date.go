@@ -32,12 +32,14 @@ func parse[T string | []byte](s T) (Date, error) {
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return 0, fmt.Errorf("%q: %w", s, ErrFormat)
 	}
-	y, ok1 := digits(s[0:4])
-	m, ok2 := digits(s[5:7])
-	d, ok3 := digits(s[8:10])
-	if !ok1 || !ok2 || !ok3 {
+	// Each digit as a number 0 to 9; any other byte comes out above 9.
+	y0, y1, y2, y3 := s[0]-'0', s[1]-'0', s[2]-'0', s[3]-'0'
+	m0, m1, d0, d1 := s[5]-'0', s[6]-'0', s[8]-'0', s[9]-'0'
+	if max(y0, y1, y2, y3, m0, m1, d0, d1) > 9 {
 		return 0, fmt.Errorf("%q: %w", s, ErrFormat)
 	}
+	y := int(y0)*1000 + int(y1)*100 + int(y2)*10 + int(y3)
+	m, d := int(m0)*10+int(m1), int(d0)*10+int(d1)
 	if y < 1 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, m) {
 		return 0, fmt.Errorf("%q is not a real calendar day", s)
 	}
@@ -192,8 +194,27 @@ func (d *Date) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Algorithms from Howard Hinnant's "chrono-compatible low-level date algorithms".
+// daysFromCivil is the day number of year y, month m, day d. Years from
+// -32,799 to 1,000,000 take Neri and Schneider's form (see civilFromDays);
+// others the general one.
 func daysFromCivil(y, m, d int) int {
+	if y > -400*82 && y <= 1e6 {
+		j := 0
+		if m <= 2 {
+			j = 1
+		}
+		yy := uint64(y + 400*82 - j) // years since the shifted start, March-based
+		mm := uint64(m + 12*j)
+		c := yy / 100
+		days := 1461*yy/4 - c + c/4 + (979*mm-2919)/32 + uint64(d-1)
+		return int(days) - nsShift
+	}
+	return daysFromCivilHinnant(y, m, d)
+}
+
+// The general forms are Howard Hinnant's "chrono-compatible low-level date
+// algorithms".
+func daysFromCivilHinnant(y, m, d int) int {
 	if m <= 2 {
 		y--
 	}
@@ -208,7 +229,41 @@ func daysFromCivil(y, m, d int) int {
 	return era*146097 + doe - 719468
 }
 
+// civilFromDays is the date of day z. Days from about 32,000 years before
+// 1970 to 2.9 million after take Neri and Schneider's Euclidean affine
+// form ("Euclidean affine functions and applications to calendar
+// algorithms", 2022): the same dates with multiplications for the
+// divisions. Other days take the general form.
 func civilFromDays(z int) (int, int, int) {
+	if z >= -nsShift && z <= 1<<30 {
+		return civilFromDaysNS(z)
+	}
+	return civilFromDaysHinnant(z)
+}
+
+// nsShift moves day 0 of the Neri-Schneider form 82 eras (of 400 years)
+// before 0000-03-01, so every day it handles is a positive count.
+const nsShift = 719468 + 146097*82
+
+func civilFromDaysNS(z int) (int, int, int) {
+	n := uint64(z + nsShift)
+	n1 := 4*n + 3
+	c := n1 / 146097            // centuries since the shifted start
+	nc := uint32(n1%146097) / 4 // day of the century
+	p2 := uint64(2939745) * uint64(4*nc+3)
+	yc := uint32(p2 >> 32)         // year of the century
+	ny := uint32(p2) / 2939745 / 4 // day of the year, from March 1
+	n3 := 2141*ny + 197913         // month and day, with March as 3
+	m, d := int(n3>>16), int(n3&0xffff)/2141+1
+	y := int(100*c) + int(yc) - 400*82
+	if ny >= 306 { // January and February belong to the next year
+		y++
+		m -= 12
+	}
+	return y, m, d
+}
+
+func civilFromDaysHinnant(z int) (int, int, int) {
 	z += 719468
 	era := z / 146097
 	if z < 0 && z%146097 != 0 {

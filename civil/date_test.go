@@ -2,6 +2,7 @@ package civil
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 	"time"
 )
@@ -64,5 +65,70 @@ func TestSpan(t *testing.T) {
 	s := Span{FromYMD(2026, 3, 1), FromYMD(2026, 3, 31)}
 	if s.Days() != 31 || !s.Contains(FromYMD(2026, 3, 31)) || s.Contains(FromYMD(2026, 4, 1)) {
 		t.Error("span arithmetic wrong")
+	}
+}
+
+// TestCivilFromDaysForms checks the Neri-Schneider form against the
+// general one on every day of its range's ends and of years -2000 to
+// 12000, on a spread of days over its whole range, and across the switch
+// between the two.
+func TestCivilFromDaysForms(t *testing.T) {
+	check := func(z int) {
+		t.Helper()
+		y, m, d := civilFromDaysHinnant(z)
+		if y2, m2, d2 := civilFromDays(z); y2 != y || m2 != m || d2 != d {
+			t.Fatalf("day %d: %d-%d-%d, want %d-%d-%d", z, y2, m2, d2, y, m, d)
+		}
+		if got := daysFromCivil(y, m, d); got != z {
+			t.Fatalf("day %d: %d-%d-%d is day %d", z, y, m, d, got)
+		}
+	}
+	for z := daysFromCivil(-2000, 1, 1); z <= daysFromCivil(12000, 1, 1); z++ {
+		check(z)
+	}
+	for _, edge := range []int{-nsShift, 1 << 30, math.MinInt32, math.MaxInt32} {
+		for z := edge - 1000; z <= edge+1000; z++ {
+			check(z)
+		}
+	}
+	for z := int64(math.MinInt32); z <= math.MaxInt32; z += 99991 {
+		check(int(z))
+	}
+}
+
+// TestDaysFromCivilForms checks the Neri-Schneider form of daysFromCivil
+// against the general one on every day of years -2000 to 12000 and around
+// the ends of its range.
+func TestDaysFromCivilForms(t *testing.T) {
+	for _, r := range [][2]int{{-2000, 12000}, {-400*82 - 3, -400*82 + 3}, {1e6 - 3, 1e6 + 3}} {
+		for y := r[0]; y <= r[1]; y++ {
+			for m := 1; m <= 12; m++ {
+				for d := 1; d <= 31; d++ {
+					if got, want := daysFromCivil(y, m, d), daysFromCivilHinnant(y, m, d); got != want {
+						t.Fatalf("%d-%d-%d: day %d, want %d", y, m, d, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestParseEveryByte puts every byte at every place of a date and compares
+// Parse with time.Parse (and years from 1 on).
+func TestParseEveryByte(t *testing.T) {
+	for _, base := range []string{"2026-03-02", "2024-02-29", "0001-01-01", "9999-12-31"} {
+		for i := 0; i < len(base); i++ {
+			for c := 0; c < 256; c++ {
+				s := base[:i] + string([]byte{byte(c)}) + base[i+1:]
+				tm, terr := time.Parse("2006-01-02", s)
+				d, err := Parse(s)
+				if ok := terr == nil && tm.Year() >= 1; ok != (err == nil) {
+					t.Fatalf("Parse(%q): error %v, time.Parse error %v", s, err, terr)
+				}
+				if err == nil && d.String() != s {
+					t.Fatalf("Parse(%q) = %s", s, d)
+				}
+			}
+		}
 	}
 }
