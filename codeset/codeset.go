@@ -7,6 +7,7 @@ package codeset
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/perdiem/perdiem/civil"
 )
@@ -132,7 +133,34 @@ func TakesDose(code string, kind Kind) bool {
 // with the separately billable catheter supplies (S5517–S5523); the
 // descriptor tells them apart.
 func (c *Code) IsPerDiem() bool {
-	return c.Kind == PerDiem || c.Kind == Catheter && strings.Contains(strings.ToLower(c.Long), "per diem")
+	return c.Kind == PerDiem || c.Kind == Catheter && mentionsPerDiem(c.Long)
+}
+
+// mentionsPerDiem says whether a descriptor holds "per diem" in any letter
+// case; an ASCII one, as CMS writes them, is read without a lower-case copy.
+func mentionsPerDiem(s string) bool {
+	const word = "per diem"
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Contains(strings.ToLower(s), word)
+		}
+	}
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for ; j < len(word); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != word[j] {
+				break
+			}
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }
 
 // ActiveOn reports whether the code may be billed on day d (CS-10).
