@@ -205,6 +205,30 @@ type coder struct {
 	sortedMeta   []lineMeta
 	warnings     []claim.Warning
 	problems     []episode.Problem
+
+	// looked holds the last codes looked up (lookup): a document names a
+	// handful of codes, each on many lines and checks.
+	looked   [8]lookedUp
+	nextLook int
+}
+
+type lookedUp struct {
+	name string
+	code *codeset.Code
+	ok   bool
+}
+
+// lookup is c.codes.Lookup, remembering the last few codes asked for.
+func (c *coder) lookup(name string) (*codeset.Code, bool) {
+	for i := range min(c.nextLook, len(c.looked)) {
+		if l := &c.looked[i]; l.name == name {
+			return l.code, l.ok
+		}
+	}
+	code, ok := c.codes.Lookup(name)
+	c.looked[c.nextLook%len(c.looked)] = lookedUp{name, code, ok}
+	c.nextLook++
+	return code, ok
 }
 
 func (c *coder) warn(rule, format string, args ...any) {
@@ -358,7 +382,7 @@ func (c *coder) checkDates() {
 	var bad []outOfDates
 	for i := range c.lines {
 		l := &c.lines[i]
-		code, ok := c.codes.Lookup(l.Code)
+		code, ok := c.lookup(l.Code)
 		if !ok {
 			c.fail(c.meta[i].path, "code %s is not in the code set", l.Code)
 			continue

@@ -85,7 +85,7 @@ func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line, why []claim.R
 	if mode != profile.DrugHCPCSNDC {
 		return c.nocDrugLine(g, path, l, why, mode)
 	}
-	code, ok := c.codes.Lookup(g.HCPCS)
+	code, ok := c.lookup(g.HCPCS)
 	if !ok {
 		c.fail(path.dot("hcpcs"), "%s is not in the code set", g.HCPCS)
 		return "", why, false
@@ -139,7 +139,7 @@ func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line, why []claim.R
 func (c *coder) nocDrugLine(g *episode.Drug, path ref, l *claim.Line, why []claim.Reason, mode string) (string, []claim.Reason, bool) {
 	code := nocDrug
 	if g.HCPCS != "" {
-		if k, ok := c.codes.Lookup(g.HCPCS); ok && k.NOC {
+		if k, ok := c.lookup(g.HCPCS); ok && k.NOC {
 			code = k.Code
 		}
 	}
@@ -149,7 +149,7 @@ func (c *coder) nocDrugLine(g *episode.Drug, path ref, l *claim.Line, why []clai
 	}
 	l.Description = g.Description
 	if l.Description == "" {
-		if k, ok := c.codes.Lookup(g.HCPCS); ok && !k.NOC {
+		if k, ok := c.lookup(g.HCPCS); ok && !k.NOC {
 			l.Description = k.Short
 		}
 	}

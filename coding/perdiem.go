@@ -753,7 +753,7 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 		Therapy:   td.t.ID,
 		Why:       c.keepWhy(why),
 	}
-	if k, ok := c.codes.Lookup(l.Code); ok && k.NOC {
+	if k, ok := c.lookup(l.Code); ok && k.NOC {
 		// The code set says which codes are not otherwise classified
 		// (CS-7); only catheter care falls back to its NOC code for lack
 		// of a fact (BI-2), and so describes itself.

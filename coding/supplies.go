@@ -15,7 +15,7 @@ func (c *coder) supplies() {
 		if !c.period.Contains(s.Date) {
 			continue
 		}
-		code, ok := c.codes.Lookup(s.HCPCS)
+		code, ok := c.lookup(s.HCPCS)
 		if !ok {
 			c.fail(path.dot("hcpcs"), "%s is not in the code set", s.HCPCS)
 			continue
