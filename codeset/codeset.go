@@ -141,26 +141,29 @@ func (c *Code) IsPerDiem() bool {
 func mentionsPerDiem(s string) bool {
 	const word = "per diem"
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
 			return strings.Contains(strings.ToLower(s), word)
-		}
-	}
-	for i := 0; i+len(word) <= len(s); i++ {
-		j := 0
-		for ; j < len(word); j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != word[j] {
-				break
-			}
-		}
-		if j == len(word) {
+		case c|0x20 == 'p' && i+len(word) <= len(s) && foldsTo(s[i+1:i+len(word)], word[1:]):
 			return true
 		}
 	}
 	return false
+}
+
+// foldsTo says whether ASCII s is lower, a lower-case ASCII word, in any
+// letter case.
+func foldsTo(s, lower string) bool {
+	for j := 0; j < len(lower); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // ActiveOn reports whether the code may be billed on day d (CS-10).
