@@ -347,14 +347,14 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 		if !validID(raw[:i]) {
 			return nil, r.skip(n, badID(pos, raw, i))
 		}
-		s.raw, s.seps, s.id, s.delim, s.pos = raw, s.seps[:0], r.intern(raw[:i]), r.delim, pos
+		s.raw, s.seps, s.id, s.delim, s.pos, s.bytesSeen = raw, s.seps[:0], r.intern(raw[:i]), r.delim, pos, 0
 	} else if err := s.tokenize(raw, r.delim, pos, &r.ids); err != nil {
 		if errors.Is(err, ErrTooManyElements) {
 			return nil, r.skip(n, r.errAt(pos, err))
 		}
 		return nil, r.skip(n, err.(*SyntaxError))
 	}
-	if bytes.IndexByte(raw, '\n') >= 0 {
+	if r.skim && bytes.IndexByte(raw, '\n') >= 0 || !r.skim && s.bytesSeen&seenLineBreak != 0 {
 		lines = bytes.Count(raw, []byte{'\n'})
 	}
 	s.padded = r.padded

@@ -22,7 +22,27 @@ type Segment struct {
 	ids   *idCache // Tokenize's, made on first use
 	// padded: spaces or tabs stood before the ID (Padded)
 	padded bool
+	// what tokenize saw of raw's bytes, on its one pass over them
+	bytesSeen byteFlags
 }
+
+// byteFlags say which bytes a segment's text holds, so that the programs
+// looking at a segment need not search its text again.
+type byteFlags uint8
+
+const (
+	seenLineBreak byteFlags = 1 << iota // '\n'
+	seenComponent                       // the component separator
+	seenOutside                         // a byte outside 0x20 … 0x7E
+)
+
+// Printable reports whether every byte of the segment's text is in 0x20 …
+// 0x7E, the range of the X12 character sets.
+func (s *Segment) Printable() bool { return s.bytesSeen&seenOutside == 0 }
+
+// HasComponents reports whether the segment's text holds the component
+// separator (the ISA always does: ISA16 is the separator).
+func (s *Segment) HasComponents() bool { return s.bytesSeen&seenComponent != 0 }
 
 // badID is the error for a segment whose first idLen bytes of raw are not
 // a segment ID.
@@ -63,11 +83,20 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, ids *idCache)
 	es := d.Element
 	seps := append(s.seps[:0], -1)
 	// Eight bytes at a time: zeroBytes marks the bytes equal to the
-	// separator with their top bits.
-	sepAll := uint64(es) * ones
+	// separator with their top bits. The same pass notes line breaks,
+	// component separators and bytes outside the character set, in the
+	// top bits of lf, cs and out.
+	sepAll, csAll := uint64(es)*ones, uint64(d.Component)*ones
+	var lf, cs, out uint64
 	i := 0
 	for ; i+8 <= len(raw); i += 8 {
 		w := binary.LittleEndian.Uint64(raw[i:])
+		lf |= zeroBytes(w ^ '\n'*ones)
+		cs |= zeroBytes(w ^ csAll)
+		// A byte below 0x20 borrows into its top bit when 0x20 is taken
+		// away, one above 0x7E reaches it when 1 is added; a borrow or
+		// carry into the next byte only follows such a byte.
+		out |= (w-0x20*ones)&^w | (w + ones) | w
 		for m := zeroBytes(w ^ sepAll); m != 0; m &= m - 1 {
 			if len(seps) > MaxElements {
 				return errTooMany
@@ -75,20 +104,40 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, ids *idCache)
 			seps = append(seps, i+bits.TrailingZeros64(m)/8)
 		}
 	}
+	var seen byteFlags
 	for ; i < len(raw); i++ {
-		if raw[i] == es {
+		c := raw[i]
+		if c < 0x20 || c > 0x7E {
+			seen |= seenOutside
+			if c == '\n' {
+				seen |= seenLineBreak
+			}
+		}
+		if c == d.Component {
+			seen |= seenComponent
+		}
+		if c == es {
 			if len(seps) > MaxElements {
 				return errTooMany
 			}
 			seps = append(seps, i)
 		}
 	}
+	if lf != 0 {
+		seen |= seenLineBreak
+	}
+	if cs != 0 {
+		seen |= seenComponent
+	}
+	if out&highs != 0 {
+		seen |= seenOutside
+	}
 	seps = append(seps, len(raw))
 	id := raw[:seps[1]]
 	if !validID(id) {
 		return badID(pos, raw, len(id))
 	}
-	s.seps, s.raw, s.id, s.delim, s.pos, s.padded = seps, raw, ids.intern(id), d, pos, false
+	s.seps, s.raw, s.id, s.delim, s.pos, s.padded, s.bytesSeen = seps, raw, ids.intern(id), d, pos, false, seen
 	return nil
 }
 

@@ -33,3 +33,35 @@ func TestTokenizeSplitsAsBytesSplit(t *testing.T) {
 		}
 	}
 }
+
+// The flags tokenize sets on its one pass (Printable, HasComponents, line
+// breaks) agree with looking at each byte, for every byte value at every
+// position of a word and of the tail.
+func TestTokenizeSeesBytesAsOneByOne(t *testing.T) {
+	d := Delimiters{Element: '*', Component: ':', Repetition: '^', Segment: '~'}
+	for n := 1; n <= 19; n++ {
+		for pos := 0; pos < n; pos++ {
+			for c := 0; c < 256; c++ {
+				raw := []byte("REF*")
+				for i := range n {
+					raw = append(raw, byte('A'+(i*7)%26)) // printable neighbours
+				}
+				raw[4+pos] = byte(c)
+				var s Segment
+				if err := s.tokenize(raw, d, Position{Segment: 1}, new(idCache)); err != nil {
+					t.Fatalf("%q: %v", raw, err)
+				}
+				printable := c >= 0x20 && c <= 0x7E
+				if got := s.Printable(); got != printable {
+					t.Fatalf("%q: Printable = %v, want %v", raw, got, printable)
+				}
+				if got := s.HasComponents(); got != (c == ':') {
+					t.Fatalf("%q: HasComponents = %v, want %v", raw, got, c == ':')
+				}
+				if got := s.bytesSeen&seenLineBreak != 0; got != (c == '\n') {
+					t.Fatalf("%q: line break seen = %v, want %v", raw, got, c == '\n')
+				}
+			}
+		}
+	}
+}
