@@ -195,6 +195,14 @@ func (r *Reader) next() (*Segment, error) {
 	if limit <= 0 {
 		limit = DefaultMaxSegmentSize
 	}
+	if !r.skim {
+		// Usually the segment and its terminator are buffered: find the
+		// terminator on the pass that splits the elements. Anything
+		// else is found and reported below.
+		if n, ok := r.seg.tokenizeTerminated(r.buf[r.start:min(r.end, r.start+limit+1)], r.delim, pos, &r.ids); ok {
+			return r.consume(n), nil
+		}
+	}
 	n := 0 // bytes after start known not to hold the terminator
 	for {
 		if i := bytes.IndexByte(r.buf[r.start+n:r.end], r.delim.Segment); i >= 0 {
@@ -328,7 +336,6 @@ func (r *Reader) readISA(pos Position) (*Segment, error) {
 func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 	raw := r.buf[r.start : r.start+n]
 	s := &r.seg
-	var lines int
 	if r.skim {
 		// An ID is two or three bytes: look for its end among the first
 		// four before searching the whole segment.
@@ -354,8 +361,16 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 		}
 		return nil, r.skip(n, err.(*SyntaxError))
 	}
-	if r.skim && bytes.IndexByte(raw, '\n') >= 0 || !r.skim && s.bytesSeen&seenLineBreak != 0 {
-		lines = bytes.Count(raw, []byte{'\n'})
+	return r.consume(n), nil
+}
+
+// consume moves past the segment just tokenized (or skimmed), n bytes and
+// its terminator.
+func (r *Reader) consume(n int) *Segment {
+	s := &r.seg
+	lines := 0
+	if r.skim && bytes.IndexByte(s.raw, '\n') >= 0 || !r.skim && s.bytesSeen&seenLineBreak != 0 {
+		lines = bytes.Count(s.raw, []byte{'\n'})
 	}
 	s.padded = r.padded
 	r.nseg++
@@ -364,7 +379,7 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 	if r.delim.Segment == '\n' {
 		r.line++
 	}
-	return s, nil
+	return s
 }
 
 // intern returns id as a string without allocating for IDs seen before.

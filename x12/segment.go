@@ -80,33 +80,86 @@ func (s *Segment) Tokenize(raw []byte, d Delimiters, pos Position) error {
 
 // tokenize splits raw into elements, taking the ID's string from ids.
 func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, ids *idCache) error {
+	seps, _, seen, err := s.scan(raw, d, false)
+	if err != nil {
+		return err
+	}
+	id := raw[:seps[1]]
+	if !validID(id) {
+		return badID(pos, raw, len(id))
+	}
+	s.seps, s.raw, s.id, s.delim, s.pos, s.padded, s.bytesSeen = seps, raw, ids.intern(id), d, pos, false, seen
+	return nil
+}
+
+// tokenizeTerminated is tokenize for the segment that begins b, ended by
+// the first segment terminator in b, found on the same pass: it returns
+// the segment's length, or false, leaving the segment as it was but for
+// its element offsets (see errTooMany), when b holds no terminator or the
+// segment has a bad ID or too many elements. Then tokenize says which.
+func (s *Segment) tokenizeTerminated(b []byte, d Delimiters, pos Position, ids *idCache) (int, bool) {
+	seps, n, seen, err := s.scan(b, d, true)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	raw := b[:n]
+	id := raw[:seps[1]]
+	if !validID(id) {
+		return 0, false
+	}
+	s.seps, s.raw, s.id, s.delim, s.pos, s.padded, s.bytesSeen = seps, raw, ids.intern(id), d, pos, false, seen
+	return n, true
+}
+
+// scan finds the element separators of b, up to its first segment
+// terminator when terminated (else in all of b), and notes the bytes it
+// sees there. It returns the separators' offsets as Segment.seps holds
+// them, built in s.seps's array, and the text's length: where the
+// terminator is, -1 when terminated and b holds none.
+func (s *Segment) scan(b []byte, d Delimiters, terminated bool) (seps []int, n int, seen byteFlags, err error) {
 	es := d.Element
-	seps := append(s.seps[:0], -1)
+	seps = append(s.seps[:0], -1)
 	// Eight bytes at a time: zeroBytes marks the bytes equal to the
-	// separator with their top bits. The same pass notes line breaks,
-	// component separators and bytes outside the character set, in the
-	// top bits of lf, cs and out.
-	sepAll, csAll := uint64(es)*ones, uint64(d.Component)*ones
+	// separator (and the terminator) with their top bits. The same pass
+	// notes line breaks, component separators and bytes outside the
+	// character set, in the top bits of lf, cs and out.
+	sepAll, csAll, termAll := uint64(es)*ones, uint64(d.Component)*ones, uint64(d.Segment)*ones
+	termMask := uint64(0)
+	if terminated {
+		termMask = highs
+	}
 	var lf, cs, out uint64
+	n = -1
 	i := 0
-	for ; i+8 <= len(raw); i += 8 {
-		w := binary.LittleEndian.Uint64(raw[i:])
-		lf |= zeroBytes(w ^ '\n'*ones)
-		cs |= zeroBytes(w ^ csAll)
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		below := ^uint64(0) // the bytes of w before the terminator
+		if t := zeroBytes(w^termAll) & termMask; t != 0 {
+			k := bits.TrailingZeros64(t) / 8
+			below, n = 1<<(8*k)-1, i+k
+		}
+		lf |= zeroBytes(w^'\n'*ones) & below
+		cs |= zeroBytes(w^csAll) & below
 		// A byte below 0x20 borrows into its top bit when 0x20 is taken
 		// away, one above 0x7E reaches it when 1 is added; a borrow or
 		// carry into the next byte only follows such a byte.
-		out |= (w-0x20*ones)&^w | (w + ones) | w
-		for m := zeroBytes(w ^ sepAll); m != 0; m &= m - 1 {
+		out |= ((w-0x20*ones)&^w | (w + ones) | w) & below
+		for m := zeroBytes(w^sepAll) & below; m != 0; m &= m - 1 {
 			if len(seps) > MaxElements {
-				return errTooMany
+				return nil, 0, 0, errTooMany
 			}
 			seps = append(seps, i+bits.TrailingZeros64(m)/8)
 		}
+		if n >= 0 {
+			break
+		}
 	}
-	var seen byteFlags
-	for ; i < len(raw); i++ {
-		c := raw[i]
+	for ; n < 0 && i < len(b); i++ {
+		c := b[i]
+		if terminated && c == d.Segment {
+			n = i
+			break
+		}
 		if c < 0x20 || c > 0x7E {
 			seen |= seenOutside
 			if c == '\n' {
@@ -118,10 +171,16 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, ids *idCache)
 		}
 		if c == es {
 			if len(seps) > MaxElements {
-				return errTooMany
+				return nil, 0, 0, errTooMany
 			}
 			seps = append(seps, i)
 		}
+	}
+	if n < 0 {
+		if terminated {
+			return nil, -1, 0, nil
+		}
+		n = len(b)
 	}
 	if lf != 0 {
 		seen |= seenLineBreak
@@ -132,13 +191,7 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, ids *idCache)
 	if out&highs != 0 {
 		seen |= seenOutside
 	}
-	seps = append(seps, len(raw))
-	id := raw[:seps[1]]
-	if !validID(id) {
-		return badID(pos, raw, len(id))
-	}
-	s.seps, s.raw, s.id, s.delim, s.pos, s.padded, s.bytesSeen = seps, raw, ids.intern(id), d, pos, false, seen
-	return nil
+	return append(seps, n), n, seen, nil
 }
 
 const ones, highs = 0x0101010101010101, 0x8080808080808080

@@ -65,3 +65,49 @@ func TestTokenizeSeesBytesAsOneByOne(t *testing.T) {
 		}
 	}
 }
+
+// Finding the terminator on the pass that splits the elements gives the
+// segment tokenize gives for the text before the first terminator, with
+// the same notes of the bytes seen, whatever follows it; without a
+// terminator, or when tokenize fails, it gives nothing.
+func TestTokenizeTerminatedAsTokenize(t *testing.T) {
+	d := Delimiters{Element: '*', Component: ':', Repetition: '^', Segment: '~'}
+	r := rand.New(rand.NewPCG(7, 8))
+	alphabet := []byte("AB*\n:9 ~\x01\xffE")
+	for n := range 20000 {
+		var b []byte
+		if r.IntN(10) > 0 {
+			b = append(b, "CLM*"[:2+r.IntN(3)]...)
+		}
+		for range r.IntN(40) {
+			b = append(b, alphabet[r.IntN(len(alphabet))])
+		}
+		pos := Position{Segment: n + 1}
+		var got, want Segment
+		size, ok := got.tokenizeTerminated(b, d, pos, new(idCache))
+		end := bytes.IndexByte(b, '~')
+		if end < 0 {
+			if ok {
+				t.Fatalf("%q: a segment of %d bytes without a terminator", b, size)
+			}
+			continue
+		}
+		err := want.tokenize(b[:end], d, pos, new(idCache))
+		if ok != (err == nil) {
+			t.Fatalf("%q: tokenizeTerminated ok %v, tokenize %v", b, ok, err)
+		}
+		if !ok {
+			continue
+		}
+		if size != end || got.id != want.id || !bytes.Equal(got.raw, want.raw) || got.bytesSeen != want.bytesSeen ||
+			len(got.seps) != len(want.seps) {
+			t.Fatalf("%q: got %d bytes %q %q seen %b seps %v, want %d %q %q %b %v", b, size, got.id, got.raw, got.bytesSeen, got.seps,
+				end, want.id, want.raw, want.bytesSeen, want.seps)
+		}
+		for i := range got.seps {
+			if got.seps[i] != want.seps[i] {
+				t.Fatalf("%q: separators %v, want %v", b, got.seps, want.seps)
+			}
+		}
+	}
+}
