@@ -107,6 +107,7 @@ type business struct {
 	// noc and perDiem come from Options.Codes; nil without a code set.
 	noc, perDiem *CodeList
 	codes        *codeset.Set
+	byBytes      *codeIndex // of codes
 	today        civil.Date // Options.Today
 	unchecked    unchecked  // what no shipped list could check, over every set
 
@@ -147,7 +148,7 @@ func (b *business) StartSet() {
 		ids[l], hl04s[l] = b.hl[l].id[:0], b.hl[l].hl04[:0]
 	}
 	raw := b.claimRaw[:0]
-	*b = business{noc: b.noc, perDiem: b.perDiem, codes: b.codes, today: b.today, unchecked: b.unchecked,
+	*b = business{noc: b.noc, perDiem: b.perDiem, codes: b.codes, byBytes: b.byBytes, today: b.today, unchecked: b.unchecked,
 		ln: line{code: b.ln.code[:0], mods: b.ln.mods}, claimRaw: raw, perDiemUnits: -1}
 	for l := range b.hl {
 		b.hl[l].id, b.hl[l].hl04 = ids[l], hl04s[l]

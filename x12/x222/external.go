@@ -118,7 +118,7 @@ func (b *business) serviceDates(m *machine, loop string, from, to civil.Date) {
 
 // dated checks one code against the code set on the days from … to.
 func (b *business) dated(m *machine, loop, element, what string, v []byte, from, to civil.Date) {
-	c, ok := b.codes.Lookup(string(v))
+	c, ok := b.byBytes.lookup(b.codes, v)
 	if !ok {
 		switch {
 		case what == "modifier" && ambulance(v):

@@ -59,15 +59,16 @@ var ErrNotX12 = guide.ErrNotX12
 // cannot be read; everything else is a Finding.
 func Validate(r io.Reader, opt Options) (*Report, error) {
 	var noc, perDiem *CodeList
+	var byBytes *codeIndex
 	if opt.Codes != nil {
-		noc, perDiem = nocCodes(opt.Codes), perDiemCodes(opt.Codes)
+		noc, perDiem, byBytes = nocCodes(opt.Codes), perDiemCodes(opt.Codes), codesByBytes(opt.Codes)
 	}
 	var (
 		mu   sync.Mutex
 		seen []unchecked
 	)
 	rules := func() guide.Rules {
-		b := &business{perDiemUnits: -1, noc: noc, perDiem: perDiem, codes: opt.Codes, today: opt.Today, unchecked: unchecked{}}
+		b := &business{perDiemUnits: -1, noc: noc, perDiem: perDiem, codes: opt.Codes, byBytes: byBytes, today: opt.Today, unchecked: unchecked{}}
 		mu.Lock()
 		seen = append(seen, b.unchecked)
 		mu.Unlock()
