@@ -149,6 +149,24 @@ func (d *fastDecoder) key() (string, error) {
 	if d.peek() != '"' {
 		return "", d.unexpected("a key")
 	}
+	// Most keys are plain words of at most fifteen bytes with the colon
+	// right after them: their end is in the first two words of eight
+	// bytes.
+	s, start := d.s, d.pos+1
+	if start+16 <= len(s) {
+		i := start
+		m := special8(load8(s, i))
+		if m == 0 {
+			i += 8
+			m = special8(load8(s, i))
+		}
+		if m != 0 {
+			if j := i + bits.TrailingZeros64(m)>>3; s[j] == '"' && j+1 < len(s) && s[j+1] == ':' {
+				d.pos = j + 2
+				return s[start:j], nil
+			}
+		}
+	}
 	key, err := d.stringLit()
 	if err != nil {
 		return "", err
@@ -316,6 +334,22 @@ func (a *arena) reset() {
 func (d *fastDecoder) str(p *string) error {
 	switch d.peek() {
 	case '"':
+		// A plain string of at most fifteen bytes, as key finds one.
+		if s, start := d.s, d.pos+1; start+16 <= len(s) {
+			i := start
+			m := special8(load8(s, i))
+			if m == 0 {
+				i += 8
+				m = special8(load8(s, i))
+			}
+			if m != 0 {
+				if j := i + bits.TrailingZeros64(m)>>3; s[j] == '"' {
+					*p = s[start:j]
+					d.pos = j + 1
+					return nil
+				}
+			}
+		}
 		s, err := d.stringLit()
 		if err != nil {
 			return err
