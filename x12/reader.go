@@ -195,14 +195,6 @@ func (r *Reader) next() (*Segment, error) {
 	if limit <= 0 {
 		limit = DefaultMaxSegmentSize
 	}
-	if !r.skim {
-		// Usually the segment and its terminator are buffered: find the
-		// terminator on the pass that splits the elements. Anything
-		// else is found and reported below.
-		if n, ok := r.seg.tokenizeTerminated(r.buf[r.start:min(r.end, r.start+limit+1)], r.delim, pos, &r.ids); ok {
-			return r.consume(n), nil
-		}
-	}
 	n := 0 // bytes after start known not to hold the terminator
 	for {
 		if i := bytes.IndexByte(r.buf[r.start+n:r.end], r.delim.Segment); i >= 0 {
@@ -336,6 +328,7 @@ func (r *Reader) readISA(pos Position) (*Segment, error) {
 func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 	raw := r.buf[r.start : r.start+n]
 	s := &r.seg
+	var lines int
 	if r.skim {
 		// An ID is two or three bytes: look for its end among the first
 		// four before searching the whole segment.
@@ -354,23 +347,15 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 		if !validID(raw[:i]) {
 			return nil, r.skip(n, badID(pos, raw, i))
 		}
-		s.raw, s.seps, s.id, s.delim, s.pos, s.bytesSeen = raw, s.seps[:0], r.intern(raw[:i]), r.delim, pos, 0
+		s.raw, s.seps, s.id, s.delim, s.pos = raw, s.seps[:0], r.intern(raw[:i]), r.delim, pos
 	} else if err := s.tokenize(raw, r.delim, pos, &r.ids); err != nil {
 		if errors.Is(err, ErrTooManyElements) {
 			return nil, r.skip(n, r.errAt(pos, err))
 		}
 		return nil, r.skip(n, err.(*SyntaxError))
 	}
-	return r.consume(n), nil
-}
-
-// consume moves past the segment just tokenized (or skimmed), n bytes and
-// its terminator.
-func (r *Reader) consume(n int) *Segment {
-	s := &r.seg
-	lines := 0
-	if r.skim && bytes.IndexByte(s.raw, '\n') >= 0 || !r.skim && s.bytesSeen&seenLineBreak != 0 {
-		lines = bytes.Count(s.raw, []byte{'\n'})
+	if bytes.IndexByte(raw, '\n') >= 0 {
+		lines = bytes.Count(raw, []byte{'\n'})
 	}
 	s.padded = r.padded
 	r.nseg++
@@ -379,7 +364,7 @@ func (r *Reader) consume(n int) *Segment {
 	if r.delim.Segment == '\n' {
 		r.line++
 	}
-	return s
+	return s, nil
 }
 
 // intern returns id as a string without allocating for IDs seen before.

@@ -22,27 +22,7 @@ type Segment struct {
 	ids   *idCache // Tokenize's, made on first use
 	// padded: spaces or tabs stood before the ID (Padded)
 	padded bool
-	// what tokenize saw of raw's bytes, on its one pass over them
-	bytesSeen byteFlags
 }
-
-// byteFlags say which bytes a segment's text holds, so that the programs
-// looking at a segment need not search its text again.
-type byteFlags uint8
-
-const (
-	seenLineBreak byteFlags = 1 << iota // '\n'
-	seenComponent                       // the component separator
-	seenOutside                         // a byte outside 0x20 … 0x7E
-)
-
-// Printable reports whether every byte of the segment's text is in 0x20 …
-// 0x7E, the range of the X12 character sets.
-func (s *Segment) Printable() bool { return s.bytesSeen&seenOutside == 0 }
-
-// HasComponents reports whether the segment's text holds the component
-// separator (the ISA always does: ISA16 is the separator).
-func (s *Segment) HasComponents() bool { return s.bytesSeen&seenComponent != 0 }
 
 // badID is the error for a segment whose first idLen bytes of raw are not
 // a segment ID.
@@ -80,118 +60,36 @@ func (s *Segment) Tokenize(raw []byte, d Delimiters, pos Position) error {
 
 // tokenize splits raw into elements, taking the ID's string from ids.
 func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, ids *idCache) error {
-	seps, _, seen, err := s.scan(raw, d, false)
-	if err != nil {
-		return err
-	}
-	id := raw[:seps[1]]
-	if !validID(id) {
-		return badID(pos, raw, len(id))
-	}
-	s.seps, s.raw, s.id, s.delim, s.pos, s.padded, s.bytesSeen = seps, raw, ids.intern(id), d, pos, false, seen
-	return nil
-}
-
-// tokenizeTerminated is tokenize for the segment that begins b, ended by
-// the first segment terminator in b, found on the same pass: it returns
-// the segment's length, or false, leaving the segment as it was but for
-// its element offsets (see errTooMany), when b holds no terminator or the
-// segment has a bad ID or too many elements. Then tokenize says which.
-func (s *Segment) tokenizeTerminated(b []byte, d Delimiters, pos Position, ids *idCache) (int, bool) {
-	seps, n, seen, err := s.scan(b, d, true)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	raw := b[:n]
-	id := raw[:seps[1]]
-	if !validID(id) {
-		return 0, false
-	}
-	s.seps, s.raw, s.id, s.delim, s.pos, s.padded, s.bytesSeen = seps, raw, ids.intern(id), d, pos, false, seen
-	return n, true
-}
-
-// scan finds the element separators of b, up to its first segment
-// terminator when terminated (else in all of b), and notes the bytes it
-// sees there. It returns the separators' offsets as Segment.seps holds
-// them, built in s.seps's array, and the text's length: where the
-// terminator is, -1 when terminated and b holds none.
-func (s *Segment) scan(b []byte, d Delimiters, terminated bool) (seps []int, n int, seen byteFlags, err error) {
 	es := d.Element
-	seps = append(s.seps[:0], -1)
+	seps := append(s.seps[:0], -1)
 	// Eight bytes at a time: zeroBytes marks the bytes equal to the
-	// separator (and the terminator) with their top bits. The same pass
-	// notes line breaks, component separators and bytes outside the
-	// character set, in the top bits of lf, cs and out.
-	sepAll, csAll, termAll := uint64(es)*ones, uint64(d.Component)*ones, uint64(d.Segment)*ones
-	termMask := uint64(0)
-	if terminated {
-		termMask = highs
-	}
-	var lf, cs, out uint64
-	n = -1
+	// separator with their top bits.
+	sepAll := uint64(es) * ones
 	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		below := ^uint64(0) // the bytes of w before the terminator
-		if t := zeroBytes(w^termAll) & termMask; t != 0 {
-			k := bits.TrailingZeros64(t) / 8
-			below, n = 1<<(8*k)-1, i+k
-		}
-		lf |= zeroBytes(w^'\n'*ones) & below
-		cs |= zeroBytes(w^csAll) & below
-		// A byte below 0x20 borrows into its top bit when 0x20 is taken
-		// away, one above 0x7E reaches it when 1 is added; a borrow or
-		// carry into the next byte only follows such a byte.
-		out |= ((w-0x20*ones)&^w | (w + ones) | w) & below
-		for m := zeroBytes(w^sepAll) & below; m != 0; m &= m - 1 {
+	for ; i+8 <= len(raw); i += 8 {
+		w := binary.LittleEndian.Uint64(raw[i:])
+		for m := zeroBytes(w ^ sepAll); m != 0; m &= m - 1 {
 			if len(seps) > MaxElements {
-				return nil, 0, 0, errTooMany
+				return errTooMany
 			}
 			seps = append(seps, i+bits.TrailingZeros64(m)/8)
 		}
-		if n >= 0 {
-			break
-		}
 	}
-	for ; n < 0 && i < len(b); i++ {
-		c := b[i]
-		if terminated && c == d.Segment {
-			n = i
-			break
-		}
-		if c < 0x20 || c > 0x7E {
-			seen |= seenOutside
-			if c == '\n' {
-				seen |= seenLineBreak
-			}
-		}
-		if c == d.Component {
-			seen |= seenComponent
-		}
-		if c == es {
+	for ; i < len(raw); i++ {
+		if raw[i] == es {
 			if len(seps) > MaxElements {
-				return nil, 0, 0, errTooMany
+				return errTooMany
 			}
 			seps = append(seps, i)
 		}
 	}
-	if n < 0 {
-		if terminated {
-			return nil, -1, 0, nil
-		}
-		n = len(b)
+	seps = append(seps, len(raw))
+	id := raw[:seps[1]]
+	if !validID(id) {
+		return badID(pos, raw, len(id))
 	}
-	if lf != 0 {
-		seen |= seenLineBreak
-	}
-	if cs != 0 {
-		seen |= seenComponent
-	}
-	if out&highs != 0 {
-		seen |= seenOutside
-	}
-	return append(seps, n), n, seen, nil
+	s.seps, s.raw, s.id, s.delim, s.pos, s.padded = seps, raw, ids.intern(id), d, pos, false
+	return nil
 }
 
 const ones, highs = 0x0101010101010101, 0x8080808080808080

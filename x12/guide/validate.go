@@ -320,7 +320,7 @@ func (m *Machine) layout(seg *x12.Segment, pos int) {
 	switch {
 	case len(raw) > 0 && raw[len(raw)-1] == d.Element:
 		trailing = fmt.Sprintf("%s ends with the element separator %q: empty elements at the end of a segment are left out, with their separators", seg.ID(), d.Element)
-	case seg.HasComponents() && seg.ID() != "ISA": // ISA16 is the separator itself
+	case seg.ID() != "ISA": // ISA16 is the separator itself
 		// the first element that ends with a component separator
 		for k := bytes.IndexByte(raw, d.Component); k >= 0; {
 			if k+1 == len(raw) || raw[k+1] == d.Element {

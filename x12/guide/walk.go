@@ -2,6 +2,7 @@ package guide
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 
@@ -253,7 +254,7 @@ func (m *Machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 	}
 	csep := seg.Delimiters().Component
 	// When the whole segment is in the character set, so is each value.
-	printable := seg.Printable()
+	printable := inCharset(seg.Raw())
 	var present uint64 // bit i: element i+1 has a value
 	for i := range max(min(seg.Len(), len(def.Elements)), def.needed) {
 		d := &def.Elements[i]
@@ -456,6 +457,26 @@ func checkValue(d *ElementDef, v []byte, printable bool) (code, msg string) {
 		}
 	}
 	return "", ""
+}
+
+// inCharset reports whether every byte of b is in 0x20 … 0x7E, eight bytes
+// at a time: a byte below 0x20 borrows into its top bit when 0x20 is taken
+// away, one above 0x7E reaches it when 1 is added.
+func inCharset(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b)
+		if ((x-0x20*ones)&^x|(x+ones)|x)&highs != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c < 0x20 || c > 0x7E {
+			return false
+		}
+	}
+	return true
 }
 
 // Numeric checks an N0 or R value and returns its digit count, which is
