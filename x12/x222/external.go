@@ -128,11 +128,11 @@ func (b *business) dated(m *machine, loop, element, what string, v []byte, from,
 			// Every HCPCS modifier is in the set; a CPT modifier is two digits.
 			b.at(m, b.ln.at, loop, "SV1", element, fmt.Sprintf("modifier %s is not a HCPCS modifier, and a CPT modifier is two digits", v))
 		case what == "modifier":
-			b.unchecked.note("cpt modifier", string(v))
+			b.unchecked.note("cpt modifier", v)
 		case hcpcsLevelII(v):
-			b.unchecked.note("hcpcs", string(v))
+			b.unchecked.note("hcpcs", v)
 		default:
-			b.unchecked.note("cpt", string(v))
+			b.unchecked.note("cpt", v)
 		}
 		return
 	}
@@ -182,10 +182,12 @@ type uncheckedKind struct {
 	example string
 }
 
-func (u unchecked) note(kind, example string) {
+// note counts a value of kind; the first one is kept as the example, so
+// the others cost no copy.
+func (u unchecked) note(kind string, example []byte) {
 	k := u[kind]
 	if k == nil {
-		k = &uncheckedKind{example: example}
+		k = &uncheckedKind{example: string(example)}
 		u[kind] = k
 	}
 	k.n++
