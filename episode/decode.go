@@ -3,7 +3,6 @@ package episode
 import (
 	"reflect"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/internal/strictjson"
@@ -71,7 +70,7 @@ func decode(a *arena, text string) (*Document, error) {
 	}
 	// The fast path, like encoding/json, turns text that is not UTF-8
 	// into U+FFFD; a name or description changed that way is refused.
-	if !utf8.ValidString(text) || hasSurrogateEscape(text) {
+	if a.dec.notText {
 		if probs := walk(checkText, []byte(text)); len(probs) > 0 {
 			return nil, &Error{Problems: probs}
 		}
@@ -113,21 +112,6 @@ func walk(c strictjson.Checker, data []byte) []Problem {
 		probs[i] = Problem(p)
 	}
 	return probs
-}
-
-// hasSurrogateEscape reports whether data holds a \u escape of a UTF-16
-// surrogate (\uD800 to \uDFFF), whole pairs included.
-func hasSurrogateEscape(data string) bool {
-	for {
-		i := strings.Index(data, `\u`)
-		if i < 0 || i+3 >= len(data) {
-			return false
-		}
-		if c, d := data[i+2]|0x20, data[i+3]|0x20; c == 'd' && d >= '8' && d <= 'f' && (d <= '9' || d >= 'a') {
-			return true
-		}
-		data = data[i+2:]
-	}
 }
 
 var indexPath = strictjson.IndexPath

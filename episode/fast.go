@@ -58,6 +58,11 @@ type fastDecoder struct {
 	s   string
 	pos int
 	a   *arena
+	// notText says a string held bytes that are not UTF-8 or a \u escape
+	// of a UTF-16 surrogate, which the decoder turned into U+FFFD as
+	// encoding/json does. Strings are the only place such bytes can be in
+	// a document the decoder accepts.
+	notText bool
 }
 
 // fastError says where the fast path gave up.
@@ -453,6 +458,7 @@ func (d *fastDecoder) unquote(start, r int) (string, error) {
 				}
 				r += 6
 				if utf16.IsSurrogate(rr) {
+					d.notText = true
 					if dec := utf16.DecodeRune(rr, getu4(s[r:])); dec != utf8.RuneError {
 						r += 6
 						b = utf8.AppendRune(b, dec)
@@ -475,6 +481,9 @@ func (d *fastDecoder) unquote(start, r int) (string, error) {
 			r++
 		default:
 			rr, size := utf8.DecodeRuneInString(s[r:])
+			if rr == utf8.RuneError && size == 1 {
+				d.notText = true
+			}
 			b = utf8.AppendRune(b, rr)
 			r += size
 		}

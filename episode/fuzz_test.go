@@ -29,6 +29,11 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
+		// Nothing the text walk refuses (bytes that are not UTF-8, escaped
+		// surrogates) gets through, whichever path read the document.
+		if probs := walk(checkText, blankBOMBytes(data)); len(probs) > 0 {
+			t.Fatalf("accepted, but the text walk finds %v", probs)
+		}
 		b, err := json.Marshal(doc)
 		if err != nil {
 			t.Fatalf("re-encoding: %v", err)
@@ -62,3 +67,6 @@ func BenchmarkDecodeProblems(b *testing.B) {
 		}
 	}
 }
+
+// blankBOMBytes is blankBOM for the walk, which reads bytes.
+func blankBOMBytes(data []byte) []byte { return []byte(blankBOM(string(data))) }
