@@ -115,22 +115,22 @@ func openPostgres(dsn string) (*DB, error) {
 	if err != nil {
 		return nil, errs.Errorf(errs.Invalid, "store: database URL: %v", err)
 	}
-	db := &DB{postgres: true, dsn: dsn, conns: pgConns}
+	db := &DB{postgres: true, dsn: dsn, conns: DefaultConns}
 	db.w = stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
 		if db.warmed.Load() {
 			prepareHot(ctx, c)
 		}
 		return nil
 	}))
-	db.w.SetMaxOpenConns(pgConns)
-	db.w.SetMaxIdleConns(pgConns)
+	db.w.SetMaxOpenConns(DefaultConns)
+	db.w.SetMaxIdleConns(DefaultConns)
 	db.w.SetConnMaxIdleTime(5 * time.Minute)
 	db.r, db.driver = db.w, riverdatabasesql.New(db.w)
 	return db, nil
 }
 
 // SetConns sets the most connections the store holds on PostgreSQL, all
-// of which Warm opens (default 20); River's listener takes 2 more. On
+// of which Warm opens (DefaultConns); River's listener takes 2 more. On
 // SQLite, which has one writer, it changes nothing. Call it before Warm.
 func (db *DB) SetConns(n int) error {
 	if n < 2 {

@@ -76,7 +76,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.token, "token", "", "bearer token of a biller, with --url")
 	fs.StringVar(&c.target, "target", "code", "code or claims")
 	fs.StringVar(&c.dsn, "db", "", "database of the server served in this process (default: a temporary SQLite file)")
-	fs.IntVar(&c.conns, "db-conns", 20, "PostgreSQL connections of the server served in this process")
+	fs.IntVar(&c.conns, "db-conns", store.DefaultConns, "PostgreSQL connections of the server served in this process")
 	fs.IntVar(&c.rate, "rate", 500, "requests a second")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long to send, at most 10m")
 	fs.DurationVar(&c.warmup, "warmup", 3*time.Second, "how long to send before the measured run, at the same rate (0: none)")

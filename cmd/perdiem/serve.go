@@ -39,9 +39,10 @@ the environment sets GOGC.
                      or a postgres:// URL (PostgreSQL 12 or newer); several
                      servers may share one PostgreSQL database
   --db-conns N       PostgreSQL: the most connections this server holds, all
-                     opened at start (default 20; River's listener takes 2
+                     opened at start (default 8; River's listener takes 2
                      more); the servers sharing a database must fit in its
-                     max_connections
+                     max_connections. More than about twice the database
+                     server's processors only add waiting
   --addr HOST:PORT   where to listen (default 127.0.0.1:8080)
   --tls-cert F       TLS certificate (PEM); with --tls-key, serve HTTPS only,
   --tls-key F        with Secure cookies and Strict-Transport-Security
@@ -84,7 +85,7 @@ func runServe(e *env, args []string) int {
 	key := fs.String("tls-key", "", "TLS key file")
 	withDemo := fs.Bool("demo", false, "seed a demo pharmacy and print its accounts")
 	aspDir := fs.String("asp", "", "folder of imported ASP quarters")
-	conns := fs.Int("db-conns", 20, "most PostgreSQL connections")
+	conns := fs.Int("db-conns", store.DefaultConns, "most PostgreSQL connections")
 	if err := fs.Parse(args); err != nil {
 		return exitInput
 	}
