@@ -5,6 +5,8 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+
+	"github.com/perdiem/perdiem/x12/internal/packed"
 )
 
 // Usage is the TR3 usage of a segment, loop or element: 'R' required,
@@ -72,11 +74,11 @@ func (c *CodeList) HasBytes(v []byte) bool { return has(c, v) }
 
 // has is Has for a string or the bytes of an element, without allocating.
 func has[T string | []byte](c *CodeList, v T) bool {
-	if len(v) > maxPacked {
+	if len(v) > packed.MaxLen {
 		_, ok := c.long[string(v)]
 		return ok
 	}
-	return c.hasPacked(pack(v))
+	return c.hasPacked(packed.Pack(v))
 }
 
 func (c *CodeList) hasPacked(k uint64) bool {
@@ -92,18 +94,6 @@ func (c *CodeList) hasPacked(k uint64) bool {
 			return false
 		}
 	}
-}
-
-const maxPacked = 7
-
-// pack turns up to maxPacked bytes into an integer that no other string of
-// at most maxPacked bytes has: the bytes, then the length in the top byte.
-func pack[T string | []byte](v T) uint64 {
-	var k uint64
-	for i := 0; i < len(v); i++ {
-		k = k<<8 | uint64(v[i])
-	}
-	return k | uint64(len(v))<<56
 }
 
 // tag is a segment ID as an integer, so that placing a segment compares no
@@ -445,7 +435,7 @@ func NewCodeList(name string, codes []string) *CodeList {
 	var short []uint64
 	for _, v := range codes {
 		switch {
-		case len(v) > maxPacked:
+		case len(v) > packed.MaxLen:
 			if c.long == nil {
 				c.long = map[string]struct{}{}
 			}
@@ -453,7 +443,7 @@ func NewCodeList(name string, codes []string) *CodeList {
 		case v == "":
 			c.empty = true
 		default:
-			short = append(short, pack(v))
+			short = append(short, packed.Pack(v))
 		}
 	}
 	size, bits := 4, uint(2)

@@ -1,11 +1,14 @@
 package x222
 
-import "github.com/perdiem/perdiem/codeset"
+import (
+	"github.com/perdiem/perdiem/codeset"
+	"github.com/perdiem/perdiem/x12/internal/packed"
+)
 
 // codeIndex finds the codes of a code set by the bytes of an element, as
 // codeset.Set.Lookup finds them by a string, at the cost of a few integer
 // operations: every service line looks up its procedure code and
-// modifiers. Codes of up to seven bytes are packed into integers (pack)
+// modifiers. Codes of up to seven bytes are packed into integers (packed.Pack)
 // in an open-addressed table of at least twice as many slots.
 type codeIndex struct {
 	keys  []uint64 // 0: free
@@ -22,7 +25,7 @@ func codesByBytes(cs *codeset.Set) *codeIndex {
 		// answer.
 		var keys []string
 		for _, c := range s.All() {
-			if k := c.Code; len(k) > 0 && len(k) <= maxPacked && upperASCII([]byte(k)) {
+			if k := c.Code; len(k) > 0 && len(k) <= packed.MaxLen && upperASCII([]byte(k)) {
 				keys = append(keys, k)
 			}
 		}
@@ -33,8 +36,8 @@ func codesByBytes(cs *codeset.Set) *codeIndex {
 		x := &codeIndex{keys: make([]uint64, size), codes: make([]*codeset.Code, size), shift: 64 - bits}
 		for _, k := range keys {
 			if c, ok := s.Lookup(k); ok {
-				h := x.slot(pack(k))
-				x.keys[h], x.codes[h] = pack(k), c
+				h := x.slot(packed.Pack(k))
+				x.keys[h], x.codes[h] = packed.Pack(k), c
 			}
 		}
 		return x
@@ -53,12 +56,12 @@ func (x *codeIndex) slot(key uint64) uint64 {
 
 // lookup is cs.Lookup(string(v)), cs being the set x was made of.
 func (x *codeIndex) lookup(cs *codeset.Set, v []byte) (*codeset.Code, bool) {
-	if len(v) == 0 || len(v) > maxPacked || !upperASCII(v) {
+	if len(v) == 0 || len(v) > packed.MaxLen || !upperASCII(v) {
 		return cs.Lookup(string(v))
 	}
 	// Lookup tries v, then v in upper case without spaces around it,
 	// which is v itself: v is a code exactly when the table has it.
-	h := x.slot(pack(v))
+	h := x.slot(packed.Pack(v))
 	return x.codes[h], x.keys[h] != 0
 }
 
@@ -71,17 +74,4 @@ func upperASCII(v []byte) bool {
 		}
 	}
 	return true
-}
-
-const maxPacked = 7
-
-// pack turns up to maxPacked bytes into an integer that no other string of
-// at most maxPacked bytes has, and that is not 0 unless empty: the bytes,
-// then the length in the top byte.
-func pack[T string | []byte](v T) uint64 {
-	var k uint64
-	for i := 0; i < len(v); i++ {
-		k = k<<8 | uint64(v[i])
-	}
-	return k | uint64(len(v))<<56
 }
