@@ -229,15 +229,11 @@ func (tx *Tx) createClaimPostgres(out *Claim, payer *sql.NullString, n NewClaim,
 		make([]string, len(lines)), make([]string, len(lines)), make([]string, len(lines))
 	units, charges := make([]float64, len(lines)), make([]int64, len(lines))
 	for i, l := range lines {
-		m, err := json.Marshal(nonNil(l.Modifiers))
+		m, r, err := lineJSON(l)
 		if err != nil {
-			return internal("encode claim line", err)
+			return err
 		}
-		r, err := json.Marshal(nonNilReasons(l.Why))
-		if err != nil {
-			return internal("encode claim line", err)
-		}
-		lineIDs[i], codes[i], mods[i], froms[i], tos[i], reasons[i] = l.ID, l.Code, string(m), l.From.String(), l.To.String(), string(r)
+		lineIDs[i], codes[i], mods[i], froms[i], tos[i], reasons[i] = l.ID, l.Code, m, l.From.String(), l.To.String(), r
 		units[i], charges[i] = l.Units, int64(l.Charge)
 	}
 	args := append(tx.claimArgs(out, n, claimJSON, resultJSON), lineIDs, codes, mods, froms, tos, units, charges, reasons,
@@ -312,15 +308,11 @@ func (tx *Tx) insertLines(claimID string, lines []claim.Line) error {
 		batch := lines[first:min(len(lines), first+linesPerInsert)]
 		args := make([]any, 0, 10*len(batch))
 		for i, l := range batch {
-			mods, err := json.Marshal(nonNil(l.Modifiers))
+			mods, reasons, err := lineJSON(l)
 			if err != nil {
-				return internal("encode claim line", err)
+				return err
 			}
-			reasons, err := json.Marshal(nonNilReasons(l.Why))
-			if err != nil {
-				return internal("encode claim line", err)
-			}
-			args = append(args, claimID, first+i+1, l.ID, l.Code, string(mods), l.From.String(), l.To.String(), l.Units, int64(l.Charge), string(reasons))
+			args = append(args, claimID, first+i+1, l.ID, l.Code, mods, l.From.String(), l.To.String(), l.Units, int64(l.Charge), reasons)
 		}
 		if _, err := tx.exec("create claim lines", insertLinesSQL(len(batch)), args...); err != nil {
 			return err
@@ -341,6 +333,20 @@ func insertLinesSQL(k int) string {
 		q.WriteString(placeholders(10*i+1, 10))
 	}
 	return q.String()
+}
+
+// lineJSON is what the claim_lines row of l keeps as JSON: its modifiers
+// and its reasons, [] when it has none.
+func lineJSON(l claim.Line) (mods, reasons string, err error) {
+	m, err := json.Marshal(nonNil(l.Modifiers))
+	if err != nil {
+		return "", "", internal("encode claim line", err)
+	}
+	r, err := json.Marshal(nonNilReasons(l.Why))
+	if err != nil {
+		return "", "", internal("encode claim line", err)
+	}
+	return string(m), string(r), nil
 }
 
 func nonNil(ss []string) []string {
