@@ -108,27 +108,43 @@ func (s *Server) authenticate(r *http.Request) (*Principal, error) {
 		if !strings.EqualFold(scheme, "Bearer") || !auth.HasPrefix(strings.TrimSpace(tok), auth.TokenPrefix) {
 			return nil, errBadToken
 		}
-		u, err := s.db.UserByToken(r.Context(), auth.HashSecret(strings.TrimSpace(tok)))
+		hash := auth.HashSecret(strings.TrimSpace(tok))
+		now := s.now()
+		p, gen := s.auth.get([32]byte(hash), false, now)
+		if p != nil {
+			return p, nil
+		}
+		u, err := s.db.UserByToken(r.Context(), hash)
 		if errs.CodeOf(err) == errs.NotFound {
 			return nil, errBadToken
 		}
 		if err != nil {
 			return nil, err
 		}
-		return &Principal{User: u, Role: auth.Role(u.Role)}, nil
+		p = &Principal{User: u, Role: auth.Role(u.Role)}
+		s.auth.put([32]byte(hash), p, now, time.Time{}, gen)
+		return p, nil
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || !auth.HasPrefix(c.Value, auth.SessionPrefix) {
 		return nil, nil // no session, or a cookie of no use: signed out
 	}
-	u, csrf, err := s.db.UserBySession(r.Context(), auth.HashSecret(c.Value))
+	hash := auth.HashSecret(c.Value)
+	now := s.now()
+	p, gen := s.auth.get([32]byte(hash), true, now)
+	if p != nil {
+		return p, nil
+	}
+	u, csrf, expires, err := s.db.UserBySession(r.Context(), hash)
 	if errs.CodeOf(err) == errs.NotFound {
 		return nil, nil // expired or ended: signed out
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &Principal{User: u, Role: auth.Role(u.Role), Session: true, csrf: csrf}, nil
+	p = &Principal{User: u, Role: auth.Role(u.Role), Session: true, csrf: csrf}
+	s.auth.put([32]byte(hash), p, now, expires, gen)
+	return p, nil
 }
 
 // checkCSRF refuses a write made with a session cookie unless it carries

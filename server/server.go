@@ -14,6 +14,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -49,6 +50,15 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
+	// AuthCache is how long a successful look-up of a bearer token or a
+	// session is remembered, sparing the database a query on each of a
+	// client's requests: zero is DefaultAuthCache, negative remembers
+	// nothing. What this process does that ends or narrows a credential
+	// (signing out, revoking a token, disabling a user, changing a role)
+	// takes effect at once, a session's end too; the same done by another
+	// process on the database (another server, perdiem admin) takes effect
+	// within AuthCache.
+	AuthCache time.Duration
 }
 
 // Server is the HTTP server's handler.
@@ -61,6 +71,7 @@ type Server struct {
 	now        func() time.Time
 	mux        *http.ServeMux
 	registered []Route
+	auth       *authCache
 }
 
 // Route is one operation of the API, as registered and as documented in
@@ -86,6 +97,10 @@ func New(opt Options) *Server {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if ttl := cmp.Or(opt.AuthCache, DefaultAuthCache); s.db != nil && ttl > 0 {
+		s.auth = newAuthCache(ttl)
+		s.db.WatchCredentials(s.auth.forget)
 	}
 	s.ws = workspace.New(workspace.Options{Codes: s.codes, Now: s.now, ASP: opt.ASP})
 	s.routes()

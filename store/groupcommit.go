@@ -157,6 +157,7 @@ func (db *DB) runGroup(batch []*writeReq) {
 	}
 	alone := len(batch) == 1
 	ok := 0
+	var narrowed []string // the credentials of the functions kept (WatchCredentials)
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i] = err
@@ -175,6 +176,9 @@ func (db *DB) runGroup(batch []*writeReq) {
 			err = tx.flushAudit()
 		}
 		results[i] = err
+		if err == nil {
+			narrowed = append(narrowed, tx.credentials...)
+		}
 		if alone {
 			break
 		}
@@ -201,6 +205,7 @@ func (db *DB) runGroup(batch []*writeReq) {
 	err = sqlTx.Commit()
 	if err == nil {
 		db.commits.Add(1)
+		db.credentialsChanged(narrowed)
 	} else {
 		err = mapErr("commit", err)
 		for i := range results {

@@ -54,8 +54,9 @@ type DB struct {
 	driver   riverdriver.Driver[*sql.Tx]
 	inserter *river.Client[*sql.Tx]
 
-	mu      sync.Mutex
-	closers []func()
+	mu       sync.Mutex
+	closers  []func()
+	watchers []func(userIDs []string) // WatchCredentials
 
 	// The SQLite writer (groupcommit.go) and its prepared statements
 	// (stmtcache.go); nil on PostgreSQL.
@@ -293,6 +294,9 @@ type Tx struct {
 	now   time.Time
 	audit []AuditEntry
 	chain *heldChain // on PostgreSQL, the audit chain taken before the commit, if one was
+	// credentials are the users whose credentials the transaction ended
+	// or narrowed, for WatchCredentials.
+	credentials []string
 }
 
 // Context returns the transaction's context.
@@ -343,6 +347,7 @@ func (db *DB) Do(ctx context.Context, a Actor, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return mapErr("commit", err)
 	}
+	db.credentialsChanged(tx.credentials)
 	return nil
 }
 

@@ -94,6 +94,7 @@ func (tx *Tx) DisableUser(userID string) error {
 	if _, err := tx.exec("disable user", `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
 		return err
 	}
+	tx.narrowed(userID)
 	tx.Audit("disable", "user", userID, "")
 	return nil
 }
@@ -192,6 +193,7 @@ func (tx *Tx) RevokeToken(hash []byte) error {
 	if err != nil {
 		return mapErr("revoke token", err)
 	}
+	tx.narrowed(userID)
 	tx.Audit("revoke-token", "user", userID, "")
 	return nil
 }
@@ -259,6 +261,7 @@ func (tx *Tx) DeleteSession(hash []byte) error {
 	if err != nil {
 		return mapErr("delete session", err)
 	}
+	tx.narrowed(userID)
 	tx.Audit("sign-out", "user", userID, "")
 	return nil
 }
@@ -273,22 +276,21 @@ const userBySession = `SELECT u.id, u.name, u.role, u.created_at, u.disabled_at,
 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`
 
 // UserBySession returns the enabled user of the unexpired session with
-// this hash, and the session's CSRF secret. Like UserByToken it writes
-// nothing.
-func (db *DB) UserBySession(ctx context.Context, hash []byte) (User, string, error) {
-	var csrf string
+// this hash, the session's CSRF secret and when it ends. Like UserByToken
+// it writes nothing.
+func (db *DB) UserBySession(ctx context.Context, hash []byte) (u User, csrf string, expires time.Time, err error) {
 	var exp int64
-	u, err := scanUserWith(db.r.QueryRowContext(ctx, userBySession, hash), &csrf, &exp)
+	u, err = scanUserWith(db.r.QueryRowContext(ctx, userBySession, hash), &csrf, &exp)
 	if err == sql.ErrNoRows {
-		return User{}, "", errNoAuth
+		return User{}, "", time.Time{}, errNoAuth
 	}
 	if err != nil {
-		return User{}, "", internal("read session", err)
+		return User{}, "", time.Time{}, internal("read session", err)
 	}
 	if u.Disabled || exp <= micros(now()) {
-		return User{}, "", errNoAuth
+		return User{}, "", time.Time{}, errNoAuth
 	}
-	return u, csrf, nil
+	return u, csrf, fromMicros(exp), nil
 }
 
 // SetRole changes a user's role (admin, biller or auditor).
@@ -303,6 +305,7 @@ func (tx *Tx) SetRole(userID, role string) error {
 	if n == 0 {
 		return notFound("user", userID)
 	}
+	tx.narrowed(userID)
 	tx.Audit("set-role", "user", userID, "role "+role)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -21,6 +22,7 @@ func hash(s string) []byte {
 func TestUsersTokensSessions(t *testing.T) {
 	each(t, func(t *testing.T, db *store.DB) {
 		var u store.User
+		expires := time.Now().Add(time.Hour).UTC().Truncate(time.Microsecond)
 		do(t, db, func(tx *store.Tx) error {
 			var err error
 			u, err = tx.CreateUser("ann", "biller", "$argon2id$v=19$stub")
@@ -30,7 +32,7 @@ func TestUsersTokensSessions(t *testing.T) {
 			if err := tx.CreateToken(u.ID, "lab system", hash("pdt_token")); err != nil {
 				return err
 			}
-			return tx.CreateSession(u.ID, hash("pds_session"), "csrf-secret", time.Now().Add(time.Hour))
+			return tx.CreateSession(u.ID, hash("pds_session"), "csrf-secret", expires)
 		})
 		err := db.Do(ctx, alice, func(tx *store.Tx) error { _, err := tx.CreateUser("ann", "admin", "x"); return err })
 		wantCode(t, err, errs.Conflict)
@@ -48,19 +50,19 @@ func TestUsersTokensSessions(t *testing.T) {
 		}
 		_, err = db.UserByToken(ctx, hash("pdt_other"))
 		wantCode(t, err, errs.NotFound)
-		if got, csrf, err := db.UserBySession(ctx, hash("pds_session")); err != nil || got.ID != u.ID || csrf != "csrf-secret" {
-			t.Fatalf("UserBySession: %+v %q %v", got, csrf, err)
+		if got, csrf, exp, err := db.UserBySession(ctx, hash("pds_session")); err != nil || got.ID != u.ID || csrf != "csrf-secret" || !exp.Equal(expires) {
+			t.Fatalf("UserBySession: %+v %q %v %v", got, csrf, exp, err)
 		}
 		// An expired session does not work; a disabled user's token neither.
 		do(t, db, func(tx *store.Tx) error {
 			return tx.CreateSession(u.ID, hash("pds_old"), "c", time.Now().Add(-time.Second))
 		})
-		_, _, err = db.UserBySession(ctx, hash("pds_old"))
+		_, _, _, err = db.UserBySession(ctx, hash("pds_old"))
 		wantCode(t, err, errs.NotFound)
 		do(t, db, func(tx *store.Tx) error { return tx.DisableUser(u.ID) })
 		_, err = db.UserByToken(ctx, hash("pdt_token"))
 		wantCode(t, err, errs.NotFound)
-		_, _, err = db.UserBySession(ctx, hash("pds_session"))
+		_, _, _, err = db.UserBySession(ctx, hash("pds_session"))
 		wantCode(t, err, errs.NotFound)
 	})
 }
@@ -225,6 +227,84 @@ func TestAuditLogByActionAndTime(t *testing.T) {
 				}
 				return err
 			})
+		}
+	})
+}
+
+// TestWatchCredentials: a transaction that ends or narrows a user's
+// credentials tells the watchers once it has committed; one rolled back,
+// or rolled back to its savepoint in an SQLite group, tells nothing.
+func TestWatchCredentials(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		var mu sync.Mutex
+		var told []string
+		db.WatchCredentials(func(ids []string) {
+			mu.Lock()
+			defer mu.Unlock()
+			told = append(told, ids...)
+		})
+		heard := func() []string {
+			mu.Lock()
+			defer mu.Unlock()
+			out := told
+			told = nil
+			return out
+		}
+		var ann, bob store.User
+		do(t, db, func(tx *store.Tx) error {
+			var err error
+			if ann, err = tx.CreateUser("ann", "biller", "x"); err != nil {
+				return err
+			}
+			if bob, err = tx.CreateUser("bob", "biller", "x"); err != nil {
+				return err
+			}
+			if err := tx.CreateToken(ann.ID, "lab", hash("pdt_a")); err != nil {
+				return err
+			}
+			if err := tx.CreateSession(bob.ID, hash("pds_b"), "c", time.Now().Add(time.Hour)); err != nil {
+				return err
+			}
+			return tx.SetPassword(ann.ID, "y")
+		})
+		if got := heard(); len(got) != 0 {
+			t.Errorf("creating users, tokens and sessions told %v", got)
+		}
+		errStop := errs.Errorf(errs.Invalid, "stop")
+		wantCode(t, db.Do(ctx, alice, func(tx *store.Tx) error {
+			if err := tx.DisableUser(ann.ID); err != nil {
+				return err
+			}
+			return errStop
+		}), errs.Invalid)
+		if got := heard(); len(got) != 0 {
+			t.Errorf("a rolled-back transaction told %v", got)
+		}
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				db.Do(ctx, alice, func(tx *store.Tx) error {
+					if i == 0 {
+						return tx.SetRole(ann.ID, "auditor")
+					}
+					tx.SetRole(bob.ID, "auditor")
+					return errStop
+				})
+			}()
+		}
+		wg.Wait()
+		if got := heard(); len(got) != 1 || got[0] != ann.ID {
+			t.Errorf("role changes told %v, want only ann's", got)
+		}
+		do(t, db, func(tx *store.Tx) error { return tx.RevokeToken(hash("pdt_a")) })
+		do(t, db, func(tx *store.Tx) error { return tx.DeleteSession(hash("pds_b")) })
+		do(t, db, func(tx *store.Tx) error { return tx.DeleteSession(hash("pds_none")) })
+		do(t, db, func(tx *store.Tx) error { return tx.DisableUser(bob.ID) })
+		do(t, db, func(tx *store.Tx) error { return tx.EnableUser(bob.ID) })
+		if got, want := heard(), []string{ann.ID, bob.ID, bob.ID}; !slices.Equal(got, want) {
+			t.Errorf("told %v, want %v", got, want)
 		}
 	})
 }

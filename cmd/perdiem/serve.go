@@ -21,7 +21,7 @@ import (
 func init() {
 	register(command{
 		name:  "serve",
-		usage: "serve [--db DB] [--db-conns N] [--addr HOST:PORT] [--tls-cert F --tls-key F] [--asp DIR] [--demo]",
+		usage: "serve [--db DB] [--db-conns N] [--auth-cache D] [--addr HOST:PORT] [--tls-cert F --tls-key F] [--asp DIR] [--demo]",
 		summary: `Run the billing workspace's server: its pages at / and the HTTP API under /v1.
 
 Opens the database (creating it and bringing its schema up to date) and
@@ -43,6 +43,14 @@ the environment sets GOGC.
                      more); the servers sharing a database must fit in its
                      max_connections. More than about twice the database
                      server's processors only add waiting
+  --auth-cache D     how long a bearer token's or a session's look-up is
+                     remembered, so a client's requests do not each ask the
+                     database (default 1s; 0 asks on every request). What
+                     this server does (signing out, revoking a token,
+                     disabling a user, changing a role) takes effect at
+                     once, and a session ends on time; the same done by
+                     another server on the database or by 'perdiem admin'
+                     takes effect within D
   --addr HOST:PORT   where to listen (default 127.0.0.1:8080)
   --tls-cert F       TLS certificate (PEM); with --tls-key, serve HTTPS only,
   --tls-key F        with Secure cookies and Strict-Transport-Security
@@ -86,12 +94,20 @@ func runServe(e *env, args []string) int {
 	withDemo := fs.Bool("demo", false, "seed a demo pharmacy and print its accounts")
 	aspDir := fs.String("asp", "", "folder of imported ASP quarters")
 	conns := fs.Int("db-conns", store.DefaultConns, "most PostgreSQL connections")
+	authCache := fs.Duration("auth-cache", server.DefaultAuthCache, "how long a credential's look-up is remembered")
 	if err := fs.Parse(args); err != nil {
 		return exitInput
 	}
 	if *conns < 2 {
 		fmt.Fprintf(e.stderr, "perdiem serve: --db-conns %d: want at least 2\n", *conns)
 		return exitInput
+	}
+	if *authCache < 0 {
+		fmt.Fprintf(e.stderr, "perdiem serve: --auth-cache %v: want 0 or more\n", *authCache)
+		return exitInput
+	}
+	if *authCache == 0 {
+		*authCache = -1 // server.Options: remember nothing
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "perdiem serve: unexpected argument %q\n", fs.Arg(0))
@@ -141,7 +157,7 @@ func runServe(e *env, args []string) int {
 		}
 		seeded = &res
 	}
-	handler := site.New(db, server.Options{TLS: tls, Logger: logger, ASP: quarters})
+	handler := site.New(db, server.Options{TLS: tls, Logger: logger, ASP: quarters, AuthCache: *authCache})
 	// Every server works jobs (billing runs): on one PostgreSQL database
 	// the processes share them, and one that dies leaves its job to another.
 	workers := river.NewWorkers()

@@ -77,6 +77,19 @@ func TestServeReadsASPFolder(t *testing.T) {
 	}
 }
 
+// TestServeRefusesNegativeAuthCache: a negative --auth-cache stops the
+// server at start, naming the flag, before it opens the database.
+func TestServeRefusesNegativeAuthCache(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	code, _, stderr := runCmd("", "serve", "--auth-cache", "-1s", "--db", db, "--addr", "127.0.0.1:0")
+	if code != exitInput || !strings.Contains(stderr, "--auth-cache -1s") {
+		t.Errorf("exit %d, stderr %q; want 2 naming --auth-cache", code, stderr)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("the database was made")
+	}
+}
+
 // TestServeRefusesTooFewConnections: --db-conns below 2 stops the server
 // at start, naming the flag, before it opens the database.
 func TestServeRefusesTooFewConnections(t *testing.T) {
