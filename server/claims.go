@@ -33,7 +33,7 @@ func (s *Server) createClaim(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	return s.write(w, r, body, func(tx *store.Tx) (int, any, error) {
+	return s.writeFinal(w, r, body, func(tx *store.Tx) (int, any, error) {
 		c, err := s.ws.CreateClaim(tx, id, period)
 		return http.StatusCreated, c, err
 	})

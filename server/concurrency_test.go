@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -8,10 +9,12 @@ import (
 )
 
 // TestConcurrentClaimsAndInterchanges: 50 clients at once each code a
-// claim and send it in an interchange of its own. Every interchange gets
-// its own control number, none is skipped, and every claim is in exactly
-// one interchange. Two edits of one episode from the same version: one
-// wins, the other is a 409, never a silent overwrite.
+// claim (half of them without an Idempotency-Key, which the store makes
+// and commits in one statement on PostgreSQL), read it back and send it
+// in an interchange of its own. Every interchange gets its own control
+// number, none is skipped, every claim is in exactly one interchange,
+// and the audit log stays whole. Two edits of one episode from the same
+// version: one wins, the other is a 409, never a silent overwrite.
 func TestConcurrentClaimsAndInterchanges(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		patient := f.newPatient(t)
@@ -27,7 +30,10 @@ func TestConcurrentClaimsAndInterchanges(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				c := f.biller.with(IdempotencyHeader, fmt.Sprintf("claim-%d", i))
+				c := f.biller
+				if i%2 == 0 {
+					c = c.with(IdempotencyHeader, fmt.Sprintf("claim-%d", i))
+				}
 				var cl struct{ ID string }
 				a := c.do("POST", "/v1/episodes/"+ep+"/claims", map[string]string{"from": "2026-03-01", "to": "2026-03-31"})
 				if a.status != 201 {
@@ -37,6 +43,12 @@ func TestConcurrentClaimsAndInterchanges(t *testing.T) {
 					return
 				}
 				a.json(t, &cl)
+				if a = f.biller.do("GET", "/v1/claims/"+cl.ID, nil); a.status != 200 {
+					mu.Lock()
+					failures++
+					mu.Unlock()
+					return
+				}
 				var ic struct {
 					Control int64
 					Claims  []string
@@ -94,6 +106,9 @@ func TestConcurrentClaimsAndInterchanges(t *testing.T) {
 		f.auditor.do("GET", "/v1/episodes/"+ep+"/versions", nil).want(t, 200, "").json(t, &vs)
 		if len(vs.Items) != 2 {
 			t.Errorf("%d versions, want 2", len(vs.Items))
+		}
+		if rep, err := f.db.VerifyAudit(context.Background()); err != nil || !rep.OK() {
+			t.Errorf("audit log: %+v, %v", rep, err)
 		}
 	})
 }

@@ -65,6 +65,10 @@ func scanAudit(row scanner) (AuditEntry, error) {
 // caller knows of and the store does not (a sign-in, a download of an
 // interchange).
 func (tx *Tx) Audit(action, kind, recordID, detail string) {
+	if tx.ended {
+		tx.fail(errAfterFinal)
+		return
+	}
 	actor := tx.actor.UserID
 	if actor == "" {
 		actor = System.UserID
@@ -212,6 +216,79 @@ type heldChain struct {
 	seqs     []int64
 }
 
+// takeChainCTE is the common table expression ch that takes the first
+// chain no other transaction holds, if there is one.
+const takeChainCTE = `ch AS MATERIALIZED (SELECT chain, n, hash FROM audit_chains ORDER BY chain LIMIT 1 FOR UPDATE SKIP LOCKED)`
+
+// hashedAuditCTEs are common table expressions that append entries to
+// the chain ch took (takeChainCTE) and set its head, if cond (an SQL
+// condition) holds: the entries come as 8 arrays of parameters from
+// $first on (auditArrays), and are numbered from audit_log_seq and hashed
+// in the statement, each after the one before it (r), exactly as
+// computeHash does: the canonical form is '[', the seq's digits, and the
+// rest of the form made by Go (canonTail). PostgreSQL's sha256 needs
+// version 11.
+func hashedAuditCTEs(first int, cond string) string {
+	return fmt.Sprintf(`v AS (SELECT * FROM unnest(CAST($%d AS BIGINT[]), CAST($%d AS TEXT[]), CAST($%d AS TEXT[]), CAST($%d AS TEXT[]),
+CAST($%d AS TEXT[]), CAST($%d AS TEXT[]), CAST($%d AS TEXT[]), CAST($%d AS BYTEA[]))
+WITH ORDINALITY AS v (at, actor, action, kind, record_id, remote, detail, tail, i)),
+s AS MATERIALIZED (SELECT row_number() OVER (ORDER BY seq) AS i, seq FROM (SELECT nextval('audit_log_seq') AS seq FROM ch, v) AS t),
+r (i, seq, n, prev, hash) AS (SELECT CAST(0 AS BIGINT), CAST(0 AS BIGINT), ch.n, ch.hash, ch.hash FROM ch
+UNION ALL
+SELECT r.i + 1, s.seq, r.n + 1, r.hash, encode(sha256(convert_to(r.hash || E'\n[' || s.seq, 'UTF8') || v.tail), 'hex')
+FROM r JOIN s ON s.i = r.i + 1 JOIN v ON v.i = r.i + 1),
+a AS (INSERT INTO audit_log (`+auditColumns+`)
+SELECT r.seq, ch.chain, r.n, v.at, v.actor, v.action, v.kind, v.record_id, v.remote, v.detail, r.prev, r.hash
+FROM r JOIN v ON v.i = r.i CROSS JOIN ch WHERE %s),
+u AS (UPDATE audit_chains SET n = t.n, hash = t.hash FROM (SELECT n, hash FROM r ORDER BY i DESC LIMIT 1) AS t, ch
+WHERE audit_chains.chain = ch.chain AND %s)`, first, first+1, first+2, first+3, first+4, first+5, first+6, first+7, cond, cond)
+}
+
+// canonTail is e's canonical form (computeHash) after its seq: what the
+// statements of hashedAuditCTEs hash after the seq they give it.
+func (e *AuditEntry) canonTail() []byte {
+	b, _ := json.Marshal([]any{micros(e.At), e.Actor, e.Action, e.Kind, e.RecordID, e.Remote, e.Detail})
+	b[0] = ','
+	return b
+}
+
+// auditArrays appends the parameters of hashedAuditCTEs for es to args.
+func auditArrays(args []any, es []AuditEntry) []any {
+	at, tails := make([]int64, len(es)), make([][]byte, len(es))
+	actor, action, kind, id, remote, detail := make([]string, len(es)), make([]string, len(es)), make([]string, len(es)),
+		make([]string, len(es)), make([]string, len(es)), make([]string, len(es))
+	for i := range es {
+		e := &es[i]
+		at[i], actor[i], action[i], kind[i], id[i], remote[i], detail[i] = micros(e.At), e.Actor, e.Action, e.Kind, e.RecordID, e.Remote, e.Detail
+		tails[i] = e.canonTail()
+	}
+	return append(args, at, actor, action, kind, id, remote, detail, tails)
+}
+
+// appendAuditAlonePG appends entries to a chain no other transaction
+// holds in one statement, which commits on its own; it answers no row
+// and writes nothing when every chain is held.
+var appendAuditAlonePG = `WITH RECURSIVE ` + takeChainCTE + `,
+` + hashedAuditCTEs(1, "true") + `
+SELECT chain FROM ch`
+
+// appendAuditAlone appends the entries of a transaction that never
+// began, on PostgreSQL, without beginning it: one round trip instead of
+// BEGIN, the chain's taking, the append and COMMIT. It reports false,
+// having written nothing, when every chain is held.
+func (tx *Tx) appendAuditAlone() (bool, error) {
+	var chain int64
+	err := tx.conn.QueryRowContext(tx.ctx, appendAuditAlonePG, auditArrays(make([]any, 0, 8), tx.audit)...).Scan(&chain)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, mapErr("audit: append", err)
+	}
+	tx.audit = tx.audit[:0]
+	return true, nil
+}
+
 // takeChainCTEs are the common table expressions ch and s that take the
 // first chain no other transaction holds and as many seqs as parameter
 // $param says, with limit at most that many (0: no limit). A statement
@@ -219,7 +296,7 @@ type heldChain struct {
 // (createClaimPostgres), one round trip fewer; takeChain takes later any
 // seqs the transaction needs beyond those.
 func takeChainCTEs(param, limit int) string {
-	q := fmt.Sprintf(`ch AS MATERIALIZED (SELECT chain, n, hash FROM audit_chains ORDER BY chain LIMIT 1 FOR UPDATE SKIP LOCKED),
+	q := fmt.Sprintf(takeChainCTE+`,
 s AS MATERIALIZED (SELECT nextval('audit_log_seq') AS seq FROM generate_series(1, CAST($%d AS BIGINT))`, param)
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
@@ -498,7 +575,7 @@ func (tx *Tx) ListAudit(p Page) ([]AuditEntry, string, error) {
 			return nil, "", errs.Errorf(errs.Invalid, "cursor %s: want an audit entry's seq", quoteID(p.Cursor))
 		}
 	}
-	rows, err := tx.query("list audit", `SELECT `+auditColumns+` FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, before, limit)
+	rows, err := tx.readQuery("list audit", `SELECT `+auditColumns+` FROM audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, before, limit)
 	if err != nil {
 		return nil, "", err
 	}

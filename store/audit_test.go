@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/perdiem/perdiem/errs"
 	"github.com/perdiem/perdiem/store"
 	"github.com/perdiem/perdiem/store/storetest"
 )
@@ -172,16 +174,32 @@ func TestAuditChainsDoNotQueue(t *testing.T) {
 		t.Fatalf("%+v, want 2 entries in 2 chains", rep)
 	}
 
+	// With every chain held, a write, a read (whose entry is appended
+	// without a transaction when a chain is free) and a claim made by
+	// DoFinal (one statement, when a chain is free) all wait for one.
+	e := newEpisode(t, db, `{}`)
+	before := verify(t, db).Entries
 	held = hold(`TRUE`)
-	done := make(chan error, 1)
+	done := make(chan error, 3)
 	go func() { done <- write(ctx) }()
+	go func() {
+		done <- db.Do(ctx, alice, func(tx *store.Tx) error { _, _, err := tx.Episode(e.ID); return err })
+	}()
+	go func() { done <- finalClaim(db, e.ID, 0).err }()
 	time.Sleep(100 * time.Millisecond)
-	held.Commit()
-	if err := <-done; err != nil {
-		t.Fatalf("a write while every chain was held: %v", err)
+	select {
+	case err := <-done:
+		t.Fatalf("done while every chain was held: %v", err)
+	default:
 	}
-	if rep := verify(t, db); !rep.OK() || rep.Entries != 3 {
-		t.Fatalf("%+v, want 3 entries", rep)
+	held.Commit()
+	for range 3 {
+		if err := <-done; err != nil {
+			t.Fatalf("while every chain was held: %v", err)
+		}
+	}
+	if rep := verify(t, db); !rep.OK() || rep.Entries != before+4 {
+		t.Fatalf("%+v, want %d entries", rep, before+4)
 	}
 }
 
@@ -292,6 +310,67 @@ func TestAuditEntriesBeyondThoseTakenAhead(t *testing.T) {
 			if i > 0 && en.Seq >= entries[i-1].Seq {
 				t.Errorf("entry %d: seq %d after %d", i, en.Seq, entries[i-1].Seq)
 			}
+		}
+	})
+}
+
+// TestAuditHashOfAwkwardValues: entries whose fields need escaping in
+// their canonical form (quotes, backslashes, <>&, U+2028, non-ASCII,
+// control characters, empty strings, a long detail) chain as computeHash
+// says, whether the hashes are computed in Go or, for a transaction that
+// only reads on PostgreSQL, in the statement that appends them.
+func TestAuditHashOfAwkwardValues(t *testing.T) {
+	awkward := []string{"", `"quoted"`, `back\slash\`, "<a>&amp;</a>", "line\u2028sep\u2029para", "ünïcödé 漢字 🩺",
+		"tab\tnew\nline\r\x01\x1f\x7f", strings.Repeat("long detail ", 2000), "'; DROP TABLE audit_log; --"}
+	each(t, func(t *testing.T, db *store.DB) {
+		for i, s := range awkward {
+			a := store.Actor{UserID: s, Remote: awkward[(i+1)%len(awkward)]}
+			if err := db.Do(ctx, a, func(tx *store.Tx) error {
+				tx.Audit(s, awkward[(i+2)%len(awkward)], awkward[(i+3)%len(awkward)], s)
+				tx.Audit("read", "patient", fmt.Sprint(i), awkward[(i+4)%len(awkward)])
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep := verify(t, db)
+		if !rep.OK() || rep.Entries != int64(2*len(awkward)) {
+			t.Fatalf("%+v, want %d entries and whole chains", rep, 2*len(awkward))
+		}
+		var entries []store.AuditEntry
+		do(t, db, func(tx *store.Tx) error {
+			var err error
+			entries, _, err = tx.ListAudit(store.Page{Limit: 100})
+			return err
+		})
+		for _, e := range entries[1:] {
+			canon, err := json.Marshal([]any{e.Seq, e.At.UnixMicro(), e.Actor, e.Action, e.Kind, e.RecordID, e.Remote, e.Detail})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := sha256.Sum256([]byte(e.PrevHash + "\n" + string(canon)))
+			if got := hex.EncodeToString(h[:]); got != e.Hash {
+				t.Errorf("entry %d (%q): hash %s, want %s", e.Seq, e.Detail, e.Hash, got)
+			}
+		}
+	})
+}
+
+// TestFailedReadKeepsNothing: a transaction that read and then failed
+// appends none of its audit entries.
+func TestFailedReadKeepsNothing(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		e := newEpisode(t, db, `{}`)
+		before := verify(t, db).Entries
+		err := db.Do(ctx, alice, func(tx *store.Tx) error {
+			if _, _, err := tx.Episode(e.ID); err != nil {
+				return err
+			}
+			return errs.Errorf(errs.Invalid, "refused")
+		})
+		wantCode(t, err, errs.Invalid)
+		if rep := verify(t, db); !rep.OK() || rep.Entries != before {
+			t.Fatalf("%+v, want %d entries", rep, before)
 		}
 	})
 }

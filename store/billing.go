@@ -172,14 +172,14 @@ func (tx *Tx) FinishBillingRun(id, state, problem string) error {
 
 // BillingRun returns a run with its counts and first MaxRunErrors errors.
 func (tx *Tx) BillingRun(id string) (BillingRun, error) {
-	r, err := scanRun(tx.queryRow(`SELECT `+runColumns+` FROM billing_runs WHERE id = $1`, id))
+	r, err := scanRun(tx.readRow(`SELECT `+runColumns+` FROM billing_runs WHERE id = $1`, id))
 	if err == sql.ErrNoRows {
 		return BillingRun{}, notFound("billing run", id)
 	}
 	if err != nil {
 		return BillingRun{}, internal("read billing run", err)
 	}
-	rows, err := tx.query("read billing run", `SELECT episode_id, error FROM billing_run_items WHERE run_id = $1 AND error IS NOT NULL
+	rows, err := tx.readQuery("read billing run", `SELECT episode_id, error FROM billing_run_items WHERE run_id = $1 AND error IS NOT NULL
 ORDER BY at, episode_id LIMIT $2`, id, MaxRunErrors)
 	if err != nil {
 		return BillingRun{}, err
@@ -234,7 +234,7 @@ func (tx *Tx) BillingRuns(p Page) ([]BillingRun, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := tx.query("list billing runs", `SELECT `+runColumns+` FROM billing_runs
+	rows, err := tx.readQuery("list billing runs", `SELECT `+runColumns+` FROM billing_runs
 WHERE ($1 = '' OR id < $1) ORDER BY id DESC LIMIT $2`, p.Cursor, limit)
 	if err != nil {
 		return nil, "", err

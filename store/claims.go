@@ -200,6 +200,10 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 		}
 		tx.Audit("create", "claim", out.ID, auditDetail)
 	}
+	// Nothing may follow a final write (DoFinal), whichever way it was
+	// made: a function that does something after it fails on both
+	// databases alike.
+	tx.ended = tx.final
 	return out, nil
 }
 
@@ -218,8 +222,11 @@ func (tx *Tx) claimArgs(out *Claim, n NewClaim, claimJSON, resultJSON []byte) []
 }
 
 // createClaimPostgres stores the claim, its lines and its first status in
-// one statement, one round trip to the server instead of three. When the
-// transaction holds an audit chain already (Episode takes one), the same
+// one statement, one round trip to the server instead of three. For a
+// transaction not begun yet that does nothing after (DoFinal), that
+// statement also appends all its audit entries and commits on its own
+// (createClaimAlone). When the transaction holds an audit chain already
+// (Episode takes one in a transaction begun before it), the same
 // statement appends the transaction's audit entries and the claim's, so
 // that nothing is left for the commit; otherwise it takes a chain and
 // numbers the entries (takeChain), and the append waits for the commit.
@@ -238,6 +245,17 @@ func (tx *Tx) createClaimPostgres(out *Claim, payer *sql.NullString, n NewClaim,
 	}
 	args := append(tx.claimArgs(out, n, claimJSON, resultJSON), lineIDs, codes, mods, froms, tos, units, charges, reasons,
 		string(n.Status), src.Kind, src.ID, detail)
+	if tx.final && tx.tx == nil {
+		made, err := tx.createClaimAlone(out, payer, args, auditDetail)
+		if err != nil || made {
+			return err
+		}
+		// Every chain is held: make the claim in a transaction, which
+		// waits for a chain at its commit.
+		if _, err := tx.begun(); err != nil {
+			return err
+		}
+	}
 	if h := tx.chain; h != nil {
 		tx.Audit("create", "claim", out.ID, auditDetail)
 		k := len(tx.audit)
@@ -272,12 +290,41 @@ func (tx *Tx) createClaimPostgres(out *Claim, payer *sql.NullString, n NewClaim,
 	return nil
 }
 
+// createClaimAlone makes the claim and appends the transaction's audit
+// entries with the claim's in one statement that commits on its own
+// (createClaimAlonePG), for a transaction that has not begun and will do
+// nothing after (DoFinal). It reports false, having written nothing, when
+// every chain is held.
+func (tx *Tx) createClaimAlone(out *Claim, payer *sql.NullString, args []any, auditDetail string) (bool, error) {
+	tx.Audit("create", "claim", out.ID, auditDetail)
+	var chain sql.NullInt64
+	var patient sql.NullString
+	err := tx.conn.QueryRowContext(tx.ctx, createClaimAlonePG, auditArrays(args, tx.audit)...).Scan(&chain, &patient, payer)
+	switch {
+	case err != nil:
+	case !chain.Valid:
+		err = nil
+	case !patient.Valid:
+		err = sql.ErrNoRows
+	default:
+		out.PatientID = patient.String
+		tx.audit = tx.audit[:0]
+		return true, nil
+	}
+	tx.audit = tx.audit[:len(tx.audit)-1]
+	return false, err
+}
+
 // claimCTEs are the WITH part of createClaimPostgres's statement: the
 // claim (insertClaim), its lines from arrays ($14 to $21) and its first
 // status ($22 to $25).
 const claimCTEs = `WITH c AS (` + insertClaim + `
 RETURNING id, patient_id, payer_id),
-l AS (INSERT INTO claim_lines (claim_id, n, line_id, code, modifiers, from_date, to_date, units, charge_cents, reasons)
+` + claimRowsCTEs
+
+// claimRowsCTEs are the CTEs l and h of claimCTEs, the claim's lines and
+// first status.
+const claimRowsCTEs = `l AS (INSERT INTO claim_lines (claim_id, n, line_id, code, modifiers, from_date, to_date, units, charge_cents, reasons)
 SELECT c.id, t.n, t.line_id, t.code, t.modifiers, t.from_date, t.to_date, t.units, t.charge_cents, t.reasons
 FROM c, unnest(CAST($14 AS TEXT[]), CAST($15 AS TEXT[]), CAST($16 AS TEXT[]), CAST($17 AS TEXT[]), CAST($18 AS TEXT[]),
 CAST($19 AS DOUBLE PRECISION[]), CAST($20 AS BIGINT[]), CAST($21 AS TEXT[]))
@@ -292,6 +339,19 @@ var (
 SELECT c.patient_id, c.payer_id, ch.chain, ch.n, ch.hash, CASE WHEN ch.chain IS NOT NULL THEN (SELECT string_agg(CAST(seq AS TEXT), ',' ORDER BY seq) FROM s) END
 FROM c LEFT JOIN ch ON true`
 )
+
+// createClaimAlonePG is the statement that creates a claim, if it takes
+// an audit chain (takeChainCTE), and appends to the chain the audit
+// entries of parameters $26 to $33 (hashedAuditCTEs) if it made the
+// claim: it commits on its own. It answers the chain taken, NULL when
+// every chain is held, and the claim's patient and payer, NULL when the
+// episode version does not exist; in either case it wrote nothing.
+var createClaimAlonePG = `WITH RECURSIVE ` + takeChainCTE + `,
+c AS (` + insertClaim + ` AND EXISTS (SELECT 1 FROM ch)
+RETURNING id, patient_id, payer_id),
+` + claimRowsCTEs + `,
+` + hashedAuditCTEs(26, "EXISTS (SELECT 1 FROM c)") + `
+SELECT (SELECT chain FROM ch), c.patient_id, c.payer_id FROM (SELECT 1) AS one LEFT JOIN c ON true`
 
 // createClaimAuditedPG is the statement that creates a claim and appends
 // k audit entries (parameters from $26 on, appendAuditCTEs).
@@ -482,7 +542,7 @@ func (tx *Tx) Claim(id string) (Claim, error) {
 
 func (tx *Tx) claim(id string) (Claim, error) {
 	var claimJSON, resultJSON string
-	c, err := scanClaim(tx.queryRow(`SELECT `+claimColumns+`, claim, result FROM claims WHERE id = $1`, id), &claimJSON, &resultJSON)
+	c, err := scanClaim(tx.readRow(`SELECT `+claimColumns+`, claim, result FROM claims WHERE id = $1`, id), &claimJSON, &resultJSON)
 	if err == sql.ErrNoRows {
 		return Claim{}, notFound("claim", id)
 	}
@@ -504,7 +564,7 @@ func (tx *Tx) ClaimHistory(id string) ([]StatusChange, error) {
 	if err := tx.mustExist("claims", "claim", id); err != nil {
 		return nil, err
 	}
-	rows, err := tx.query("read claim history", `SELECT n, status, at, by_user, source_kind, source_id, detail
+	rows, err := tx.readQuery("read claim history", `SELECT n, status, at, by_user, source_kind, source_id, detail
 FROM claim_status_history WHERE claim_id = $1 ORDER BY n`, id)
 	if err != nil {
 		return nil, err
@@ -550,7 +610,7 @@ func (tx *Tx) Claims(f ClaimFilter, p Page) ([]Claim, string, error) {
 	if f.Status != "" && !f.Status.Valid() {
 		return nil, "", errs.Invalids([]errs.Problem{{Path: "status", Message: "not a claim status"}})
 	}
-	rows, err := tx.query("list claims", `SELECT `+claimColumns+` FROM claims
+	rows, err := tx.readQuery("list claims", `SELECT `+claimColumns+` FROM claims
 WHERE ($1 = '' OR id < $1) AND ($2 = '' OR status = $2) AND ($3 = '' OR patient_id = $3) AND ($4 = '' OR episode_id = $4)
 AND ($5 = '' OR payer_id = $5) AND ($6 = '' OR billing_run_id = $6)
 AND ($8 = '' OR EXISTS (SELECT 1 FROM claim_flags f WHERE f.claim_id = claims.id AND f.flag = $8))
@@ -592,7 +652,7 @@ ORDER BY id DESC LIMIT $7`, p.Cursor, string(f.Status), f.PatientID, f.EpisodeID
 // (REF*6R in an 837P, answered in an 835's SVC loop).
 func (tx *Tx) ClaimByLine(lineID string) (string, error) {
 	var id string
-	err := tx.queryRow(`SELECT claim_id FROM claim_lines WHERE line_id = $1`, lineID).Scan(&id)
+	err := tx.readRow(`SELECT claim_id FROM claim_lines WHERE line_id = $1`, lineID).Scan(&id)
 	if err == sql.ErrNoRows {
 		return "", notFound("claim line", lineID)
 	}

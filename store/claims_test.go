@@ -193,10 +193,12 @@ func TestInterchanges(t *testing.T) {
 	})
 }
 
-// TestConcurrentClaimsAndInterchanges: 50 writers each create a claim and
-// send it in an interchange of its own, at once (on PostgreSQL through two
-// handles, as two processes would). Every interchange gets a distinct
-// control number, 1..50 with none skipped, and every claim is submitted.
+// TestConcurrentClaimsAndInterchanges: 50 writers each create a claim
+// (half of them as a request without an Idempotency-Key does, DoFinal),
+// read it back and send it in an interchange of its own, at once (on
+// PostgreSQL through two handles, as two processes would). Every
+// interchange gets a distinct control number, 1..50 with none skipped,
+// every claim is submitted, and the audit log stays whole.
 func TestConcurrentClaimsAndInterchanges(t *testing.T) {
 	storeEach(t, func(t *testing.T, dbs []*store.DB) {
 		e := newEpisode(t, dbs[0], `{}`)
@@ -208,10 +210,24 @@ func TestConcurrentClaimsAndInterchanges(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				db := dbs[i%len(dbs)]
-				c := newClaimErr(db, e)
+				var c created
+				if i%4 < 2 {
+					c = finalClaim(db, e.ID, 0)
+				} else {
+					c = newClaimErr(db, e)
+				}
 				if c.err != nil {
 					t.Error(c.err)
 					return
+				}
+				if err := db.Do(ctx, alice, func(tx *store.Tx) error {
+					if _, err := tx.Claim(c.id); err != nil {
+						return err
+					}
+					_, err := tx.ClaimHistory(c.id)
+					return err
+				}); err != nil {
+					t.Error(err)
 				}
 				if err := db.Do(ctx, alice, func(tx *store.Tx) error {
 					ic, err := tx.CreateInterchange([]string{c.id}, build)
@@ -257,4 +273,108 @@ func newClaimErr(db *store.DB, e store.Episode) created {
 		return err
 	})
 	return out
+}
+
+// finalClaim makes a claim as a request without an Idempotency-Key does:
+// the episode read, then the claim, with nothing after (DoFinal).
+func finalClaim(db *store.DB, episodeID string, version int64) created {
+	var out created
+	out.err = db.DoFinal(ctx, alice, func(tx *store.Tx) error {
+		e, _, err := tx.Episode(episodeID)
+		if err != nil {
+			return err
+		}
+		if version == 0 {
+			version = e.Version
+		}
+		c, r := sampleClaim()
+		sc, err := tx.CreateClaim(store.NewClaim{EpisodeID: episodeID, EpisodeVersion: version, Claim: c, Result: r})
+		out.id = sc.ID
+		return err
+	})
+	return out
+}
+
+// TestFinalClaim: a claim made by DoFinal is kept with its lines, status
+// and audit entries, in order; one whose episode version does not exist
+// keeps nothing, not even the episode's read; and a statement or an
+// audit entry after the final write fails the function as the
+// programming error it is.
+func TestFinalClaim(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		e := newEpisode(t, db, `{}`)
+		before := verify(t, db).Entries
+		c := finalClaim(db, e.ID, 0)
+		if c.err != nil {
+			t.Fatal(c.err)
+		}
+		do(t, db, func(tx *store.Tx) error {
+			got, err := tx.Claim(c.id)
+			if err != nil {
+				return err
+			}
+			h, err := tx.ClaimHistory(c.id)
+			if got.PatientID != e.PatientID || len(got.Claim.Lines) != 2 || len(h) != 1 || h[0].Status != store.Draft {
+				t.Errorf("claim %+v, history %+v", got, h)
+			}
+			return err
+		})
+		var entries []store.AuditEntry
+		do(t, db, func(tx *store.Tx) error {
+			var err error
+			entries, _, err = tx.ListAudit(store.Page{Limit: 4})
+			return err
+		})
+		if rep := verify(t, db); !rep.OK() || rep.Entries != before+5 {
+			t.Fatalf("%+v, want %d entries", rep, before+5)
+		}
+		if got := entries[3].Action + " " + entries[3].Kind + ", " + entries[2].Action + " " + entries[2].Kind + " " + entries[2].RecordID; got != "read episode, create claim "+c.id {
+			t.Fatalf("entries %s", got)
+		}
+
+		before += 5
+		wantCode(t, finalClaim(db, e.ID, e.Version+1).err, errs.NotFound)
+		if rep := verify(t, db); !rep.OK() || rep.Entries != before {
+			t.Fatalf("after a failed claim: %+v, want %d entries", rep, before)
+		}
+
+		claims := func() int {
+			n := 0
+			do(t, db, func(tx *store.Tx) error {
+				cs, _, err := tx.Claims(store.ClaimFilter{EpisodeID: e.ID}, store.Page{})
+				n = len(cs)
+				return err
+			})
+			return n
+		}
+		made := claims()
+		for name, after := range map[string]func(tx *store.Tx, id string) error{
+			"a read":         func(tx *store.Tx, id string) error { _, err := tx.Claim(id); return err },
+			"an audit entry": func(tx *store.Tx, id string) error { tx.Audit("read", "claim", id, ""); return nil },
+		} {
+			err := db.DoFinal(ctx, alice, func(tx *store.Tx) error {
+				c, r := sampleClaim()
+				sc, err := tx.CreateClaim(store.NewClaim{EpisodeID: e.ID, EpisodeVersion: e.Version, Claim: c, Result: r})
+				if err != nil {
+					return err
+				}
+				return after(tx, sc.ID)
+			})
+			if errs.CodeOf(err) != errs.Internal {
+				t.Errorf("%s after the final write: %v, want an internal error", name, err)
+			}
+		}
+		// On PostgreSQL the claims were kept before the mistake was
+		// made; on SQLite they were rolled back with it.
+		want := made
+		if db.Postgres() {
+			want += 2
+		}
+		if n := claims(); n != want {
+			t.Errorf("%d claims, want %d", n, want)
+		}
+		if rep := verify(t, db); !rep.OK() {
+			t.Fatalf("%+v", rep)
+		}
+	})
 }

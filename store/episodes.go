@@ -95,7 +95,7 @@ func nullString(s string) any {
 // mustExist reports a not-found error naming kind when table has no row id.
 func (tx *Tx) mustExist(table, kind, id string) error {
 	var one int
-	err := tx.queryRow(`SELECT 1 FROM `+table+` WHERE id = $1`, id).Scan(&one)
+	err := tx.readRow(`SELECT 1 FROM `+table+` WHERE id = $1`, id).Scan(&one)
 	if err == sql.ErrNoRows {
 		return notFound(kind, id)
 	}
@@ -184,7 +184,7 @@ func scanEpisode(row interface{ Scan(...any) error }) (Episode, error) {
 }
 
 func (tx *Tx) episode(id string) (Episode, error) {
-	e, err := scanEpisode(tx.queryRow(`SELECT `+episodeColumns+` FROM episodes WHERE id = $1`, id))
+	e, err := scanEpisode(tx.readRow(`SELECT `+episodeColumns+` FROM episodes WHERE id = $1`, id))
 	if err == sql.ErrNoRows {
 		return Episode{}, notFound("episode", id)
 	}
@@ -212,11 +212,13 @@ func (tx *Tx) Episode(id string) (Episode, EpisodeVersion, error) {
 	v := EpisodeVersion{EpisodeID: id}
 	dest := []any{&e.PatientID, &payer, &e.Version, &e.Status, &created, &updated, &v.Document, &v.CreatedBy, &vCreated}
 	var err error
-	if tx.db.postgres && tx.chain == nil {
-		// Take the audit chain now, with seqs for the entries so far,
-		// this read's and one more (a claim made from the episode): the
-		// claim's statement then appends them (createClaimPostgres), and a
-		// read's commit has one round trip less to make.
+	if tx.db.postgres && tx.tx != nil && tx.chain == nil {
+		// In a transaction begun already, take the audit chain now,
+		// with seqs for the entries so far, this read's and one more (a
+		// claim made from the episode): the claim's statement then
+		// appends them (createClaimPostgres), and a read's commit has
+		// one round trip less to make. Before the transaction begins,
+		// the read is only a read.
 		var chain, n sql.NullInt64
 		var hash, seqs sql.NullString
 		err = tx.queryRow(readEpisodeTakingChain, id, int64(len(tx.audit)+2)).Scan(append(dest, &chain, &n, &hash, &seqs)...)
@@ -224,7 +226,7 @@ func (tx *Tx) Episode(id string) (Episode, EpisodeVersion, error) {
 			err = tx.holdChain(chain, n, hash, seqs)
 		}
 	} else {
-		err = tx.queryRow(readEpisode, id).Scan(dest...)
+		err = tx.readRow(readEpisode, id).Scan(dest...)
 	}
 	if err == sql.ErrNoRows {
 		return Episode{}, EpisodeVersion{}, notFound("episode", id)
@@ -241,7 +243,7 @@ func (tx *Tx) Episode(id string) (Episode, EpisodeVersion, error) {
 func (tx *Tx) version(id string, version int64) (EpisodeVersion, error) {
 	v := EpisodeVersion{EpisodeID: id, Version: version}
 	var created int64
-	err := tx.queryRow(`SELECT document, created_by, created_at FROM episode_versions WHERE episode_id = $1 AND version = $2`, id, version).
+	err := tx.readRow(`SELECT document, created_by, created_at FROM episode_versions WHERE episode_id = $1 AND version = $2`, id, version).
 		Scan(&v.Document, &v.CreatedBy, &created)
 	if err == sql.ErrNoRows {
 		return EpisodeVersion{}, errs.Errorf(errs.NotFound, "episode %s has no version %d", quoteID(id), version)
@@ -282,7 +284,7 @@ func (tx *Tx) EpisodeVersions(id string, p Page) ([]EpisodeVersion, string, erro
 			return nil, "", errs.Errorf(errs.Invalid, "cursor %s: want a version number", quoteID(p.Cursor))
 		}
 	}
-	rows, err := tx.query("list episode versions", `SELECT version, created_by, created_at FROM episode_versions
+	rows, err := tx.readQuery("list episode versions", `SELECT version, created_by, created_at FROM episode_versions
 WHERE episode_id = $1 AND version < $2 ORDER BY version DESC LIMIT $3`, id, before, limit)
 	if err != nil {
 		return nil, "", err
@@ -318,7 +320,7 @@ func (tx *Tx) Episodes(f EpisodeFilter, p Page) ([]Episode, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := tx.query("list episodes", `SELECT `+episodeColumns+` FROM episodes
+	rows, err := tx.readQuery("list episodes", `SELECT `+episodeColumns+` FROM episodes
 WHERE ($1 = '' OR id < $1) AND ($2 = '' OR patient_id = $2) AND ($3 = '' OR payer_id = $3) AND ($4 = '' OR status = $4)
 ORDER BY id DESC LIMIT $5`, p.Cursor, f.PatientID, f.PayerID, f.Status, limit)
 	if err != nil {

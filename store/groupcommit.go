@@ -24,6 +24,7 @@ type writeReq struct {
 	ctx   context.Context
 	actor Actor
 	fn    func(*Tx) error
+	final bool // DoFinal
 	done  chan error
 }
 
@@ -117,11 +118,11 @@ func (db *DB) writer() {
 }
 
 // doGroup queues fn for the writer and waits for the group's commit.
-func (db *DB) doGroup(ctx context.Context, a Actor, fn func(*Tx) error) error {
+func (db *DB) doGroup(ctx context.Context, a Actor, final bool, fn func(*Tx) error) error {
 	if goroutineID() == db.writerG.Load() {
 		return errNested
 	}
-	req := &writeReq{ctx: ctx, actor: a, fn: fn, done: make(chan error, 1)}
+	req := &writeReq{ctx: ctx, actor: a, fn: fn, final: final, done: make(chan error, 1)}
 	select {
 	case db.reqs <- req:
 	case <-ctx.Done():
@@ -170,8 +171,8 @@ func (db *DB) runGroup(batch []*writeReq) {
 				return
 			}
 		}
-		tx := &Tx{ctx: context.WithoutCancel(r.ctx), db: db, tx: sqlTx, actor: r.actor, now: now()}
-		err := call(r.fn, tx)
+		tx := &Tx{ctx: context.WithoutCancel(r.ctx), db: db, tx: sqlTx, actor: r.actor, now: now(), final: r.final}
+		err := tx.run(r.fn)
 		if err == nil {
 			err = tx.flushAudit()
 		}

@@ -139,7 +139,7 @@ func (db *DB) LastControl(ctx context.Context) (int64, error) {
 const interchangeColumns = `id, control, gs06, created_by, created_at`
 
 func (tx *Tx) interchangeClaims(ic *Interchange) error {
-	rows, err := tx.query("read interchange claims", `SELECT claim_id FROM interchange_claims WHERE interchange_id = $1 ORDER BY n`, ic.ID)
+	rows, err := tx.readQuery("read interchange claims", `SELECT claim_id FROM interchange_claims WHERE interchange_id = $1 ORDER BY n`, ic.ID)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (tx *Tx) interchangeClaims(ic *Interchange) error {
 func (tx *Tx) Interchange(id string) (Interchange, error) {
 	ic := Interchange{}
 	var created int64
-	err := tx.queryRow(`SELECT `+interchangeColumns+`, content FROM interchanges WHERE id = $1`, id).
+	err := tx.readRow(`SELECT `+interchangeColumns+`, content FROM interchanges WHERE id = $1`, id).
 		Scan(&ic.ID, &ic.Control, &ic.GS06, &ic.CreatedBy, &created, &ic.Content)
 	if err == sql.ErrNoRows {
 		return Interchange{}, notFound("interchange", id)
@@ -195,7 +195,7 @@ func (tx *Tx) Interchanges(p Page) ([]Interchange, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := tx.query("list interchanges", `SELECT `+interchangeColumns+` FROM interchanges
+	rows, err := tx.readQuery("list interchanges", `SELECT `+interchangeColumns+` FROM interchanges
 WHERE ($1 = '' OR id < $1) ORDER BY id DESC LIMIT $2`, p.Cursor, limit)
 	if err != nil {
 		return nil, "", err

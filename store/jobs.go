@@ -57,7 +57,11 @@ func (db *DB) NewJobClient(ctx context.Context, cfg *river.Config) (*river.Clien
 // InsertJob inserts a job in tx: it exists, and will run, only if tx
 // commits, together with whatever tx wrote that the job is about.
 func (tx *Tx) InsertJob(args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
-	res, err := tx.db.inserter.InsertTx(tx.ctx, tx.tx, args, opts)
+	t, err := tx.begun()
+	if err != nil {
+		return nil, err
+	}
+	res, err := tx.db.inserter.InsertTx(tx.ctx, t, args, opts)
 	if err != nil {
 		return nil, internal("insert job "+args.Kind(), err)
 	}

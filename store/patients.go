@@ -117,7 +117,7 @@ func scanPatient(row interface{ Scan(...any) error }) (Patient, error) {
 
 // Patient returns the patient with id.
 func (tx *Tx) Patient(id string) (Patient, error) {
-	p, err := scanPatient(tx.queryRow(`SELECT `+patientColumns+` FROM patients WHERE id = $1`, id))
+	p, err := scanPatient(tx.readRow(`SELECT `+patientColumns+` FROM patients WHERE id = $1`, id))
 	if err == sql.ErrNoRows {
 		return Patient{}, notFound("patient", id)
 	}
@@ -134,7 +134,7 @@ func (tx *Tx) Patients(p Page) ([]Patient, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := tx.query("list patients", `SELECT `+patientColumns+` FROM patients
+	rows, err := tx.readQuery("list patients", `SELECT `+patientColumns+` FROM patients
 WHERE ($1 = '' OR id < $1) ORDER BY id DESC LIMIT $2`, p.Cursor, limit)
 	if err != nil {
 		return nil, "", err

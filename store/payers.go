@@ -130,7 +130,7 @@ func scanPayer(row interface{ Scan(...any) error }) (Payer, error) {
 // Payer returns the payer with id. Payers hold no patient data, so reading
 // one is not audited.
 func (tx *Tx) Payer(id string) (Payer, error) {
-	p, err := scanPayer(tx.queryRow(`SELECT `+payerColumns+` FROM payers WHERE id = $1`, id))
+	p, err := scanPayer(tx.readRow(`SELECT `+payerColumns+` FROM payers WHERE id = $1`, id))
 	if err == sql.ErrNoRows {
 		return Payer{}, notFound("payer", id)
 	}
@@ -146,7 +146,7 @@ func (tx *Tx) Payers(p Page) ([]Payer, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := tx.query("list payers", `SELECT `+payerColumns+` FROM payers
+	rows, err := tx.readQuery("list payers", `SELECT `+payerColumns+` FROM payers
 WHERE ($1 = '' OR id < $1) ORDER BY id DESC LIMIT $2`, p.Cursor, limit)
 	if err != nil {
 		return nil, "", err

@@ -150,7 +150,7 @@ func (tx *Tx) Acknowledgment(id string) (Acknowledgment, error) {
 	var a Acknowledgment
 	var summary, unmatched, skipped string
 	var at int64
-	err := tx.queryRow(`SELECT id, kind, content, summary, unmatched, skipped, received_by, received_at FROM acknowledgments WHERE id = $1`, id).
+	err := tx.readRow(`SELECT id, kind, content, summary, unmatched, skipped, received_by, received_at FROM acknowledgments WHERE id = $1`, id).
 		Scan(&a.ID, &a.Kind, &a.Content, &summary, &unmatched, &skipped, &a.ReceivedBy, &at)
 	if err == sql.ErrNoRows {
 		return Acknowledgment{}, notFound("acknowledgment", id)
@@ -171,7 +171,7 @@ func (tx *Tx) Remittance(id string) (Remittance, error) {
 	var r Remittance
 	var summary, unmatched, skipped string
 	var paid, at int64
-	err := tx.queryRow(`SELECT id, content, payer, check_number, paid_cents, summary, unmatched, skipped, received_by, received_at FROM remittances WHERE id = $1`, id).
+	err := tx.readRow(`SELECT id, content, payer, check_number, paid_cents, summary, unmatched, skipped, received_by, received_at FROM remittances WHERE id = $1`, id).
 		Scan(&r.ID, &r.Content, &r.Payer, &r.CheckNumber, &paid, &summary, &unmatched, &skipped, &r.ReceivedBy, &at)
 	if err == sql.ErrNoRows {
 		return Remittance{}, notFound("remittance", id)
@@ -197,7 +197,7 @@ func (tx *Tx) Acknowledgments(p Page) ([]Acknowledgment, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := tx.query("list acknowledgments", `SELECT id, kind, summary, unmatched, skipped, received_by, received_at FROM acknowledgments
+	rows, err := tx.readQuery("list acknowledgments", `SELECT id, kind, summary, unmatched, skipped, received_by, received_at FROM acknowledgments
 WHERE ($1 = '' OR id < $1) ORDER BY id DESC LIMIT $2`, p.Cursor, limit)
 	if err != nil {
 		return nil, "", err
@@ -233,7 +233,7 @@ func (tx *Tx) Remittances(p Page) ([]Remittance, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := tx.query("list remittances", `SELECT id, payer, check_number, paid_cents, summary, unmatched, skipped, received_by, received_at FROM remittances
+	rows, err := tx.readQuery("list remittances", `SELECT id, payer, check_number, paid_cents, summary, unmatched, skipped, received_by, received_at FROM remittances
 WHERE ($1 = '' OR id < $1) ORDER BY id DESC LIMIT $2`, p.Cursor, limit)
 	if err != nil {
 		return nil, "", err

@@ -145,7 +145,7 @@ func (tx *Tx) claimFlags(ids []string) (map[string][]string, error) {
 	for i, id := range ids {
 		ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
 	}
-	rows, err := tx.query("read claim flags", `SELECT claim_id, flag FROM claim_flags WHERE claim_id IN (`+strings.Join(ph, ", ")+`) ORDER BY claim_id, flag`, args...)
+	rows, err := tx.readQuery("read claim flags", `SELECT claim_id, flag FROM claim_flags WHERE claim_id IN (`+strings.Join(ph, ", ")+`) ORDER BY claim_id, flag`, args...)
 	if err != nil {
 		return nil, err
 	}

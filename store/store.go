@@ -286,10 +286,19 @@ var System = Actor{UserID: "system"}
 // and writes; their audit entries are written when the transaction
 // commits. A Tx is used by one goroutine, only inside the function given
 // to DB.Do.
+//
+// On PostgreSQL the transaction begins only when it must: statements that
+// read and lock nothing (readRow, readQuery) run on the Tx's connection
+// as they are until then, and any other statement first sends BEGIN.
+// Under READ COMMITTED every statement of a transaction reads its own
+// snapshot anyway, so a read made before the BEGIN sees what it would
+// have seen after it; a Tx that only reads then commits with one
+// statement appending its audit entries (appendAuditAlone).
 type Tx struct {
 	ctx   context.Context
 	db    *DB
-	tx    *sql.Tx
+	tx    *sql.Tx   // nil on PostgreSQL until the transaction begins
+	conn  *sql.Conn // the connection, on PostgreSQL
 	actor Actor
 	now   time.Time
 	audit []AuditEntry
@@ -297,6 +306,12 @@ type Tx struct {
 	// credentials are the users whose credentials the transaction ended
 	// or narrowed, for WatchCredentials.
 	credentials []string
+
+	// final says the function's last write is the last thing it does
+	// (DoFinal); ended, that it was made, and err, what the function did
+	// after it anyway.
+	final, ended bool
+	err          error
 }
 
 // Context returns the transaction's context.
@@ -306,8 +321,61 @@ func (tx *Tx) Context() context.Context { return tx.ctx }
 func (tx *Tx) Actor() Actor { return tx.actor }
 
 // SQL returns the database/sql transaction, for River's transactional job
-// calls (river.JobCompleteTx) in workers.
-func (tx *Tx) SQL() *sql.Tx { return tx.tx }
+// calls (river.JobCompleteTx) in workers. On PostgreSQL it begins the
+// transaction; if that fails, the function's transaction fails too.
+func (tx *Tx) SQL() *sql.Tx {
+	if _, err := tx.begun(); err != nil {
+		tx.fail(err)
+	}
+	return tx.tx
+}
+
+// querier runs statements: a transaction, or a connection outside one.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// errAfterFinal answers a statement made after the final write of a
+// function run by DoFinal: a programming error.
+var errAfterFinal = errs.Errorf(errs.Internal, "store: a statement after the final write of DB.DoFinal's function")
+
+// on returns where the Tx's next read runs: its transaction, or on
+// PostgreSQL its connection before the transaction begins.
+func (tx *Tx) on() (querier, error) {
+	if tx.ended {
+		tx.fail(errAfterFinal)
+		return nil, errAfterFinal
+	}
+	if tx.tx != nil {
+		return tx.tx, nil
+	}
+	return tx.conn, nil
+}
+
+// begun returns the Tx's transaction, begun first if it was not.
+func (tx *Tx) begun() (*sql.Tx, error) {
+	if tx.ended {
+		tx.fail(errAfterFinal)
+		return nil, errAfterFinal
+	}
+	if tx.tx == nil {
+		t, err := tx.conn.BeginTx(tx.ctx, nil)
+		if err != nil {
+			return nil, internal("begin", err)
+		}
+		tx.tx = t
+	}
+	return tx.tx, nil
+}
+
+// fail records an error that fails the Tx's function whatever it returns.
+func (tx *Tx) fail(err error) {
+	if tx.err == nil {
+		tx.err = err
+	}
+}
 
 // Do runs fn in one transaction acting for a and commits it if fn returns
 // nil; otherwise nothing fn did is kept. It returns once the outcome is
@@ -323,32 +391,74 @@ func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 // each in a savepoint of its own (groupcommit.go); a failing one keeps
 // nothing and does not affect the others.
 func (db *DB) Do(ctx context.Context, a Actor, fn func(tx *Tx) error) error {
+	return db.do(ctx, a, false, fn)
+}
+
+// DoFinal is Do for a function that does nothing after its last write:
+// on PostgreSQL, when no earlier statement began the transaction, that
+// write (a claim's creation, Tx.CreateClaim) may be made together with
+// the transaction's audit entries in one statement that commits on its
+// own, without BEGIN and COMMIT. Any statement or audit entry after it
+// is a programming error, which fails the function with an internal
+// error (on PostgreSQL after the write was kept).
+func (db *DB) DoFinal(ctx context.Context, a Actor, fn func(tx *Tx) error) error {
+	return db.do(ctx, a, true, fn)
+}
+
+func (db *DB) do(ctx context.Context, a Actor, final bool, fn func(tx *Tx) error) error {
 	if db.reqs != nil {
-		return db.doGroup(ctx, a, fn)
+		return db.doGroup(ctx, a, final, fn)
 	}
 	g := goroutineID()
 	if _, nested := db.inDo.LoadOrStore(g, struct{}{}); nested {
 		return errNested
 	}
 	defer db.inDo.Delete(g)
-	sqlTx, err := db.w.BeginTx(ctx, nil)
+	conn, err := db.w.Conn(ctx)
 	if err != nil {
-		return internal("begin", err)
+		return internal("connect", err)
 	}
-	tx := &Tx{ctx: ctx, db: db, tx: sqlTx, actor: a, now: now()}
-	if err := call(fn, tx); err != nil {
-		sqlTx.Rollback()
+	defer conn.Close()
+	tx := &Tx{ctx: ctx, db: db, conn: conn, actor: a, now: now(), final: final}
+	if err := tx.run(fn); err != nil {
+		if tx.tx != nil {
+			tx.tx.Rollback()
+		}
 		return err
+	}
+	if tx.tx == nil {
+		if len(tx.audit) == 0 {
+			return nil
+		}
+		appended, err := tx.appendAuditAlone()
+		if err != nil || appended {
+			return err
+		}
+		// Every chain is held: wait for one in a transaction.
+		if _, err := tx.begun(); err != nil {
+			return err
+		}
 	}
 	if err := tx.flushAudit(); err != nil {
-		sqlTx.Rollback()
+		tx.tx.Rollback()
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := tx.tx.Commit(); err != nil {
 		return mapErr("commit", err)
 	}
 	db.credentialsChanged(tx.credentials)
 	return nil
+}
+
+// run runs fn in tx, and fails if fn did anything after its final write
+// (DoFinal), whatever fn returned; the commit's own statements follow.
+func (tx *Tx) run(fn func(*Tx) error) error {
+	err := call(fn, tx)
+	if err == nil {
+		err = tx.err
+	}
+	tx.ended = false
+	return err
 }
 
 // now is the store's clock, in microseconds (PostgreSQL's precision).
@@ -372,12 +482,15 @@ func (tx *Tx) stmt(query string) *sql.Stmt {
 }
 
 func (tx *Tx) exec(what, query string, args ...any) (int64, error) {
+	t, err := tx.begun()
+	if err != nil {
+		return 0, err
+	}
 	var res sql.Result
-	var err error
 	if s := tx.stmt(query); s != nil {
 		res, err = s.ExecContext(tx.ctx, args...)
 	} else {
-		res, err = tx.tx.ExecContext(tx.ctx, query, args...)
+		res, err = t.ExecContext(tx.ctx, query, args...)
 	}
 	if err != nil {
 		return 0, mapErr(what, err)
@@ -389,20 +502,71 @@ func (tx *Tx) exec(what, query string, args ...any) (int64, error) {
 	return n, nil
 }
 
-func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
-	if s := tx.stmt(query); s != nil {
-		return s.QueryRowContext(tx.ctx, args...)
+// row is one row a statement returned, or why the statement could not be
+// run.
+type row struct {
+	r   *sql.Row
+	err error
+}
+
+// Scan copies the row's columns into dest, as sql.Row.Scan.
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
 	}
-	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+	return r.r.Scan(dest...)
+}
+
+func (tx *Tx) queryRow(query string, args ...any) row {
+	t, err := tx.begun()
+	if err != nil {
+		return row{err: err}
+	}
+	return tx.rowOn(t, query, args)
+}
+
+// readRow is queryRow for a statement that reads and locks nothing: on
+// PostgreSQL it does not begin the transaction.
+func (tx *Tx) readRow(query string, args ...any) row {
+	q, err := tx.on()
+	if err != nil {
+		return row{err: err}
+	}
+	return tx.rowOn(q, query, args)
+}
+
+func (tx *Tx) rowOn(q querier, query string, args []any) row {
+	if s := tx.stmt(query); s != nil {
+		return row{r: s.QueryRowContext(tx.ctx, args...)}
+	}
+	return row{r: q.QueryRowContext(tx.ctx, query, args...)}
 }
 
 func (tx *Tx) query(what, query string, args ...any) (*sql.Rows, error) {
+	t, err := tx.begun()
+	if err != nil {
+		return nil, err
+	}
+	return tx.queryOn(t, what, query, args)
+}
+
+// readQuery is query for a statement that reads and locks nothing: on
+// PostgreSQL it does not begin the transaction.
+func (tx *Tx) readQuery(what, query string, args ...any) (*sql.Rows, error) {
+	q, err := tx.on()
+	if err != nil {
+		return nil, err
+	}
+	return tx.queryOn(q, what, query, args)
+}
+
+func (tx *Tx) queryOn(q querier, what, query string, args []any) (*sql.Rows, error) {
 	var rows *sql.Rows
 	var err error
 	if s := tx.stmt(query); s != nil {
 		rows, err = s.QueryContext(tx.ctx, args...)
 	} else {
-		rows, err = tx.tx.QueryContext(tx.ctx, query, args...)
+		rows, err = q.QueryContext(tx.ctx, query, args...)
 	}
 	if err != nil {
 		return nil, mapErr(what, err)

@@ -110,7 +110,7 @@ func (tx *Tx) User(id string) (User, error) {
 	return oneUser(tx.queryRow(`SELECT `+userColumns+` FROM users WHERE id = $1`, id), "user", id)
 }
 
-func oneUser(row *sql.Row, kind, key string, extra ...any) (User, error) {
+func oneUser(row scanner, kind, key string, extra ...any) (User, error) {
 	u, err := scanUserWith(row, extra...)
 	if err == sql.ErrNoRows {
 		return User{}, notFound(kind, key)

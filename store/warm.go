@@ -23,10 +23,11 @@ const DefaultConns = 8
 
 // hotStatements are the statements nearly every request runs: the
 // credential's look-up, the idempotency key's, an episode's read, a
-// claim's creation and the audit log's append of a few entries.
+// claim's creation, with its audit entries or without, and the audit
+// log's append of a few entries.
 func hotStatements() []string {
 	qs := []string{userByToken, userBySession, readEpisode, idempotencyLock, readAnswer, keepAnswer,
-		readEpisodeTakingChain, createClaimTakingChainPG, takeChainPG}
+		readEpisodeTakingChain, createClaimTakingChainPG, takeChainPG, appendAuditAlonePG, createClaimAlonePG}
 	for k := 1; k <= 4; k++ {
 		qs = append(qs, appendAudit(k, true), createClaimAuditedPG(k))
 	}
