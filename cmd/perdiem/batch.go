@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -70,9 +71,19 @@ type batchError struct {
 	Errors []episode.Problem `json:"errors"`
 }
 
+// batchGCPercent is the garbage collector's target while a batch runs,
+// unless the GOGC environment variable says otherwise. Nearly all a batch
+// allocates is its input text, which dies with its chunk, and the live heap
+// is the chunks in flight: collecting when the heap has grown by 200%
+// rather than Go's 100% halves the collections for about 16 MB more.
+const batchGCPercent = 200
+
 // codeBatch codes one document per line, streaming: memory stays flat
 // whatever the input size, and output order follows input order.
 func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(batchGCPercent))
+	}
 	if f.workers < 0 || f.workers > maxWorkers {
 		fmt.Fprintf(e.stderr, "perdiem code: --workers %d: want 1..%d, or 0 for the number of CPUs\n", f.workers, maxWorkers)
 		return exitInput
