@@ -58,8 +58,10 @@ type Principal struct {
 
 // UserOf returns who r acts for, or nil for a request that is signed out.
 func UserOf(r *http.Request) *Principal {
-	p, _ := r.Context().Value(keyPrincipal).(*Principal)
-	return p
+	if st := stateOf(r.Context()); st != nil {
+		return st.p
+	}
+	return nil
 }
 
 // CSRFToken is the token a page puts in its forms (field CSRFField) or
@@ -190,12 +192,10 @@ func actor(r *http.Request) store.Actor {
 // audit log of what a page reads or writes in the store: the context of a
 // request the server passed to Options.Web.
 func ActorOf(ctx context.Context) store.Actor {
-	a, _ := ctx.Value(keyActor).(store.Actor)
-	return a
-}
-
-func withPrincipal(ctx context.Context, p *Principal) context.Context {
-	return context.WithValue(ctx, keyPrincipal, p)
+	if st := stateOf(ctx); st != nil {
+		return st.actor
+	}
+	return store.Actor{}
 }
 
 // SignIn checks name and password and on success starts a session: its

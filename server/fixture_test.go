@@ -14,7 +14,7 @@ import (
 // fixture is a server on a fresh store with one account of each role,
 // each with a bearer token, and a client for each (anon sends nothing).
 type fixture struct {
-	t                            *testing.T
+	t                            testing.TB
 	db                           *store.DB
 	srv                          *httptest.Server
 	s                            *Server
@@ -34,7 +34,7 @@ var passwordHash = func() string {
 
 const testPassword = "a long test password"
 
-func newFixture(t *testing.T, dsn string, opt Options) *fixture {
+func newFixture(t testing.TB, dsn string, opt Options) *fixture {
 	t.Helper()
 	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
@@ -80,4 +80,4 @@ func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	storetest.Each(t, func(t *testing.T, dsn string) { fn(t, newFixture(t, dsn, Options{})) })
 }
 
-func storetestSQLite(t *testing.T) string { return storetest.SQLite(t) }
+func storetestSQLite(t testing.TB) string { return storetest.SQLite(t) }

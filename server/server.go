@@ -145,18 +145,21 @@ func (s *Server) handle(method, path string, access Access, h handlerFunc) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-	r = r.WithContext(withRequestID(r.Context(), newRequestID()))
-	secureHeaders(rec.Header(), s.opt.TLS, strings.HasPrefix(r.URL.Path, "/v1/"))
-	rec.Header().Set("X-Request-Id", requestID(r.Context()))
+	st := &requestState{id: newRequestID()}
+	r = r.WithContext(withState(r.Context(), st))
+	h := rec.Header()
+	secureHeaders(h, s.opt.TLS, strings.HasPrefix(r.URL.Path, "/v1/"))
+	h["X-Request-Id"] = []string{st.id}
 	defer func() {
 		if p := recover(); p != nil {
-			s.log.Error("panic", "request_id", requestID(r.Context()), "route", r.Pattern, "panic", p)
+			s.log.Error("panic", "request_id", st.id, "route", r.Pattern, "panic", p)
 			if !rec.wrote {
 				writeError(rec, r, errInternal)
 			}
 		}
-		s.log.Info("request", "method", r.Method, "route", routeOf(r), "status", rec.status,
-			"duration_ms", float64(s.now().Sub(start).Microseconds())/1000, "request_id", requestID(r.Context()))
+		s.log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", routeOf(r)),
+			slog.Int("status", rec.status), slog.Float64("duration_ms", float64(s.now().Sub(start).Microseconds())/1000),
+			slog.String("request_id", st.id))
 	}()
 	if strings.HasPrefix(r.URL.Path, "/v1/") {
 		if _, pattern := s.mux.Handler(r); pattern == "/v1/" {
@@ -172,10 +175,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, r, err)
 		return
 	}
-	if p != nil {
-		r = r.WithContext(withPrincipal(r.Context(), p))
-	}
-	r = r.WithContext(context.WithValue(r.Context(), keyActor, actor(r)))
+	st.p = p
+	st.actor = actor(r)
 	if !strings.HasPrefix(r.URL.Path, "/v1/") && !s.pageAllowed(rec, r, p) {
 		return
 	}
