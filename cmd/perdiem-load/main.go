@@ -41,6 +41,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -378,6 +379,12 @@ func load(c config) (*report, error) {
 		}
 		path, body = "/v1/episodes/"+id+"/claims", []byte(`{"from":"2026-03-01","to":"2026-03-31"}`)
 	}
+	target, err := url.Parse(c.url + path)
+	if err != nil {
+		return nil, err
+	}
+	// Every request sends the same headers; the client only reads them.
+	header := http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + c.token}}
 	interval := time.Second / time.Duration(c.rate)
 	nWarm := int(c.warmup / interval)
 	n := nWarm + int(c.duration/interval)
@@ -424,7 +431,7 @@ func load(c config) (*report, error) {
 		go func(r *result) {
 			defer wg.Done()
 			defer func() { <-slots }()
-			status, err := send(client, c, path, body)
+			status, err := send(client, target, header, body)
 			r.took = time.Since(due)
 			if err != nil {
 				r.failure = err.Error()
@@ -458,13 +465,11 @@ func load(c config) (*report, error) {
 	return rep, nil
 }
 
-func send(client *http.Client, c config, path string, body []byte) (int, error) {
-	req, err := http.NewRequest("POST", c.url+path, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+c.token)
+// send posts body to target, the request made without parsing the URL or
+// setting the headers again.
+func send(client *http.Client, target *url.URL, header http.Header, body []byte) (int, error) {
+	req := &http.Request{Method: "POST", URL: target, Host: target.Host, Header: header, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body))}
 	resp, err := client.Do(req)
 	if err != nil {
 		var ne net.Error
