@@ -53,6 +53,9 @@ func FuzzReader(f *testing.F) {
 				t.Fatalf("segment %d at offset %d after %d (input %d bytes)", p.Segment, p.Offset, last, len(data))
 			}
 			last = p.Offset
+			if want := 1 + bytes.Count(data[:p.Offset], []byte{'\n'}); p.Line != want {
+				t.Fatalf("segment %d on line %d, want %d", p.Segment, p.Line, want)
+			}
 			if !bytes.HasPrefix(data[p.Offset:], s.Raw()) {
 				t.Fatalf("segment %d raw %q is not the input at %d", p.Segment, s.Raw(), p.Offset)
 			}

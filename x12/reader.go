@@ -63,6 +63,12 @@ type Reader struct {
 	ids        idCache
 	skim       bool // Skip: find the segment but do not split it
 	padded     bool // spaces or tabs came before the current segment
+	// lf is the input offset of the first line feed from where one was
+	// last looked for, or of the end of the input buffered then when there
+	// was none: a segment that ends before it has no line feed, and most
+	// inputs have none but between segments, or none at all, so one
+	// search serves many segments.
+	lf int64
 }
 
 // NewReader returns a Reader that reads from r. It buffers its input.
@@ -354,8 +360,14 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 		}
 		return nil, r.skip(n, err.(*SyntaxError))
 	}
-	if bytes.IndexByte(raw, '\n') >= 0 {
-		lines = bytes.Count(raw, []byte{'\n'})
+	if end := r.base + int64(r.start+n); r.lf < end {
+		r.lf = r.base + int64(r.end)
+		if i := bytes.IndexByte(r.buf[r.start:r.end], '\n'); i >= 0 {
+			r.lf = r.base + int64(r.start+i)
+		}
+		if r.lf < end {
+			lines = bytes.Count(raw, []byte{'\n'})
+		}
 	}
 	s.padded = r.padded
 	r.nseg++

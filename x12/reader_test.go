@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // samples returns the shared X12 sample files.
@@ -208,6 +209,47 @@ func TestNewlineTerminatorCountsLines(t *testing.T) {
 	for i, s := range segs {
 		if s.Pos().Line != i+1 {
 			t.Errorf("segment %d (%s) on line %d, want %d", i+1, s.ID(), s.Pos().Line, i+1)
+		}
+	}
+}
+
+// Line feeds inside segments count wherever they fall against the reads
+// and the buffer: the Reader looks ahead for the next one once and
+// counts it in the segment that holds it.
+func TestLineFeedsInsideSegments(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(isa + "GS*HC*A*B*20260115*1200*1*X*005010X222A1~")
+	for i := range 3000 {
+		switch i % 7 {
+		case 0:
+			b.WriteString("NTE*ADD*TWO\nLINES~")
+		case 3:
+			b.WriteString("\nREF*EI*1\n\n2~\n")
+		default:
+			b.WriteString("REF*EI*" + strings.Repeat("9", i%50) + "~")
+		}
+	}
+	b.WriteString("GE*1*1~IEA*1*000000101~")
+	in := b.String()
+	for name, r := range map[string]io.Reader{"whole": strings.NewReader(in), "byte by byte": iotest.OneByteReader(strings.NewReader(in))} {
+		xr := NewReader(r)
+		n := 0
+		for {
+			s, err := xr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			n++
+			p := s.Pos()
+			if want := 1 + strings.Count(in[:p.Offset], "\n"); p.Line != want {
+				t.Fatalf("%s: segment %d (%s) on line %d, want %d", name, p.Segment, s.ID(), p.Line, want)
+			}
+		}
+		if n != 3004 {
+			t.Errorf("%s: read %d segments, want 3004", name, n)
 		}
 	}
 }

@@ -65,23 +65,33 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, ids *idCache)
 	// Eight bytes at a time: zeroBytes marks the bytes equal to the
 	// separator with their top bits.
 	sepAll := uint64(es) * ones
+	// The limit is checked a word at a time: a word adds at most eight.
 	i := 0
 	for ; i+8 <= len(raw); i += 8 {
+		if len(seps) > MaxElements+1 {
+			return errTooMany
+		}
 		w := binary.LittleEndian.Uint64(raw[i:])
 		for m := zeroBytes(w ^ sepAll); m != 0; m &= m - 1 {
-			if len(seps) > MaxElements {
-				return errTooMany
-			}
 			seps = append(seps, i+bits.TrailingZeros64(m)/8)
 		}
 	}
-	for ; i < len(raw); i++ {
-		if raw[i] == es {
-			if len(seps) > MaxElements {
-				return errTooMany
-			}
-			seps = append(seps, i)
+	if n := len(raw) - i; n > 0 && i > 0 {
+		// The last bytes: the word that ends the segment, less the
+		// bytes of it already looked at.
+		w := binary.LittleEndian.Uint64(raw[len(raw)-8:])
+		for m := zeroBytes(w^sepAll) >> (64 - 8*n) << (64 - 8*n); m != 0; m &= m - 1 {
+			seps = append(seps, len(raw)-8+bits.TrailingZeros64(m)/8)
 		}
+	} else {
+		for ; i < len(raw); i++ {
+			if raw[i] == es {
+				seps = append(seps, i)
+			}
+		}
+	}
+	if len(seps) > MaxElements+1 {
+		return errTooMany
 	}
 	seps = append(seps, len(raw))
 	id := raw[:seps[1]]

@@ -2,7 +2,9 @@ package x12
 
 import (
 	"bytes"
+	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -29,6 +31,25 @@ func TestTokenizeSplitsAsBytesSplit(t *testing.T) {
 		for i, w := range want {
 			if got := s.ElementBytes(i); !bytes.Equal(got, w) {
 				t.Fatalf("%q: element %d is %q, want %q", raw, i, got, w)
+			}
+		}
+	}
+}
+
+// A segment may have MaxElements elements, not one more, wherever its
+// last separators fall in the words the tokenizer reads.
+func TestTokenizeElementLimit(t *testing.T) {
+	d := Delimiters{Element: '*', Component: ':', Repetition: '^', Segment: '~'}
+	for pad := range 9 {
+		for _, n := range []int{MaxElements, MaxElements + 1} {
+			raw := []byte("REF" + strings.Repeat("*", n) + strings.Repeat("X", pad))
+			var s Segment
+			err := s.tokenize(raw, d, Position{Segment: 1}, new(idCache))
+			if tooMany := errors.Is(err, ErrTooManyElements); tooMany != (n > MaxElements) {
+				t.Errorf("%d elements and %d more bytes: error %v", n, pad, err)
+			}
+			if err == nil && s.Len() != n {
+				t.Errorf("%d elements and %d more bytes: Len %d", n, pad, s.Len())
 			}
 		}
 	}
