@@ -150,6 +150,7 @@ type LoopDef struct {
 
 	required []int    // indexes of the required children
 	byTag    tagIndex // the children of each segment ID, for match
+	num      uint32   // its number among the guide's loops, from 1, for Machine.placements
 }
 
 // tagIndex lists, for each segment ID of a loop's children, the indexes of
@@ -391,7 +392,10 @@ func Parse(text string) (*Guide, error) {
 			return nil, &guideError{0, "loop " + id + " does not start with a segment"}
 		}
 	}
+	var num uint32
 	for _, l := range g.Loops {
+		num++
+		l.num = num
 		tags := make([]uint32, len(l.Children))
 		for i := range l.Children {
 			c := &l.Children[i]

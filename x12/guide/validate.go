@@ -183,6 +183,10 @@ type Machine struct {
 	truncated  bool           // the open set had more than MaxFindings
 	stack      []frame
 	rules      Rules
+	// placements remembers where match put segments, by loop, position,
+	// tag and the qualifier the answer depended on: a file repeats a few
+	// dozen combinations.
+	placements [placementSlots]placement
 	// closed receives each set as it closes: the envelope part of the same
 	// Machine, or a worker's list for the envelope part to take in order.
 	closed func(*closedSet)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/x12"
+	"github.com/perdiem/perdiem/x12/internal/packed"
 )
 
 // push opens an instance of loop l whose first segment is the current one.
@@ -106,7 +107,7 @@ func (m *Machine) walk(seg *x12.Segment) {
 	t := tag(seg.ID())
 	for d := len(m.stack) - 1; d >= 0; d-- {
 		f := &m.stack[d]
-		i := match(f, seg, t)
+		i := m.match(f, seg, t)
 		if i < 0 {
 			continue
 		}
@@ -158,9 +159,23 @@ func (m *Machine) place(seg *x12.Segment, def *SegmentDef, loop string, node *Lo
 	m.rules.Segment(m, seg, loop)
 }
 
+// placement is an answer of match, remembered: child i, in the loop
+// numbered loop (LoopDef.num), for a segment with tag t from position
+// start on, whose element elem (component comp when not 0) was code when
+// the answer depended on it (elem 0: it did not).
+type placement struct {
+	loop, t    uint32
+	start      int32
+	i          int32
+	elem, comp int32
+	code       uint64
+}
+
+const placementSlots = 512
+
 // match finds the child of f that seg (whose ID has tag t) continues with,
 // searching from the position group of the last match onward, or returns -1.
-func match(f *frame, seg *x12.Segment, t uint32) int {
+func (m *Machine) match(f *frame, seg *x12.Segment, t uint32) int {
 	children := f.loop.Children
 	start := 1
 	switch {
@@ -180,32 +195,106 @@ func match(f *frame, seg *x12.Segment, t uint32) int {
 			break
 		}
 	}
-	for _, k := range f.loop.byTag.children(t) {
+	// Otherwise the answer is remembered, in one of two slots.
+	h := (f.loop.num*0x9E3779B1 ^ t*0x85EBCA6B ^ uint32(start)*0xC2B2AE35) % placementSlots &^ 1
+	var code uint64
+	var elem, comp int32 // whose code is read
+	for k := range 2 {
+		p := &m.placements[h+uint32(k)]
+		if p.loop != f.loop.num || p.t != t || p.start != int32(start) {
+			continue
+		}
+		if p.elem == 0 {
+			return int(p.i)
+		}
+		if p.elem != elem || p.comp != comp {
+			v, ok := keyCode(seg, int(p.elem), int(p.comp))
+			if !ok {
+				break
+			}
+			code, elem, comp = v, p.elem, p.comp
+		}
+		if p.code == code {
+			return int(p.i)
+		}
+	}
+	i, dep, ok := search(children, seg, t, start, f.loop)
+	if !ok {
+		return i
+	}
+	p := placement{loop: f.loop.num, t: t, start: int32(start), i: int32(i)}
+	if dep != nil {
+		v, ok := keyCode(seg, dep.keyElem, dep.keyComp)
+		if !ok {
+			return i
+		}
+		p.elem, p.comp, p.code = int32(dep.keyElem), int32(dep.keyComp), v
+	}
+	// The newer answer goes first; the older one it displaces, second.
+	m.placements[h+1] = m.placements[h]
+	m.placements[h] = p
+	return i
+}
+
+// keyCode packs the value keyMatches reads for a segment definition whose
+// key is element elem (component comp when not 0), when it is short
+// enough to pack.
+func keyCode(seg *x12.Segment, elem, comp int) (uint64, bool) {
+	v := seg.ElementBytes(elem)
+	if comp > 0 {
+		v = Component(v, seg.Delimiters().Component, comp)
+	}
+	if len(v) > packed.MaxLen {
+		return 0, false
+	}
+	return packed.Pack(v), true
+}
+
+// search is match past the near children: the child of loop l (its
+// children) for seg from start on, or -1. When the answer depended on a
+// qualifier, dep is a segment definition whose key element it is; ok is
+// false when it depended on more than one element, so that it must not be
+// remembered by one.
+func search(children []Child, seg *x12.Segment, t uint32, start int, l *LoopDef) (i int, dep *SegmentDef, ok bool) {
+	ok = true
+	// matches is keyMatches, noting that the answer depends on def's key.
+	matches := func(def *SegmentDef) bool {
+		if def.keyDef.Codes == nil {
+			return true
+		}
+		if dep == nil {
+			dep = def
+		} else if dep.keyElem != def.keyElem || dep.keyComp != def.keyComp {
+			ok = false
+		}
+		return keyMatches(def, seg)
+	}
+	for _, k := range l.byTag.children(t) {
 		i := int(k)
 		if i < start {
 			continue
 		}
 		c := &children[i]
 		if c.Loop != nil {
-			if keyMatches(c.Loop.first(), seg) {
-				return i
+			if matches(c.Loop.first()) {
+				return i, dep, ok
 			}
 			continue
 		}
 		if !c.keyed {
-			return i
+			return i, dep, ok
 		}
 		// Several segments share this position: pick by qualifier, else
 		// the first, so the bad qualifier is reported as a code error.
 		j := i
 		for ; j < len(children) && children[j].group == c.group; j++ {
-			if children[j].Segment != nil && keyMatches(children[j].Segment, seg) {
-				return j
+			if children[j].Segment != nil && matches(children[j].Segment) {
+				return j, dep, ok
 			}
 		}
-		return i
+		return i, dep, ok
 	}
-	return -1
+	return -1, dep, ok
 }
 
 func keyMatches(def *SegmentDef, seg *x12.Segment) bool {
