@@ -43,10 +43,20 @@ func (m *Machine) push(l *LoopDef) {
 func (m *Machine) pop() {
 	f := &m.stack[len(m.stack)-1]
 	if !m.build {
-		m.missing(f, len(f.loop.Children))
+		if !f.settled(len(f.loop.Children)) {
+			m.missing(f, len(f.loop.Children))
+		}
 		m.rules.Exit(m, f.loop.ID)
 	}
 	m.stack = m.stack[:len(m.stack)-1]
+}
+
+// settled reports whether missing has no required child of f before index
+// end left to look at, as is mostly the case: callers ask first, which
+// costs less than the call.
+func (f *frame) settled(end int) bool {
+	req := f.loop.required
+	return f.checked >= len(req) || req[f.checked] >= end
 }
 
 // missing reports required children of f before index end that never
@@ -115,8 +125,8 @@ func (m *Machine) walk(seg *x12.Segment) {
 			m.pop()
 		}
 		f = &m.stack[d]
-		if !m.build {
-			m.missing(f, f.loop.Children[i].group)
+		if g := f.loop.Children[i].group; !m.build && !f.settled(g) {
+			m.missing(f, g)
 		}
 		c := &f.loop.Children[i]
 		f.pos = i
