@@ -36,3 +36,31 @@ func TestCodeListHasItsCodesOnly(t *testing.T) {
 		}
 	}
 }
+
+// A compiled check finds a value fine exactly when checkValue has nothing
+// to report, for a printable value (an unprintable one is left to
+// checkValue).
+func TestCheckAgreesWithCheckValue(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	types := []string{"AN", "ID", "DT", "TM", "N0", "N2", "R"}
+	for range 500 {
+		typ := types[r.IntN(len(types))]
+		lo := 1 + r.IntN(4)
+		d := ElementDef{Type: typ, kind: kinds[typ], Min: lo, Max: lo + r.IntN(6), Usage: Situational}
+		if r.IntN(3) == 0 {
+			d.Codes = NewCodeList("", []string{"1", "20", "-3.5", "ZZ", "20260101"}[:1+r.IntN(5)])
+		}
+		c := compile(&d)
+		for range 200 {
+			b := make([]byte, 1+r.IntN(10))
+			for i := range b {
+				b[i] = "0123456789.-ZA \x01"[r.IntN(16)]
+			}
+			printable := inCharset(b)
+			code, _ := checkValue(&d, b, printable)
+			if got := c.fine(b, printable); got && code != "" || printable && !got && code == "" {
+				t.Fatalf("%+v: fine(%q) = %v, checkValue code %q", d, b, got, code)
+			}
+		}
+	}
+}

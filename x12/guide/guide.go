@@ -32,10 +32,10 @@ type ElementDef struct {
 
 	kind   kind // Type, decoded once so checking a value compares no strings
 	period bool // a date in the format the element before names (DTP03 after DTP02)
-	// plain: a used simple element of type AN or ID, not a period, whose
-	// value is fine when it is printable, of allowed length and (with
-	// codes) in its list
-	plain bool
+	// comps are Components compiled for checkElement's loop; compNeeded
+	// is one past the last required component.
+	comps      []check
+	compNeeded int
 }
 
 // kind is the type of a simple element.
@@ -57,9 +57,15 @@ var kinds = map[string]kind{"AN": kindAN, "ID": kindID, "DT": kindDT, "TM": kind
 type CodeList struct {
 	Name  string
 	codes []string // in guide order
-	// Codes of up to seven bytes are looked up packed into integers (every
-	// list has some, most have nothing else), in an open-addressed table
-	// of at least twice as many slots; longer ones in a map.
+	// A list of at most four codes of up to seven bytes (most of the
+	// guide's) is looked up by comparing the packed value with each: few
+	// holds them, packed, padded with a value no code packs to.
+	few   [4]uint64
+	small bool
+	// Otherwise codes of up to seven bytes are looked up packed into
+	// integers (every list has some, most have nothing else), in an
+	// open-addressed table of at least twice as many slots; longer ones in
+	// a map.
 	table []uint64 // 0: free (only the empty code packs to 0: empty says whether it is in the list)
 	shift uint     // 64 less the log2 of len(table)
 	empty bool
@@ -78,7 +84,17 @@ func has[T string | []byte](c *CodeList, v T) bool {
 		_, ok := c.long[string(v)]
 		return ok
 	}
-	return c.hasPacked(packed.Pack(v))
+	k := packed.Pack(v)
+	if c.small {
+		return c.hasFew(k)
+	}
+	return c.hasPacked(k)
+}
+
+// hasFew is hasPacked for a small list; it is inlined where elements are
+// checked.
+func (c *CodeList) hasFew(k uint64) bool {
+	return k == c.few[0] || k == c.few[1] || k == c.few[2] || k == c.few[3]
 }
 
 func (c *CodeList) hasPacked(k uint64) bool {
@@ -127,6 +143,75 @@ type SegmentDef struct {
 	// needed is one past the last required element: absent elements after
 	// it need no check.
 	needed int
+	// checks are Elements as checkElements's loop reads them, compact so
+	// that a segment's fit in a few cache lines.
+	checks []check
+	// noteElems are the elements the relations name: with none of them
+	// present only an R note (at least one required) can be broken, and
+	// notesAlways says there is one.
+	noteElems   uint64
+	notesAlways bool
+}
+
+// check is what checkElements needs of an element (or a component) to
+// find a fine value fine without checkValue's call.
+type check struct {
+	codes    *CodeList
+	min      uint32
+	span     uint32 // Max - Min
+	op       op
+	required bool
+}
+
+// op says how a check settles a value.
+type op uint8
+
+const (
+	opSlow    op = iota // not used, a composite, or a period: checkElement
+	opText              // AN or ID: printable, of allowed length, in codes
+	opNumber            // N0 or N2: digits only, as many as allowed
+	opDecimal           // R: Numeric with a decimal point
+	opDate              // DT
+	opTime              // TM
+)
+
+// compile turns d into the check that settles its common case.
+func compile(d *ElementDef) check {
+	c := check{codes: d.Codes, min: uint32(d.Min), span: uint32(d.Max - d.Min), required: d.Usage == Required}
+	if d.Usage == NotUsed || d.Components != nil || d.period {
+		return c
+	}
+	switch d.kind {
+	case kindAN, kindID:
+		c.op = opText
+	case kindN0, kindN2:
+		c.op = opNumber
+	case kindR:
+		c.op = opDecimal
+	case kindDT:
+		c.op = opDate
+	case kindTM:
+		c.op = opTime
+	}
+	return c
+}
+
+// fine reports whether the non-empty value v passes c, as checkValue
+// would find it; false leaves the verdict to checkValue.
+func (c *check) fine(v []byte, printable bool) bool {
+	switch c.op {
+	case opText:
+		return printable && uint32(len(v))-c.min <= c.span && (c.codes == nil || has(c.codes, v))
+	case opNumber, opDecimal:
+		n, ok := Numeric(v, c.op == opDecimal)
+		return ok && uint32(n)-c.min <= c.span && (c.codes == nil || has(c.codes, v))
+	case opDate:
+		_, ok := dateN(v)
+		return ok
+	case opTime:
+		return validTime(v)
+	}
+	return false
 }
 
 // key returns the element (or component) whose codes tell this segment
@@ -412,7 +497,20 @@ func Parse(text string) (*Guide, error) {
 					if e.Usage == Required {
 						sd.needed = k + 1
 					}
-					e.plain = e.Components == nil && !e.period && e.kind <= kindID && e.Usage != NotUsed
+					sd.checks = append(sd.checks, compile(e))
+					for j := range e.Components {
+						cd := &e.Components[j]
+						if cd.Usage == Required {
+							e.compNeeded = j + 1
+						}
+						e.comps = append(e.comps, compile(cd))
+					}
+				}
+				for _, nt := range sd.relations {
+					if nt.Kind == Required1 {
+						sd.notesAlways = true
+					}
+					sd.noteElems |= nt.all
 				}
 			}
 			if c.Usage == Required {
@@ -462,8 +560,21 @@ func NewCodeList(name string, codes []string) *CodeList {
 		}
 		c.table[h] = k
 	}
+	if c.long == nil && len(codes) <= len(c.few) {
+		c.small = true
+		for i := range c.few {
+			c.few[i] = noCode
+			if i < len(codes) {
+				c.few[i] = packed.Pack(codes[i])
+			}
+		}
+	}
 	return c
 }
+
+// noCode is a value no code packs to: its top byte, the length, is above
+// packed.MaxLen.
+const noCode = ^uint64(0)
 
 func parseRepeat(s string) (int, error) {
 	if s == ">1" {

@@ -347,89 +347,114 @@ func indexByte(b []byte, c byte) int {
 
 // checkElements checks each element against the guide (IK4 codes).
 func (m *Machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) {
-	id := seg.ID()
 	if seg.Len() > len(def.Elements) {
+		id := seg.ID()
 		m.elementFinding(loop, id, len(def.Elements)+1, 0, nil, "3", fmt.Sprintf("%s has %d elements, at most %d allowed", id, seg.Len(), len(def.Elements)), nil)
 	}
-	csep := seg.Delimiters().Component
 	// When the whole segment is in the character set, so is each value.
 	printable := inCharset(seg.Raw())
 	var present uint64 // bit i: element i+1 has a value
-	for i := range max(min(seg.Len(), len(def.Elements)), def.needed) {
-		d := &def.Elements[i]
+	checks := def.checks[:max(min(seg.Len(), len(def.checks)), def.needed)]
+	for i := range checks {
+		c := &checks[i]
 		v := seg.ElementBytes(i + 1)
 		if len(v) == 0 {
-			if d.Usage == Required {
-				m.elementFinding(loop, id, i+1, 0, d, "1", "required element missing", nil)
+			if c.required {
+				m.elementFinding(loop, seg.ID(), i+1, 0, &def.Elements[i], "1", "required element missing", nil)
 			}
 			continue
 		}
 		present |= 1 << i
-		// Most values are printable text of allowed length: settle those
-		// first, without checkValue's call.
-		if d.plain && printable && len(v) >= d.Min && len(v) <= d.Max && (d.Codes == nil || has(d.Codes, v)) {
-			continue
-		}
-		if d.Usage == NotUsed {
-			m.elementFinding(loop, id, i+1, 0, d, "10", "element is not used in this loop ("+m.g.Name+") but is present", v)
-			continue
-		}
-		if d.Components == nil {
-			if d.period {
-				m.checkPeriod(loop, id, i+1, d, seg.ElementBytes(i), v)
+		// Most values are fine: settle those here, without a call.
+		switch c.op {
+		case opText:
+			// has, with the lists of a few codes looked at in place
+			if printable && uint32(len(v))-c.min <= c.span && (c.codes == nil ||
+				c.codes.small && len(v) <= packed.MaxLen && c.codes.hasFew(packed.Pack(v)) || has(c.codes, v)) {
 				continue
 			}
-			if code, msg := checkValue(d, v, printable); code != "" {
-				m.elementFinding(loop, id, i+1, 0, d, code, msg, v)
+		case opSlow:
+			if d := &def.Elements[i]; d.period && d.Usage != NotUsed {
+				m.checkPeriod(loop, seg.ID(), i+1, d, seg.ElementBytes(i), v)
+				continue
 			}
-			continue
+		default:
+			if c.fine(v, printable) {
+				continue
+			}
 		}
-		rest := v
-		for k := 0; ; k++ {
-			part := rest
-			n := indexByte(rest, csep)
-			if n >= 0 {
-				part = rest[:n]
-			}
-			if k >= len(d.Components) {
-				m.elementFinding(loop, id, i+1, k+1, d, "3", fmt.Sprintf("composite has more than %d components", len(d.Components)), v)
-				break
-			}
-			cd := &d.Components[k]
-			switch {
-			case len(part) == 0:
-				if cd.Usage == Required {
-					m.elementFinding(loop, id, i+1, k+1, cd, "1", "required component missing", nil)
-				}
-			case cd.Usage == NotUsed:
-				m.elementFinding(loop, id, i+1, k+1, cd, "10", "component is not used in this loop ("+m.g.Name+") but is present", part)
-			case printable && cd.kind <= kindID && len(part) >= cd.Min && len(part) <= cd.Max && (cd.Codes == nil || has(cd.Codes, part)):
-				// as for simple elements above
-			default:
-				if code, msg := checkValue(cd, part, printable); code != "" {
-					m.elementFinding(loop, id, i+1, k+1, cd, code, msg, part)
-				}
-			}
-			if n < 0 {
-				for k++; k < len(d.Components); k++ {
-					if d.Components[k].Usage == Required {
-						m.elementFinding(loop, id, i+1, k+1, &d.Components[k], "1", "required component missing", nil)
-					}
-				}
-				break
-			}
-			rest = rest[n+1:]
-		}
+		m.checkElement(seg, def, loop, i+1, v, printable)
 	}
-	for k := range def.relations {
-		m.checkNote(seg, def, loop, &def.relations[k], present)
+	if present&def.noteElems != 0 || def.notesAlways {
+		for k := range def.relations {
+			nt := &def.relations[k]
+			if elems, excluded := nt.broken(present); elems != 0 {
+				m.checkNote(seg, def, loop, nt, present, elems, excluded)
+			}
+		}
 	}
 }
 
-// checkNote reports the elements that break an X12 syntax note, each as an
-// element finding with the IK403 code a front end gives it.
-func (m *Machine) checkNote(seg *x12.Segment, def *SegmentDef, loop string, nt *Note, present uint64) {
-	elems, excluded := nt.broken(present)
+// checkElement checks the non-empty value v of element e (1-based) that
+// its check did not find fine: a composite, an element not used here, or a
+// value with something to report.
+func (m *Machine) checkElement(seg *x12.Segment, def *SegmentDef, loop string, e int, v []byte, printable bool) {
+	id := seg.ID()
+	d := &def.Elements[e-1]
+	if d.Usage == NotUsed {
+		m.elementFinding(loop, id, e, 0, d, "10", "element is not used in this loop ("+m.g.Name+") but is present", v)
+		return
+	}
+	if d.Components == nil {
+		if d.period {
+			m.checkPeriod(loop, id, e, d, seg.ElementBytes(e-1), v)
+			return
+		}
+		if code, msg := checkValue(d, v, printable); code != "" {
+			m.elementFinding(loop, id, e, 0, d, code, msg, v)
+		}
+		return
+	}
+	csep := seg.Delimiters().Component
+	rest := v
+	for k := 0; ; k++ {
+		part := rest
+		n := indexByte(rest, csep)
+		if n >= 0 {
+			part = rest[:n]
+		}
+		if k >= len(d.comps) {
+			m.elementFinding(loop, id, e, k+1, d, "3", fmt.Sprintf("composite has more than %d components", len(d.Components)), v)
+			return
+		}
+		if c := &d.comps[k]; len(part) == 0 {
+			if c.required {
+				m.elementFinding(loop, id, e, k+1, &d.Components[k], "1", "required component missing", nil)
+			}
+		} else if !c.fine(part, printable) {
+			cd := &d.Components[k]
+			if cd.Usage == NotUsed {
+				m.elementFinding(loop, id, e, k+1, cd, "10", "component is not used in this loop ("+m.g.Name+") but is present", part)
+			} else if code, msg := checkValue(cd, part, printable); code != "" {
+				m.elementFinding(loop, id, e, k+1, cd, code, msg, part)
+			}
+		}
+		if n < 0 {
+			for k++; k < d.compNeeded; k++ {
+				if d.comps[k].required {
+					m.elementFinding(loop, id, e, k+1, &d.Components[k], "1", "required component missing", nil)
+				}
+			}
+			return
+		}
+		rest = rest[n+1:]
+	}
+}
+
+// checkNote reports the elements that break an X12 syntax note (elems and
+// excluded, from Note.broken), each as an element finding with the IK403
+// code a front end gives it.
+func (m *Machine) checkNote(seg *x12.Segment, def *SegmentDef, loop string, nt *Note, present, elems uint64, excluded bool) {
 	for elems != 0 {
 		e := bits.TrailingZeros64(elems) + 1
 		elems &= elems - 1
@@ -558,11 +583,12 @@ func checkValue(d *ElementDef, v []byte, printable bool) (code, msg string) {
 	return "", ""
 }
 
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
 // inCharset reports whether every byte of b is in 0x20 … 0x7E, eight bytes
 // at a time: a byte below 0x20 borrows into its top bit when 0x20 is taken
 // away, one above 0x7E reaches it when 1 is added.
 func inCharset(b []byte) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for len(b) >= 8 {
 		x := binary.LittleEndian.Uint64(b)
 		if ((x-0x20*ones)&^x|(x+ones)|x)&highs != 0 {
@@ -608,24 +634,37 @@ func Date8(v []byte) (int, bool) {
 
 // dateN parses CCYYMMDD or YYMMDD.
 func dateN(v []byte) (int, bool) {
-	if len(v) != 8 && len(v) != 6 {
-		return 0, false
-	}
-	x := 0
-	for _, b := range v {
-		if b < '0' || b > '9' {
+	var n, y, mo, d int
+	switch len(v) {
+	case 8:
+		// Eight digits at a time: a byte below '0' borrows into its top
+		// bit when '0' is taken away, one above '9' reaches it when 0x46
+		// is added. Then each pair of digits is made a number, CC YY MM
+		// DD in the four 16-bit lanes.
+		w := binary.LittleEndian.Uint64(v)
+		x := w - '0'*ones
+		if (x|(w+0x46*ones)|w)&highs != 0 {
 			return 0, false
 		}
-		x = x*10 + int(b-'0')
-	}
-	y, mo, d := x/10000, x/100%100, x%100
-	if len(v) == 6 {
-		y += 2000
+		x = (x*10 + x>>8) & 0x00FF00FF00FF00FF
+		y, mo, d = int(x&0xFF)*100+int(x>>16&0xFF), int(x>>32&0xFF), int(x>>48)
+		n = y*10000 + mo*100 + d
+	case 6:
+		x := 0
+		for _, b := range v {
+			if b < '0' || b > '9' {
+				return 0, false
+			}
+			x = x*10 + int(b-'0')
+		}
+		n, y, mo, d = x, 2000+x/10000, x/100%100, x%100
+	default:
+		return 0, false
 	}
 	if mo < 1 || mo > 12 || d < 1 || d > civil.DaysIn(y, mo) {
 		return 0, false
 	}
-	return x, true
+	return n, true
 }
 
 func validTime(v []byte) bool {
