@@ -210,7 +210,7 @@ func (b *business) fold(seg *x12.Segment) {
 	case "CLM":
 		raw = raw[min(len(raw), 4+len(seg.ElementBytes(1))):]
 	case "REF":
-		if q := string(seg.ElementBytes(1)); q == "D9" || q == "6R" {
+		if q := seg.ElementBytes(1); string(q) == "D9" || string(q) == "6R" {
 			return
 		}
 	}
@@ -358,7 +358,7 @@ func splitComponents(v []byte, sep byte, out [][]byte) {
 			out[k] = nil
 			continue
 		}
-		n := bytes.IndexByte(rest, sep)
+		n := indexByte(rest, sep)
 		if n < 0 {
 			out[k], more = rest, false
 			continue
@@ -447,6 +447,17 @@ func mayBeBox(v []byte) bool {
 		}
 	}
 	return false
+}
+
+// indexByte is bytes.IndexByte for the few bytes of a component, where a
+// plain loop beats the call into the vectorized search.
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
