@@ -296,10 +296,14 @@ func (tx *Tx) createClaimPostgres(out *Claim, payer *sql.NullString, n NewClaim,
 // nothing after (DoFinal). It reports false, having written nothing, when
 // every chain is held.
 func (tx *Tx) createClaimAlone(out *Claim, payer *sql.NullString, args []any, auditDetail string) (bool, error) {
+	conn, err := tx.on()
+	if err != nil {
+		return false, err
+	}
 	tx.Audit("create", "claim", out.ID, auditDetail)
 	var chain sql.NullInt64
 	var patient sql.NullString
-	err := tx.conn.QueryRowContext(tx.ctx, createClaimAlonePG, auditArrays(args, tx.audit)...).Scan(&chain, &patient, payer)
+	err = conn.QueryRowContext(tx.ctx, createClaimAlonePG, auditArrays(args, tx.audit)...).Scan(&chain, &patient, payer)
 	switch {
 	case err != nil:
 	case !chain.Valid:
