@@ -589,15 +589,22 @@ const ones, highs = 0x0101010101010101, 0x8080808080808080
 // at a time: a byte below 0x20 borrows into its top bit when 0x20 is taken
 // away, one above 0x7E reaches it when 1 is added.
 func inCharset(b []byte) bool {
-	for len(b) >= 8 {
-		x := binary.LittleEndian.Uint64(b)
-		if ((x-0x20*ones)&^x|(x+ones)|x)&highs != 0 {
-			return false
+	if len(b) < 8 {
+		for _, c := range b {
+			if c < 0x20 || c > 0x7E {
+				return false
+			}
 		}
-		b = b[8:]
+		return true
 	}
-	for _, c := range b {
-		if c < 0x20 || c > 0x7E {
+	bad := func(x uint64) bool { return ((x-0x20*ones)&^x|(x+ones)|x)&highs != 0 }
+	// The last word ends at the end of b, overlapping the one before: a
+	// byte looked at twice costs less than a loop over the tail.
+	if bad(binary.LittleEndian.Uint64(b[len(b)-8:])) {
+		return false
+	}
+	for ; len(b) > 8; b = b[8:] {
+		if bad(binary.LittleEndian.Uint64(b)) {
 			return false
 		}
 	}

@@ -277,7 +277,15 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 		format, v := seg.ElementBytes(2), seg.ElementBytes(3)
 		span := false
 		if bytes.Equal(format, []byte("RD8")) {
-			f, t, ok := bytes.Cut(v, []byte{'-'})
+			// CCYYMMDD-CCYYMMDD: the hyphen is where Cut would find it
+			// unless the first date is bad anyway
+			var f, t []byte
+			var ok bool
+			if len(v) == 17 && v[8] == '-' {
+				f, t, ok = v[:8], v[9:], true
+			} else {
+				f, t, ok = bytes.Cut(v, []byte{'-'})
+			}
 			f8, ok1 := date8(f)
 			t8, ok2 := date8(t)
 			if ok && ok1 && ok2 && f8 > t8 {
