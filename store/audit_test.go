@@ -318,24 +318,30 @@ func TestAuditEntriesBeyondThoseTakenAhead(t *testing.T) {
 // their canonical form (quotes, backslashes, <>&, U+2028, non-ASCII,
 // control characters, empty strings, a long detail) chain as computeHash
 // says, whether the hashes are computed in Go or, for a transaction that
-// only reads on PostgreSQL, in the statement that appends them.
+// only reads on PostgreSQL, in the statement that appends them (for 2 to
+// 10 entries, each way that statement is written), and their seqs follow
+// their order in their chain.
 func TestAuditHashOfAwkwardValues(t *testing.T) {
 	awkward := []string{"", `"quoted"`, `back\slash\`, "<a>&amp;</a>", "line\u2028sep\u2029para", "ünïcödé 漢字 🩺",
 		"tab\tnew\nline\r\x01\x1f\x7f", strings.Repeat("long detail ", 2000), "'; DROP TABLE audit_log; --"}
 	each(t, func(t *testing.T, db *store.DB) {
+		want := 0
 		for i, s := range awkward {
 			a := store.Actor{UserID: s, Remote: awkward[(i+1)%len(awkward)]}
 			if err := db.Do(ctx, a, func(tx *store.Tx) error {
 				tx.Audit(s, awkward[(i+2)%len(awkward)], awkward[(i+3)%len(awkward)], s)
-				tx.Audit("read", "patient", fmt.Sprint(i), awkward[(i+4)%len(awkward)])
+				for j := range i + 1 {
+					tx.Audit("read", "patient", fmt.Sprint(i, j), awkward[(i+j+4)%len(awkward)])
+				}
 				return nil
 			}); err != nil {
 				t.Fatal(err)
 			}
+			want += i + 2
 		}
 		rep := verify(t, db)
-		if !rep.OK() || rep.Entries != int64(2*len(awkward)) {
-			t.Fatalf("%+v, want %d entries and whole chains", rep, 2*len(awkward))
+		if !rep.OK() || rep.Entries != int64(want) {
+			t.Fatalf("%+v, want %d entries and whole chains", rep, want)
 		}
 		var entries []store.AuditEntry
 		do(t, db, func(tx *store.Tx) error {
@@ -343,6 +349,13 @@ func TestAuditHashOfAwkwardValues(t *testing.T) {
 			entries, _, err = tx.ListAudit(store.Page{Limit: 100})
 			return err
 		})
+		for i, e := range entries {
+			for _, f := range entries[:i] {
+				if e.Chain == f.Chain && (e.Seq < f.Seq) != (e.N < f.N) {
+					t.Errorf("entries %d and %d: seqs out of their chain's order", e.Seq, f.Seq)
+				}
+			}
+		}
 		for _, e := range entries[1:] {
 			canon, err := json.Marshal([]any{e.Seq, e.At.UnixMicro(), e.Actor, e.Action, e.Kind, e.RecordID, e.Remote, e.Detail})
 			if err != nil {

@@ -303,7 +303,7 @@ func (tx *Tx) createClaimAlone(out *Claim, payer *sql.NullString, args []any, au
 	tx.Audit("create", "claim", out.ID, auditDetail)
 	var chain sql.NullInt64
 	var patient sql.NullString
-	err = conn.QueryRowContext(tx.ctx, createClaimAlonePG, auditArrays(args, tx.audit)...).Scan(&chain, &patient, payer)
+	err = conn.QueryRowContext(tx.ctx, aloneStatement(createClaimAlonePG, len(tx.audit)), auditParams(args, tx.audit)...).Scan(&chain, &patient, payer)
 	switch {
 	case err != nil:
 	case !chain.Valid:
@@ -344,18 +344,21 @@ SELECT c.patient_id, c.payer_id, ch.chain, ch.n, ch.hash, CASE WHEN ch.chain IS 
 FROM c LEFT JOIN ch ON true`
 )
 
-// createClaimAlonePG is the statement that creates a claim, if it takes
-// an audit chain (takeChainCTE), and appends to the chain the audit
-// entries of parameters $26 to $33 (hashedAuditCTEs) if it made the
-// claim: it commits on its own. It answers the chain taken, NULL when
-// every chain is held, and the claim's patient and payer, NULL when the
-// episode version does not exist; in either case it wrote nothing.
-var createClaimAlonePG = `WITH RECURSIVE ` + takeChainCTE + `,
+// createClaimAlonePG are the statements (aloneStatements) that create a
+// claim, if they take an audit chain (takeChainCTE), and append to the
+// chain the audit entries of the parameters from $26 on (auditCTEs) if
+// they made the claim: each commits on its own. They answer the chain
+// taken, NULL when every chain is held, and the claim's patient and
+// payer, NULL when the episode version does not exist; in either case
+// they wrote nothing.
+var createClaimAlonePG = aloneStatements(func(k int) string {
+	return auditWith(k) + takeChainCTE + `,
 c AS (` + insertClaim + ` AND EXISTS (SELECT 1 FROM ch)
 RETURNING id, patient_id, payer_id),
 ` + claimRowsCTEs + `,
-` + hashedAuditCTEs(26, "EXISTS (SELECT 1 FROM c)") + `
+` + auditCTEs(26, k, "EXISTS (SELECT 1 FROM c)") + `
 SELECT (SELECT chain FROM ch), c.patient_id, c.payer_id FROM (SELECT 1) AS one LEFT JOIN c ON true`
+})
 
 // createClaimAuditedPG is the statement that creates a claim and appends
 // k audit entries (parameters from $26 on, appendAuditCTEs).

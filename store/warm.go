@@ -27,7 +27,8 @@ const DefaultConns = 8
 // log's append of a few entries.
 func hotStatements() []string {
 	qs := []string{userByToken, userBySession, readEpisode, idempotencyLock, readAnswer, keepAnswer,
-		readEpisodeTakingChain, createClaimTakingChainPG, takeChainPG, appendAuditAlonePG, createClaimAlonePG}
+		readEpisodeTakingChain, createClaimTakingChainPG, takeChainPG,
+		aloneStatement(appendAuditAlonePG, 1), aloneStatement(createClaimAlonePG, 2)}
 	for k := 1; k <= 4; k++ {
 		qs = append(qs, appendAudit(k, true), createClaimAuditedPG(k))
 	}
