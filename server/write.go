@@ -29,7 +29,7 @@ var errReplay = errors.New("answered before")
 // same key with another request is a conflict. A request that failed kept
 // nothing, so its retry is done afresh.
 func (s *Server) write(w http.ResponseWriter, r *http.Request, body []byte, fn func(tx *store.Tx) (int, any, error)) error {
-	return s.writeOnce(w, r, body, false, fn)
+	return s.writeWith(w, r, body, false, fn)
 }
 
 // writeFinal is write for a function whose last write is the last thing
@@ -37,10 +37,10 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, body []byte, fn f
 // is kept by a write after it, the store may make that write and commit
 // at once.
 func (s *Server) writeFinal(w http.ResponseWriter, r *http.Request, body []byte, fn func(tx *store.Tx) (int, any, error)) error {
-	return s.writeOnce(w, r, body, true, fn)
+	return s.writeWith(w, r, body, true, fn)
 }
 
-func (s *Server) writeOnce(w http.ResponseWriter, r *http.Request, body []byte, final bool, fn func(tx *store.Tx) (int, any, error)) error {
+func (s *Server) writeWith(w http.ResponseWriter, r *http.Request, body []byte, final bool, fn func(tx *store.Tx) (int, any, error)) error {
 	key := r.Header.Get(IdempotencyHeader)
 	if key != "" && (len(key) > maxIdempotencyKey || strings.ContainsFunc(key, func(c rune) bool { return c < 0x21 || c > 0x7e })) {
 		return errs.Invalids([]errs.Problem{{Path: IdempotencyHeader, Message: "want 1 to 255 visible ASCII characters"}})

@@ -291,20 +291,13 @@ u AS (UPDATE audit_chains SET n = x.n + %d, hash = x.h%d FROM x WHERE audit_chai
 // auditCTEs are the common table expressions that append k entries to
 // the chain ch took (takeChainCTE) if cond holds: flatAuditCTEs for a
 // few entries, hashedAuditCTEs for more. A statement holding them begins
-// with auditWith.
+// WITH RECURSIVE (hashedAuditCTEs's r is recursive; for the others the
+// word changes nothing).
 func auditCTEs(first, k int, cond string) string {
 	if k <= flatAudit {
 		return flatAuditCTEs(first, k, cond)
 	}
 	return hashedAuditCTEs(first, cond)
-}
-
-// auditWith begins a statement holding auditCTEs for k entries.
-func auditWith(k int) string {
-	if k <= flatAudit {
-		return "WITH "
-	}
-	return "WITH RECURSIVE "
 }
 
 // auditParams appends the parameters of auditCTEs for es to args.
@@ -359,7 +352,7 @@ func auditArrays(args []any, es []AuditEntry) []any {
 // entries to a chain no other transaction holds, each committing on its
 // own; they answer no row and write nothing when every chain is held.
 var appendAuditAlonePG = aloneStatements(func(k int) string {
-	return auditWith(k) + takeChainCTE + ",\n" + auditCTEs(1, k, "true") + `
+	return `WITH RECURSIVE ` + takeChainCTE + ",\n" + auditCTEs(1, k, "true") + `
 SELECT chain FROM ch`
 })
 

@@ -352,7 +352,7 @@ FROM c LEFT JOIN ch ON true`
 // payer, NULL when the episode version does not exist; in either case
 // they wrote nothing.
 var createClaimAlonePG = aloneStatements(func(k int) string {
-	return auditWith(k) + takeChainCTE + `,
+	return `WITH RECURSIVE ` + takeChainCTE + `,
 c AS (` + insertClaim + ` AND EXISTS (SELECT 1 FROM ch)
 RETURNING id, patient_id, payer_id),
 ` + claimRowsCTEs + `,
