@@ -658,8 +658,16 @@ ORDER BY id DESC LIMIT $7`, p.Cursor, string(f.Status), f.PatientID, f.EpisodeID
 // ClaimByLine returns the id of the claim that has the line with lineID
 // (REF*6R in an 837P, answered in an 835's SVC loop).
 func (tx *Tx) ClaimByLine(lineID string) (string, error) {
+	// A line's id is "<claim id>-<n>" (CreateClaim): the primary key finds
+	// it, which on PostgreSQL is the only index of line ids.
+	i := strings.LastIndexByte(lineID, '-')
+	claimID, num := lineID[:max(i, 0)], lineID[i+1:]
+	n, err := strconv.ParseInt(num, 10, 64)
+	if i < 0 || err != nil || strconv.FormatInt(n, 10) != num {
+		return "", notFound("claim line", lineID)
+	}
 	var id string
-	err := tx.readRow(`SELECT claim_id FROM claim_lines WHERE line_id = $1`, lineID).Scan(&id)
+	err = tx.readRow(`SELECT claim_id FROM claim_lines WHERE claim_id = $1 AND n = $2 AND line_id = $3`, claimID, n, lineID).Scan(&id)
 	if err == sql.ErrNoRows {
 		return "", notFound("claim line", lineID)
 	}

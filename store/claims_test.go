@@ -61,7 +61,16 @@ func TestClaims(t *testing.T) {
 			if id != c.ID {
 				t.Errorf("ClaimByLine gave %q, %v", id, err)
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			// Only a line's exact id finds it.
+			for _, line := range []string{c.ID + "-3", c.ID + "-01", c.ID + "-+1", c.ID + "-", c.ID, c.ID + "-1-1", "-1", "", c.ID[1:] + "-1"} {
+				if id, err := tx.ClaimByLine(line); errs.CodeOf(err) != errs.NotFound {
+					t.Errorf("ClaimByLine(%q) gave %q, %v; want not found", line, id, err)
+				}
+			}
+			return nil
 		})
 		// The move table is enforced, and each move is in the history.
 		err := db.Do(ctx, alice, func(tx *store.Tx) error {
