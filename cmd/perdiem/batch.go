@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
@@ -36,13 +37,18 @@ const (
 
 // batchChunk is a run of input lines coded by one worker; chunks are written
 // back in input order, so output line N answers input line N.
-// Chunks are recycled with their output buffers, so a long batch allocates
-// little but each chunk's input text.
+// Chunks are recycled with their input and output buffers, so a long batch
+// allocates next to nothing once its chunks are in use.
 type batchChunk struct {
-	seq     int
-	first   int    // input line number of the first document
-	text    string // the chunk's input lines, back to back
-	ends    []int  // end offset in text of each document
+	seq   int
+	first int // input line number of the first document
+	// buf holds the chunk's input as read, lines with their line endings,
+	// and text is its lines as one string the decoder reads in place. The
+	// reader writes buf again only once the chunk is back from the writer,
+	// when nothing reads the documents any more.
+	buf     []byte
+	text    string
+	docs    []span // where each document is in text
 	long    []int  // indexes of the lines longer than maxDocument (not kept in text)
 	out     []byte // the chunk's output lines, results appended in place
 	errs    bytes.Buffer
@@ -50,20 +56,25 @@ type batchChunk struct {
 	scanned int64 // input bytes in this chunk, for progress
 }
 
-func (ch *batchChunk) reset(seq, first int) {
+// span is where a document is in its chunk's text.
+type span struct{ start, end int }
+
+// reset empties the chunk for the lines from line first on, with a buffer
+// of at least room bytes.
+func (ch *batchChunk) reset(seq, first, room int) {
 	ch.seq, ch.first, ch.failed, ch.scanned = seq, first, 0, 0
-	ch.text, ch.ends, ch.long = "", ch.ends[:0], ch.long[:0]
+	ch.text, ch.docs, ch.long = "", ch.docs[:0], ch.long[:0]
 	ch.out = ch.out[:0]
 	ch.errs.Reset()
+	if len(ch.buf) < room || len(ch.buf) > maxChunkRoom {
+		// A buffer grown for a long line is not kept for the rest of the batch.
+		ch.buf = make([]byte, room)
+	}
 }
 
 // doc returns document i of the chunk.
 func (ch *batchChunk) doc(i int) string {
-	start := 0
-	if i > 0 {
-		start = ch.ends[i-1]
-	}
-	return ch.text[start:ch.ends[i]]
+	return ch.text[ch.docs[i].start:ch.docs[i].end]
 }
 
 type batchError struct {
@@ -72,10 +83,10 @@ type batchError struct {
 }
 
 // batchGCPercent is the garbage collector's target while a batch runs,
-// unless the GOGC environment variable says otherwise. Nearly all a batch
-// allocates is its input text, which dies with its chunk, and the live heap
-// is the chunks in flight: collecting when the heap has grown by 200%
-// rather than Go's 100% halves the collections for about 16 MB more.
+// unless the GOGC environment variable says otherwise. What a batch
+// allocates is the few texts of each result, which die with it, and the
+// live heap is the chunks in flight: collecting when the heap has grown by
+// 200% rather than Go's 100% halves the collections for about 10 MB more.
 const batchGCPercent = 200
 
 // codeBatch codes one document per line, streaming: memory stays flat
@@ -151,7 +162,7 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 					close(quit)
 				}
 			}
-			docs += len(c.ends)
+			docs += len(c.docs)
 			failed += c.failed
 			scanned += c.scanned
 			prog.update(docs, failed, scanned)
@@ -177,109 +188,146 @@ func codeBatch(e *env, in io.Reader, opt coding.Options, f codeFlags) int {
 	return exitOK
 }
 
+// The input is read straight into the chunks' own buffers: a document is
+// copied once, by the read, into memory a batch uses again and again.
+const (
+	// readSize bounds one read: what a chunk's last read brings past its
+	// last line is copied to the next chunk.
+	readSize = 64 << 10
+	// maxChunkRoom bounds the buffer a chunk keeps: chunkBytes of text,
+	// the line endings of chunkLines lines and one read fit. A chunk's
+	// buffer is about the size the last chunk needed, and grows for a
+	// longer line.
+	maxChunkRoom = chunkBytes + chunkBytes/4
+)
+
 // readChunks reads the input into chunks until EOF, a read error, or quit
 // closing (the output failed). A line cut short by a read error is never
 // coded; a line longer than maxDocument is skipped and answered with an
 // error record.
-//
-// Each chunk's lines are read straight into a string of their own, which
-// the decoder reads in place: the documents are copied once, from the
-// read buffer, and their strings are substrings of the chunk's.
 func readChunks(in io.Reader, jobs chan<- *batchChunk, free <-chan *batchChunk, quit <-chan struct{}) error {
-	r := bufio.NewReaderSize(in, 1<<20)
-	line, seq := 0, 0
 	var (
-		ch      *batchChunk
-		text    strings.Builder
-		scratch []byte // a line longer than the read buffer
+		ch       *batchChunk
+		n        int  // bytes of ch.buf read
+		pos      int  // where the line being read starts in ch.buf
+		size     int  // the text of ch's documents, as chunkBytes counts it
+		skipping bool // dropping the rest of a line longer than maxDocument
+		line     int
+		seq      int
+		room     = 2 * readSize // the buffer a new chunk is given
 	)
-	size := 64 << 10 // the room a chunk's text is given: about the last chunk's size
+	// send hands ch to the workers, when it holds lines.
 	send := func() {
-		if ch != nil && len(ch.ends) > 0 {
-			ch.text = text.String()
-			size = max(64<<10, min(len(ch.text)+len(ch.text)/8, chunkBytes+chunkBytes/8))
+		if len(ch.docs) > 0 {
+			room = min(max(2*readSize, pos+pos/8+readSize), maxChunkRoom)
+			ch.text = unsafe.String(unsafe.SliceData(ch.buf), pos)
 			jobs <- ch
 		}
-		ch = nil
-		text = strings.Builder{}
 	}
-	for {
-		if ch == nil {
-			select {
-			case <-quit:
-				return nil
-			case ch = <-free:
-			}
-			ch.reset(seq, line+1)
-			seq++
-			text.Grow(size)
-		}
-		before := text.Len()
-		err := readLineTo(r, &text, &scratch)
-		if errors.Is(err, errLineTooLong) {
-			ch.long = append(ch.long, len(ch.ends))
-			ch.scanned += maxDocument
-			err = nil // answered with an error record; go on
-		}
-		if err != nil && err != io.EOF {
+	// next sends ch and takes a free chunk for the lines after it, moving
+	// there what was read past ch's last line; false when the output failed.
+	next := func() bool {
+		var rest []byte
+		if ch != nil {
+			rest = ch.buf[pos:n]
 			send()
-			return fmt.Errorf("line %d: %w", line+1, err)
 		}
-		if text.Len() > before || err == nil {
-			line++
-			ch.ends = append(ch.ends, text.Len())
-			ch.scanned += int64(text.Len()-before) + 1
-			if len(ch.ends) == chunkLines || text.Len() >= chunkBytes {
-				send()
+		select {
+		case <-quit:
+			return false
+		case ch = <-free:
+		}
+		ch.reset(seq, line+1, room)
+		seq++
+		// ch may be the chunk just sent, back already: copy moves rest
+		// to its start then.
+		n, pos, size = copy(ch.buf, rest), 0, 0
+		return true
+	}
+	// add ends ch's line that starts at pos at end, or answers it with an
+	// error record when it is longer than maxDocument; false when ch is full.
+	add := func(end int, tooLong bool) bool {
+		if tooLong {
+			ch.long = append(ch.long, len(ch.docs))
+			ch.docs = append(ch.docs, span{pos, pos})
+			ch.scanned += maxDocument
+		} else {
+			ch.docs = append(ch.docs, span{pos, end})
+			size += end - pos
+			ch.scanned += int64(end-pos) + 1
+		}
+		line++
+		return len(ch.docs) < chunkLines && size < chunkBytes
+	}
+	if !next() {
+		return nil
+	}
+	var rerr error
+	eof, empty := false, 0
+	for {
+		if skipping {
+			i := bytes.IndexByte(ch.buf[pos:n], '\n')
+			if i < 0 {
+				n = pos
+			} else {
+				skipping = false
+				n = pos + copy(ch.buf[pos:], ch.buf[pos+i+1:n])
+				if !add(pos, true) && !next() {
+					return nil
+				}
 			}
 		}
-		if err == io.EOF {
+		for !skipping {
+			i := bytes.IndexByte(ch.buf[pos:n], '\n')
+			if i < 0 {
+				break
+			}
+			end := pos + i
+			if end > pos && ch.buf[end-1] == '\r' {
+				end--
+			}
+			full := !add(end, i+1 > maxDocument+2) // room for "\r\n"
+			pos += i + 1
+			if full && !next() {
+				return nil
+			}
+		}
+		if !skipping && n-pos > maxDocument+2 {
+			skipping, n = true, pos
+		}
+		if rerr != nil {
+			send()
+			return fmt.Errorf("line %d: %w", line+1, rerr)
+		}
+		if eof {
+			// The last line, without a line ending.
+			if skipping || n > pos {
+				add(n, skipping)
+				pos = n
+			}
 			send()
 			return nil
 		}
-	}
-}
-
-// readLineTo writes the next line, without its line ending, to text. A line
-// longer than the read buffer is gathered in *scratch first. A line longer
-// than maxDocument is read to its end and not written, with errLineTooLong,
-// and the next call reads the next line; nor is a line cut short by a read
-// error.
-func readLineTo(r *bufio.Reader, text *strings.Builder, scratch *[]byte) error {
-	line, err := r.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		buf := append((*scratch)[:0], line...)
-		for err == bufio.ErrBufferFull {
-			line, err = r.ReadSlice('\n')
-			if len(buf)+len(line) > maxDocument+2 { // room for "\r\n"
-				for err == bufio.ErrBufferFull {
-					_, err = r.ReadSlice('\n')
-				}
-				if err != nil && err != io.EOF {
-					return err
-				}
-				return errLineTooLong
+		if n == len(ch.buf) {
+			grown := make([]byte, min(2*len(ch.buf), pos+maxDocument+3))
+			copy(grown, ch.buf[:n])
+			ch.buf = grown
+		}
+		k, err := in.Read(ch.buf[n:min(len(ch.buf), n+readSize)])
+		n += k
+		switch {
+		case err == io.EOF:
+			eof = true
+		case err != nil:
+			rerr = err
+		case k > 0:
+			empty = 0
+		default:
+			if empty++; empty == 100 {
+				rerr = io.ErrNoProgress // as bufio.Reader gives up on such a reader
 			}
-			buf = append(buf, line...)
-		}
-		line = buf
-		if cap(buf) <= 4<<20 {
-			*scratch = buf[:0]
-		} else {
-			*scratch = nil // do not keep a huge line's memory for the rest of the batch
 		}
 	}
-	if err != nil && err != io.EOF {
-		return err
-	}
-	if err == nil {
-		line = line[:len(line)-1]
-		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line = line[:n-1]
-		}
-	}
-	text.Write(line)
-	return err
 }
 
 var errLineTooLong = fmt.Errorf("document longer than %d MiB on one line (is the input JSON Lines?)", maxDocument>>20)
@@ -343,7 +391,7 @@ func codeChunk(ch *batchChunk, w *codeWorker, opt coding.Options, table bool) {
 	enc := json.NewEncoder(&other)
 	enc.SetEscapeHTML(false)
 	long := ch.long
-	for i := range ch.ends {
+	for i := range ch.docs {
 		doc := ch.doc(i)
 		n := ch.first + i
 		if len(long) > 0 && long[0] == i {

@@ -264,3 +264,37 @@ func TestBatchReadError(t *testing.T) {
 		t.Errorf("exit %d, %d results, stderr %q", code, strings.Count(stdout.String(), "\n"), stderr.String())
 	}
 }
+
+// However the input arrives, a byte at a time or with its last read
+// returning io.EOF alongside data, the batch codes the same lines.
+func TestBatchReadsInAnyPieces(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	var in strings.Builder
+	for i := 0; i < 600; i++ {
+		b, _ := json.Marshal(gen.Episode(r))
+		in.Write(b)
+		in.WriteString([]string{"\n", "\r\n", "\n\n"}[i%3])
+	}
+	last, _ := json.Marshal(gen.Episode(r))
+	in.Write(last) // no final newline
+	code := func(src io.Reader) string {
+		var stdout bytes.Buffer
+		if c := run(&env{stdin: src, stdout: &stdout, stderr: io.Discard}, []string{"code", "--jsonl", "-"}); c != exitOK {
+			t.Fatalf("exit %d", c)
+		}
+		return stdout.String()
+	}
+	want := code(strings.NewReader(in.String()))
+	if n := strings.Count(want, "\n"); n != 801 {
+		t.Fatalf("%d results for 801 lines", n)
+	}
+	for name, src := range map[string]io.Reader{
+		"one byte":  iotest.OneByteReader(strings.NewReader(in.String())),
+		"half":      iotest.HalfReader(strings.NewReader(in.String())),
+		"EOF early": iotest.DataErrReader(strings.NewReader(in.String())),
+	} {
+		if got := code(src); got != want {
+			t.Errorf("%s: the results differ", name)
+		}
+	}
+}
