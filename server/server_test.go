@@ -76,7 +76,7 @@ func TestOpenAPIIsServed(t *testing.T) {
 	}
 }
 
-func readExample(t *testing.T, name string) []byte {
+func readExample(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "examples", name))
 	if err != nil {

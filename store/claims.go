@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -92,6 +93,47 @@ type Claim struct {
 	UpdatedAt time.Time     `json:"updated_at"`
 	Claim     *claim.Claim  `json:"claim,omitempty"`
 	Result    *claim.Result `json:"result,omitempty"`
+
+	// stored is Claim and Result as CreateClaim encoded them for the
+	// database, for AppendJSON; nil in a claim read back.
+	stored *storedJSON
+}
+
+type storedJSON struct{ claim, result []byte }
+
+// AppendJSON appends c's JSON to b: the bytes an encoding/json Encoder
+// with SetEscapeHTML(false) writes for it, without its line feed. In the
+// claim CreateClaim returns, the claim and the result are the JSON it
+// stored, not encoded again (most of the work of answering with a new
+// claim); a change made to them after CreateClaim is not seen.
+func (c Claim) AppendJSON(b []byte) ([]byte, error) {
+	s := c.stored
+	if s == nil {
+		return appendPlainJSON(b, c)
+	}
+	// Claim and Result are the last fields: the rest, then them.
+	c.Claim, c.Result, c.stored = nil, nil, nil
+	b, err := appendPlainJSON(b, c)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b[:len(b)-1], `,"claim":`...)
+	b = append(b, s.claim...)
+	b = append(b, `,"result":`...)
+	b = append(b, s.result...)
+	return append(b, '}'), nil
+}
+
+// appendPlainJSON appends v as an encoding/json Encoder with
+// SetEscapeHTML(false) writes it, without the line feed.
+func appendPlainJSON(b []byte, v any) ([]byte, error) {
+	buf := bytes.NewBuffer(b)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
 // NewClaim is what CreateClaim needs: the coded claim and result, the
@@ -157,17 +199,19 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 		return Claim{}, errs.Invalids([]errs.Problem{{Path: "claim.lines", Message: "the charges' total: " + err.Error()}})
 	}
 	c.Total = total
-	claimJSON, err := json.Marshal(&c)
+	// Text as it is (no \u003e for >), as the result's own writer and the
+	// server's answers have it: the answer with the new claim is these
+	// bytes (AppendJSON).
+	claimJSON, err := appendPlainJSON(nil, &c)
 	if err != nil {
 		return Claim{}, internal("encode claim", err)
 	}
-	// The result's own writer: the JSON encoding/json would write (text
-	// as it is, no \u003e for >), without reflection.
 	resultJSON := n.Result.AppendJSON(nil)
 	out := Claim{
 		ID: c.ID, EpisodeID: n.EpisodeID, EpisodeVersion: n.EpisodeVersion,
 		Period: c.Period, Status: n.Status, Total: total, BillingRunID: n.BillingRunID,
 		CreatedBy: tx.actorID(), CreatedAt: tx.now, UpdatedAt: tx.now, Claim: &c, Result: &n.Result,
+		stored: &storedJSON{claim: claimJSON, result: resultJSON},
 	}
 	src := Source{Kind: "user", ID: tx.actorID()}
 	if n.BillingRunID != "" {

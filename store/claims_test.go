@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -392,4 +393,56 @@ func TestFinalClaim(t *testing.T) {
 			t.Fatalf("%+v", rep)
 		}
 	})
+}
+
+// TestClaimAppendJSON: the JSON of the claim CreateClaim returns, made
+// from what it stored, is what an encoding/json Encoder without HTML
+// escaping writes for it, text that JSON or HTML escape included; so is
+// that of a claim read back, and of one with a payer and billing run.
+func TestClaimAppendJSON(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		e := newEpisode(t, db, `{}`)
+		var made store.Claim
+		do(t, db, func(tx *store.Tx) error {
+			c, r := sampleClaim()
+			c.Payer.Name = `A & B <"Plan"> \ ` + "\u2028 é\t"
+			r.Lines = append([]claim.Line(nil), r.Lines...)
+			r.Lines[1].Why = []claim.Reason{{Rule: "NV-1", Text: "a -> b & <c>"}}
+			var err error
+			made, err = tx.CreateClaim(store.NewClaim{EpisodeID: e.ID, EpisodeVersion: e.Version, Claim: c, Result: r})
+			return err
+		})
+		var back store.Claim
+		do(t, db, func(tx *store.Tx) error {
+			var err error
+			back, err = tx.Claim(made.ID)
+			return err
+		})
+		listed := back
+		listed.Claim, listed.Result, listed.PayerID, listed.BillingRunID, listed.Flags = nil, nil, "P1", "R1", []string{"underpaid"}
+		for _, c := range []store.Claim{made, back, listed} {
+			var want strings.Builder
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(c); err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.AppendJSON([]byte("x"))
+			if err != nil || string(got) != "x"+strings.TrimSuffix(want.String(), "\n") {
+				t.Errorf("AppendJSON:\n%s, %v\nwant\n%s", got, err, want.String())
+			}
+		}
+		if !strings.Contains(string(mustAppend(t, made)), `A & B <\"Plan\"> \\`) {
+			t.Errorf("the payer's name is escaped for HTML: %s", mustAppend(t, made))
+		}
+	})
+}
+
+func mustAppend(t *testing.T, c store.Claim) []byte {
+	t.Helper()
+	b, err := c.AppendJSON(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
