@@ -59,15 +59,15 @@ type batchChunk struct {
 // span is where a document is in its chunk's text.
 type span struct{ start, end int }
 
-// reset empties the chunk for the lines from line first on, with a buffer
-// of at least room bytes.
+// reset empties the chunk for the lines from line first on. A new chunk is
+// given a buffer of room bytes; a chunk's buffer grows when its lines need
+// more, and is kept, but for a long line's.
 func (ch *batchChunk) reset(seq, first, room int) {
 	ch.seq, ch.first, ch.failed, ch.scanned = seq, first, 0, 0
 	ch.text, ch.docs, ch.long = "", ch.docs[:0], ch.long[:0]
 	ch.out = ch.out[:0]
 	ch.errs.Reset()
-	if len(ch.buf) < room || len(ch.buf) > maxChunkRoom {
-		// A buffer grown for a long line is not kept for the rest of the batch.
+	if ch.buf == nil || len(ch.buf) > maxChunkRoom {
 		ch.buf = make([]byte, room)
 	}
 }
