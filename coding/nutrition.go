@@ -30,11 +30,21 @@ type nutritionRow struct {
 }
 
 // codeRange is an inclusive range of HCPCS codes of one length: one
-// letter or digit and four digits, so they compare as strings.
-type codeRange struct{ from, to string }
+// letter or digit and four digits, so they compare as strings, and as
+// their five bytes read as one number (code5), which is how the look-ups
+// compare them: nutrition asks about every drug and supply.
+type codeRange struct {
+	from, to string
+	lo, hi   uint64 // code5 of from and to
+}
 
-func (r codeRange) has(code string) bool {
-	return len(code) == len(r.from) && code >= r.from && code <= r.to
+// code5 reads a five-byte code as a number that orders such codes as
+// strings; false for a code of another length, which no range holds.
+func code5(s string) (uint64, bool) {
+	if len(s) != 5 {
+		return 0, false
+	}
+	return uint64(s[0])<<32 | uint64(s[1])<<24 | uint64(s[2])<<16 | uint64(s[3])<<8 | uint64(s[4]), true
 }
 
 // overlaps reports whether r and o share a code: one may lie wholly
@@ -54,8 +64,14 @@ func overlapping(rs []codeRange, r codeRange) (codeRange, bool) {
 }
 
 func inRanges(rs []codeRange, code string) bool {
+	k, ok := code5(code)
+	return ok && within(rs, k)
+}
+
+// within says whether a range of rs holds the code whose code5 is k.
+func within(rs []codeRange, k uint64) bool {
 	for _, r := range rs {
-		if r.has(code) {
+		if k >= r.lo && k <= r.hi {
 			return true
 		}
 	}
@@ -140,7 +156,9 @@ func parseRanges(s string) ([]codeRange, error) {
 		if len(from) != 5 || len(to) != 5 || from > to {
 			return nil, fmt.Errorf("%q: want a five-character code or a range FROM-TO", f)
 		}
-		out = append(out, codeRange{from, to})
+		lo, _ := code5(from)
+		hi, _ := code5(to)
+		out = append(out, codeRange{from, to, lo, hi})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no codes")
@@ -150,8 +168,12 @@ func parseRanges(s string) ([]codeRange, error) {
 
 // nutrition returns the IN-3 row of a code, or nil.
 func nutrition(code string) *nutritionRow {
+	k, ok := code5(code)
+	if !ok {
+		return nil
+	}
 	for i := range nutritionTable {
-		if inRanges(nutritionTable[i].codes, code) {
+		if within(nutritionTable[i].codes, k) {
 			return &nutritionTable[i]
 		}
 	}
