@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -111,9 +112,10 @@ func (c Claim) AppendJSON(b []byte) ([]byte, error) {
 	if s == nil {
 		return appendPlainJSON(b, c)
 	}
-	// Claim and Result are the last fields: the rest, then them.
+	// Claim and Result are the last fields: the rest, then them, in
+	// room made once.
 	c.Claim, c.Result, c.stored = nil, nil, nil
-	b, err := appendPlainJSON(b, c)
+	b, err := appendPlainJSON(slices.Grow(b, 512+len(s.claim)+len(s.result)), c)
 	if err != nil {
 		return nil, err
 	}
