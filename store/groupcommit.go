@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"runtime"
@@ -92,7 +91,6 @@ func (db *DB) checkpointer() {
 
 func (db *DB) writer() {
 	defer close(db.writerDone)
-	db.writerG.Store(goroutineID())
 	batch := make([]*writeReq, 0, maxGroup)
 	for {
 		select {
@@ -119,7 +117,7 @@ func (db *DB) writer() {
 
 // doGroup queues fn for the writer and waits for the group's commit.
 func (db *DB) doGroup(ctx context.Context, a Actor, final bool, fn func(*Tx) error) error {
-	if goroutineID() == db.writerG.Load() {
+	if inCall() {
 		return errNested
 	}
 	req := &writeReq{ctx: ctx, actor: a, fn: fn, final: final, done: make(chan error, 1)}
@@ -220,6 +218,10 @@ func (db *DB) runGroup(batch []*writeReq) {
 
 // call runs fn, turning a panic into an error: fn runs on the writer
 // goroutine, where a panic would end the process rather than the request.
+// Every function of a DB.Do runs in call, whose frame on a goroutine's
+// stack is how inCall tells a DB.Do nested in one.
+//
+//go:noinline
 func call(fn func(*Tx) error, tx *Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -229,19 +231,33 @@ func call(fn func(*Tx) error, tx *Tx) (err error) {
 	return fn(tx)
 }
 
-// goroutineID is the running goroutine's number, from the first line of
-// its stack trace ("goroutine 42 [running]:"). The writer knows its own,
-// so it can refuse a DB.Do from inside a function it runs.
-func goroutineID() uint64 {
-	var buf [40]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	b, _ = bytes.CutPrefix(b, []byte("goroutine "))
-	var id uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			break
+// callReturn is the return address of call's call of its function: on a
+// goroutine's stack while that function runs there, and nowhere else.
+var callReturn = func() uintptr {
+	var pc [1]uintptr
+	call(func(*Tx) error {
+		runtime.Callers(2, pc[:])
+		return nil
+	}, nil)
+	return pc[0]
+}()
+
+// inCall reports whether the running goroutine is inside the function of
+// a DB.Do (of any DB), where a DB.Do would be nested in it: on SQLite the
+// writer running it, on PostgreSQL the goroutine that called Do. It walks
+// the stack's return addresses, a tenth of the cost of reading the
+// goroutine's number from a formatted stack trace on every Do.
+func inCall() bool {
+	var pcs [64]uintptr
+	for skip := 2; ; skip += len(pcs) {
+		n := runtime.Callers(skip, pcs[:])
+		for _, pc := range pcs[:n] {
+			if pc == callReturn {
+				return true
+			}
 		}
-		id = id*10 + uint64(c-'0')
+		if n < len(pcs) {
+			return false
+		}
 	}
-	return id
 }

@@ -66,12 +66,7 @@ type DB struct {
 	writerDone chan struct{}
 	ckDone     chan struct{}
 	commits    atomic.Uint64 // groups committed, for the checkpointer
-	writerG    atomic.Uint64 // the writer's goroutine
 	stopOnce   sync.Once
-
-	// inDo holds the goroutines running a function of Do on PostgreSQL,
-	// so a Do nested in one fails as it does on SQLite.
-	inDo sync.Map
 
 	// conns is the most connections the store holds on PostgreSQL
 	// (SetConns), all of which Warm opens.
@@ -409,11 +404,9 @@ func (db *DB) do(ctx context.Context, a Actor, final bool, fn func(tx *Tx) error
 	if db.reqs != nil {
 		return db.doGroup(ctx, a, final, fn)
 	}
-	g := goroutineID()
-	if _, nested := db.inDo.LoadOrStore(g, struct{}{}); nested {
+	if inCall() {
 		return errNested
 	}
-	defer db.inDo.Delete(g)
 	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return internal("connect", err)
