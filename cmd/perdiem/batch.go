@@ -390,6 +390,12 @@ func codeChunk(ch *batchChunk, w *codeWorker, opt coding.Options, table bool) {
 	var other bytes.Buffer
 	enc := json.NewEncoder(&other)
 	enc.SetEscapeHTML(false)
+	// Results are about twice as long as their documents: the output
+	// buffer is made that large at once, rather than grown to it in many
+	// steps that each copy it.
+	if need := 2*len(ch.text) + 4<<10; cap(ch.out) < need {
+		ch.out = make([]byte, 0, need)
+	}
 	long := ch.long
 	for i := range ch.docs {
 		doc := ch.doc(i)
