@@ -178,7 +178,8 @@ func (r *Reader) next() (*Segment, error) {
 		}
 	}
 	r.padded = false
-	if !r.skipSpace() {
+	// Whitespace is a byte up to ' ': mostly a segment follows at once.
+	if (r.start >= r.end || r.buf[r.start] <= ' ') && !r.skipSpace() {
 		if r.rerr != io.EOF {
 			return nil, r.rerr
 		}
@@ -187,20 +188,29 @@ func (r *Reader) next() (*Segment, error) {
 		}
 		return nil, io.EOF
 	}
-	pos := r.here()
 	for r.end-r.start < 4 && r.fill() {
 	}
 	b := r.buf[r.start:r.end]
 	if len(b) >= 4 && b[0] == 'I' && b[1] == 'S' && b[2] == 'A' && !isAlnum(b[3]) {
-		return r.readISA(pos)
+		return r.readISA(r.here())
 	}
 	if !r.seenISA {
-		return nil, &SyntaxError{Pos: pos, Err: fmt.Errorf("%w (it starts %q)", ErrNotX12, head(b, 20))}
+		return nil, &SyntaxError{Pos: r.here(), Err: fmt.Errorf("%w (it starts %q)", ErrNotX12, head(b, 20))}
 	}
 	limit := r.MaxSegmentSize
 	if limit <= 0 {
 		limit = DefaultMaxSegmentSize
 	}
+	if !r.skim {
+		// Mostly the terminator is in the buffer: one pass over the
+		// segment finds it and the element separators. Anything else (no
+		// terminator buffered, a segment too long, too many elements, a
+		// bad ID) takes the way below, which reports it.
+		if n := r.scan(limit); n >= 0 {
+			return r.consume(n), nil
+		}
+	}
+	pos := r.here()
 	n := 0 // bytes after start known not to hold the terminator
 	for {
 		if i := bytes.IndexByte(r.buf[r.start+n:r.end], r.delim.Segment); i >= 0 {
@@ -329,12 +339,47 @@ func (r *Reader) readISA(pos Position) (*Segment, error) {
 	return r.tokenize(pos, isaLen-1)
 }
 
+// scan splits the segment at buf[start] into r.seg, up to the first
+// terminator buffered, as Segment.tokenize does, and returns its length; or
+// -1 when no terminator is buffered, or the segment is longer than limit,
+// has too many elements or a bad ID. Then r.seg is the segment it was, its
+// offsets written again (Segment.restore): scan writes over them.
+func (r *Reader) scan(limit int) int {
+	s := &r.seg
+	b := r.buf[r.start:r.end]
+	seps := s.seps[:cap(s.seps)]
+	if len(seps) < 64 {
+		seps = make([]int, 64)
+	}
+	n, k := findSeps(b, r.delim.Element, r.delim.Segment, seps)
+	for n == -2 && len(seps) <= MaxElements+16 {
+		seps = make([]int, 2*len(seps))
+		n, k = findSeps(b, r.delim.Element, r.delim.Segment, seps)
+	}
+	if n < 0 || k > MaxElements+1 || n > limit {
+		return s.restore(&r.ids)
+	}
+	seps[k] = n
+	id := b[:seps[1]]
+	if !validID(id) {
+		return s.restore(&r.ids)
+	}
+	if cap(seps) == cap(s.seps) {
+		// the same array: only the length changes, which needs no
+		// write barrier while the collector runs
+		s.seps = s.seps[:k+1]
+	} else {
+		s.seps = seps[:k+1]
+	}
+	s.raw, s.id, s.delim, s.pos, s.padded = b[:n], r.ids.intern(id), r.delim, r.here(), false
+	return n
+}
+
 // tokenize splits the n bytes at buf[start] into elements and consumes them
 // and the terminator that follows.
 func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 	raw := r.buf[r.start : r.start+n]
 	s := &r.seg
-	var lines int
 	if r.skim {
 		// An ID is two or three bytes: look for its end among the first
 		// four before searching the whole segment.
@@ -360,13 +405,21 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 		}
 		return nil, r.skip(n, err.(*SyntaxError))
 	}
+	return r.consume(n), nil
+}
+
+// consume moves past the segment of n bytes at buf[start], split into
+// r.seg, and its terminator.
+func (r *Reader) consume(n int) *Segment {
+	s := &r.seg
+	var lines int
 	if end := r.base + int64(r.start+n); r.lf < end {
 		r.lf = r.base + int64(r.end)
 		if i := bytes.IndexByte(r.buf[r.start:r.end], '\n'); i >= 0 {
 			r.lf = r.base + int64(r.start+i)
 		}
 		if r.lf < end {
-			lines = bytes.Count(raw, []byte{'\n'})
+			lines = bytes.Count(r.buf[r.start:r.start+n], []byte{'\n'})
 		}
 	}
 	s.padded = r.padded
@@ -376,7 +429,7 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 	if r.delim.Segment == '\n' {
 		r.line++
 	}
-	return s, nil
+	return s
 }
 
 // intern returns id as a string without allocating for IDs seen before.

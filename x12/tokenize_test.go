@@ -3,7 +3,9 @@ package x12
 import (
 	"bytes"
 	"errors"
+	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -53,4 +55,96 @@ func TestTokenizeElementLimit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Next splits each segment as Tokenize splits the text Skip finds for it,
+// and gives the same errors, however the input arrives: Next finds the
+// terminator and the separators in one pass when the segment is buffered,
+// and the other way when not.
+func TestNextSplitsAsSkipAndTokenize(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte("AB*~\n:9 *~Z")
+	for n := range 500 {
+		in := []byte(isa)
+		for range r.IntN(30) {
+			in = append(in, "NM1*"[:2+r.IntN(3)]...)
+			for range r.IntN(30) {
+				in = append(in, alphabet[r.IntN(len(alphabet))])
+			}
+			in = append(in, '~')
+		}
+		in = in[:len(in)-r.IntN(3)]
+		piece := 1 + r.IntN(40)
+		next, skip := NewReader(&pieces{data: in, n: piece}), NewReader(&pieces{data: in, n: piece})
+		next.Resync, skip.Resync = true, true
+		next.MaxSegmentSize, skip.MaxSegmentSize = 25, 25
+		for {
+			seg, err := next.Next()
+			id, raw, pos, serr := skip.Skip()
+			var want Segment
+			if serr == nil {
+				serr = want.Tokenize(raw, skip.Delimiters(), pos)
+			}
+			if (err == nil) != (serr == nil) || err != nil && err.Error() != serr.Error() {
+				t.Fatalf("input %d %q: Next: %v, Skip and Tokenize: %v", n, in, err, serr)
+			}
+			if err != nil {
+				if se, ok := err.(*SyntaxError); ok && se.Resynced {
+					continue
+				}
+				break
+			}
+			if seg.ID() != id || seg.Pos() != want.Pos() || seg.Len() != want.Len() || seg.Padded() != skip.Padded() {
+				t.Fatalf("input %d %q: Next gives %s at %v, %d elements, padded %v; want %s at %v, %d, %v",
+					n, in, seg.ID(), seg.Pos(), seg.Len(), seg.Padded(), id, want.Pos(), want.Len(), skip.Padded())
+			}
+			for i := 0; i <= seg.Len(); i++ {
+				if !bytes.Equal(seg.ElementBytes(i), want.ElementBytes(i)) {
+					t.Fatalf("input %d %q: %s element %d is %q, want %q", n, in, id, i, seg.ElementBytes(i), want.ElementBytes(i))
+				}
+			}
+		}
+	}
+}
+
+// A Next that fails because the input ends without a terminator, or at a
+// segment too long, leaves the segment it returned before as it was: a
+// validator still reports at it, and may read its elements.
+func TestFailedNextKeepsTheLastSegment(t *testing.T) {
+	for _, tail := range []string{"N4*CITY*ST", "N4*" + strings.Repeat("X", 40) + "~"} {
+		// the first read ends a few bytes into the tail
+		head := isa + "NM1*IL*1*DOE*JANE~"
+		r := NewReader(&pieces{data: []byte(head + tail), n: len(head) + 5})
+		r.MaxSegmentSize = 30
+		var last *Segment
+		for {
+			s, err := r.Next()
+			if err != nil {
+				break
+			}
+			last = s
+		}
+		got := []string{last.ID()}
+		for i := 1; i <= last.Len(); i++ {
+			got = append(got, last.Element(i))
+		}
+		if want := []string{"NM1", "IL", "1", "DOE", "JANE"}; !slices.Equal(got, want) {
+			t.Errorf("after %q: the last segment reads %q, want %q", tail, got, want)
+		}
+	}
+}
+
+// pieces reads data n bytes at a time.
+type pieces struct {
+	data []byte
+	n    int
+}
+
+func (p *pieces) Read(b []byte) (int, error) {
+	if len(p.data) == 0 {
+		return 0, io.EOF
+	}
+	k := copy(b[:min(len(b), p.n)], p.data)
+	p.data = p.data[k:]
+	return k, nil
 }
