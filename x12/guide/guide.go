@@ -167,18 +167,27 @@ type check struct {
 type op uint8
 
 const (
-	opSlow    op = iota // not used, a composite, or a period: checkElement
-	opText              // AN or ID: printable, of allowed length, in codes
-	opNumber            // N0 or N2: digits only, as many as allowed
-	opDecimal           // R: Numeric with a decimal point
-	opDate              // DT
-	opTime              // TM
+	opSlow      op = iota // not used: checkElement
+	opText                // AN or ID: printable, of allowed length, in codes
+	opNumber              // N0 or N2: digits only, as many as allowed
+	opDecimal             // R: Numeric with a decimal point
+	opDate                // DT
+	opTime                // TM
+	opComposite           // each component by its own check (ElementDef.comps)
+	opPeriod              // a date in the format the element before names
 )
 
 // compile turns d into the check that settles its common case.
 func compile(d *ElementDef) check {
 	c := check{codes: d.Codes, min: uint32(d.Min), span: uint32(d.Max - d.Min), required: d.Usage == Required}
-	if d.Usage == NotUsed || d.Components != nil || d.period {
+	switch {
+	case d.Usage == NotUsed:
+		return c
+	case d.Components != nil:
+		c.op = opComposite
+		return c
+	case d.period:
+		c.op = opPeriod
 		return c
 	}
 	switch d.kind {
@@ -196,8 +205,8 @@ func compile(d *ElementDef) check {
 	return c
 }
 
-// fine reports whether the non-empty value v passes c, as checkValue
-// would find it; false leaves the verdict to checkValue.
+// fine reports whether the non-empty value v of a simple element passes
+// c, as checkValue would find it; false leaves the verdict to checkValue.
 func (c *check) fine(v []byte, printable bool) bool {
 	switch c.op {
 	case opText:
@@ -210,6 +219,40 @@ func (c *check) fine(v []byte, printable bool) bool {
 		return ok
 	case opTime:
 		return validTime(v)
+	}
+	return false
+}
+
+// fineComposite reports whether the non-empty composite v, its components
+// separated by sep, passes d's component checks as checkElement would
+// find it: no more components than d has, each present one fine, none of
+// the required ones missing.
+func fineComposite(d *ElementDef, v []byte, sep byte, printable bool) bool {
+	comps := d.comps
+	for k := 0; k < len(comps); k++ {
+		part := v
+		n := indexByte(v, sep)
+		if n >= 0 {
+			part = v[:n]
+		}
+		c := &comps[k]
+		if len(part) == 0 {
+			if c.required {
+				return false
+			}
+		} else if c.op == opText {
+			// fine, with the lists of a few codes looked at in place
+			if !printable || uint32(len(part))-c.min > c.span || c.codes != nil &&
+				!(c.codes.small && len(part) <= packed.MaxLen && c.codes.hasFew(packed.Pack(part)) || has(c.codes, part)) {
+				return false
+			}
+		} else if !c.fine(part, printable) {
+			return false
+		}
+		if n < 0 {
+			return k+1 >= d.compNeeded
+		}
+		v = v[n+1:]
 	}
 	return false
 }
@@ -779,6 +822,14 @@ next:
 		out = append(out, nt)
 	}
 	return out
+}
+
+// plainlyMet reports whether the note is met for the usual reasons, none
+// of its elements present (but for a required-one-of note) or all of them
+// (but for an exclusion), so that most segments need not call broken.
+func (n *Note) plainlyMet(present uint64) bool {
+	have := present & n.all
+	return have == 0 && n.Kind != Required1 || have == n.all && n.Kind != Exclusion
 }
 
 // broken returns the elements of a note that is not met, given the set of

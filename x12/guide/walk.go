@@ -364,20 +364,24 @@ func (m *Machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 			}
 			continue
 		}
-		present |= 1 << i
+		present |= 1 << (uint(i) & 63) // the guide's segments have fewer than 64 elements
 		// Most values are fine: settle those here, without a call.
 		switch c.op {
 		case opText:
-			// has, with the lists of a few codes looked at in place
+			// fine, with the lists of a few codes looked at in place
 			if printable && uint32(len(v))-c.min <= c.span && (c.codes == nil ||
 				c.codes.small && len(v) <= packed.MaxLen && c.codes.hasFew(packed.Pack(v)) || has(c.codes, v)) {
 				continue
 			}
-		case opSlow:
-			if d := &def.Elements[i]; d.period && d.Usage != NotUsed {
-				m.checkPeriod(loop, seg.ID(), i+1, d, seg.ElementBytes(i), v)
+		case opComposite:
+			if fineComposite(&def.Elements[i], v, seg.Delimiters().Component, printable) {
 				continue
 			}
+		case opPeriod:
+			if finePeriod(seg.ElementBytes(i), v) {
+				continue
+			}
+		case opSlow: // not used here: checkElement reports it
 		default:
 			if c.fine(v, printable) {
 				continue
@@ -388,6 +392,9 @@ func (m *Machine) checkElements(seg *x12.Segment, def *SegmentDef, loop string) 
 	if present&def.noteElems != 0 || def.notesAlways {
 		for k := range def.relations {
 			nt := &def.relations[k]
+			if nt.plainlyMet(present) {
+				continue
+			}
 			if elems, excluded := nt.broken(present); elems != 0 {
 				m.checkNote(seg, def, loop, nt, present, elems, excluded)
 			}
@@ -510,21 +517,33 @@ func noteNames(id string, es []int) string {
 // checkPeriod checks a date or date range (DTP03, DMG02, PAT06) in the
 // format its qualifier (the element before) names.
 func (m *Machine) checkPeriod(loop, id string, e int, d *ElementDef, format, v []byte) {
-	ok := true
-	switch string(format) {
-	case "D8":
-		_, ok = Date8(v)
-	case "RD8":
-		from, to, found := bytes.Cut(v, []byte{'-'})
-		_, ok1 := Date8(from)
-		_, ok2 := Date8(to)
-		ok = found && ok1 && ok2
-	default:
-		return // the qualifier's own code error is reported
-	}
-	if !ok {
+	if !finePeriod(format, v) {
 		m.elementFinding(loop, id, e, 0, d, "8", fmt.Sprintf("%q is not a valid %s date (CCYYMMDD%s)", v, format, map[bool]string{true: "-CCYYMMDD"}[string(format) == "RD8"]), v)
 	}
+}
+
+// finePeriod reports whether v is a date or date range in the format
+// named, or the format is none it knows (the qualifier's own code error
+// is reported).
+func finePeriod(format, v []byte) bool {
+	switch string(format) {
+	case "D8":
+		_, ok := Date8(v)
+		return ok
+	case "RD8":
+		// CCYYMMDD-CCYYMMDD: the hyphen is where Cut would find it,
+		// unless the first date is bad anyway
+		from, to, found := v, v, len(v) == 17 && v[8] == '-'
+		if found {
+			from, to = v[:8], v[9:]
+		} else {
+			from, to, found = bytes.Cut(v, []byte{'-'})
+		}
+		_, ok1 := Date8(from)
+		_, ok2 := Date8(to)
+		return found && ok1 && ok2
+	}
+	return true
 }
 
 func (m *Machine) elementFinding(loop, id string, e, c int, d *ElementDef, code, msg string, v []byte) {
