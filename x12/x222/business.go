@@ -142,17 +142,21 @@ type business struct {
 	sv1At        here
 }
 
+// StartSet resets every field of the set's state, one by one, keeping the
+// buffers: assigning a whole business would copy it through the garbage
+// collector's write barriers whenever a collection is marking.
 func (b *business) StartSet() {
-	ids, hl04s := [len(b.hl)][]byte{}, [len(b.hl)][]byte{}
+	b.created, b.member, b.patient, b.digest = 0, 0, 0, 0
+	b.ln.open, b.ln.at, b.ln.code = false, here{}, b.ln.code[:0]
 	for l := range b.hl {
-		ids[l], hl04s[l] = b.hl[l].id[:0], b.hl[l].hl04[:0]
+		e := &b.hl[l]
+		e.open, e.id, e.hl04, e.children, e.at, e.loop = false, e.id[:0], e.hl04[:0], false, here{}, ""
 	}
-	raw := b.claimRaw[:0]
-	*b = business{noc: b.noc, perDiem: b.perDiem, codes: b.codes, byBytes: b.byBytes, today: b.today, unchecked: b.unchecked,
-		ln: line{code: b.ln.code[:0], mods: b.ln.mods}, claimRaw: raw, perDiemUnits: -1}
-	for l := range b.hl {
-		b.hl[l].id, b.hl[l].hl04 = ids[l], hl04s[l]
-	}
+	b.lastHL = 0
+	b.inClaim, b.claimRaw, b.claimID, b.clm = false, b.claimRaw[:0], "", here{}
+	b.clm02, b.clm02ok, b.freq, b.hasF8, b.dx = 0, false, "", false, 0
+	b.sum, b.sumOK, b.nextLX, b.lines = 0, false, 0, 0
+	b.perDiemUnits, b.sv1At = -1, here{}
 }
 
 // Claim is CLM01 of the current claim, or "" outside a claim or before CLM.

@@ -89,7 +89,10 @@ func (b *business) openLine(m *machine, proc *[7][]byte) {
 		b.ln.code = b.ln.code[:0] // not a HCPCS or CPT code
 	}
 	for k := range b.ln.mods {
-		b.ln.mods[k] = append(b.ln.mods[k][:0], proc[2+k]...)
+		// most lines have no modifier, or fewer than four
+		if mod := proc[2+k]; len(mod) > 0 || len(b.ln.mods[k]) > 0 {
+			b.ln.mods[k] = append(b.ln.mods[k][:0], mod...)
+		}
 	}
 }
 
