@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/coding"
 	"github.com/perdiem/perdiem/episode"
 )
@@ -386,6 +387,11 @@ func blank(s string) bool {
 }
 
 func codeChunk(ch *batchChunk, w *codeWorker, opt coding.Options, table bool) {
+	// The Writer remembers texts by their address, and a document's text
+	// is memory the reader fills again once its chunk is written: what it
+	// remembered of another chunk is forgotten, so that a reason text
+	// taken from a document could never be mistaken for another's.
+	w.json = claim.Writer{}
 	// Error records and tables go through other, which is then appended.
 	var other bytes.Buffer
 	enc := json.NewEncoder(&other)
