@@ -378,8 +378,9 @@ func (tx *Tx) fail(err error) {
 // store's one writer, which a nested call would wait for forever, and on
 // PostgreSQL a nested call would be a second transaction, neither atomic
 // with the first nor able to see its writes (and may wait for its locks
-// forever); so a call of Do from inside fn fails at once with an internal
-// error on both, and fn's transaction keeps nothing if fn passes it on.
+// forever); so a call of Do, of this DB or any other, from inside fn fails
+// at once with an internal error on both, and fn's transaction keeps
+// nothing if fn passes it on.
 //
 // A panic in fn is returned as an internal error, the transaction rolled
 // back. On SQLite, functions that wait at the same time are committed together,
