@@ -309,7 +309,13 @@ func appendString(b []byte, s string) []byte {
 
 // appendEscaped appends s escaped as inside a JSON string, without quotes.
 func appendEscaped(b []byte, s string) []byte {
-	if plain(s) {
+	// Codes, rules and places of service, four to eight bytes, are checked
+	// here without plain's call: they are most of the texts written.
+	if n := len(s); n >= 4 && n <= 8 {
+		if plain8(uint64(load4(s, 0)) | uint64(load4(s, n-4))<<32) {
+			return append(b, s...)
+		}
+	} else if plain(s) {
 		return append(b, s...)
 	}
 	start := 0

@@ -241,8 +241,9 @@ func FuzzAppendJSON(f *testing.F) {
 }
 
 // TestPlainEveryPlace puts each kind of byte that needs escaping, or that
-// starts UTF-8, at every place of texts of 0 to 17 bytes: plain must see
-// it wherever its words of eight or four bytes fall.
+// starts UTF-8, at every place of texts of 0 to 17 bytes: plain, and
+// appendString's own check of short texts, must see it wherever their words
+// of eight or four bytes fall.
 func TestPlainEveryPlace(t *testing.T) {
 	ref := func(s string) bool {
 		for i := 0; i < len(s); i++ {
@@ -262,6 +263,15 @@ func TestPlainEveryPlace(t *testing.T) {
 				s := base[:i] + string([]byte{c}) + base[i+1:]
 				if got, want := plain(s), ref(s); got != want {
 					t.Errorf("plain(%q) = %v, want %v", s, got, want)
+				}
+				var want bytes.Buffer
+				enc := json.NewEncoder(&want)
+				enc.SetEscapeHTML(false)
+				if err := enc.Encode(s); err != nil {
+					t.Fatal(err)
+				}
+				if got := appendString(nil, s); string(got) != strings.TrimSuffix(want.String(), "\n") {
+					t.Errorf("appendString(%q) = %s, want %s", s, got, want.Bytes())
 				}
 			}
 		}
