@@ -236,25 +236,37 @@ func appendFloat(b []byte, f float64) []byte {
 }
 
 // plain8 says whether the 8 bytes of x (little-endian) are all ASCII that
-// JSON writes as they are (safeASCII), testing them at once: no byte with its
-// high bit set, below 0x20, '"' or '\\'. It is small enough to be inlined.
-func plain8(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
+// JSON writes as they are (safeASCII), testing them at once. It is small
+// enough to be inlined.
+func plain8(x uint64) bool { return bad8(x)&highs == 0 }
+
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
+// bad8 sets the high bit of a byte of x (little-endian) that is not plain:
+// its own high bit set, below 0x20, '"' or '\\'. Other bits are noise, and
+// a byte after a bad one may be marked too.
+func bad8(x uint64) uint64 {
 	// A byte of y is zero where x had the byte looked for: (y-1) &^ y sets
 	// its high bit then, and only then when y's bytes are all below 0x80.
 	q, b := x^(ones*'"'), x^(ones*'\\')
-	bad := x | (q-ones)&^q | (b-ones)&^b | (x-ones*0x20)&^x
-	return bad&highs == 0
+	return x | (q-ones)&^q | (b-ones)&^b | (x-ones*0x20)&^x
 }
 
 // plain says whether JSON writes every byte of s as it is: the usual case,
-// checked eight bytes at a time, the last eight overlapping the others.
+// checked sixteen bytes at a time with one test of two words, then eight,
+// the last eight overlapping the others.
 func plain(s string) bool {
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
+	for ; i+16 <= len(s); i += 16 {
+		if (bad8(load8(s, i))|bad8(load8(s, i+8)))&highs != 0 {
+			return false
+		}
+	}
+	if i+8 <= len(s) {
 		if !plain8(load8(s, i)) {
 			return false
 		}
+		i += 8
 	}
 	if i == len(s) {
 		return true
