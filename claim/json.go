@@ -97,9 +97,15 @@ func (l *Line) appendJSON(b []byte, w *Writer) []byte {
 	b = append(b, `,"modifiers":`...)
 	b = appendStrings(b, l.Modifiers)
 	b = append(b, `,"from":`...)
+	from := len(b)
 	b = appendDate(b, l.From)
 	b = append(b, `,"to":`...)
-	b = appendDate(b, l.To)
+	if l.To == l.From {
+		// Most lines are of one day: the date just written, copied.
+		b = append(b, b[from:from+dateLen]...)
+	} else {
+		b = appendDate(b, l.To)
+	}
 	b = append(b, `,"units":`...)
 	b = appendFloat(b, l.Units)
 	if l.Charge != 0 {
@@ -135,6 +141,9 @@ func (l *Line) appendJSON(b []byte, w *Writer) []byte {
 	b = appendReasons(b, l.Why, w)
 	return append(b, '}')
 }
+
+// dateLen is the length of what appendDate writes.
+const dateLen = len(`"2006-01-02"`)
 
 // appendDate writes a date quoted, as civil.Date's MarshalJSON does, with
 // the digits computed the same way, without building its string first.
