@@ -193,7 +193,7 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 	charges := make([]money.Amount, len(c.Lines))
 	c.Lines = append([]claim.Line(nil), c.Lines...)
 	for i := range c.Lines {
-		c.Lines[i].ID = c.ID + "-" + strconv.Itoa(i+1)
+		c.Lines[i].ID = claimLineID(c.ID, i+1)
 		charges[i] = c.Lines[i].Charge
 	}
 	total, err := money.Sum(charges...)
@@ -701,19 +701,35 @@ ORDER BY id DESC LIMIT $7`, p.Cursor, string(f.Status), f.PatientID, f.EpisodeID
 	return out, nextCursor(len(out), limit, func() string { return out[len(out)-1].ID }), nil
 }
 
+// claimLineID is the id of a claim's line n (from 1): the claim's id, "-" and n.
+func claimLineID(claimID string, n int) string { return claimID + "-" + strconv.Itoa(n) }
+
+// splitLineID returns the claim id and number claimLineID made id from, or
+// false for an id it does not make.
+func splitLineID(id string) (claimID string, n int, ok bool) {
+	i := strings.LastIndexByte(id, '-')
+	if i < 0 {
+		return "", 0, false
+	}
+	num := id[i+1:]
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 1 || strconv.Itoa(n) != num {
+		return "", 0, false
+	}
+	return id[:i], n, true
+}
+
 // ClaimByLine returns the id of the claim that has the line with lineID
 // (REF*6R in an 837P, answered in an 835's SVC loop).
 func (tx *Tx) ClaimByLine(lineID string) (string, error) {
-	// A line's id is "<claim id>-<n>" (CreateClaim): the primary key finds
-	// it, which on PostgreSQL is the only index of line ids.
-	i := strings.LastIndexByte(lineID, '-')
-	claimID, num := lineID[:max(i, 0)], lineID[i+1:]
-	n, err := strconv.ParseInt(num, 10, 64)
-	if i < 0 || err != nil || strconv.FormatInt(n, 10) != num {
+	// The primary key finds the line by its claim and number, which its id
+	// holds; on PostgreSQL it is the only index of line ids.
+	claimID, n, ok := splitLineID(lineID)
+	if !ok {
 		return "", notFound("claim line", lineID)
 	}
 	var id string
-	err = tx.readRow(`SELECT claim_id FROM claim_lines WHERE claim_id = $1 AND n = $2 AND line_id = $3`, claimID, n, lineID).Scan(&id)
+	err := tx.readRow(`SELECT claim_id FROM claim_lines WHERE claim_id = $1 AND n = $2 AND line_id = $3`, claimID, n, lineID).Scan(&id)
 	if err == sql.ErrNoRows {
 		return "", notFound("claim line", lineID)
 	}
