@@ -122,10 +122,14 @@ func writeEncoded(w http.ResponseWriter, status int, b []byte, err error) {
 // server's time under load and made it 40% longer.
 func marshal(v any) ([]byte, error) {
 	// A new claim's answer reuses the JSON its claim and result were
-	// stored as.
+	// stored as. The type itself, not an interface: answers that embed a
+	// store.Claim have its AppendJSON too, but more fields.
 	if c, ok := v.(store.Claim); ok {
 		b, err := c.AppendJSON(nil)
-		return append(b, '\n'), err
+		if err != nil {
+			return nil, err
+		}
+		return append(b, '\n'), nil
 	}
 	return encode(v, "")
 }
