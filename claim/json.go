@@ -55,34 +55,42 @@ func (r *Result) appendJSON(b []byte, w *Writer) []byte {
 	b = append(b, `,"to":`...)
 	b = appendDate(b, r.Period.To)
 	b = append(b, `},"lines":`...)
-	if r.Lines == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range r.Lines {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = r.Lines[i].appendJSON(b, w)
-		}
-		b = append(b, ']')
-	}
+	b = appendLines(b, r.Lines, w)
 	b = append(b, `,"warnings":`...)
-	if r.Warnings == nil {
-		return append(b, "null}"...)
+	b = appendWarnings(b, r.Warnings)
+	return append(b, '}')
+}
+
+func appendLines(b []byte, ls []Line, w *Writer) []byte {
+	if ls == nil {
+		return append(b, "null"...)
 	}
 	b = append(b, '[')
-	for i, w := range r.Warnings {
+	for i := range ls {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = ls[i].appendJSON(b, w)
+	}
+	return append(b, ']')
+}
+
+func appendWarnings(b []byte, ws []Warning) []byte {
+	if ws == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i := range ws {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, `{"rule":`...)
-		b = appendString(b, w.Rule)
+		b = appendString(b, ws[i].Rule)
 		b = append(b, `,"message":`...)
-		b = appendString(b, w.Message)
+		b = appendString(b, ws[i].Message)
 		b = append(b, '}')
 	}
-	return append(b, "]}"...)
+	return append(b, ']')
 }
 
 func (l *Line) appendJSON(b []byte, w *Writer) []byte {

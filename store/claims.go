@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -103,26 +104,40 @@ type Claim struct {
 type storedJSON struct{ claim, result []byte }
 
 // AppendJSON appends c's JSON to b: the bytes an encoding/json Encoder
-// with SetEscapeHTML(false) writes for it, without its line feed. In the
-// claim CreateClaim returns, the claim and the result are the JSON it
+// with SetEscapeHTML(false) writes for it, without its line feed. The
+// claim and the result are written by their own writers, without
+// reflection; in the claim CreateClaim returns, they are the JSON it
 // stored, not encoded again (most of the work of answering with a new
-// claim); a change made to them after CreateClaim is not seen.
+// claim), so a change made to them after CreateClaim is not seen.
 func (c Claim) AppendJSON(b []byte) ([]byte, error) {
-	s := c.stored
-	if s == nil {
-		return appendPlainJSON(b, c)
-	}
-	// Claim and Result are the last fields: the rest, then them, in
-	// room made once.
+	doc, res, s := c.Claim, c.Result, c.stored
+	// Claim and Result are the last fields: the rest, then them.
 	c.Claim, c.Result, c.stored = nil, nil, nil
-	b, err := appendPlainJSON(slices.Grow(b, 512+len(s.claim)+len(s.result)), c)
-	if err != nil {
-		return nil, err
+	extra := 0
+	if s != nil {
+		extra = len(s.claim) + len(s.result)
 	}
-	b = append(b[:len(b)-1], `,"claim":`...)
-	b = append(b, s.claim...)
-	b = append(b, `,"result":`...)
-	b = append(b, s.result...)
+	b, err := appendPlainJSON(slices.Grow(b, 512+extra), c)
+	if err != nil || doc == nil && res == nil {
+		return b, err
+	}
+	b = b[:len(b)-1]
+	if doc != nil {
+		b = append(b, `,"claim":`...)
+		if s != nil {
+			b = append(b, s.claim...)
+		} else {
+			b = doc.AppendJSON(b)
+		}
+	}
+	if res != nil {
+		b = append(b, `,"result":`...)
+		if s != nil {
+			b = append(b, s.result...)
+		} else {
+			b = res.AppendJSON(b)
+		}
+	}
 	return append(b, '}'), nil
 }
 
@@ -193,8 +208,18 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 	charges := make([]money.Amount, len(c.Lines))
 	c.Lines = append([]claim.Line(nil), c.Lines...)
 	for i := range c.Lines {
-		c.Lines[i].ID = claimLineID(c.ID, i+1)
-		charges[i] = c.Lines[i].Charge
+		l := &c.Lines[i]
+		// JSON has no NaN or infinity, and the claim is kept as JSON.
+		for _, q := range [...]struct {
+			name string
+			v    float64
+		}{{"units", l.Units}, {"ndc_quantity", l.NDCQuantity}} {
+			if math.IsNaN(q.v) || math.IsInf(q.v, 0) {
+				return Claim{}, errs.Invalids([]errs.Problem{{Path: fmt.Sprintf("claim.lines[%d].%s", i, q.name), Message: "not a finite number"}})
+			}
+		}
+		l.ID = claimLineID(c.ID, i+1)
+		charges[i] = l.Charge
 	}
 	total, err := money.Sum(charges...)
 	if err != nil {
@@ -204,10 +229,7 @@ func (tx *Tx) CreateClaim(n NewClaim) (Claim, error) {
 	// Text as it is (no \u003e for >), as the result's own writer and the
 	// server's answers have it: the answer with the new claim is these
 	// bytes (AppendJSON).
-	claimJSON, err := appendPlainJSON(nil, &c)
-	if err != nil {
-		return Claim{}, internal("encode claim", err)
-	}
+	claimJSON := c.AppendJSON(nil)
 	resultJSON := n.Result.AppendJSON(nil)
 	out := Claim{
 		ID: c.ID, EpisodeID: n.EpisodeID, EpisodeVersion: n.EpisodeVersion,

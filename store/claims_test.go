@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -445,4 +446,41 @@ func mustAppend(t *testing.T, c store.Claim) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// A line whose units or NDC quantity is not a finite number is refused,
+// with its path, before anything is written: the claim is kept as JSON,
+// which has no NaN or infinity.
+func TestCreateClaimRefusesNonFiniteQuantities(t *testing.T) {
+	each(t, func(t *testing.T, db *store.DB) {
+		e := newEpisode(t, db, `{}`)
+		for _, bad := range []struct {
+			path string
+			set  func(*claim.Line)
+		}{
+			{"claim.lines[1].units", func(l *claim.Line) { l.Units = math.NaN() }},
+			{"claim.lines[1].ndc_quantity", func(l *claim.Line) { l.NDCQuantity = math.Inf(-1) }},
+		} {
+			c, r := sampleClaim()
+			c.Lines = append([]claim.Line(nil), c.Lines...)
+			bad.set(&c.Lines[1])
+			err := db.Do(ctx, alice, func(tx *store.Tx) error {
+				_, err := tx.CreateClaim(store.NewClaim{EpisodeID: e.ID, EpisodeVersion: e.Version, Claim: c, Result: r})
+				return err
+			})
+			wantCode(t, err, errs.Invalid)
+			if p := errs.ProblemsOf(err); len(p) != 1 || p[0].Path != bad.path {
+				t.Errorf("problems %+v, want one at %s", p, bad.path)
+			}
+		}
+		var n int
+		do(t, db, func(tx *store.Tx) error {
+			cs, _, err := tx.Claims(store.ClaimFilter{}, store.Page{})
+			n = len(cs)
+			return err
+		})
+		if n != 0 {
+			t.Errorf("%d claims stored, want none", n)
+		}
+	})
 }
