@@ -50,11 +50,9 @@ func (w *Writer) isPlain(s string) bool {
 func (r *Result) appendJSON(b []byte, w *Writer) []byte {
 	b = append(b, `{"profile":`...)
 	b = appendString(b, r.Profile)
-	b = append(b, `,"period":{"from":`...)
-	b = appendDate(b, r.Period.From)
-	b = append(b, `,"to":`...)
-	b = appendDate(b, r.Period.To)
-	b = append(b, `},"lines":`...)
+	b = append(b, `,"period":`...)
+	b = appendSpan(b, r.Period)
+	b = append(b, `,"lines":`...)
 	b = appendLines(b, r.Lines, w)
 	b = append(b, `,"warnings":`...)
 	b = appendWarnings(b, r.Warnings)
@@ -147,6 +145,14 @@ func (l *Line) appendJSON(b []byte, w *Writer) []byte {
 	}
 	b = append(b, `,"why":`...)
 	b = appendReasons(b, l.Why, w)
+	return append(b, '}')
+}
+
+func appendSpan(b []byte, s civil.Span) []byte {
+	b = append(b, `{"from":`...)
+	b = appendDate(b, s.From)
+	b = append(b, `,"to":`...)
+	b = appendDate(b, s.To)
 	return append(b, '}')
 }
 
