@@ -288,6 +288,8 @@ type arena struct {
 	ints      []int
 	strs      []string
 	charges   map[string]money.Amount
+	// days holds dates read before, by their text (date).
+	days [128]dayText
 }
 
 // take returns a zero T from slab. A full slab is replaced, not regrown, so
@@ -641,14 +643,38 @@ func (d *fastDecoder) date(p *civil.Date) error {
 	if i+10 >= len(d.s) || d.s[i+10] != '"' {
 		return d.fail("want a date YYYY-MM-DD")
 	}
+	// A document names a few days many times over, and a batch's
+	// documents mostly the same ones: a day read before is taken from
+	// the arena's table by its ten bytes instead of parsed again.
+	lo, hi := load8(d.s, i), uint32(d.s[i+8])|uint32(d.s[i+9])<<8|seenDate
+	// The entry is the day of the month beside the month's last two bits:
+	// a batch's days of four months in a row have one each.
+	e := &d.a.days[(uint(d.s[i+8]&3)*10+uint(d.s[i+9]&15)+uint(d.s[i+6]&3)<<5)%uint(len(d.a.days))]
+	if e.lo == lo && e.hi == hi {
+		*p = e.v
+		d.pos = i + 11
+		return nil
+	}
 	v, err := civil.Parse(d.s[i : i+10])
 	if err != nil {
 		return d.fail(err.Error())
 	}
+	*e = dayText{lo, hi, v}
 	*p = v
 	d.pos = i + 11
 	return nil
 }
+
+// dayText is a date's text "YYYY-MM-DD" as two words, the first eight
+// bytes and the last two (with seenDate set, so that an empty entry never
+// matches), and the date it is.
+type dayText struct {
+	lo uint64
+	hi uint32
+	v  civil.Date
+}
+
+const seenDate = 1 << 16
 
 // money reads an amount from the number literal, as money.Amount's UnmarshalJSON
 // does; a string, null or anything else is an error.
@@ -661,12 +687,54 @@ func (d *fastDecoder) money(p *money.Amount) error {
 	if err != nil {
 		return err
 	}
+	if v, ok := quickAmount(lit); ok {
+		*p = v
+		return nil
+	}
 	v, err := money.Parse(lit)
 	if err != nil {
 		return &fastError{at, err.Error()}
 	}
 	*p = v
 	return nil
+}
+
+// quickAmount reads the usual charge, a number literal of at most
+// thirteen whole digits and two decimals, as money.Parse reads it, without
+// its cuts and checks; ok is false for any other literal, which
+// money.Parse judges.
+func quickAmount(lit string) (v money.Amount, ok bool) {
+	i, neg := 0, lit != "" && lit[0] == '-'
+	if neg {
+		i++
+	}
+	var c int64
+	start := i
+	for ; i < len(lit) && '0' <= lit[i] && lit[i] <= '9'; i++ {
+		c = c*10 + int64(lit[i]-'0')
+	}
+	if n := i - start; n == 0 || n > 13 {
+		return 0, false
+	}
+	c *= 100
+	if i < len(lit) && lit[i] == '.' {
+		switch rest := lit[i+1:]; {
+		case len(rest) == 1 && '0' <= rest[0] && rest[0] <= '9':
+			c += int64(rest[0]-'0') * 10
+		case len(rest) == 2 && '0' <= rest[0] && rest[0] <= '9' && '0' <= rest[1] && rest[1] <= '9':
+			c += int64(rest[0]-'0')*10 + int64(rest[1]-'0')
+		default:
+			return 0, false
+		}
+		i = len(lit)
+	}
+	if i != len(lit) {
+		return 0, false
+	}
+	if neg {
+		c = -c
+	}
+	return money.Amount(c), true
 }
 
 // maxLinearKeys is how many charge codes are checked for repeats by a plain
