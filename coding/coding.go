@@ -11,6 +11,7 @@
 package coding
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"sync"
@@ -59,7 +60,7 @@ func codeWith(doc *episode.Document, opt Options, k *Coder) (*claim.Result, erro
 	defer sc.release()
 	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs,
 		dayBase: sc.days[:0], tdBuf: sc.tds[:0], therapies: sc.therapies[:0], lines: sc.lines[:0], meta: sc.meta[:0],
-		choiceBuf: sc.choices[:0], choiceRef: sc.choiceRef[:0], sortedMeta: sc.sortedMeta[:0]}
+		choiceBuf: sc.choices[:0], choiceRef: sc.choiceRef[:0], sortedMeta: sc.sortedMeta[:0], text: sc.text[:0]}
 	if k != nil {
 		c.why, c.mods, c.warnings, c.out = k.why, k.mods, k.warnings[:0], k.lines[:0]
 	}
@@ -129,6 +130,7 @@ type scratch struct {
 	sortedMeta []lineMeta
 	choices    []choice
 	choiceRef  []*choice
+	text       []byte
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -139,6 +141,7 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 const (
 	maxScratchDays  = 1 << 16
 	maxScratchLines = 1 << 12
+	maxScratchText  = 1 << 12
 )
 
 // keep takes back the (possibly regrown) buffers of c for the next call.
@@ -153,6 +156,9 @@ func (sc *scratch) keep(c *coder) {
 	}
 	sc.choices = c.choiceBuf
 	sc.choiceRef = c.choiceRef
+	if cap(c.text) <= maxScratchText {
+		sc.text = c.text
+	}
 }
 
 // release clears what the buffers point to and returns sc to the pool.
@@ -193,6 +199,7 @@ type coder struct {
 	out       []claim.Line   // room for the sorted lines, from a Coder
 	choiceBuf []choice       // the choices of this call (newChoice)
 	choiceRef []*choice      // backing of the therapies' choices lists
+	text      []byte         // where newText's texts are built
 	tdBuf     []therapyDays  // backing store of therapies, never regrown
 	lines     []claim.Line
 	meta      []lineMeta // meta[i] belongs to lines[i]
@@ -573,6 +580,28 @@ func (r ref) appendTo(b []byte) []byte {
 func (r ref) dot(field string) ref { r.field = field; return r }
 
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// appendNumber appends f as formatNumber writes it.
+func appendNumber(b []byte, f float64) []byte {
+	if f >= 1 && f < 1e15 && f == math.Trunc(f) {
+		// A whole number, the usual case: the same digits.
+		return strconv.AppendInt(b, int64(f), 10)
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+// textBuf returns the coder's buffer, empty, for a reason's text built
+// part by part: the parts are appended there and newText makes the text
+// one string, one allocation, where + would make one for each number and
+// one to join them.
+func (c *coder) textBuf() []byte { return c.text[:0] }
+
+// newText returns the text built in b, which textBuf gave, and keeps b's
+// memory for the next.
+func (c *coder) newText(b []byte) string {
+	c.text = b
+	return string(b)
+}
 
 // lineMeta says where a coded line came from in the document, so that a
 // problem found late (CS-10) still names its field path.

@@ -45,7 +45,9 @@ func (c *coder) drugs() {
 				continue
 			}
 			l.NDC = ndc
-			why = append(why, claim.Reason{Rule: "DR-2", Text: "NDC " + g.NDC + " -> " + ndc + " (11 digits, 5-4-2)"})
+			b := append(c.textBuf(), "NDC "...)
+			b = append(append(append(b, g.NDC...), " -> "...), ndc...)
+			why = append(why, claim.Reason{Rule: "DR-2", Text: c.newText(append(b, " (11 digits, 5-4-2)"...))})
 		}
 		var in3 claim.Reason
 		if row := nutrition(g.HCPCS); row != nil {
@@ -126,11 +128,16 @@ func (c *coder) drugCode(g *episode.Drug, path ref, l *claim.Line, why []claim.R
 		return "", why, false
 	}
 	l.Units = float64(per * g.Doses)
-	is := v.Dose.Text
+	b := append(append(c.textBuf(), code.Code...), " is "...)
+	b = append(b, v.Dose.Text...)
 	if len(v.Dose.Parts) > 0 {
-		is += ", combined " + v.Dose.String()
+		b = append(append(b, ", combined "...), v.Dose.String()...)
 	}
-	why = append(why, c.reasons().drugHCPCS, claim.Reason{Rule: "DR-1", Text: code.Code + " is " + is + ": " + formatNumber(g.Dose) + " " + g.DoseUnit + " a dose -> " + strconv.Itoa(per) + " unit(s) a dose × " + strconv.Itoa(g.Doses) + " doses"})
+	b = appendNumber(append(b, ": "...), g.Dose)
+	b = append(append(append(b, ' '), g.DoseUnit...), " a dose -> "...)
+	b = strconv.AppendInt(b, int64(per), 10)
+	b = strconv.AppendInt(append(b, " unit(s) a dose × "...), int64(g.Doses), 10)
+	why = append(why, c.reasons().drugHCPCS, claim.Reason{Rule: "DR-1", Text: c.newText(append(b, " doses"...))})
 	return code.Code, why, true
 }
 

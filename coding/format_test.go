@@ -3,6 +3,7 @@ package coding
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/perdiem/perdiem/civil"
@@ -45,5 +46,16 @@ func BenchmarkSprintf(b *testing.B) {
 	d := civil.FromYMD(2026, 3, 2)
 	for b.Loop() {
 		sprintf("%s: %s is bundled into the per diem on %s and is not billed", "supplies[0]", "E0781", d)
+	}
+}
+
+// appendNumber writes what formatNumber writes.
+func TestAppendNumber(t *testing.T) {
+	nums := []float64{0, math.Copysign(0, -1), 1, -1, 0.5, 1.5, 7, 8, 42, 99.99, 1e14, 1e15 - 1, 1e15, 1e15 + 2, 1e21, 1e-7,
+		-3, -0.25, math.MaxInt64, math.Inf(1), math.Inf(-1), math.NaN(), math.SmallestNonzeroFloat64, math.MaxFloat64}
+	for _, f := range nums {
+		if got, want := string(appendNumber([]byte("x"), f)), "x"+formatNumber(f); got != want {
+			t.Errorf("%v: %q, want %q", f, got, want)
+		}
 	}
 }

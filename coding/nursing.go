@@ -44,7 +44,10 @@ func (c *coder) nursing() {
 			// The NU-1 reason that names the visit's 99601 line is added
 			// once the lines have their places (extendedVisits).
 			var whyBuf [6]claim.Reason
-			why := append(append(whyBuf[:0], vk.why602...), claim.Reason{Rule: "NU-2", Text: strconv.Itoa(v.Minutes) + " minutes -> " + strconv.Itoa(extra) + " additional hour(s), " + c.reasons().nu2})
+			b := strconv.AppendInt(c.textBuf(), int64(v.Minutes), 10)
+			b = strconv.AppendInt(append(b, " minutes -> "...), int64(extra), 10)
+			b = append(append(b, " additional hour(s), "...), c.reasons().nu2...)
+			why := append(append(whyBuf[:0], vk.why602...), claim.Reason{Rule: "NU-2", Text: c.newText(b)})
 			c.emit(claim.Line{Code: "99602", Modifiers: vk.mods, From: v.Date, To: v.Date, Units: float64(extra), POS: pos, Kind: claim.Nursing, Therapy: v.Therapy, Why: c.keepWhyRoom(why, 1)}, path.dot("minutes"))
 		}
 	}
@@ -183,6 +186,9 @@ func (c *coder) extendedVisits() {
 		if l.Code != "99602" || m.path.list != "visits" || first[m.path.i] == 0 {
 			continue
 		}
-		l.Why = append(l.Why, claim.Reason{Rule: "NU-1", Text: "each additional hour of the visit of " + l.From.String() + " (visits[" + strconv.Itoa(m.path.i) + "]) billed on line " + strconv.Itoa(first[m.path.i]) + " as 99601"})
+		b := l.From.AppendISO(append(c.textBuf(), "each additional hour of the visit of "...))
+		b = strconv.AppendInt(append(b, " (visits["...), int64(m.path.i), 10)
+		b = strconv.AppendInt(append(b, "]) billed on line "...), int64(first[m.path.i]), 10)
+		l.Why = append(l.Why, claim.Reason{Rule: "NU-1", Text: c.newText(append(b, " as 99601"...))})
 	}
 }

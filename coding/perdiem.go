@@ -690,7 +690,9 @@ func (c *coder) perDiemLine(td *therapyDays, i, j int) {
 		if units == 0 {
 			return
 		}
-		why = append(why, claim.Reason{Rule: "PD-3", Text: "dosed every " + formatNumber(x.interval) + " days: one unit per dosing interval starting in the span; the rate is contractual"})
+		b := appendNumber(append(c.textBuf(), "dosed every "...), x.interval)
+		b = append(b, " days: one unit per dosing interval starting in the span; the rate is contractual"...)
+		why = append(why, claim.Reason{Rule: "PD-3", Text: c.newText(b)})
 		if !td.intervalNoted {
 			td.intervalNoted = true
 			c.warn("PD-3", "therapy %s is dosed every %s days, less often than every 72 hours: it is outside the per diem structure, billed one unit per dosing interval at a contractual rate", td.t.ID, formatNumber(x.interval))
