@@ -25,6 +25,31 @@ type Writer struct {
 	// A text held here stays in memory, so another string at the same
 	// address and of the same length has the same bytes.
 	plain [256]string
+	// dates holds dates written before, each in the slot its day picks,
+	// with its JSON: a result's lines share a few dates, and a batch's
+	// results mostly the same ones.
+	dates [64]writtenDate
+}
+
+// writtenDate is a date and what appendDate writes for it; t begins with a
+// quote once it is set.
+type writtenDate struct {
+	d civil.Date
+	t [dateLen]byte
+}
+
+// appendDate is appendDate, the text of a date written before copied from
+// the Writer's table.
+func (w *Writer) appendDate(b []byte, d civil.Date) []byte {
+	if w == nil {
+		return appendDate(b, d)
+	}
+	e := &w.dates[uint(d)%uint(len(w.dates))]
+	if e.d != d || e.t[0] != '"' {
+		e.d = d
+		appendDate(e.t[:0], d)
+	}
+	return append(b, e.t[:]...)
 }
 
 // AppendResult appends r's JSON, the same bytes as r.AppendJSON(b).
@@ -104,13 +129,13 @@ func (l *Line) appendJSON(b []byte, w *Writer) []byte {
 	b = appendStrings(b, l.Modifiers)
 	b = append(b, `,"from":`...)
 	from := len(b)
-	b = appendDate(b, l.From)
+	b = w.appendDate(b, l.From)
 	b = append(b, `,"to":`...)
 	if l.To == l.From {
 		// Most lines are of one day: the date just written, copied.
 		b = append(b, b[from:from+dateLen]...)
 	} else {
-		b = appendDate(b, l.To)
+		b = w.appendDate(b, l.To)
 	}
 	b = append(b, `,"units":`...)
 	b = appendFloat(b, l.Units)
@@ -222,8 +247,13 @@ func appendReasons(b []byte, rs []Reason, w *Writer) []byte {
 // appendReason writes the reason's string form as one JSON string without
 // building that string first.
 func appendReason(b []byte, r *Reason, w *Writer) []byte {
-	b = append(b, '"')
-	b = appendEscaped(b, r.Rule)
+	if len(r.Rule) == 4 && plain8(uint64(load4(r.Rule, 0))*(1<<32+1)) {
+		// PD-1, CS-2, NU-5: most rules, written without a copy's call.
+		b = append(b, '"', r.Rule[0], r.Rule[1], r.Rule[2], r.Rule[3])
+	} else {
+		b = append(b, '"')
+		b = appendEscaped(b, r.Rule)
+	}
 	if r.Text != "" {
 		b = append(b, ':', ' ')
 		if w.isPlain(r.Text) {
@@ -344,13 +374,19 @@ func appendString(b []byte, s string) []byte {
 
 // appendEscaped appends s escaped as inside a JSON string, without quotes.
 func appendEscaped(b []byte, s string) []byte {
-	// Codes, rules and places of service, four to eight bytes, are checked
-	// here without plain's call: they are most of the texts written.
-	if n := len(s); n >= 4 && n <= 8 {
+	// Codes and rules, four to eight bytes, and modifiers and places of
+	// service, two, are checked here without plain's call (and the two
+	// without a copy's): they are most of the texts written.
+	switch n := len(s); {
+	case n >= 4 && n <= 8:
 		if plain8(uint64(load4(s, 0)) | uint64(load4(s, n-4))<<32) {
 			return append(b, s...)
 		}
-	} else if plain(s) {
+	case n == 2:
+		if c, d := s[0], s[1]; c < utf8.RuneSelf && safeASCII[c] && d < utf8.RuneSelf && safeASCII[d] {
+			return append(b, c, d)
+		}
+	case plain(s):
 		return append(b, s...)
 	}
 	start := 0

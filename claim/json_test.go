@@ -172,7 +172,8 @@ func TestClaimJSONRoundTrip(t *testing.T) {
 
 // A Writer used for many results, whose reasons share texts as coded
 // results do (plain and not, long and short, and substrings of one another
-// at the same address), writes what encoding/json writes for each.
+// at the same address), and whose lines share dates that pick the same
+// slots, writes what encoding/json writes for each.
 func TestWriterMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
 	long := "one unit per day of access to the therapy (profile nhia, setting per_diem_days: access-days)"
@@ -187,17 +188,23 @@ func TestWriterMatchesEncodingJSON(t *testing.T) {
 		s := randomString(r) + randomString(r) + randomString(r)
 		texts = append(texts, s, s[:len(s)/2])
 	}
+	days := []civil.Date{0, 64, 128, -64, math.MinInt32, math.MaxInt32, -1_000_000, 3_000_000}
+	for i := 0; i < 40; i++ {
+		days = append(days, civil.Date(20400+r.Intn(400)))
+	}
+	rules := []string{"PD-1", "CS-10", "NU\\5", "LN\"", "IN\n1", "ab", "a\x01", "", "DR-é", "\x7f\x80-1"}
 	var w Writer
 	for i := 0; i < 5000; i++ {
 		res := &Result{Profile: "nhia", Lines: []Line{}, Warnings: []Warning{}}
 		for j := r.Intn(5); j > 0; j-- {
-			l := Line{Code: "S9500", Modifiers: []string{}, Units: 3, POS: "12"}
+			l := Line{Code: "S9500", Modifiers: []string{}, Units: 3, POS: "12",
+				From: days[r.Intn(len(days))], To: days[r.Intn(len(days))]}
 			for k := r.Intn(5); k > 0; k-- {
 				text := texts[r.Intn(len(texts))]
 				if r.Intn(8) == 0 {
 					text = randomString(r) + text // a new string each time
 				}
-				l.Why = append(l.Why, Reason{Rule: "PD-1", Text: text})
+				l.Why = append(l.Why, Reason{Rule: rules[r.Intn(len(rules))], Text: text})
 			}
 			res.Lines = append(res.Lines, l)
 		}
