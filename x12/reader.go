@@ -63,12 +63,12 @@ type Reader struct {
 	ids        idCache
 	skim       bool // Skip: find the segment but do not split it
 	padded     bool // spaces or tabs came before the current segment
-	// lf is the input offset of the first line feed from where one was
+	// lf is the index in buf of the first line feed from where one was
 	// last looked for, or of the end of the input buffered then when there
 	// was none: a segment that ends before it has no line feed, and most
 	// inputs have none but between segments, or none at all, so one
 	// search serves many segments.
-	lf int64
+	lf int
 }
 
 // NewReader returns a Reader that reads from r. It buffers its input.
@@ -110,6 +110,14 @@ func (r *Reader) Delimiters() Delimiters { return r.delim }
 func (r *Reader) Next() (*Segment, error) {
 	if r.err != nil {
 		return nil, r.err
+	}
+	r.padded = false
+	// Mostly a segment other than an ISA follows, and its terminator is
+	// buffered: split it here, without next's checks for the rest.
+	if r.seenISA && r.start < r.end && (r.buf[r.start] > ' ' || r.skipSpace()) && r.buf[r.start] != 'I' {
+		if s := r.scan(); s != nil {
+			return s, nil
+		}
 	}
 	seg, err := r.next()
 	if err != nil {
@@ -168,6 +176,7 @@ func (r *Reader) skipLong(se *SyntaxError) *SyntaxError {
 	}
 }
 
+// next reads the next segment; the caller has set padded false.
 func (r *Reader) next() (*Segment, error) {
 	if !r.started {
 		r.started = true
@@ -177,7 +186,6 @@ func (r *Reader) next() (*Segment, error) {
 			r.start += len(utf8BOM)
 		}
 	}
-	r.padded = false
 	// Whitespace is a byte up to ' ': mostly a segment follows at once.
 	if (r.start >= r.end || r.buf[r.start] <= ' ') && !r.skipSpace() {
 		if r.rerr != io.EOF {
@@ -197,19 +205,16 @@ func (r *Reader) next() (*Segment, error) {
 	if !r.seenISA {
 		return nil, &SyntaxError{Pos: r.here(), Err: fmt.Errorf("%w (it starts %q)", ErrNotX12, head(b, 20))}
 	}
-	limit := r.MaxSegmentSize
-	if limit <= 0 {
-		limit = DefaultMaxSegmentSize
-	}
 	if !r.skim {
 		// Mostly the terminator is in the buffer: one pass over the
 		// segment finds it and the element separators. Anything else (no
 		// terminator buffered, a segment too long, too many elements, a
 		// bad ID) takes the way below, which reports it.
-		if n := r.scan(limit); n >= 0 {
-			return r.consume(n), nil
+		if s := r.scan(); s != nil {
+			return s, nil
 		}
 	}
+	limit := r.limit()
 	pos := r.here()
 	n := 0 // bytes after start known not to hold the terminator
 	for {
@@ -245,7 +250,7 @@ func (r *Reader) Skip() (id string, raw []byte, pos Position, err error) {
 	if r.err != nil {
 		return "", nil, Position{}, r.err
 	}
-	r.skim = true
+	r.skim, r.padded = true, false
 	seg, err := r.next()
 	r.skim = false
 	if err != nil {
@@ -339,30 +344,65 @@ func (r *Reader) readISA(pos Position) (*Segment, error) {
 	return r.tokenize(pos, isaLen-1)
 }
 
+// limit is the longest segment accepted.
+func (r *Reader) limit() int {
+	if r.MaxSegmentSize <= 0 {
+		return DefaultMaxSegmentSize
+	}
+	return r.MaxSegmentSize
+}
+
+// scanSeps is how many element offsets a Reader makes room for at first:
+// a segment shorter than that has fewer separators.
+const scanSeps = 512
+
 // scan splits the segment at buf[start] into r.seg, up to the first
-// terminator buffered, as Segment.tokenize does, and returns its length; or
-// -1 when no terminator is buffered, or the segment is longer than limit,
-// has too many elements or a bad ID. Then r.seg is the segment it was, its
-// offsets written again (Segment.restore): scan writes over them.
-func (r *Reader) scan(limit int) int {
+// terminator buffered, as Segment.tokenize does, and consumes it and its
+// terminator, as consume does. It returns nil when no terminator is
+// buffered, or the segment is longer than the limit, has too many elements
+// or a bad ID; then r.seg is the segment it was, its offsets written again
+// (Segment.restore), since scan writes over them, and next reports it.
+func (r *Reader) scan() *Segment {
 	s := &r.seg
 	b := r.buf[r.start:r.end]
+	if limit := r.limit(); len(b) > limit {
+		// a terminator after the limit is not looked for
+		b = b[:limit+1]
+	}
+	if cap(s.seps) < scanSeps {
+		s.seps = append(make([]int, 0, scanSeps), s.seps...)
+	}
 	seps := s.seps[:cap(s.seps)]
-	if len(seps) < 64 {
-		seps = make([]int, 64)
+	n, k, i := findSeps(b[:min(len(b), len(seps)-2)], r.delim.Element, r.delim.Segment, seps)
+	if n < 0 {
+		if n, k, seps = r.scanRest(b, i, k, seps); n < 0 {
+			return nil
+		}
 	}
-	n, k := findSeps(b, r.delim.Element, r.delim.Segment, seps)
-	for n == -2 && len(seps) <= MaxElements+16 {
-		seps = make([]int, 2*len(seps))
-		n, k = findSeps(b, r.delim.Element, r.delim.Segment, seps)
+	if k > MaxElements+1 {
+		s.restore(&r.ids)
+		return nil
 	}
-	if n < 0 || k > MaxElements+1 || n > limit {
-		return s.restore(&r.ids)
+	seps[0], seps[k] = -1, n
+	// An ID of two or three bytes found in its first slot of the cache
+	// was valid when it was put there. Keys of two and three bytes differ
+	// when the first is not zero.
+	var id string
+	if l := seps[1]; l == 2 || l == 3 {
+		key := uint32(b[0])<<8 | uint32(b[1])
+		if l == 3 {
+			key = key<<8 | uint32(b[2])
+		}
+		if e := &r.ids.slots[key*0x9E3779B1>>25]; e.key == key && b[0] != 0 {
+			id = e.id
+		}
 	}
-	seps[k] = n
-	id := b[:seps[1]]
-	if !validID(id) {
-		return s.restore(&r.ids)
+	if id == "" {
+		var ok bool
+		if id, ok = r.ids.check(b[:seps[1]]); !ok {
+			s.restore(&r.ids)
+			return nil
+		}
 	}
 	if cap(seps) == cap(s.seps) {
 		// the same array: only the length changes, which needs no
@@ -371,8 +411,44 @@ func (r *Reader) scan(limit int) int {
 	} else {
 		s.seps = seps[:k+1]
 	}
-	s.raw, s.id, s.delim, s.pos, s.padded = b[:n], r.ids.intern(id), r.delim, r.here(), false
-	return n
+	s.raw, s.id, s.delim, s.pos, s.padded = b[:n], id, r.delim, r.here(), r.padded
+	if r.lf < r.start+n {
+		r.countLines(n)
+	}
+	r.nseg++
+	r.start += n + 1
+	if r.delim.Segment == '\n' {
+		r.line++
+	}
+	return s
+}
+
+// scanRest goes on with scan's search, from byte i of b, with k offsets
+// found, when the terminator is not in the words findSeps looked at: in the
+// bytes after the last whole word, or after as many bytes as seps had room
+// for separators, in larger arrays. It returns the terminator's offset, k
+// and the offsets' array; or -1 and restores r.seg.
+func (r *Reader) scanRest(b []byte, i, k int, seps []int) (n int, _ int, _ []int) {
+	es, term := r.delim.Element, r.delim.Segment
+	for {
+		w := b[:min(len(b), len(seps)-2)]
+		for ; i < len(w); i++ {
+			switch w[i] {
+			case term:
+				return i, k, seps
+			case es:
+				seps[k] = i
+				k++
+			}
+		}
+		if len(w) == len(b) || len(seps) >= MaxElements+3 {
+			r.seg.restore(&r.ids)
+			return -1, k, seps
+		}
+		grown := make([]int, min(2*len(seps), MaxElements+3))
+		copy(grown, seps[:k])
+		seps = grown
+	}
 }
 
 // tokenize splits the n bytes at buf[start] into elements and consumes them
@@ -411,25 +487,29 @@ func (r *Reader) tokenize(pos Position, n int) (*Segment, error) {
 // consume moves past the segment of n bytes at buf[start], split into
 // r.seg, and its terminator.
 func (r *Reader) consume(n int) *Segment {
-	s := &r.seg
-	var lines int
-	if end := r.base + int64(r.start+n); r.lf < end {
-		r.lf = r.base + int64(r.end)
-		if i := bytes.IndexByte(r.buf[r.start:r.end], '\n'); i >= 0 {
-			r.lf = r.base + int64(r.start+i)
-		}
-		if r.lf < end {
-			lines = bytes.Count(r.buf[r.start:r.start+n], []byte{'\n'})
-		}
+	if r.lf < r.start+n {
+		r.countLines(n)
 	}
+	s := &r.seg
 	s.padded = r.padded
 	r.nseg++
 	r.start += n + 1
-	r.line += lines
 	if r.delim.Segment == '\n' {
 		r.line++
 	}
 	return s
+}
+
+// countLines counts the line feeds in the n bytes at buf[start], looking
+// for the next one after them.
+func (r *Reader) countLines(n int) {
+	r.lf = r.end
+	if i := bytes.IndexByte(r.buf[r.start:r.end], '\n'); i >= 0 {
+		r.lf = r.start + i
+	}
+	if r.lf < r.start+n {
+		r.line += bytes.Count(r.buf[r.start:r.start+n], []byte{'\n'})
+	}
 }
 
 // intern returns id as a string without allocating for IDs seen before.
@@ -445,6 +525,7 @@ func (r *Reader) fill() bool {
 		if r.start > 0 {
 			r.base += int64(r.start)
 			r.end = copy(r.buf, r.buf[r.start:r.end])
+			r.lf -= r.start
 			r.start = 0
 		}
 		if r.end == len(r.buf) {

@@ -102,62 +102,43 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, ids *idCache)
 	return nil
 }
 
-// findSeps writes -1 and the offsets of the element separators es in b
-// before the first terminator term into seps, and returns the terminator's
-// offset and how many offsets it wrote; or -1 when b has no terminator, -2
-// when seps is too short. Eight bytes at a time, it stops at the word that
-// holds the terminator.
-func findSeps(b []byte, es, term byte, seps []int) (n, k int) {
+// findSeps writes the offsets of the element separators es in b before
+// the first terminator term into seps from seps[1] on, and returns the
+// terminator's offset and the index after the last offset written; or -1
+// when the words of b it reads, eight bytes at a time, have no terminator,
+// and the offset of the bytes after them. seps must have room for as many
+// offsets as b has bytes, and one more.
+func findSeps(b []byte, es, term byte, seps []int) (n, k, i int) {
 	sepAll, termAll := uint64(es)*ones, uint64(term)*ones
-	seps[0] = -1
 	k = 1
-	lim := len(seps) - 9
-	i := 0
-	for rest := b; len(rest) >= 8; rest = rest[8:] {
-		if k > lim {
-			return -2, k
-		}
-		w := binary.LittleEndian.Uint64(rest)
+	for ; i < len(b)-7; i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
 		m := zeroBytes(w ^ sepAll)
 		if t := zeroBytes(w ^ termAll); t != 0 {
 			// the separators before the terminator
-			for m &= t&-t - 1; m != 0; m &= m - 1 {
+			for m &= t ^ (t - 1); m != 0; m &= m - 1 {
 				seps[k] = i + bits.TrailingZeros64(m)>>3
 				k++
 			}
-			return i + bits.TrailingZeros64(t)>>3, k
+			return i + bits.TrailingZeros64(t)>>3, k, i
 		}
 		for ; m != 0; m &= m - 1 {
 			seps[k] = i + bits.TrailingZeros64(m)>>3
 			k++
 		}
-		i += 8
 	}
-	for ; i < len(b); i++ {
-		if k > len(seps)-9 {
-			return -2, k
-		}
-		switch b[i] {
-		case term:
-			return i, k
-		case es:
-			seps[k] = i
-			k++
-		}
-	}
-	return -1, k
+	return -1, k, i
 }
 
-// restore writes s's element offsets again after scan wrote over them,
-// and returns -1. A segment that was not split (Reader.Skip), or whose
-// offsets were lost to too many elements, has none to write.
-func (s *Segment) restore(ids *idCache) int {
+// restore writes s's element offsets again after scan wrote over them. A
+// segment that was not split (Reader.Skip), or whose offsets were lost to
+// too many elements, has none to write.
+func (s *Segment) restore(ids *idCache) {
 	if len(s.seps) > 0 {
 		padded := s.padded
 		_ = s.tokenize(s.raw, s.delim, s.pos, ids)
 		s.padded = padded
 	}
-	return -1
 }
 
 const ones, highs = 0x0101010101010101, 0x8080808080808080
@@ -185,6 +166,15 @@ type idCache struct {
 		key uint32
 		id  string
 	}
+}
+
+// check returns id as intern does when it is a valid segment ID, and
+// whether it is.
+func (c *idCache) check(id []byte) (string, bool) {
+	if !validID(id) {
+		return "", false
+	}
+	return c.intern(id), true
 }
 
 func (c *idCache) intern(id []byte) string {

@@ -148,3 +148,77 @@ func (p *pieces) Read(b []byte) (int, error) {
 	p.data = p.data[k:]
 	return k, nil
 }
+
+// Segments longer than the offsets a Reader first makes room for, with
+// separators before and after that many bytes, are split as Tokenize
+// splits them, whether they are buffered whole or arrive in pieces.
+func TestNextSplitsLongSegments(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for n := range 200 {
+		in := []byte(isa)
+		for range 1 + r.IntN(4) {
+			in = append(in, "REF*"...)
+			stars := r.IntN(4) == 0 // every byte a separator
+			for range scanSeps - 40 + r.IntN(3*scanSeps) {
+				c := byte('A' + r.IntN(3))
+				if stars || r.IntN(5) == 0 {
+					c = '*'
+				}
+				in = append(in, c)
+			}
+			in = append(in, "~N3*X~"...)
+		}
+		piece := len(in)
+		if n%2 == 1 {
+			piece = 1 + r.IntN(700)
+		}
+		next, skip := NewReader(&pieces{data: in, n: piece}), NewReader(bytes.NewReader(in))
+		for {
+			seg, err := next.Next()
+			id, raw, pos, serr := skip.Skip()
+			var want Segment
+			if serr == nil {
+				serr = want.Tokenize(raw, skip.Delimiters(), pos)
+			}
+			if (err == nil) != (serr == nil) || err != nil && err.Error() != serr.Error() {
+				t.Fatalf("input %d: Next: %v, Skip and Tokenize: %v", n, err, serr)
+			}
+			if err != nil {
+				break
+			}
+			if seg.ID() != id || seg.Pos() != want.Pos() || seg.Len() != want.Len() {
+				t.Fatalf("input %d: Next gives %s at %v, %d elements; want %s at %v, %d", n, seg.ID(), seg.Pos(), seg.Len(), id, want.Pos(), want.Len())
+			}
+			for i := 0; i <= seg.Len(); i++ {
+				if !bytes.Equal(seg.ElementBytes(i), want.ElementBytes(i)) {
+					t.Fatalf("input %d: %s element %d is %q, want %q", n, id, i, seg.ElementBytes(i), want.ElementBytes(i))
+				}
+			}
+		}
+	}
+}
+
+// An ID of three bytes whose first is zero has the key of the ID of two
+// bytes after it in the Reader's cache of IDs; it is still a bad ID.
+func TestNextRejectsIDLikeACachedOne(t *testing.T) {
+	r := NewReader(strings.NewReader(isa + "HL*1~\x00HL*2~HL*3~"))
+	r.Resync = true
+	var got []string
+	for {
+		s, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if !errors.Is(err, ErrBadSegmentID) {
+				t.Fatalf("segment %d: %v, want a bad segment ID", len(got)+1, err)
+			}
+			got = append(got, "bad")
+			continue
+		}
+		got = append(got, s.ID())
+	}
+	if want := []string{"ISA", "HL", "bad", "HL"}; !slices.Equal(got, want) {
+		t.Errorf("read %q, want %q", got, want)
+	}
+}
