@@ -102,13 +102,15 @@ func (s *Segment) tokenize(raw []byte, d Delimiters, pos Position, ids *idCache)
 	return nil
 }
 
-// findSeps writes the offsets of the element separators es in b before
-// the first terminator term into seps from seps[1] on, and returns the
-// terminator's offset and the index after the last offset written; or -1
-// when the words of b it reads, eight bytes at a time, have no terminator,
-// and the offset of the bytes after them. seps must have room for as many
-// offsets as b has bytes, and one more.
-func findSeps(b []byte, es, term byte, seps []int) (n, k, i int) {
+// findSepsWords is findSeps eight bytes at a time, where there is no
+// assembly for it: it writes the offsets of the element separators es in b
+// before the first terminator term into seps from seps[1] on, and returns
+// the terminator's offset and the index after the last offset written; or
+// -1 when the words of b it reads have no terminator, and the offset of the
+// bytes after them. It reads no more bytes than seps has room for offsets,
+// less two: seps[k] is then in it.
+func findSepsWords(b []byte, es, term byte, seps []int) (n, k, i int) {
+	b = b[:max(min(len(b), len(seps)-2), 0)]
 	sepAll, termAll := uint64(es)*ones, uint64(term)*ones
 	k = 1
 	for ; i < len(b)-7; i += 8 {

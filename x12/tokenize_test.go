@@ -222,3 +222,54 @@ func TestNextRejectsIDLikeACachedOne(t *testing.T) {
 		t.Errorf("read %q, want %q", got, want)
 	}
 }
+
+// findSeps, and findSepsWords where there is no assembly for it, find the
+// separators before the first terminator as a byte at a time does, or
+// stop at a block without one before the end; neither writes an offset
+// past the room seps has.
+func TestFindSeps(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	alphabet := []byte("AB*~:*Z\x00\xff\x80")
+	for n := range 20000 {
+		b := make([]byte, r.IntN(80))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+			if n%7 == 0 {
+				b[i] = '*'
+			}
+		}
+		var want []int
+		term := -1
+		for i, c := range b {
+			if c == '~' {
+				term = i
+				break
+			}
+			if c == '*' {
+				want = append(want, i)
+			}
+		}
+		for name, find := range map[string]func([]byte, byte, byte, []int) (int, int, int){"findSeps": findSeps, "findSepsWords": findSepsWords} {
+			room := len(b) + 2
+			if n%3 == 0 {
+				room = 2 + r.IntN(len(b)+1)
+			}
+			seps := make([]int, room+8)
+			for i := range seps {
+				seps[i] = -7
+			}
+			got, k, i := find(b, '*', '~', seps[:room])
+			if k >= room || slices.ContainsFunc(seps[room:], func(v int) bool { return v != -7 }) {
+				t.Fatalf("%s(%q) with room for %d offsets wrote %d, or past them: %v", name, b, room, k, seps)
+			}
+			switch {
+			case got >= 0:
+				if got != term || !slices.Equal(seps[1:k], want) {
+					t.Fatalf("%s(%q): terminator %d, separators %v; want %d, %v", name, b, got, seps[1:k], term, want)
+				}
+			case i > len(b) || term >= 0 && term < i || !slices.Equal(seps[1:k], want[:min(len(want), k-1)]) || len(want) >= k && want[k-1] < i:
+				t.Fatalf("%s(%q): no terminator before %d, separators %v; want %d, %v", name, b, i, seps[1:k], term, want)
+			}
+		}
+	}
+}
