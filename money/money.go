@@ -168,6 +168,27 @@ func (m *Amount) UnmarshalJSON(b []byte) error {
 // there, more than 15 whole digits, or anything but digits, one point and a
 // leading minus is not an amount.
 func ParseX12[T string | []byte](v T) (Amount, bool) {
+	// Most amounts are whole dollars or dollars and cents, of few digits:
+	// those are read in one pass, without the rules for the rest.
+	if n := len(v); n > 0 && n <= 15 {
+		var x int64
+		i := 0
+		for ; i < n; i++ {
+			d := v[i] - '0'
+			if d > 9 {
+				break
+			}
+			x = x*10 + int64(d)
+		}
+		if i == n {
+			return Amount(x * 100), true
+		}
+		if i == n-3 && v[i] == '.' {
+			if d, e := v[i+1]-'0', v[i+2]-'0'; d <= 9 && e <= 9 {
+				return Amount(x*100 + int64(d)*10 + int64(e)), true
+			}
+		}
+	}
 	neg := len(v) > 0 && v[0] == '-'
 	if neg {
 		v = v[1:]

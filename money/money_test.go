@@ -3,6 +3,9 @@ package money
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -48,6 +51,37 @@ func TestParseX12(t *testing.T) {
 		mb, okb := ParseX12([]byte(c.in))
 		if m != c.m || ok != c.ok || mb != m || okb != ok {
 			t.Errorf("ParseX12(%q) = %v %v (bytes %v %v), want %v %v", c.in, m, ok, mb, okb, c.m, c.ok)
+		}
+	}
+}
+
+// ParseX12 answers as the rules of the R type say, for random texts of
+// digits, points and signs, whether or not they are amounts.
+func TestParseX12AsTheRules(t *testing.T) {
+	rules := func(s string) (Amount, bool) {
+		neg := strings.HasPrefix(s, "-")
+		whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+		if whole+frac == "" || strings.Trim(whole+frac, "0123456789") != "" || len(strings.TrimLeft(whole, "0")) > 15 ||
+			len(frac) > 2 && strings.Trim(frac[2:], "0") != "" {
+			return 0, false
+		}
+		cents, _ := strconv.ParseInt("0"+whole+(frac + "00")[:2], 10, 64)
+		if neg {
+			cents = -cents
+		}
+		return Amount(cents), true
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		b := make([]byte, r.IntN(20))
+		for i := range b {
+			b[i] = "0123456789012345678.-"[r.IntN(21)]
+		}
+		s := string(b)
+		m, ok := ParseX12(s)
+		mb, okb := ParseX12(b)
+		if w, wok := rules(s); m != w || ok != wok || mb != m || okb != ok {
+			t.Fatalf("ParseX12(%q) = %v %v (bytes %v %v), want %v %v", s, m, ok, mb, okb, w, wok)
 		}
 	}
 }
