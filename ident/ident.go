@@ -13,25 +13,26 @@ import (
 // whose last is the Luhn check digit computed over the card issuer prefix
 // 80840 followed by the first nine.
 func ValidNPI(s string) bool {
-	if len(s) != 10 || !allDigits(s) {
+	if len(s) != 10 {
 		return false
 	}
 	// The prefix 80840 contributes 24 to the Luhn sum; the NPI's own digits
-	// are then doubled from the ninth leftwards.
+	// are then doubled from the ninth leftwards, and with the check digit
+	// the sum is a multiple of ten.
 	sum := 24
-	for i := 0; i < 9; i++ {
-		d := int(s[i] - '0')
-		if i%2 == 0 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
+	for i := 0; i < 10; i += 2 {
+		d, e := s[i]-'0', s[i+1]-'0'
+		if d > 9 || e > 9 {
+			return false
 		}
-		sum += d
+		sum += int(luhnDoubled[d] + e)
 	}
-	check := (10 - sum%10) % 10
-	return int(s[9]-'0') == check
+	return sum%10 == 0
 }
+
+// luhnDoubled is the Luhn sum's share of a doubled digit: its double, less
+// nine when that has two digits.
+var luhnDoubled = [10]byte{0, 2, 4, 6, 8, 1, 3, 5, 7, 9}
 
 // NDCError says why an NDC could not be normalized.
 type NDCError struct {

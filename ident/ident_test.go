@@ -1,6 +1,7 @@
 package ident
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -24,6 +25,45 @@ func TestValidNPI(t *testing.T) {
 	for _, tt := range tests {
 		if got := ValidNPI(tt.npi); got != tt.want {
 			t.Errorf("ValidNPI(%q) = %v, want %v", tt.npi, got, tt.want)
+		}
+	}
+}
+
+// ValidNPI answers as the Luhn check over 80840 and the NPI's digits does,
+// for every check digit of random NPIs and for texts that are not ten
+// digits.
+func TestValidNPIIsLuhn(t *testing.T) {
+	luhn := func(s string) bool {
+		if len(s) != 10 || strings.Trim(s, "0123456789") != "" {
+			return false
+		}
+		digits, sum := "80840"+s, 0
+		for i := range digits {
+			d := int(digits[len(digits)-1-i] - '0')
+			if i%2 == 1 {
+				d = d*2/10 + d*2%10
+			}
+			sum += d
+		}
+		return sum%10 == 0
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		b := make([]byte, 9)
+		for i := range b {
+			b[i] = byte('0' + r.IntN(10))
+		}
+		if r.IntN(20) == 0 {
+			b[r.IntN(9)] = "/:X "[r.IntN(4)]
+		}
+		for c := byte('0'); c <= '9'; c++ {
+			s := string(b) + string(c)
+			if got, want := ValidNPI(s), luhn(s); got != want {
+				t.Fatalf("ValidNPI(%q) = %v, want %v", s, got, want)
+			}
+		}
+		if s := string(b); ValidNPI(s) || ValidNPI(s+"0X") || ValidNPI(s+"/") {
+			t.Fatalf("ValidNPI takes %q or it with one or two bytes more, not ten digits", s)
 		}
 	}
 }
