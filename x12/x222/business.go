@@ -362,21 +362,20 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 }
 
 // splitComponents puts the first len(out) components of the composite v in
-// out, nil past its last, as component gives them one by one.
+// out, nil past its last, as component gives them one by one; out is not
+// empty. It reads v once.
 func splitComponents(v []byte, sep byte, out [][]byte) {
-	rest, more := v, true
-	for k := range out {
-		if !more {
-			out[k] = nil
-			continue
+	k, start := 0, 0
+	for i := 0; i < len(v); i++ {
+		if v[i] == sep {
+			out[k], k, start = v[start:i], k+1, i+1
+			if k == len(out) {
+				return
+			}
 		}
-		n := indexByte(rest, sep)
-		if n < 0 {
-			out[k], more = rest, false
-			continue
-		}
-		out[k], rest = rest[:n], rest[n+1:]
 	}
+	out[k] = v[start:]
+	clear(out[k+1:])
 }
 
 // sv1 checks a service line's charge, units, codes and diagnosis pointers;
@@ -459,17 +458,6 @@ func mayBeBox(v []byte) bool {
 		}
 	}
 	return false
-}
-
-// indexByte is bytes.IndexByte for the few bytes of a component, where a
-// plain loop beats the call into the vectorized search.
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
