@@ -2,6 +2,7 @@ package x222
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"strconv"
@@ -79,6 +80,30 @@ func dayNumber(ccyymmdd int) civil.Date {
 	return civil.FromYMD(ccyymmdd/10000, ccyymmdd/100%100, ccyymmdd%100)
 }
 
+// dateMemo remembers the last CCYYMMDD read at one place (the from or
+// the through date of DTP03) and what it reads as: the lines of a claim,
+// and the claims of a file, mostly have the same dates of service.
+type dateMemo struct {
+	text uint64 // the date's eight bytes, as one number
+	d    int
+	day  civil.Date // dayNumber(d) when ok
+	ok   bool
+}
+
+// read returns date8(v) and, when v is a date, its day number.
+func (m *dateMemo) read(v []byte) (int, civil.Date, bool) {
+	if len(v) != 8 {
+		return 0, 0, false // as date8 says
+	}
+	if k := binary.LittleEndian.Uint64(v); k != m.text || m.d == 0 {
+		m.text, m.day = k, 0
+		if m.d, m.ok = date8(v); m.ok {
+			m.day = dayNumber(m.d)
+		}
+	}
+	return m.d, m.day, m.ok
+}
+
 // here is a remembered segment position, for findings reported later.
 type here struct {
 	seg, setPos int
@@ -140,6 +165,9 @@ type business struct {
 	// gives the days they must fit in; -1 when the line is no per diem.
 	perDiemUnits int64
 	sv1At        here
+
+	// the dates DTP03 read last, kept over every set
+	fromDate, toDate dateMemo
 }
 
 // StartSet resets every field of the set's state, one by one, keeping the
@@ -290,17 +318,17 @@ func (b *business) Segment(m *machine, seg *x12.Segment, loop string) {
 			} else {
 				f, t, ok = bytes.Cut(v, []byte{'-'})
 			}
-			f8, ok1 := date8(f)
-			t8, ok2 := date8(t)
+			f8, fromDay, ok1 := b.fromDate.read(f)
+			t8, toDay, ok2 := b.toDate.read(t)
 			if ok && ok1 && ok2 && f8 > t8 {
 				b.add(m, loop, "DTP03", fmt.Sprintf("date range %s runs backwards: from is after through", v))
 			} else if ok && ok1 && ok2 {
-				from, to, span = dayNumber(f8), dayNumber(t8), true
+				from, to, span = fromDay, toDay, true
 				days = int(to-from) + 1
 			}
-		} else if d, ok := date8(v); ok {
+		} else if _, day, ok := b.fromDate.read(v); ok {
 			days = 1
-			from, to, span = dayNumber(d), dayNumber(d), bytes.Equal(format, []byte("D8"))
+			from, to, span = day, day, bytes.Equal(format, []byte("D8"))
 		} else if !bytes.Equal(format, []byte("D8")) {
 			// read as serviceSpan does: a range, whatever DTP02 says
 			from, to, span = serviceSpan(format, v)

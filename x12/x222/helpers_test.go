@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/perdiem/perdiem/civil"
 	"github.com/perdiem/perdiem/ident"
 )
 
@@ -43,6 +44,27 @@ func TestSplitComponentsAsComponent(t *testing.T) {
 			if want := component(v, ':', k+1); string(out[k]) != string(want) || (out[k] == nil) != (want == nil) {
 				t.Fatalf("%q: component %d is %q, want %q", v, k+1, out[k], want)
 			}
+		}
+	}
+}
+
+// A dateMemo reads each date as date8 and dayNumber do, whatever it read
+// before: the same date again, another, one that is no date, or none.
+func TestDateMemoReadsAsDate8(t *testing.T) {
+	texts := []string{"20260101", "20260107", "20260230", "00000000", "2026010", "202601011", "", "\x00\x00\x00\x00\x00\x00\x00\x00",
+		"19991231", "20240229", "20230229", "2026O101", "20261301"}
+	r := rand.New(rand.NewPCG(11, 12))
+	var m dateMemo
+	for range 5000 {
+		v := []byte(texts[r.IntN(len(texts))])
+		d, day, ok := m.read(v)
+		wd, wok := date8(v)
+		var wday civil.Date
+		if wok {
+			wday = dayNumber(wd)
+		}
+		if ok != wok || ok && (d != wd || day != wday) {
+			t.Fatalf("%q reads as %d %v %v, want %d %v %v", v, d, day, ok, wd, wday, wok)
 		}
 	}
 }
