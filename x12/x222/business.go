@@ -498,9 +498,16 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func (b *business) hlSegment(m *machine, seg *x12.Segment, loop string) {
 	id := seg.ElementBytes(1)
 	b.lastHL++
-	if n, err := strconv.Atoi(string(id)); err != nil || n != b.lastHL {
+	n, ok := atoi(id)
+	if !ok {
+		// what atoi does not read (a sign, ten digits or more) Atoi may
+		var err error
+		n, err = strconv.Atoi(string(id))
+		ok = err == nil
+	}
+	if !ok || n != b.lastHL {
 		b.guide(m, hereOf(m), loop, "HL", 1, id, fmt.Sprintf("HL ID %q out of sequence, want %d (HL01 starts at 1 in each transaction set and goes up by one)", id, b.lastHL))
-		if err == nil {
+		if ok {
 			b.lastHL = n
 		}
 	}
@@ -534,7 +541,10 @@ func (b *business) hlSegment(m *machine, seg *x12.Segment, loop string) {
 			p.children = true
 		}
 	}
-	b.hl[level] = hlEntry{open: true, id: append(b.hl[level].id[:0], id...), hl04: append(b.hl[level].hl04[:0], seg.ElementBytes(4)...), at: hereOf(m), loop: loop}
+	// field by field: assigning a whole hlEntry would copy it through the
+	// write barriers while a collection is marking
+	e := &b.hl[level]
+	e.open, e.id, e.hl04, e.children, e.at, e.loop = true, append(e.id[:0], id...), append(e.hl04[:0], seg.ElementBytes(4)...), false, hereOf(m), loop
 }
 
 func (b *business) closeHL(m *machine, l int) {

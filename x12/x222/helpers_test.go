@@ -38,11 +38,13 @@ func TestSplitComponentsAsComponent(t *testing.T) {
 		for i := range v {
 			v[i] = "HC:1S"[r.IntN(5)]
 		}
-		var out [7][]byte
-		splitComponents(v, ':', out[:])
-		for k := range out {
-			if want := component(v, ':', k+1); string(out[k]) != string(want) || (out[k] == nil) != (want == nil) {
-				t.Fatalf("%q: component %d is %q, want %q", v, k+1, out[k], want)
+		for _, n := range []int{1, 2, 4, 7} {
+			out := make([][]byte, n)
+			splitComponents(v, ':', out)
+			for k := range out {
+				if want := component(v, ':', k+1); string(out[k]) != string(want) || (out[k] == nil) != (want == nil) {
+					t.Fatalf("%q: component %d of %d is %q, want %q", v, k+1, n, out[k], want)
+				}
 			}
 		}
 	}
