@@ -632,6 +632,10 @@ func (d *fastDecoder) integer(p *int) error {
 	if err != nil {
 		return err
 	}
+	if v, ok := quickInt(lit); ok {
+		*p = v
+		return nil
+	}
 	v, err := strconv.ParseInt(lit, 10, strconv.IntSize)
 	if err != nil {
 		return &fastError{at, lit + ": want a whole number"}
@@ -719,6 +723,31 @@ func (d *fastDecoder) money(p *money.Amount) error {
 	}
 	*p = v
 	return nil
+}
+
+// quickInt reads the usual whole number, minutes or doses, a number
+// literal of at most nine digits (so that it fits any int) and no fraction
+// or exponent, as strconv.ParseInt reads it; ok is false for any other
+// literal, which strconv.ParseInt judges.
+func quickInt(lit string) (v int, ok bool) {
+	i, neg := 0, lit != "" && lit[0] == '-'
+	if neg {
+		i++
+	}
+	if n := len(lit) - i; n == 0 || n > 9 {
+		return 0, false
+	}
+	for ; i < len(lit); i++ {
+		c := lit[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
 }
 
 // quickAmount reads the usual charge, a number literal of at most

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -514,6 +515,23 @@ func TestQuickAmountAgreesWithParse(t *testing.T) {
 		got, ok := quickAmount(lit)
 		if ok && (err != nil || got != want) {
 			t.Fatalf("%q: quickAmount reads %d, money.Parse %d, %v", lit, got, want, err)
+		}
+	}
+}
+
+// quickInt reads what strconv.ParseInt reads, the same number, and leaves
+// the rest to it.
+func TestQuickIntAgreesWithParseInt(t *testing.T) {
+	lits := []string{"0", "-0", "1", "-1", "999999999", "-999999999", "1000000000", "1.5", "1e2", "-", "", "01", "12a"}
+	r := rand.New(rand.NewSource(9))
+	for n := 0; n < 20000; n++ {
+		lits = append(lits, strconv.FormatInt(r.Int63n(1<<uint(r.Intn(62)+1))-r.Int63n(1<<30), 10))
+	}
+	for _, lit := range lits {
+		want, err := strconv.ParseInt(lit, 10, strconv.IntSize)
+		got, ok := quickInt(lit)
+		if ok && (err != nil || int64(got) != want) {
+			t.Fatalf("%q: quickInt reads %d, strconv.ParseInt %d, %v", lit, got, want, err)
 		}
 	}
 }
