@@ -3,6 +3,7 @@ package x12
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"slices"
@@ -78,30 +79,37 @@ func TestNextSplitsAsSkipAndTokenize(t *testing.T) {
 		next, skip := NewReader(&pieces{data: in, n: piece}), NewReader(&pieces{data: in, n: piece})
 		next.Resync, skip.Resync = true, true
 		next.MaxSegmentSize, skip.MaxSegmentSize = 25, 25
-		for {
-			seg, err := next.Next()
-			id, raw, pos, serr := skip.Skip()
-			var want Segment
-			if serr == nil {
-				serr = want.Tokenize(raw, skip.Delimiters(), pos)
+		nextAsSkip(t, fmt.Sprintf("input %d %q", n, in), next, skip)
+	}
+}
+
+// nextAsSkip reads the same input with next's Next and skip's Skip and
+// Tokenize, and fails the test where they differ.
+func nextAsSkip(t *testing.T, name string, next, skip *Reader) {
+	t.Helper()
+	for {
+		seg, err := next.Next()
+		id, raw, pos, serr := skip.Skip()
+		var want Segment
+		if serr == nil {
+			serr = want.Tokenize(raw, skip.Delimiters(), pos)
+		}
+		if (err == nil) != (serr == nil) || err != nil && err.Error() != serr.Error() {
+			t.Fatalf("%s: Next: %v, Skip and Tokenize: %v", name, err, serr)
+		}
+		if err != nil {
+			if se, ok := err.(*SyntaxError); ok && se.Resynced {
+				continue
 			}
-			if (err == nil) != (serr == nil) || err != nil && err.Error() != serr.Error() {
-				t.Fatalf("input %d %q: Next: %v, Skip and Tokenize: %v", n, in, err, serr)
-			}
-			if err != nil {
-				if se, ok := err.(*SyntaxError); ok && se.Resynced {
-					continue
-				}
-				break
-			}
-			if seg.ID() != id || seg.Pos() != want.Pos() || seg.Len() != want.Len() || seg.Padded() != skip.Padded() {
-				t.Fatalf("input %d %q: Next gives %s at %v, %d elements, padded %v; want %s at %v, %d, %v",
-					n, in, seg.ID(), seg.Pos(), seg.Len(), seg.Padded(), id, want.Pos(), want.Len(), skip.Padded())
-			}
-			for i := 0; i <= seg.Len(); i++ {
-				if !bytes.Equal(seg.ElementBytes(i), want.ElementBytes(i)) {
-					t.Fatalf("input %d %q: %s element %d is %q, want %q", n, in, id, i, seg.ElementBytes(i), want.ElementBytes(i))
-				}
+			return
+		}
+		if seg.ID() != id || seg.Pos() != want.Pos() || seg.Len() != want.Len() || seg.Padded() != skip.Padded() {
+			t.Fatalf("%s: Next gives %s at %v, %d elements, padded %v; want %s at %v, %d, %v",
+				name, seg.ID(), seg.Pos(), seg.Len(), seg.Padded(), id, want.Pos(), want.Len(), skip.Padded())
+		}
+		for i := 0; i <= seg.Len(); i++ {
+			if !bytes.Equal(seg.ElementBytes(i), want.ElementBytes(i)) {
+				t.Fatalf("%s: %s element %d is %q, want %q", name, id, i, seg.ElementBytes(i), want.ElementBytes(i))
 			}
 		}
 	}
@@ -172,29 +180,7 @@ func TestNextSplitsLongSegments(t *testing.T) {
 		if n%2 == 1 {
 			piece = 1 + r.IntN(700)
 		}
-		next, skip := NewReader(&pieces{data: in, n: piece}), NewReader(bytes.NewReader(in))
-		for {
-			seg, err := next.Next()
-			id, raw, pos, serr := skip.Skip()
-			var want Segment
-			if serr == nil {
-				serr = want.Tokenize(raw, skip.Delimiters(), pos)
-			}
-			if (err == nil) != (serr == nil) || err != nil && err.Error() != serr.Error() {
-				t.Fatalf("input %d: Next: %v, Skip and Tokenize: %v", n, err, serr)
-			}
-			if err != nil {
-				break
-			}
-			if seg.ID() != id || seg.Pos() != want.Pos() || seg.Len() != want.Len() {
-				t.Fatalf("input %d: Next gives %s at %v, %d elements; want %s at %v, %d", n, seg.ID(), seg.Pos(), seg.Len(), id, want.Pos(), want.Len())
-			}
-			for i := 0; i <= seg.Len(); i++ {
-				if !bytes.Equal(seg.ElementBytes(i), want.ElementBytes(i)) {
-					t.Fatalf("input %d: %s element %d is %q, want %q", n, id, i, seg.ElementBytes(i), want.ElementBytes(i))
-				}
-			}
-		}
+		nextAsSkip(t, fmt.Sprintf("input %d", n), NewReader(&pieces{data: in, n: piece}), NewReader(bytes.NewReader(in)))
 	}
 }
 
