@@ -713,10 +713,6 @@ func (d *fastDecoder) money(p *money.Amount) error {
 	if err != nil {
 		return err
 	}
-	if v, ok := quickAmount(lit); ok {
-		*p = v
-		return nil
-	}
 	v, err := money.Parse(lit)
 	if err != nil {
 		return &fastError{at, err.Error()}
@@ -748,44 +744,6 @@ func quickInt(lit string) (v int, ok bool) {
 		v = -v
 	}
 	return v, true
-}
-
-// quickAmount reads the usual charge, a number literal of at most
-// thirteen whole digits and two decimals, as money.Parse reads it, without
-// its cuts and checks; ok is false for any other literal, which
-// money.Parse judges.
-func quickAmount(lit string) (v money.Amount, ok bool) {
-	i, neg := 0, lit != "" && lit[0] == '-'
-	if neg {
-		i++
-	}
-	var c int64
-	start := i
-	for ; i < len(lit) && '0' <= lit[i] && lit[i] <= '9'; i++ {
-		c = c*10 + int64(lit[i]-'0')
-	}
-	if n := i - start; n == 0 || n > 13 {
-		return 0, false
-	}
-	c *= 100
-	if i < len(lit) && lit[i] == '.' {
-		switch rest := lit[i+1:]; {
-		case len(rest) == 1 && '0' <= rest[0] && rest[0] <= '9':
-			c += int64(rest[0]-'0') * 10
-		case len(rest) == 2 && '0' <= rest[0] && rest[0] <= '9' && '0' <= rest[1] && rest[1] <= '9':
-			c += int64(rest[0]-'0')*10 + int64(rest[1]-'0')
-		default:
-			return 0, false
-		}
-		i = len(lit)
-	}
-	if i != len(lit) {
-		return 0, false
-	}
-	if neg {
-		c = -c
-	}
-	return money.Amount(c), true
 }
 
 // maxLinearKeys is how many charge codes are checked for repeats by a plain

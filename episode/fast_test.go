@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/perdiem/perdiem/civil"
-	"github.com/perdiem/perdiem/money"
 )
 
 // decodeReference is the decoder the fast path replaced: encoding/json
@@ -484,37 +483,6 @@ func TestSpecial8FirstMarkIsExact(t *testing.T) {
 		}
 		if got != want {
 			t.Fatalf("%q: first mark at %d, want %d", w, got, want)
-		}
-	}
-}
-
-// quickAmount reads what money.Parse reads, the same amount, and leaves the
-// rest to it.
-func TestQuickAmountAgreesWithParse(t *testing.T) {
-	lits := []string{"0", "-0", "1", "-1", "0.5", "0.05", "12.34", "-12.34", "100.00", "1.500", "1.", "1e2", "1E2",
-		"1.5e1", "9999999999999", "9999999999999.99", "10000000000000", "-9999999999999.99", "00", "01", "-", "", ".5", "1.x", "1.2.3"}
-	r := rand.New(rand.NewSource(7))
-	for n := 0; n < 20000; n++ {
-		var b []byte
-		if r.Intn(3) == 0 {
-			b = append(b, '-')
-		}
-		for k := r.Intn(16); k >= 0; k-- {
-			b = append(b, byte('0'+r.Intn(10)))
-		}
-		if r.Intn(2) == 0 {
-			b = append(b, '.')
-			for k := r.Intn(4); k > 0; k-- {
-				b = append(b, byte('0'+r.Intn(10)))
-			}
-		}
-		lits = append(lits, string(b))
-	}
-	for _, lit := range lits {
-		want, err := money.Parse(lit)
-		got, ok := quickAmount(lit)
-		if ok && (err != nil || got != want) {
-			t.Fatalf("%q: quickAmount reads %d, money.Parse %d, %v", lit, got, want, err)
 		}
 	}
 }

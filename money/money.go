@@ -101,31 +101,52 @@ func digits(s string) bool {
 	return s != ""
 }
 
-// Parse reads a decimal amount with at most two fraction digits.
+// Parse reads a decimal amount with at most two fraction digits and a
+// whole part of at most 10,000,000,000,000, in one pass: every charge of
+// every episode document comes through here.
 func Parse(s string) (Amount, error) {
-	neg := strings.HasPrefix(s, "-")
-	t := strings.TrimPrefix(s, "-")
-	whole, frac, hasDot := strings.Cut(t, ".")
-	if !digits(whole) || (hasDot && (!digits(frac) || len(frac) > 2)) {
-		return 0, fmt.Errorf("%q: want an amount with at most two decimals", s)
+	t := s
+	neg := t != "" && t[0] == '-'
+	if neg {
+		t = t[1:]
 	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w > 1e13 {
-		return 0, fmt.Errorf("%q: want an amount with at most two decimals", s)
+	var w int64
+	i := 0
+	for ; i < len(t) && '0' <= t[i] && t[i] <= '9'; i++ {
+		if w = w*10 + int64(t[i]-'0'); w > 1e13 {
+			return 0, badAmount(s)
+		}
 	}
-	// frac is at most two digits, each checked above: tenths and hundredths.
+	if i == 0 {
+		return 0, badAmount(s)
+	}
+	// tenths and hundredths, after a point and at least one digit
 	var f int64
-	if len(frac) > 0 {
-		f = int64(frac[0]-'0') * 10
-	}
-	if len(frac) > 1 {
-		f += int64(frac[1] - '0')
+	if i < len(t) {
+		frac := t[i+1:]
+		if t[i] != '.' || frac == "" || len(frac) > 2 {
+			return 0, badAmount(s)
+		}
+		for k := range 2 {
+			f *= 10
+			if k < len(frac) {
+				c := frac[k]
+				if c < '0' || c > '9' {
+					return 0, badAmount(s)
+				}
+				f += int64(c - '0')
+			}
+		}
 	}
 	m := Amount(w*100 + f)
 	if neg {
 		m = -m
 	}
 	return m, nil
+}
+
+func badAmount(s string) error {
+	return fmt.Errorf("%q: want an amount with at most two decimals", s)
 }
 
 // String formats the amount as dollars with two decimals.

@@ -36,6 +36,60 @@ func TestMoney(t *testing.T) {
 	}
 }
 
+// parseByParts is Parse as it was written first, by the parts of the text:
+// the one-pass Parse must read the same amounts and refuse the same texts.
+func parseByParts(s string) (Amount, bool) {
+	neg := strings.HasPrefix(s, "-")
+	whole, frac, hasDot := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	if !digits(whole) || (hasDot && (!digits(frac) || len(frac) > 2)) {
+		return 0, false
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w > 1e13 {
+		return 0, false
+	}
+	frac += "00"[len(frac):]
+	m := Amount(w*100 + int64(frac[0]-'0')*10 + int64(frac[1]-'0'))
+	if neg {
+		m = -m
+	}
+	return m, true
+}
+
+func TestParseAsByParts(t *testing.T) {
+	texts := []string{"0", "-0", "1", "-1", "0.5", "0.05", "12.34", "-12.34", "100.00", "1.500", "1.", "1e2", "1E2",
+		"10000000000000", "10000000000000.99", "10000000000001", "-10000000000000.01", "000000000000000000001.5",
+		"99999999999999999999", "00", "01", "-", "", ".5", "1.x", "1.2.3", "--1", "+1", " 1", "1 "}
+	r := rand.New(rand.NewPCG(7, 8))
+	alphabet := "0123456789.-+e "
+	for range 50000 {
+		var b []byte
+		if r.IntN(3) == 0 {
+			b = append(b, '-')
+		}
+		for k := r.IntN(18); k >= 0; k-- {
+			b = append(b, byte('0'+r.IntN(10)))
+		}
+		if r.IntN(2) == 0 {
+			b = append(b, '.')
+			for k := r.IntN(4); k > 0; k-- {
+				b = append(b, byte('0'+r.IntN(10)))
+			}
+		}
+		if r.IntN(8) == 0 {
+			b[r.IntN(len(b))] = alphabet[r.IntN(len(alphabet))]
+		}
+		texts = append(texts, string(b))
+	}
+	for _, s := range texts {
+		got, err := Parse(s)
+		want, ok := parseByParts(s)
+		if (err == nil) != ok || got != want {
+			t.Fatalf("Parse(%q) = %d, %v; by parts %d, %v", s, got, err, want, ok)
+		}
+	}
+}
+
 func TestParseX12(t *testing.T) {
 	for _, c := range []struct {
 		in string
