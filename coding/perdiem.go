@@ -491,78 +491,118 @@ func (td *therapyDays) ranked(x *day) bool {
 
 // rank orders the per diem therapies of each day (CC-1, CC-2).
 func (c *coder) rank() {
-	if len(c.therapies) < 2 {
+	// The therapies that can rank: catheter care never does (CC-5). Each
+	// keeps the rate of the choice it looked up last: a day's rate is its
+	// code's, and a therapy's days share a few codes, so the map is asked
+	// once per run of a code rather than in every comparison.
+	var small [8]candidate
+	cands := small[:0]
+	for _, td := range c.therapies {
+		if !td.catheter {
+			cands = append(cands, candidate{td: td})
+		}
+	}
+	if len(cands) < 2 {
 		return
 	}
-	var todays []*therapyDays
-	for d := c.period.From; d <= c.period.To; d++ {
+	// Only days inside two calendars can rank anything: from the second
+	// calendar to start to the second last to end.
+	lo, hi := c.period.To+1, c.period.From-1
+	first, last := lo, hi
+	for _, cd := range cands {
+		from, to := cd.td.from, cd.td.from+civil.Date(len(cd.td.days))-1
+		if from < first {
+			lo, first = first, from
+		} else if from < lo {
+			lo = from
+		}
+		if to > last {
+			hi, last = last, to
+		} else if to > hi {
+			hi = to
+		}
+	}
+	var buf [8]ranking
+	todays := buf[:0]
+	for d := lo; d <= hi; d++ {
 		todays = todays[:0]
-		for _, td := range c.therapies {
-			if x := td.at(d); x != nil && td.ranked(x) {
-				todays = append(todays, td)
+		for k := range cands {
+			cd := &cands[k]
+			i := int(d - cd.td.from)
+			if i < 0 || i >= len(cd.td.days) {
+				continue
 			}
+			x := &cd.td.days[i]
+			if !x.billable || x.interval != 0 {
+				continue
+			}
+			// A choice of 0 has no code and the rate 0, which is what
+			// a candidate starts with.
+			if cd.choice != x.choice {
+				cd.choice, cd.rate = x.choice, c.s.Rates[cd.td.choiceOf(x).code]
+			}
+			todays = append(todays, ranking{cd.td, x, cd.rate})
 		}
 		if len(todays) < 2 {
 			continue
 		}
 		// Insertion sort: a handful of therapies, stable for ties.
 		for i := 1; i < len(todays); i++ {
-			for j := i; j > 0 && c.before(todays[j], todays[j-1], d); j-- {
+			for j := i; j > 0; j-- {
+				if first, _ := c.compare(&todays[j], &todays[j-1]); !first {
+					break
+				}
 				todays[j], todays[j-1] = todays[j-1], todays[j]
 			}
 		}
-		for r, td := range todays {
-			x := td.at(d)
-			x.rank = uint8(min(r, 2))
-			// What set this therapy's place: the comparison with the one
-			// before it, and for the primary with the one after it.
-			if r > 0 {
-				_, by := c.compare(todays[r-1], td, d)
-				x.rankedBy |= 1 << by
-			}
-			if r+1 < len(todays) {
-				_, by := c.compare(td, todays[r+1], d)
-				x.rankedBy |= 1 << by
-			}
+		for r := range todays {
+			todays[r].x.rank = uint8(min(r, 2))
+		}
+		// What set a therapy's place: its comparisons with the therapies
+		// before and after it, each of which marks both.
+		for r := 1; r < len(todays); r++ {
+			_, by := c.compare(&todays[r-1], &todays[r])
+			todays[r-1].x.rankedBy |= 1 << by
+			todays[r].x.rankedBy |= 1 << by
 		}
 	}
 }
 
-// before says whether therapy a is primary to b on day d (CC-2).
-func (c *coder) before(a, b *therapyDays, d civil.Date) bool {
-	first, _ := c.compare(a, b, d)
-	return first
+// candidate is a therapy that may rank, with the rate of the choice it
+// looked up last (1-based, as day.choice).
+type candidate struct {
+	td     *therapyDays
+	choice uint16
+	rate   money.Amount
 }
 
-// compare says whether therapy a is primary to b on day d under the
+// ranking is a therapy that takes part in the concurrency of one day: its
+// day and the rate of that day's code.
+type ranking struct {
+	td   *therapyDays
+	x    *day
+	rate money.Amount
+}
+
+// compare says whether therapy a is primary to b on their day under the
 // profile's primary_therapy (CC-2), and by which criterion.
-func (c *coder) compare(a, b *therapyDays, d civil.Date) (bool, int) {
+func (c *coder) compare(a, b *ranking) (bool, int) {
 	switch c.s.PrimaryTherapy {
 	case profile.PrimaryFirstBilled:
-		return a.order < b.order, rankByOrder
+		return a.td.order < b.td.order, rankByOrder
 	case profile.PrimaryRate:
-		ra, rb := c.rate(a, d), c.rate(b, d)
-		if ra != rb {
-			return ra > rb, rankByRate
+		if a.rate != b.rate {
+			return a.rate > b.rate, rankByRate
 		}
-		return a.order < b.order, rankByOrder
+		return a.td.order < b.td.order, rankByOrder
 	}
-	ra, rb := c.rate(a, d), c.rate(b, d)
-	if ra != 0 && rb != 0 && ra != rb {
-		return ra > rb, rankByRate
+	if a.rate != 0 && b.rate != 0 && a.rate != b.rate {
+		return a.rate > b.rate, rankByRate
 	}
-	if a.t.Start != b.t.Start {
-		return a.t.Start < b.t.Start, rankByStart
+	if a.td.t.Start != b.td.t.Start {
+		return a.td.t.Start < b.td.t.Start, rankByStart
 	}
-	return a.order < b.order, rankByOrder
-}
-
-func (c *coder) rate(td *therapyDays, d civil.Date) money.Amount {
-	x := td.at(d)
-	if x == nil || x.choice == 0 {
-		return 0
-	}
-	return c.s.Rates[td.choiceOf(x).code]
+	return a.td.order < b.td.order, rankByOrder
 }
 
 // catheterDays keeps catheter care only on days no other per diem covers
@@ -622,7 +662,10 @@ func (c *coder) assemble(td *therapyDays) {
 }
 
 func (td *therapyDays) sameLine(a, b *day) bool {
-	return td.choiceOf(a).code == td.choiceOf(b).code && a.rank == b.rank && a.suite == b.suite && a.interval == b.interval
+	// Days of one choice have one code: most runs are of one choice, and
+	// their codes need no comparing.
+	return a.rank == b.rank && a.suite == b.suite && a.interval == b.interval &&
+		(a.choice == b.choice || td.choiceOf(a).code == td.choiceOf(b).code)
 }
 
 // splitSpan cuts a run of equal days [i, j] into line spans (LN-2),
