@@ -151,6 +151,9 @@ type SegmentDef struct {
 	// notesAlways says there is one.
 	noteElems   uint64
 	notesAlways bool
+	// num is its number among the guide's segment definitions, from 0,
+	// for Machine.fine
+	num int
 }
 
 // check is what checkElements needs of an element (or a component) to
@@ -373,6 +376,8 @@ type Guide struct {
 	Segments                              map[string][]ElementDef // by segment ID
 	Notes                                 map[string][]Note       // syntax notes by segment ID
 	Loops                                 map[string]*LoopDef
+
+	segDefs int // how many SegmentDefs the loops have
 }
 
 // MustParse is Parse for a guide embedded in the program: an error in it
@@ -500,7 +505,8 @@ func Parse(text string) (*Guide, error) {
 			if err != nil {
 				return fail("%v", err)
 			}
-			sd := &SegmentDef{ID: f[0], Usage: Usage(f[1][0]), MaxUse: rep, Elements: cloneElements(base)}
+			sd := &SegmentDef{ID: f[0], Usage: Usage(f[1][0]), MaxUse: rep, Elements: cloneElements(base), num: g.segDefs}
+			g.segDefs++
 			for _, opt := range f[3:] {
 				if err := applyOption(sd, opt, lists); err != nil {
 					return fail("%s %s: %v", f[0], opt, err)

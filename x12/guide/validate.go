@@ -29,6 +29,10 @@ type Options struct {
 	// known, and the Report keeps only totals: memory stays flat however
 	// many sets and findings the input has.
 	Sink Sink
+
+	// noFineMemo checks every segment's elements, as if none had been
+	// found fine before: for the test that holds Machine.fine to that.
+	noFineMemo bool
 }
 
 // A Sink receives what Validate finds, in file order. A method that
@@ -187,6 +191,11 @@ type Machine struct {
 	// tag and the qualifier the answer depended on: a file repeats a few
 	// dozen combinations.
 	placements [placementSlots]placement
+	// fine remembers, by SegmentDef.num, the last few segments whose
+	// elements checkElements found nothing wrong with; elementFindings
+	// counts the findings it made, so that it knows.
+	fine            []fineSegs
+	elementFindings int
 	// closed receives each set as it closes: the envelope part of the same
 	// Machine, or a worker's list for the envelope part to take in order.
 	closed func(*closedSet)
@@ -229,6 +238,9 @@ func newMachine(g *Guide, opt Options, build bool) *Machine {
 	m := &Machine{g: g, opt: opt, build: build, rules: noRules{},
 		rep: &Report{Findings: []Finding{}, Interchanges: []InterchangeInfo{}, Groups: []*GroupResult{}, Counts: map[string]int{}}}
 	m.closed = m.setClosed
+	if !build && !opt.noFineMemo {
+		m.fine = make([]fineSegs, g.segDefs)
+	}
 	return m
 }
 

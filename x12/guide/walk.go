@@ -165,8 +165,59 @@ func (m *Machine) place(seg *x12.Segment, def *SegmentDef, loop string, node *Lo
 		m.arena.place(node, seg, m.setPos)
 		return
 	}
-	m.checkElements(seg, def, loop)
+	if m.fine == nil {
+		m.checkElements(seg, def, loop)
+	} else if f := &m.fine[def.num]; !f.has(seg) {
+		n := m.elementFindings
+		m.checkElements(seg, def, loop)
+		if m.elementFindings == n {
+			f.add(seg)
+		}
+	}
 	m.rules.Segment(m, seg, loop)
+}
+
+// fineSegs are the last segments at one SegmentDef whose elements
+// checkElements found fine. What it finds is a function of the segment's
+// text, its delimiters and the definition, and it changes nothing else
+// when it finds nothing: a segment with the same text and delimiters is
+// fine too. The segments of a file repeat (the submitter, the billing
+// provider and the payer in every set, a claim's dates on every line),
+// and comparing a few dozen bytes costs less than the checks; a few are
+// kept, for the lines of a claim (LX*1, LX*2, …) take turns at one
+// definition.
+type fineSegs struct {
+	segs [fineWays]struct {
+		raw   []byte
+		delim x12.Delimiters
+	}
+	next int // the one to replace
+}
+
+const (
+	fineWays = 4
+	// fineMax bounds the text kept of each, so that memory stays flat.
+	fineMax = 256
+)
+
+func (f *fineSegs) has(seg *x12.Segment) bool {
+	raw, d := seg.Raw(), seg.Delimiters()
+	for k := range f.segs {
+		if s := &f.segs[k]; bytes.Equal(s.raw, raw) && s.delim == d {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *fineSegs) add(seg *x12.Segment) {
+	raw := seg.Raw()
+	if len(raw) > fineMax {
+		return
+	}
+	s := &f.segs[f.next]
+	s.raw, s.delim = append(s.raw[:0], raw...), seg.Delimiters()
+	f.next = (f.next + 1) % fineWays
 }
 
 // placement is an answer of match, remembered: child i, in the loop
@@ -547,6 +598,7 @@ func finePeriod(format, v []byte) bool {
 }
 
 func (m *Machine) elementFinding(loop, id string, e, c int, d *ElementDef, code, msg string, v []byte) {
+	m.elementFindings++
 	p := m.cur.Pos()
 	f := Finding{Level: LevelElement, Segment: p.Segment, SegmentID: id, Loop: loop, Element: ElemName(id, e, c),
 		Code: code, Message: msg, Offset: p.Offset, Line: p.Line, Value: string(v)}
