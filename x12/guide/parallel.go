@@ -449,53 +449,32 @@ func (s *splitter) cut(src io.Reader) {
 			cd = nd
 		}
 		term, es := cd.Segment, cd.Element
-		// Segment by segment: the end of the last SE, and where an ISA
-		// begins after the first segment.
-		p, next := first, first // next: past the last terminator
+		from := first // past the ISA that sets the delimiters
 		if isa {
-			p, next = first+isaLen, first+isaLen
+			from = first + isaLen
 		}
-		lastSE, seStart, isaAt := -1, 0, -1
-		for p < len(data) {
-			q := p
-			for q < len(data) && isSpace(data[q]) {
-				q++
-			}
-			k := bytes.IndexByte(data[q:], term)
-			if k < 0 {
-				break
-			}
-			if q > first && startsISA(data[q:]) {
-				isaAt = p
-				break
-			}
-			if k >= 2 && data[q] == 'S' && data[q+1] == 'E' && (k == 2 || data[q+2] == es) {
-				lastSE, seStart = q+k+1, q
-			}
-			p = q + k + 1
-			next = p
-		}
-		end := next // the cut
+		sc := scanSegments(data, first, from, term, es)
+		var end int // the cut
 		final := false
 		switch {
-		case isaAt >= 0:
-			end, cont = isaAt, true
+		case sc.isaAt >= 0:
+			end, cont = sc.isaAt, true
 		case eof:
 			end, final = len(data), true
 			if rerr != io.EOF {
-				end = next // what the Reader reads before it meets the error
+				end = sc.next // what the Reader reads before it meets the error
 			}
-		case next == first:
+		case sc.next == first:
 			// not one whole segment: read on
 			if more() {
 				goto read
 			}
 			s.fallback(c, data, 0, src, rerr, d, pos, cont)
 			return
-		case lastSE > 0 && bytes.Count(data[seStart:lastSE], []byte{es}) <= x12.MaxElements:
-			end, cont = lastSE, false
+		case sc.lastSE > 0 && bytes.Count(data[sc.seStart:sc.lastSE], []byte{es}) <= x12.MaxElements:
+			end, cont = sc.lastSE, false
 		default:
-			end, cont = next, true
+			end, cont = sc.next, true
 		}
 		c.buf.data = data
 		c.data, c.whole, c.d, c.first = data[:end], true, d, pos
@@ -511,6 +490,129 @@ func (s *splitter) cut(src io.Reader) {
 			return
 		}
 	}
+}
+
+// segScan is what cut needs of a chunk's segments.
+type segScan struct {
+	next    int // past the last segment's terminator, or isaAt
+	lastSE  int // past the terminator of the last SE before isaAt; -1: none
+	seStart int // where that SE begins
+	isaAt   int // where the first ISA after first begins, padding included; -1: none
+}
+
+// scanSegments reads the segments of data from the one at from on: the
+// last whole one, the last SE and the first ISA after first, where the
+// first segment of data begins. A segment begins past padding after each
+// terminator (term, not a space: cut leaves those to splitSegments).
+//
+// Walking segment by segment (scanEach) costs an IndexByte call for each
+// segment, of twenty or thirty bytes. Both IDs hold an S, which is one
+// byte in sixty of a claim: so it calls IndexByte for each S instead, and
+// looks about it for the rest of the ID and back past padding for a
+// terminator. An S counts only before the last terminator, found first:
+// a segment without its terminator is not read yet.
+func scanSegments(data []byte, first, from int, term, es byte) segScan {
+	if isAlnum(term) {
+		// The bytes about an S of an ID may be terminators.
+		return scanEach(data, first, from, term, es)
+	}
+	last := lastIndexByte(data[from:], term)
+	if last < 0 {
+		return segScan{next: from, lastSE: -1, isaAt: -1}
+	}
+	last += from
+	sc := segScan{next: last + 1, lastSE: -1, isaAt: -1}
+	se := -1
+	// Each S costs a call, where the walk makes one a segment: where S is
+	// more common than one byte in eight, the walk is cheaper.
+	budget := 256
+	ids := data[:last]
+scan:
+	for i := from; ; i++ {
+		k := bytes.IndexByte(ids[i:], 'S')
+		if k < 0 {
+			break
+		}
+		if budget += k - 7; budget < 0 {
+			return scanEach(data, first, from, term, es)
+		}
+		i += k
+		// data[i+1] is not the last terminator, nor is data[i+2] when
+		// data[i+1] is a letter.
+		switch data[i+1] {
+		case 'E':
+			if c := data[i+2]; c == es || c == term {
+				if _, ok := segStart(data, from, i, term); ok {
+					se = i
+				}
+			}
+		case 'A':
+			if i-1 > first && i-1 >= from && data[i-1] == 'I' && !isAlnum(data[i+2]) {
+				if p, ok := segStart(data, from, i-1, term); ok {
+					sc.next, sc.isaAt = p, p
+					break scan // the SEs after it do not count
+				}
+			}
+		}
+	}
+	if se >= 0 {
+		sc.lastSE, sc.seStart = se+bytes.IndexByte(data[se:], term)+1, se
+	}
+	return sc
+}
+
+// segStart reports whether a segment begins at q, a byte that is not a
+// space, and where that segment's padding begins.
+func segStart(data []byte, from, q int, term byte) (int, bool) {
+	j := q - 1
+	for j >= from && isSpace(data[j]) {
+		j--
+	}
+	if j < from {
+		return from, true
+	}
+	return j + 1, data[j] == term
+}
+
+// scanEach is scanSegments segment by segment.
+func scanEach(data []byte, first, from int, term, es byte) segScan {
+	p, next := from, from // next: past the last terminator
+	sc := segScan{lastSE: -1, isaAt: -1}
+	for p < len(data) {
+		q := p
+		for q < len(data) && isSpace(data[q]) {
+			q++
+		}
+		k := bytes.IndexByte(data[q:], term)
+		if k < 0 {
+			break
+		}
+		if q > first && startsISA(data[q:]) {
+			sc.isaAt = p
+			break
+		}
+		if k >= 2 && data[q] == 'S' && data[q+1] == 'E' && (k == 2 || data[q+2] == es) {
+			sc.lastSE, sc.seStart = q+k+1, q
+		}
+		p = q + k + 1
+		next = p
+	}
+	sc.next = next
+	return sc
+}
+
+// lastIndexByte is bytes.LastIndexByte, which looks at a byte at a time,
+// for a c most likely near the end of b: a window at a time from the end,
+// by IndexByte, and a byte at a time only in the window that holds it.
+func lastIndexByte(b []byte, c byte) int {
+	const window = 256
+	for hi := len(b); hi > 0; hi -= window {
+		lo := max(hi-window, 0)
+		if bytes.IndexByte(b[lo:hi], c) >= 0 {
+			return lo + bytes.LastIndexByte(b[lo:hi], c)
+		}
+	}
+	return -1
 }
 
 // fallback reads the rest of the input, data[from:] then src (which
