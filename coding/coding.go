@@ -12,6 +12,7 @@ package coding
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"sync"
@@ -60,7 +61,7 @@ func codeWith(doc *episode.Document, opt Options, k *Coder) (*claim.Result, erro
 	defer sc.release()
 	c := coder{doc: doc, prof: p, s: &p.Settings, codes: cs,
 		dayBase: sc.days[:0], tdBuf: sc.tds[:0], therapies: sc.therapies[:0], lines: sc.lines[:0], meta: sc.meta[:0],
-		choiceBuf: sc.choices[:0], choiceRef: sc.choiceRef[:0], sortedMeta: sc.sortedMeta[:0], text: sc.text[:0]}
+		choiceBuf: sc.choices[:0], choiceRef: sc.choiceRef[:0], sortedMeta: sc.sortedMeta[:0], text: sc.text[:0], memo: &sc.memo}
 	if k != nil {
 		c.why, c.mods, c.warnings, c.out = k.why, k.mods, k.warnings[:0], k.lines[:0]
 	}
@@ -131,6 +132,14 @@ type scratch struct {
 	choices    []choice
 	choiceRef  []*choice
 	text       []byte
+	memo       memo
+}
+
+// memo keeps what a coder made for the calls after it: a batch's documents
+// make the same texts over and over.
+type memo struct {
+	made [1 << madeBits]string // the texts newText made, by textSlot
+	ndcs [1 << ndcBits]seenNDC // the NDCs ndc normalised, by textSlot
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -200,6 +209,7 @@ type coder struct {
 	choiceBuf []choice       // the choices of this call (newChoice)
 	choiceRef []*choice      // backing of the therapies' choices lists
 	text      []byte         // where newText's texts are built
+	memo      *memo          // what earlier calls made, to make it no more
 	tdBuf     []therapyDays  // backing store of therapies, never regrown
 	lines     []claim.Line
 	meta      []lineMeta // meta[i] belongs to lines[i]
@@ -597,11 +607,44 @@ func appendNumber(b []byte, f float64) []byte {
 func (c *coder) textBuf() []byte { return c.text[:0] }
 
 // newText returns the text built in b, which textBuf gave, and keeps b's
-// memory for the next.
+// memory for the next. A text made before, in this call or an earlier one,
+// is returned again instead of copied: a batch's documents make the same
+// texts over and over (a drug's NDC and doses, a visit's minutes), and a
+// text kept at one address is one the claim writer remembers as plain.
 func (c *coder) newText(b []byte) string {
 	c.text = b
-	return string(b)
+	e := &c.memo.made[textSlot(b, madeBits)]
+	if *e != string(b) {
+		*e = string(b)
+	}
+	return *e
 }
+
+// textSlot picks one of 1<<log2 entries for a text from its length and its
+// first, middle and last eight bytes: the texts of one kind differ in a
+// number or a code somewhere in them.
+func textSlot[T string | []byte](b T, log2 uint) int {
+	n := len(b)
+	h := uint64(n)
+	if n >= 8 {
+		h ^= load8(b, 0) ^ bits.RotateLeft64(load8(b, n/2-4), 21) ^ bits.RotateLeft64(load8(b, n-8), 42)
+	} else {
+		for i := 0; i < n; i++ {
+			h = h<<8 | uint64(b[i])
+		}
+	}
+	return int(h * 0x9E3779B97F4A7C15 >> (64 - log2))
+}
+
+// load8 reads b[i:i+8] as one little-endian word.
+func load8[T string | []byte](b T, i int) uint64 {
+	t := b[i : i+8]
+	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+}
+
+// madeBits is the log2 of the texts newText keeps.
+const madeBits = 8
 
 // lineMeta says where a coded line came from in the document, so that a
 // problem found late (CS-10) still names its field path.

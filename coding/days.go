@@ -99,7 +99,7 @@ func Days(doc *episode.Document, opt Options, span civil.Span) (*Calendar, error
 	}
 	// A coder of its own, outside the pool: its calendars are read after
 	// the run.
-	c := coder{doc: doc, prof: p, s: &p.Settings, codes: opt.Codes}
+	c := coder{doc: doc, prof: p, s: &p.Settings, codes: opt.Codes, memo: new(memo)}
 	if c.codes == nil {
 		c.codes = codeset.Default()
 	}

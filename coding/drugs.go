@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/perdiem/perdiem/claim"
 	"github.com/perdiem/perdiem/codeset"
@@ -39,7 +40,7 @@ func (c *coder) drugs() {
 			NDCQuantity: g.NDCQuantity, NDCUnit: g.NDCUnit}
 		why = append(why, claim.Reason{Rule: "DR-1", Text: "every drug on its own line"})
 		if g.NDC != "" {
-			ndc, err := ident.NormalizeNDC(g.NDC)
+			ndc, err := c.ndc(g.NDC)
 			if err != nil {
 				c.fail(path.dot("ndc"), "%v", err)
 				continue
@@ -274,3 +275,27 @@ func (c *coder) nutritionDrug(g *episode.Drug, row *nutritionRow, path ref) (cla
 	}
 	return row.notCoveredReason(g.HCPCS, span), true
 }
+
+// ndc is ident.NormalizeNDC, remembering the NDCs it normalised before.
+func (c *coder) ndc(s string) (string, error) {
+	if len(s) < 8 {
+		return ident.NormalizeNDC(s)
+	}
+	e := &c.memo.ndcs[textSlot(s, ndcBits)]
+	if e.in == s {
+		return e.out, nil
+	}
+	ndc, err := ident.NormalizeNDC(s)
+	if err == nil {
+		// Copies: s, and ndc when it is s, may be the text of a document
+		// whose memory is used again.
+		*e = seenNDC{strings.Clone(s), strings.Clone(ndc)}
+	}
+	return ndc, err
+}
+
+// seenNDC is an NDC as given and normalised.
+type seenNDC struct{ in, out string }
+
+// ndcBits is the log2 of the NDCs ndc keeps.
+const ndcBits = 4
