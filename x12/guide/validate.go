@@ -196,6 +196,9 @@ type Machine struct {
 	// counts the findings it made, so that it knows.
 	fine            []fineSegs
 	elementFindings int
+	// layoutDue says layout has yet to look at the segment being walked;
+	// trailing, that it found trailing separators in the last it looked at.
+	layoutDue, trailing bool
 	// closed receives each set as it closes: the envelope part of the same
 	// Machine, or a worker's list for the envelope part to take in order.
 	closed func(*closedSet)
@@ -330,6 +333,7 @@ func (m *Machine) resynced(se *x12.SyntaxError) {
 // as pyx12 does. pos is the segment's position in its transaction set; 0
 // outside one, where these are envelope findings.
 func (m *Machine) layout(seg *x12.Segment, pos int) {
+	m.layoutDue = false
 	raw := seg.Raw()
 	d := seg.Delimiters()
 	trailing := ""
@@ -351,6 +355,7 @@ func (m *Machine) layout(seg *x12.Segment, pos int) {
 			k += n + 1
 		}
 	}
+	m.trailing = trailing != ""
 	if !m.padded && trailing == "" {
 		return
 	}
@@ -386,6 +391,9 @@ func (m *Machine) add(level, loop, element, code, msg string) {
 // addAt records a finding: in the open set until it closes, or handed on
 // at once outside a set.
 func (m *Machine) addAt(f Finding) {
+	if m.layoutDue {
+		m.layout(m.cur, m.setPos)
+	}
 	if !m.inST {
 		m.emit(f)
 		return
@@ -468,8 +476,17 @@ func (m *Machine) setSegment(seg *x12.Segment) bool {
 			return false
 		}
 		m.setPos++
-		m.layout(seg, m.setPos)
+		if m.fine == nil {
+			m.layout(seg, m.setPos)
+		} else {
+			// place may know there is nothing to report (Machine.fine);
+			// a finding before it has layout's go first (addAt)
+			m.layoutDue = true
+		}
 		m.walk(seg)
+		if m.layoutDue {
+			m.layout(seg, m.setPos)
+		}
 		return true
 	}
 }

@@ -167,21 +167,33 @@ func (m *Machine) place(seg *x12.Segment, def *SegmentDef, loop string, node *Lo
 	}
 	if m.fine == nil {
 		m.checkElements(seg, def, loop)
-	} else if f := &m.fine[def.num]; !f.has(seg) {
+	} else if f := &m.fine[def.num]; f.has(seg) {
+		// layout found nothing in its text either: only spaces before it
+		// are left to report
+		if m.layoutDue && !m.padded {
+			m.layoutDue = false
+		}
+	} else {
+		if m.layoutDue {
+			m.layout(seg, m.setPos)
+		}
 		n := m.elementFindings
 		m.checkElements(seg, def, loop)
-		if m.elementFindings == n {
+		if m.elementFindings == n && !m.trailing {
 			f.add(seg)
 		}
+	}
+	if m.layoutDue {
+		m.layout(seg, m.setPos)
 	}
 	m.rules.Segment(m, seg, loop)
 }
 
 // fineSegs are the last segments at one SegmentDef whose elements
-// checkElements found fine. What it finds is a function of the segment's
-// text, its delimiters and the definition, and it changes nothing else
-// when it finds nothing: a segment with the same text and delimiters is
-// fine too. The segments of a file repeat (the submitter, the billing
+// checkElements found fine, and whose text layout found no trailing
+// separators in. What they find is a function of the segment's text, its
+// delimiters and the definition, and they change nothing else when they
+// find nothing: a segment with the same text and delimiters is fine too. The segments of a file repeat (the submitter, the billing
 // provider and the payer in every set, a claim's dates on every line),
 // and comparing a few dozen bytes costs less than the checks; a few are
 // kept, for the lines of a claim (LX*1, LX*2, …) take turns at one
