@@ -114,8 +114,15 @@ func (c *CodeList) hasPacked(k uint64) bool {
 
 // tag is a segment ID as an integer, so that placing a segment compares no
 // strings. IDs are two or three bytes and start with a letter, so no two
-// share a tag.
+// share a tag. Those lengths are read without the loop, which costs
+// several times as much.
 func tag(id string) uint32 {
+	switch len(id) {
+	case 2:
+		return uint32(id[0])<<8 | uint32(id[1])
+	case 3:
+		return uint32(id[0])<<16 | uint32(id[1])<<8 | uint32(id[2])
+	}
 	var t uint32
 	for i := 0; i < len(id) && i < 4; i++ {
 		t = t<<8 | uint32(id[i])

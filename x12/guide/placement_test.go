@@ -65,3 +65,29 @@ func TestPlacementsAreTheSearchs(t *testing.T) {
 		}
 	}
 }
+
+// TestTag holds tag to the loop it reads two- and three-byte IDs without:
+// every ID of up to five bytes of a few letters and digits.
+func TestTag(t *testing.T) {
+	loop := func(id string) uint32 {
+		var t uint32
+		for i := 0; i < len(id) && i < 4; i++ {
+			t = t<<8 | uint32(id[i])
+		}
+		return t
+	}
+	const alphabet = "AZ09\x00\xFF"
+	ids := []string{""}
+	for range 5 {
+		for _, id := range ids {
+			for k := range len(alphabet) {
+				ids = append(ids, id+alphabet[k:k+1])
+			}
+		}
+	}
+	for _, id := range ids {
+		if got, want := tag(id), loop(id); got != want {
+			t.Errorf("tag(%q) = %#x, want %#x", id, got, want)
+		}
+	}
+}
