@@ -126,7 +126,7 @@ func (c *coder) calendar(i int) *therapyDays {
 	var checked *choice // the last choice noteGeneral looked at
 	infusion := c.infusionDays(t, lo, hi)
 	nextStart := intervalStartFrom(f, lo)
-	for d := lo; d <= hi; d++ {
+	for d := lo; d <= hi; {
 		if next < len(t.Changes) && t.Changes[next].From == d {
 			for next < len(t.Changes) && t.Changes[next].From == d {
 				apply(&f, &t.Changes[next])
@@ -135,36 +135,44 @@ func (c *coder) calendar(i int) *therapyDays {
 			ch = c.choose(t.Type, f)
 			nextStart = intervalStartFrom(f, d)
 		}
-		dd := &td.days[d-lo]
-		dd.suite = f.suite
-		dd.continuous = f.continuous != nil && *f.continuous
-		if dd.continuous {
+		// The days up to the next change have these facts: what they
+		// make of a day is set once for them all.
+		end := hi
+		if next < len(t.Changes) && t.Changes[next].From > d && t.Changes[next].From <= hi {
+			end = t.Changes[next].From - 1
+		}
+		suite, continuous := f.suite, f.continuous != nil && *f.continuous
+		if continuous {
 			td.continuousDays = true
 		}
 		if len(td.choices) == 0 || td.choices[len(td.choices)-1] != ch {
 			td.choices = append(td.choices, ch)
 		}
-		dd.choice = uint16(len(td.choices))
-		if f.everyHours > 72 {
-			dd.interval = f.everyHours / 24
-			if d == nextStart {
-				dd.intervalStart = true
+		choice := uint16(len(td.choices))
+		for ; d <= end; d++ {
+			dd := &td.days[d-lo]
+			dd.suite, dd.continuous, dd.choice = suite, continuous, choice
+			if f.everyHours > 72 {
+				dd.interval = f.everyHours / 24
+				if d == nextStart {
+					dd.intervalStart = true
+				}
+				for nextStart <= d {
+					nextStart = nextIntervalStart(f, nextStart)
+				}
 			}
-			for nextStart <= d {
-				nextStart = nextIntervalStart(f, nextStart)
+			if len(t.Holds) > 0 && inHold(t, d) {
+				continue
 			}
-		}
-		if inHold(t, d) {
-			continue
-		}
-		if infusion != nil && !infusion[d-lo] {
-			skipped++
-			continue
-		}
-		dd.billable = true
-		if !warned && ch != checked {
-			checked = ch
-			warned = c.noteGeneral(t, ch)
+			if infusion != nil && !infusion[d-lo] {
+				skipped++
+				continue
+			}
+			dd.billable = true
+			if !warned && ch != checked {
+				checked = ch
+				warned = c.noteGeneral(t, ch)
+			}
 		}
 	}
 	if skipped > 0 {
