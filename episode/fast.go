@@ -139,10 +139,12 @@ func (d *fastDecoder) object(member func(key string) (int, error)) error {
 		if err != nil {
 			return err
 		}
-		if seen&(1<<field) != 0 {
+		// Field numbers are below 32: the mask spares the shift its checks.
+		bit := uint32(1) << (uint(field) & 31)
+		if seen&bit != 0 {
 			return &fastError{at, fmt.Sprintf("%q given twice", key)}
 		}
-		seen |= 1 << field
+		seen |= bit
 		if d.comma() {
 			continue
 		}
