@@ -231,21 +231,44 @@ type coder struct {
 
 type lookedUp struct {
 	name string
+	word uint64 // nameWord(name)
 	code *codeset.Code
 	ok   bool
 }
 
 // lookup is c.codes.Lookup, remembering the last few codes asked for.
 func (c *coder) lookup(name string) (*codeset.Code, bool) {
+	w := nameWord(name)
 	for i := range min(c.nextLook, len(c.looked)) {
-		if l := &c.looked[i]; l.name == name {
+		if l := &c.looked[i]; l.word == w && len(l.name) == len(name) && (len(name) <= 8 || l.name == name) {
 			return l.code, l.ok
 		}
 	}
 	code, ok := c.codes.Lookup(name)
-	c.looked[c.nextLook%len(c.looked)] = lookedUp{name, code, ok}
+	c.looked[c.nextLook%len(c.looked)] = lookedUp{name, w, code, ok}
 	c.nextLook++
 	return code, ok
+}
+
+// nameWord holds the bytes of a name of at most eight bytes in one word,
+// so that two such names of one length are equal when their words are:
+// a code's first four bytes and its last four, which overlap in the usual
+// five. A longer name's word is the same of its ends only.
+func nameWord(s string) uint64 {
+	if len(s) < 4 {
+		var w uint64
+		for i := 0; i < len(s); i++ {
+			w = w<<8 | uint64(s[i])
+		}
+		return w
+	}
+	return uint64(load4(s, 0)) | uint64(load4(s, len(s)-4))<<32
+}
+
+// load4 reads s[i:i+4] as one little-endian word.
+func load4(s string, i int) uint32 {
+	t := s[i : i+4]
+	return uint32(t[0]) | uint32(t[1])<<8 | uint32(t[2])<<16 | uint32(t[3])<<24
 }
 
 func (c *coder) warn(rule, format string, args ...any) {
