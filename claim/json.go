@@ -21,7 +21,8 @@ func (r *Result) AppendJSON(b []byte) []byte { return r.appendJSON(b, nil) }
 // profile) is checked once rather than on every line. Its zero value is
 // ready; it is not safe for concurrent use.
 type Writer struct {
-	// plain holds texts found plain, each in the slot its address picks.
+	// plain holds texts found plain, each in the pair of slots its address
+	// picks.
 	// A text held here stays in memory, so another string at the same
 	// address and of the same length has the same bytes.
 	plain [256]string
@@ -60,15 +61,20 @@ func (w *Writer) isPlain(s string) bool {
 	if w == nil || len(s) < 24 {
 		return plain(s)
 	}
+	// Its address picks a pair of slots: a text found plain goes in the
+	// first, and the one there moves to the second. Two texts a batch
+	// writes on every result that pick one pair stay in it, where with a
+	// slot each they would put each other out and be checked every time.
 	p := unsafe.StringData(s)
-	slot := &w.plain[(uintptr(unsafe.Pointer(p))>>3^uintptr(len(s)))%uintptr(len(w.plain))]
-	if unsafe.StringData(*slot) == p && len(*slot) == len(s) {
+	i := (uintptr(unsafe.Pointer(p))>>3 ^ uintptr(len(s))) % uintptr(len(w.plain)) &^ 1
+	a, b := &w.plain[i], &w.plain[i+1]
+	if unsafe.StringData(*a) == p && len(*a) == len(s) || unsafe.StringData(*b) == p && len(*b) == len(s) {
 		return true
 	}
 	if !plain(s) {
 		return false
 	}
-	*slot = s
+	*a, *b = s, *a
 	return true
 }
 
