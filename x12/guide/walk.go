@@ -193,11 +193,11 @@ func (m *Machine) place(seg *x12.Segment, def *SegmentDef, loop string, node *Lo
 // checkElements found fine, and whose text layout found no trailing
 // separators in. What they find is a function of the segment's text, its
 // delimiters and the definition, and they change nothing else when they
-// find nothing: a segment with the same text and delimiters is fine too. The segments of a file repeat (the submitter, the billing
-// provider and the payer in every set, a claim's dates on every line),
-// and comparing a few dozen bytes costs less than the checks; a few are
-// kept, for the lines of a claim (LX*1, LX*2, …) take turns at one
-// definition.
+// find nothing: a segment with the same text and delimiters is fine too.
+// The segments of a file repeat (the submitter, the billing provider and
+// the payer in every set, a claim's dates on every line), and comparing a
+// few dozen bytes costs less than the checks; a few are kept, for the
+// lines of a claim (LX*1, LX*2, …) take turns at one definition.
 type fineSegs struct {
 	segs [fineWays]struct {
 		raw   []byte
