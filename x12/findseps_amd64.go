@@ -9,3 +9,15 @@ package x12
 //
 //go:noescape
 func findSeps(b []byte, es, term byte, seps []int) (n, k, i int)
+
+// findRun splits the segments of b from from on as findSeps does one, up
+// to runBytes bytes: it writes each one's offsets into offs as
+// Segment.seps has them, from -1 to its terminator, one after the other,
+// and the index in offs of each one's terminator into ends, and returns
+// how many it wrote. It stops before a segment whose terminator is not in
+// the blocks it reads or whose offsets do not fit, and after one that is
+// followed by whitespace, an I or the end of b, where a Reader looks at
+// more than the bytes.
+//
+//go:noescape
+func findRun(b []byte, from int, es, term byte, offs, ends []int) (nseg int)

@@ -63,6 +63,15 @@ type Reader struct {
 	ids        idCache
 	skim       bool // Skip: find the segment but do not split it
 	padded     bool // spaces or tabs came before the current segment
+	// The segments of a run, split in one pass when Next met the first
+	// (findRun): offs holds their offsets one after another, ends[j] is
+	// the index in offs of segment j's terminator, runJ the next one to
+	// hand out, whose offsets start at offs[runA], runN how many there
+	// are. Only Next hands them out; next ends the run.
+	offs, ends       []int
+	runA, runJ, runN int
+	// one holds the offsets of a segment scan splits alone.
+	one []int
 	// lf is the index in buf of the first line feed from where one was
 	// last looked for, or of the end of the input buffered then when there
 	// was none: a segment that ends before it has no line feed, and most
@@ -90,7 +99,8 @@ func NewReader(r io.Reader) *Reader {
 // buffer. MaxSegmentSize and Resync are kept; everything else is reset.
 func (r *Reader) Resume(data []byte, src io.Reader, d Delimiters, pos Position) {
 	*r = Reader{MaxSegmentSize: r.MaxSegmentSize, Resync: r.Resync, r: src, buf: data, end: len(data),
-		base: pos.Offset, line: pos.Line, nseg: pos.Segment - 1, delim: d, seg: Segment{seps: r.seg.seps[:0]}, ids: r.ids}
+		base: pos.Offset, line: pos.Line, nseg: pos.Segment - 1, delim: d, seg: Segment{seps: r.seg.seps[:0]}, ids: r.ids,
+		offs: r.offs, ends: r.ends, one: r.one}
 	if d != (Delimiters{}) {
 		r.started, r.seenISA = true, true
 	}
@@ -112,10 +122,15 @@ func (r *Reader) Next() (*Segment, error) {
 		return nil, r.err
 	}
 	r.padded = false
-	// Mostly a segment other than an ISA follows, and its terminator is
-	// buffered: split it here, without next's checks for the rest.
-	if r.seenISA && r.start < r.end && (r.buf[r.start] > ' ' || r.skipSpace()) && r.buf[r.start] != 'I' {
-		if s := r.scan(); s != nil {
+	if r.runJ < r.runN {
+		if s := r.take(); s != nil {
+			return s, nil
+		}
+	} else if r.seenISA && r.start < r.end && (r.buf[r.start] > ' ' || r.skipSpace()) && r.buf[r.start] != 'I' {
+		// Mostly a segment other than an ISA follows, and its
+		// terminator is buffered, and more segments after it: split
+		// them here, without next's checks for the rest.
+		if s := r.run(); s != nil {
 			return s, nil
 		}
 	}
@@ -176,8 +191,94 @@ func (r *Reader) skipLong(se *SyntaxError) *SyntaxError {
 	}
 }
 
-// next reads the next segment; the caller has set padded false.
+// runSegs and runOffs are how many segments and offsets a run holds at
+// most; runBytes is the most bytes findRun reads for one.
+const runSegs, runOffs, runBytes = 128, 1024, 2048
+
+// run splits the segments that follow in the buffer (findRun) and returns
+// the first; or the one scan splits alone when there are none.
+func (r *Reader) run() *Segment {
+	if r.offs == nil {
+		r.offs, r.ends = make([]int, runOffs), make([]int, runSegs)
+	}
+	r.runA, r.runJ = 0, 0
+	r.runN = findRun(r.buf[:r.end], r.start, r.delim.Element, r.delim.Segment, r.offs, r.ends)
+	if r.runN > 0 {
+		if s := r.take(); s != nil {
+			return s
+		}
+		// The offsets of the segment last returned may have been in
+		// those the run wrote over.
+		r.seg.restore(&r.ids)
+	}
+	return r.scan()
+}
+
+// take hands out the next segment of the run, consuming it and its
+// terminator. It returns nil, and ends the run, when the segment is longer
+// than the limit or has a bad ID: next reports it.
+func (r *Reader) take() *Segment {
+	e := r.ends[r.runJ]
+	seps := r.offs[r.runA : e+1]
+	n := seps[len(seps)-1]
+	if n > r.limit() {
+		r.runN = 0
+		return nil
+	}
+	b := r.buf[r.start : r.start+n]
+	// lookID, inlined
+	var id string
+	if l := seps[1]; (l == 2 || l == 3) && len(b) >= l {
+		key := uint32(b[0])<<8 | uint32(b[1])
+		if l == 3 {
+			key = key<<8 | uint32(b[2])
+		}
+		if e := &r.ids.slots[key*0x9E3779B1>>25]; e.key == key && b[0] != 0 {
+			id = e.id
+		}
+	}
+	if id == "" {
+		var ok bool
+		if id, ok = r.ids.check(b[:seps[1]]); !ok {
+			r.runN = 0
+			return nil
+		}
+	}
+	r.runA, r.runJ = e+1, r.runJ+1
+	s := &r.seg
+	s.raw, s.seps, s.id, s.delim, s.pos, s.padded = b, seps, id, r.delim, r.here(), r.padded
+	if r.lf < r.start+n {
+		r.countLines(n)
+	}
+	r.nseg++
+	r.start += n + 1
+	if r.delim.Segment == '\n' {
+		r.line++
+	}
+	return s
+}
+
+// lookID returns the segment ID, the first l bytes of the segment whose
+// text is b, and whether it is valid. An ID of two or three bytes found in
+// its first slot of the cache was valid when it was put there. Keys of two
+// and three bytes differ when the first is not zero.
+func (r *Reader) lookID(b []byte, l int) (string, bool) {
+	if (l == 2 || l == 3) && len(b) >= l {
+		key := uint32(b[0])<<8 | uint32(b[1])
+		if l == 3 {
+			key = key<<8 | uint32(b[2])
+		}
+		if e := &r.ids.slots[key*0x9E3779B1>>25]; e.key == key && b[0] != 0 {
+			return e.id, true
+		}
+	}
+	return r.ids.check(b[:l])
+}
+
+// next reads the next segment; the caller has set padded false. It ends
+// the run: the segment it reads is not the run's next.
 func (r *Reader) next() (*Segment, error) {
+	r.runN = 0
 	if !r.started {
 		r.started = true
 		for r.end-r.start < len(utf8BOM) && r.fill() {
@@ -369,10 +470,10 @@ func (r *Reader) scan() *Segment {
 		// a terminator after the limit is not looked for
 		b = b[:limit+1]
 	}
-	if cap(s.seps) < scanSeps {
-		s.seps = append(make([]int, 0, scanSeps), s.seps...)
+	if cap(r.one) < scanSeps {
+		r.one = make([]int, scanSeps)
 	}
-	seps := s.seps[:cap(s.seps)]
+	seps := r.one[:cap(r.one)]
 	n, k, i := findSeps(b[:min(len(b), len(seps)-2)], r.delim.Element, r.delim.Segment, seps)
 	if n < 0 {
 		if n, k, seps = r.scanRest(b, i, k, seps); n < 0 {
@@ -384,33 +485,14 @@ func (r *Reader) scan() *Segment {
 		return nil
 	}
 	seps[0], seps[k] = -1, n
-	// An ID of two or three bytes found in its first slot of the cache
-	// was valid when it was put there. Keys of two and three bytes differ
-	// when the first is not zero.
-	var id string
-	if l := seps[1]; l == 2 || l == 3 {
-		key := uint32(b[0])<<8 | uint32(b[1])
-		if l == 3 {
-			key = key<<8 | uint32(b[2])
-		}
-		if e := &r.ids.slots[key*0x9E3779B1>>25]; e.key == key && b[0] != 0 {
-			id = e.id
-		}
+	id, ok := r.lookID(b, seps[1])
+	if !ok {
+		s.restore(&r.ids)
+		return nil
 	}
-	if id == "" {
-		var ok bool
-		if id, ok = r.ids.check(b[:seps[1]]); !ok {
-			s.restore(&r.ids)
-			return nil
-		}
-	}
-	if cap(seps) == cap(s.seps) {
-		// the same array: only the length changes, which needs no
-		// write barrier while the collector runs
-		s.seps = s.seps[:k+1]
-	} else {
-		s.seps = seps[:k+1]
-	}
+	// scanRest's larger array is kept for the next
+	r.one = seps[:cap(seps)]
+	s.seps = seps[:k+1]
 	s.raw, s.id, s.delim, s.pos, s.padded = b[:n], id, r.delim, r.here(), r.padded
 	if r.lf < r.start+n {
 		r.countLines(n)

@@ -132,6 +132,28 @@ func findSepsWords(b []byte, es, term byte, seps []int) (n, k, i int) {
 	return -1, k, i
 }
 
+// findRunWords is findRun with findSepsWords, where there is no assembly
+// for it.
+func findRunWords(b []byte, from int, es, term byte, offs, ends []int) (nseg int) {
+	end := min(len(b), from+runBytes)
+	k := 0 // the index of the segment's -1
+	for start := from; nseg < len(ends) && k+1 < len(offs); {
+		n, j, _ := findSepsWords(b[start:end], es, term, offs[k:])
+		if n < 0 {
+			break
+		}
+		offs[k], offs[k+j] = -1, n
+		ends[nseg] = k + j
+		nseg++
+		start += n + 1
+		if start >= len(b) || b[start] <= ' ' || b[start] == 'I' {
+			break
+		}
+		k += j + 1
+	}
+	return nseg
+}
+
 // restore writes s's element offsets again after scan wrote over them. A
 // segment that was not split (Reader.Skip), or whose offsets were lost to
 // too many elements, has none to write.

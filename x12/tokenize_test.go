@@ -259,3 +259,76 @@ func TestFindSeps(t *testing.T) {
 		}
 	}
 }
+
+// findRun, and findRunWords where there is no assembly for it, split the
+// segments from where they start as a byte at a time does, stop only where
+// they may (at the end of what they read, before a segment that does not
+// fit, after one followed by whitespace, an I or the end), and write
+// nothing past the room they have.
+func TestFindRun(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	alphabet := []byte("AB*~~:*Z\x00\xff\x80 \nI")
+	for n := range 20000 {
+		b := make([]byte, r.IntN(120))
+		if n%2 == 0 {
+			b = make([]byte, r.IntN(3*runBytes/2))
+		}
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+			if n%5 == 0 && b[i] <= ' ' {
+				b[i] = 'A'
+			}
+		}
+		from := r.IntN(len(b) + 1)
+		// the segments from from, a byte at a time, each as -1, the
+		// separators and the terminator, from its start
+		var want [][]int
+		next := -1 // where the run must stop at the latest
+		for start, seps := from, []int{-1}; start < len(b); {
+			i := start
+			for ; i < len(b) && b[i] != '~'; i++ {
+				if b[i] == '*' {
+					seps = append(seps, i-start)
+				}
+			}
+			if i == len(b) || i >= from+runBytes {
+				break
+			}
+			want = append(want, append(seps, i-start))
+			start, seps = i+1, []int{-1}
+			if start == len(b) || b[start] <= ' ' || b[start] == 'I' {
+				next = len(want)
+				break
+			}
+		}
+		for name, find := range map[string]func([]byte, int, byte, byte, []int, []int) int{"findRun": findRun, "findRunWords": findRunWords} {
+			room, segs := 40+r.IntN(runOffs), 1+r.IntN(runSegs)
+			offs, ends := make([]int, room+8), make([]int, segs+8)
+			for i := range offs {
+				offs[i] = -7
+			}
+			for i := range ends {
+				ends[i] = -7
+			}
+			got := find(b, from, '*', '~', offs[:room], ends[:segs])
+			if slices.ContainsFunc(offs[room:], func(v int) bool { return v != -7 }) || slices.ContainsFunc(ends[segs:], func(v int) bool { return v != -7 }) {
+				t.Fatalf("%s(%q, %d) wrote past its room", name, b, from)
+			}
+			if got > len(want) || next >= 0 && got > next {
+				t.Fatalf("%s(%q, %d): %d segments, want at most %d", name, b, from, got, len(want))
+			}
+			a := 0
+			for j := range got {
+				if ends[j] < a || !slices.Equal(offs[a:ends[j]+1], want[j]) {
+					t.Fatalf("%s(%q, %d): segment %d is %v, want %v", name, b, from, j, offs[a:max(a, ends[j]+1)], want[j])
+				}
+				a = ends[j] + 1
+			}
+			// The first segment is found when it ends a block before the
+			// end and its offsets fit with a block's to spare.
+			if len(want) > 0 && got == 0 && from+want[0][len(want[0])-1]+16 < min(len(b), from+runBytes) && len(want[0])+34 < room {
+				t.Fatalf("%s(%q, %d): no segment, want %v", name, b, from, want[0])
+			}
+		}
+	}
+}
