@@ -16,8 +16,9 @@ func findSeps(b []byte, es, term byte, seps []int) (n, k, i int)
 // and the index in offs of each one's terminator into ends, and returns
 // how many it wrote. It stops before a segment whose terminator is not in
 // the blocks it reads or whose offsets do not fit, and after one that is
-// followed by whitespace, an I or the end of b, where a Reader looks at
-// more than the bytes.
+// followed, after any whitespace (isSpace), by another byte up to a space,
+// an I or the end of b, where a Reader looks at more than the bytes. A
+// segment after whitespace starts at its first byte that is not.
 //
 //go:noescape
 func findRun(b []byte, from int, es, term byte, offs, ends []int) (nseg int)

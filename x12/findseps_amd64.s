@@ -90,7 +90,7 @@ none:
 
 // func findRun(b []byte, from int, es, term byte, offs, ends []int) (nseg int)
 //
-// The blocks as in findSeps. In a block that holds terminators, the
+// The blocks as in findSeps, from where a segment starts after whitespace. In a block that holds terminators, the
 // separators before each are written, then it, then -1 for the segment
 // after it, whose offsets count from its start: R14 is the block's offset
 // from there. A block adds at most two offsets a byte, so there is room for
@@ -184,7 +184,7 @@ term:
 	JGE done
 	MOVBLZX (SI)(R13*1), CX
 	CMPL CX, $0x20
-	JLS done
+	JLS space
 	CMPL CX, $0x49 // 'I'
 	JEQ done
 	MOVQ $-1, (DI)(R11*8)
@@ -196,6 +196,29 @@ term:
 	TESTL AX, AX
 	JNZ seps
 	JMP next
+
+space:
+	// Whitespace (isSpace) before the next segment, which the Reader
+	// skips: the blocks go on from where the segment starts.
+	CMPL CX, $0x20
+	JEQ skip
+	SUBL $9, CX
+	CMPL CX, $4
+	JHI done
+
+skip:
+	INCQ R13
+	CMPQ R13, b_len+8(FP)
+	JGE done
+	MOVBLZX (SI)(R13*1), CX
+	CMPL CX, $0x20
+	JLS space
+	CMPL CX, $0x49 // 'I'
+	JEQ done
+	MOVQ $-1, (DI)(R11*8)
+	INCQ R11
+	MOVQ R13, R8
+	JMP block
 
 done:
 	MOVQ R15, nseg+88(FP)

@@ -218,6 +218,10 @@ func (r *Reader) run() *Segment {
 // terminator. It returns nil, and ends the run, when the segment is longer
 // than the limit or has a bad ID: next reports it.
 func (r *Reader) take() *Segment {
+	if r.buf[r.start] <= ' ' {
+		// whitespace findRun went past, and a segment after it
+		r.skipSpace()
+	}
 	e := r.ends[r.runJ]
 	seps := r.offs[r.runA : e+1]
 	n := seps[len(seps)-1]

@@ -146,6 +146,9 @@ func findRunWords(b []byte, from int, es, term byte, offs, ends []int) (nseg int
 		ends[nseg] = k + j
 		nseg++
 		start += n + 1
+		for start < len(b) && isSpace(b[start]) {
+			start++
+		}
 		if start >= len(b) || b[start] <= ' ' || b[start] == 'I' {
 			break
 		}

@@ -263,11 +263,12 @@ func TestFindSeps(t *testing.T) {
 // findRun, and findRunWords where there is no assembly for it, split the
 // segments from where they start as a byte at a time does, stop only where
 // they may (at the end of what they read, before a segment that does not
-// fit, after one followed by whitespace, an I or the end), and write
+// fit, after one followed by a byte up to a space that is not whitespace,
+// an I or the end), go past whitespace between segments, and write
 // nothing past the room they have.
 func TestFindRun(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	alphabet := []byte("AB*~~:*Z\x00\xff\x80 \nI")
+	alphabet := []byte("AB*~~:*Z\x00\xff\x80 \n\r\t\vI")
 	for n := range 20000 {
 		b := make([]byte, r.IntN(120))
 		if n%2 == 0 {
@@ -296,6 +297,9 @@ func TestFindRun(t *testing.T) {
 			}
 			want = append(want, append(seps, i-start))
 			start, seps = i+1, []int{-1}
+			for start < len(b) && isSpace(b[start]) {
+				start++
+			}
 			if start == len(b) || b[start] <= ' ' || b[start] == 'I' {
 				next = len(want)
 				break
