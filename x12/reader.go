@@ -250,16 +250,8 @@ func (r *Reader) take() *Segment {
 	}
 	r.runA, r.runJ = e+1, r.runJ+1
 	s := &r.seg
-	s.raw, s.seps, s.id, s.delim, s.pos, s.padded = b, seps, id, r.delim, r.here(), r.padded
-	if r.lf < r.start+n {
-		r.countLines(n)
-	}
-	r.nseg++
-	r.start += n + 1
-	if r.delim.Segment == '\n' {
-		r.line++
-	}
-	return s
+	s.raw, s.seps, s.id, s.delim, s.pos = b, seps, id, r.delim, r.here()
+	return r.consume(n)
 }
 
 // lookID returns the segment ID, the first l bytes of the segment whose
@@ -497,16 +489,8 @@ func (r *Reader) scan() *Segment {
 	// scanRest's larger array is kept for the next
 	r.one = seps[:cap(seps)]
 	s.seps = seps[:k+1]
-	s.raw, s.id, s.delim, s.pos, s.padded = b[:n], id, r.delim, r.here(), r.padded
-	if r.lf < r.start+n {
-		r.countLines(n)
-	}
-	r.nseg++
-	r.start += n + 1
-	if r.delim.Segment == '\n' {
-		r.line++
-	}
-	return s
+	s.raw, s.id, s.delim, s.pos = b[:n], id, r.delim, r.here()
+	return r.consume(n)
 }
 
 // scanRest goes on with scan's search, from byte i of b, with k offsets
