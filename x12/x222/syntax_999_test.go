@@ -117,3 +117,39 @@ func TestSkippedLastSegmentNamesPrevious(t *testing.T) {
 		}
 	}
 }
+
+// TestPaddedSegmentClaimContext: a finding at a segment inside a claim
+// names that claim in the 999 (CTX CLM01), and one at the HL that opens
+// the next subscriber's loop names none, as that HL ends the claim before
+// it: in a file with a space before every segment, the IK3 for HL carries
+// no CTX and the one for the claim's HI carries its CLM01.
+func TestPaddedSegmentClaimContext(t *testing.T) {
+	src, err := os.ReadFile("../../testdata/x12/837p/moov__example_5010_837p.x12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := ack999(t, bytes.ReplaceAll(src, []byte("~"), []byte("~ ")))
+	var hl, hi int
+	segs := strings.Split(out, "~")
+	for i, s := range segs {
+		next := ""
+		if i+1 < len(segs) {
+			next = segs[i+1]
+		}
+		switch {
+		case strings.HasPrefix(s, "IK3*HL*") && s != "IK3*HL*6**1":
+			hl++
+			if strings.HasPrefix(next, "CTX") {
+				t.Errorf("%s~%s~: the HL opening a subscriber loop names the claim before it", s, next)
+			}
+		case strings.HasPrefix(s, "IK3*HI*"):
+			hi++
+			if !strings.HasPrefix(next, "CTX*CLM01:") {
+				t.Errorf("%s~%s~: a segment inside a claim does not name it", s, next)
+			}
+		}
+	}
+	if hl < 6 || hi < 6 {
+		t.Errorf("the 999 has %d IK3s for HL and %d for HI after a claim, want at least 6 of each:\n%s", hl, hi, strings.ReplaceAll(out, "~", "~\n"))
+	}
+}
