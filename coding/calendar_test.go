@@ -13,44 +13,14 @@ import (
 	"github.com/perdiem/perdiem/profile"
 )
 
-// calendarReference is calendar as first written, every day on its own.
+// calendarReference is calendar as first written, every day on its own
+// (the start and the end are calendar's).
 func (c *coder) calendarReference(i int) *therapyDays {
-	t := &c.doc.Therapies[i]
-	path := ref{"therapies", i, ""}
-	lo, hi := t.Start, c.period.To
-	if t.End != nil && *t.End < hi {
-		hi = *t.End
-	}
-	if lo < c.period.From {
-		lo = c.period.From
-	}
-	if lo > hi {
+	td, f, next, hi := c.calendarStart(i)
+	if td == nil {
 		return nil
 	}
-	if cap(c.tdBuf) < len(c.doc.Therapies) {
-		c.tdBuf = make([]therapyDays, 0, len(c.doc.Therapies))
-	}
-	c.tdBuf = append(c.tdBuf, therapyDays{t: t, order: i, path: path, from: lo, days: c.dayBuffer(int(hi-lo) + 1), catheter: t.Type == "catheter-care", choices: c.choiceList()})
-	td := &c.tdBuf[len(c.tdBuf)-1]
-	f := facts{
-		everyHours:    hours(t.EveryHours, t.EveryDays),
-		continuous:    t.Continuous,
-		implanted:     t.ImplantedPump != nil && *t.ImplantedPump,
-		litersPerDay:  deref(t.LitersPerDay),
-		method:        t.Method,
-		suite:         t.Site == "suite",
-		device:        t.Device,
-		intervalSince: int32(t.Start),
-	}
-	if t.Lumens != nil {
-		f.lumens = *t.Lumens
-	}
-	// Apply the changes that took effect before the period starts.
-	next := 0
-	for next < len(t.Changes) && t.Changes[next].From <= lo {
-		apply(&f, &t.Changes[next])
-		next++
-	}
+	t, lo := td.t, td.from
 	ch := c.choose(t.Type, f)
 	warned, skipped := false, 0
 	var checked *choice // the last choice noteGeneral looked at
@@ -97,14 +67,7 @@ func (c *coder) calendarReference(i int) *therapyDays {
 			warned = c.noteGeneral(t, ch)
 		}
 	}
-	if skipped > 0 {
-		c.warn("PD-6", "therapy %s: %d access day(s) not billed: profile %s pays only days with an infusion (infusion_days) or a nursing visit", t.ID, skipped, c.prof.ID)
-	}
-	if c.s.PerDiemDays == profile.Elapsed24h && td.continuousDays {
-		if n := elapsed24h(td, t.End == nil || *t.End > hi); n > 0 {
-			c.warn("PD-6", "therapy %s: %d day(s) not billed: profile %s counts a continuous infusion per 24 hours elapsed, so the last day of each run is not a per diem day", t.ID, n, c.prof.ID)
-		}
-	}
+	c.calendarEnd(td, skipped, hi)
 	return td
 }
 

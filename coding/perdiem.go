@@ -85,42 +85,11 @@ func (c *coder) perDiems() {
 
 // calendar walks one therapy day by day (PD-1, PD-4, PD-5, PD-6, CS-11).
 func (c *coder) calendar(i int) *therapyDays {
-	t := &c.doc.Therapies[i]
-	path := ref{"therapies", i, ""}
-	lo, hi := t.Start, c.period.To
-	if t.End != nil && *t.End < hi {
-		hi = *t.End
-	}
-	if lo < c.period.From {
-		lo = c.period.From
-	}
-	if lo > hi {
+	td, f, next, hi := c.calendarStart(i)
+	if td == nil {
 		return nil
 	}
-	if cap(c.tdBuf) < len(c.doc.Therapies) {
-		c.tdBuf = make([]therapyDays, 0, len(c.doc.Therapies))
-	}
-	c.tdBuf = append(c.tdBuf, therapyDays{t: t, order: i, path: path, from: lo, days: c.dayBuffer(int(hi-lo) + 1), catheter: t.Type == "catheter-care", choices: c.choiceList()})
-	td := &c.tdBuf[len(c.tdBuf)-1]
-	f := facts{
-		everyHours:    hours(t.EveryHours, t.EveryDays),
-		continuous:    t.Continuous,
-		implanted:     t.ImplantedPump != nil && *t.ImplantedPump,
-		litersPerDay:  deref(t.LitersPerDay),
-		method:        t.Method,
-		suite:         t.Site == "suite",
-		device:        t.Device,
-		intervalSince: int32(t.Start),
-	}
-	if t.Lumens != nil {
-		f.lumens = *t.Lumens
-	}
-	// Apply the changes that took effect before the period starts.
-	next := 0
-	for next < len(t.Changes) && t.Changes[next].From <= lo {
-		apply(&f, &t.Changes[next])
-		next++
-	}
+	t, lo := td.t, td.from
 	ch := c.choose(t.Type, f)
 	warned, skipped := false, 0
 	var checked *choice // the last choice noteGeneral looked at
@@ -175,6 +144,57 @@ func (c *coder) calendar(i int) *therapyDays {
 			}
 		}
 	}
+	c.calendarEnd(td, skipped, hi)
+	return td
+}
+
+// calendarStart begins a therapy's calendar: its days in the period (from
+// td.from to hi), and its facts with the changes that took effect before
+// the period applied (next is the first change not applied). It returns a
+// nil td when the therapy has no day in the period.
+func (c *coder) calendarStart(i int) (td *therapyDays, f facts, next int, hi civil.Date) {
+	t := &c.doc.Therapies[i]
+	lo, hi := t.Start, c.period.To
+	if t.End != nil && *t.End < hi {
+		hi = *t.End
+	}
+	if lo < c.period.From {
+		lo = c.period.From
+	}
+	if lo > hi {
+		return nil, f, 0, hi
+	}
+	if cap(c.tdBuf) < len(c.doc.Therapies) {
+		c.tdBuf = make([]therapyDays, 0, len(c.doc.Therapies))
+	}
+	c.tdBuf = append(c.tdBuf, therapyDays{t: t, order: i, path: ref{"therapies", i, ""}, from: lo, days: c.dayBuffer(int(hi-lo) + 1), catheter: t.Type == "catheter-care", choices: c.choiceList()})
+	td = &c.tdBuf[len(c.tdBuf)-1]
+	f = facts{
+		everyHours:    hours(t.EveryHours, t.EveryDays),
+		continuous:    t.Continuous,
+		implanted:     t.ImplantedPump != nil && *t.ImplantedPump,
+		litersPerDay:  deref(t.LitersPerDay),
+		method:        t.Method,
+		suite:         t.Site == "suite",
+		device:        t.Device,
+		intervalSince: int32(t.Start),
+	}
+	if t.Lumens != nil {
+		f.lumens = *t.Lumens
+	}
+	// Apply the changes that took effect before the period starts.
+	for next < len(t.Changes) && t.Changes[next].From <= lo {
+		apply(&f, &t.Changes[next])
+		next++
+	}
+	return td, f, next, hi
+}
+
+// calendarEnd warns of the days a therapy's calendar did not bill (PD-6):
+// skipped days without an infusion, and under Elapsed24h the last day of
+// each continuous run.
+func (c *coder) calendarEnd(td *therapyDays, skipped int, hi civil.Date) {
+	t := td.t
 	if skipped > 0 {
 		c.warn("PD-6", "therapy %s: %d access day(s) not billed: profile %s pays only days with an infusion (infusion_days) or a nursing visit", t.ID, skipped, c.prof.ID)
 	}
@@ -183,7 +203,6 @@ func (c *coder) calendar(i int) *therapyDays {
 			c.warn("PD-6", "therapy %s: %d day(s) not billed: profile %s counts a continuous infusion per 24 hours elapsed, so the last day of each run is not a per diem day", t.ID, n, c.prof.ID)
 		}
 	}
-	return td
 }
 
 // dayBuffer hands out calendars from one allocation for all therapies.
